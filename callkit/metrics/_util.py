@@ -1,0 +1,64 @@
+"""Shared helpers of the metric functions (private)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from callkit import classify, schema
+
+__all__ = ["ensure_flags", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label"]
+
+WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+
+
+def slot_label(weekday: int, hour: int) -> str:
+    """Language-neutral subject of a weekday × hour slot: ``"Mon 10:00"``."""
+    return f"{WEEKDAY_EN[int(weekday)]} {int(hour):02d}:00"
+
+
+def ensure_flags(calls: pd.DataFrame, period: tuple[object, object] | None
+                 ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return ``(calls with classifier columns, in-period mask)``.
+
+    If ``calls`` already carries ``is_new_client`` (from :func:`callkit.classify.add_client_flags`,
+    possibly with known clients) it is trusted; the in-period mask is taken from ``period`` when
+    given, else from the ``in_period`` column. Otherwise the flags are computed here for
+    ``period`` without known clients.
+    """
+    if classify.IS_NEW_CLIENT in calls:
+        if period is not None:
+            mask = classify.in_period(calls, period).to_numpy(dtype=bool)
+        elif classify.IN_PERIOD in calls:
+            mask = calls[classify.IN_PERIOD].fillna(False).to_numpy(dtype=bool)
+        else:
+            mask = np.ones(len(calls), dtype=bool)
+        return calls, mask
+    flagged = classify.add_client_flags(calls, period=period)
+    return flagged, flagged[classify.IN_PERIOD].to_numpy(dtype=bool)
+
+
+def masks(calls: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Boolean numpy masks used by several metrics, computed once."""
+    d = calls[schema.DIRECTION]
+    st = calls[schema.STATUS]
+    inc = (d == schema.INCOMING).fillna(False).to_numpy(dtype=bool)
+    out = (d == schema.OUTGOING).fillna(False).to_numpy(dtype=bool)
+    internal = (d == schema.INTERNAL).fillna(False).to_numpy(dtype=bool)
+    answered = classify.answered_by_person(calls).to_numpy()
+    unanswered = st.isin(schema.UNANSWERED_STATUSES).fillna(False).to_numpy(dtype=bool)
+    # answered only by the PBX (IVR) counts as not answered by the company
+    unanswered = unanswered | ((st == schema.ANSWERED).fillna(False).to_numpy(dtype=bool) & ~answered)
+    return {"incoming": inc, "outgoing": out, "internal": internal, "external": inc | out,
+            "answered": answered, "unanswered": unanswered}
+
+
+def slot_frame(start: pd.Series) -> pd.DataFrame:
+    """Local date (datetime64[D]), weekday (0=Mon) and hour of tz-aware start times."""
+    naive = start.dt.tz_localize(None) if getattr(start.dt, "tz", None) is not None else start
+    v = naive.to_numpy(dtype="datetime64[ns]")
+    day = v.astype("datetime64[D]")
+    hour = ((v - day).astype("timedelta64[h]").astype(np.int64))
+    weekday = ((day.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday (3)
+    return pd.DataFrame({"date": day, "weekday": weekday.astype(np.int64), "hour": hour},
+                        index=start.index)
