@@ -1,0 +1,224 @@
+"""Asterisk CDRs: cdr_csv ``Master.csv`` (16/17/18/21 columns, no header), the cdr_custom legacy
+layout (19 columns, different order) and database exports with a header (FreePBX ``cdr`` table:
+``calldate, clid, src, dst, …, uniqueid, linkedid``). Facts: FORMATS.md §1.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from callkit.io.base import (
+    Format,
+    ParseContext,
+    Parsed,
+    Rejects,
+    header_index,
+    legs_frame,
+    map_status,
+    times_from,
+)
+from callkit.io.text import RawTable, norm_header
+
+__all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB", "channel_peer"]
+
+_CSV_FIELDS = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
+               "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
+               "uniqueid", "userfield", "peeraccount", "linkedid", "sequence")
+_CUSTOM_FIELDS = ("clid", "src", "dst", "dcontext", "channel", "dstchannel", "lastapp", "lastdata",
+                  "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
+                  "accountcode", "uniqueid", "userfield", "sequence")
+_DISPOSITIONS = {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "UNKNOWN", "1", "2", "3", "4"}
+_DISP_CODES = {"1": "NO ANSWER", "2": "BUSY", "3": "FAILED", "4": "ANSWERED"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")
+_UNIQ = re.compile(r"^(?:[\w.-]+-)?\d{9,10}\.\d+$")
+_PEER = re.compile(r"^(?:SIP|PJSIP|IAX2|DAHDI|Local|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP)/([^-@;/&]+)", re.I)
+_EXT = re.compile(r"^\d{1,5}$")
+
+
+def channel_peer(channel: pd.Series) -> pd.Series:
+    """The peer name of a channel: ``SIP/101-0000001a`` → ``101``; ``Local/102@ctx-…;2`` → ``102``.
+
+    >>> channel_peer(pd.Series(["SIP/101-0000001a", "PJSIP/trunk_mango-00000002", ""])).tolist()
+    ['101', 'trunk_mango', None]
+    """
+    m = channel.astype("string").str.extract(_PEER, expand=False)
+    return m.astype("object").where(m.notna(), None)
+
+
+def _person(channel: pd.Series, *, allow_local: bool) -> pd.Series:
+    peer = channel_peer(channel)
+    ok = peer.astype("string").str.fullmatch(_EXT).fillna(False)
+    if not allow_local:
+        ok &= ~channel.astype("string").str.lower().str.startswith("local/").fillna(False)
+    return peer.where(ok, None)
+
+
+def _share(table: RawTable, test, n: int = 50) -> float:
+    rows = table.rows[:n]
+    if not rows:
+        return 0.0
+    return sum(1 for r in rows if test(r)) / len(rows)
+
+
+def _detect_csv(table: RawTable) -> float:
+    def ok(r: list[str]) -> bool:
+        return (len(r) in (16, 17, 18, 21) and bool(_DATE.match(r[9]))
+                and r[14].strip().upper() in _DISPOSITIONS)
+    return 0.97 * _share(table, ok)
+
+
+def _detect_custom(table: RawTable) -> float:
+    def ok(r: list[str]) -> bool:
+        return len(r) in (18, 19) and bool(_DATE.match(r[8])) and r[13].strip().upper() in _DISPOSITIONS
+    return 0.96 * _share(table, ok)
+
+
+def _legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *, key: pd.Series,
+          start: str, answer: str | None, end: str | None, line: pd.Series | None = None) -> pd.DataFrame:
+    t = times_from(df, rej, table, ctx, start=start, answer=answer, end=end,
+                   duration="duration" if "duration" in df else None,
+                   talk="billsec" if "billsec" in df else None)
+    disp = df["disposition"].astype("string").str.strip().str.upper()
+    disp = disp.replace(_DISP_CODES)
+    status = map_status(disp)
+    rej.add(df.index[status.isna()], lambda r: f"column 'disposition' has {df.at[r, 'disposition']!r}; "
+                                               "expected ANSWERED, NO ANSWER, BUSY, FAILED or CONGESTION")
+    # an ANSWERED leg with no answer time but billsec: answered_at from billsec (already in times_from)
+    chan = df.get("channel", pd.Series("", index=df.index))
+    dchan = df.get("dstchannel", pd.Series("", index=df.index))
+    out = pd.DataFrame({
+        "session_key": key,
+        "leg_id": df["uniqueid"] if "uniqueid" in df else pd.Series(df.index.astype(str), index=df.index),
+        "start": t["start"], "answered_at": t["answered_at"], "end": t["end"], "talk_s": t["talk_s"],
+        "src": df["src"], "dst": df["dst"],
+        "caller_person": _person(chan, allow_local=False),
+        "callee_person": _person(dchan, allow_local=True),
+        "leg_status": status,
+        "direction_hint": None,
+        "line_hint": line if line is not None else None,
+        "app": df.get("lastapp"),
+        "row": df.index,
+    }, index=df.index)
+    unanswered = out["leg_status"] != "answered"
+    out.loc[unanswered, "answered_at"] = pd.NaT
+    out.loc[unanswered, "talk_s"] = 0.0
+    return out
+
+
+def _fallback_key(table: RawTable, idx: pd.Index) -> pd.Series:
+    return pd.Series([f"{table.name}:{table.lines[i]}" for i in idx], index=idx, dtype="object")
+
+
+def _parse_headerless(table: RawTable, ctx: ParseContext, fields: tuple[str, ...], sizes: tuple[int, ...]) -> Parsed:
+    rej = Rejects()
+    good: list[int] = []
+    for i, r in enumerate(table.rows):
+        if len(r) not in sizes:
+            rej.add([i], f"has {len(r)} fields; expected one of {sorted(sizes)} "
+                         "(Asterisk CDR; a truncated or merged line?)")
+        else:
+            good.append(i)
+    # positions: the fixed prefix; optional tail fields depend on the row length
+    base = {name: i for i, name in enumerate(fields)}
+    data = {}
+    width = max((len(table.rows[i]) for i in good), default=0)
+    for name, pos in base.items():
+        if pos < width:
+            data[name] = pos
+    df = legs_frame(table, good, data)
+    if df.empty:
+        return Parsed(pd.DataFrame(columns=[]), rej.items())
+    # 17-column files carry either uniqueid or userfield in the 17th column
+    if "uniqueid" in df:
+        is_uid = df["uniqueid"].astype(str).str.match(_UNIQ)
+        if is_uid.mean() < 0.5:
+            df = df.drop(columns=["uniqueid"])
+    if "linkedid" in df:
+        key = df["linkedid"].where(df["linkedid"].astype(str).str.strip() != "", None)
+        if "uniqueid" in df:
+            key = key.fillna(df["uniqueid"])
+    elif "uniqueid" in df:
+        key = df["uniqueid"].where(df["uniqueid"].astype(str).str.strip() != "", None)
+    else:
+        key = pd.Series(None, index=df.index, dtype="object")
+    key = key.fillna(_fallback_key(table, df.index))
+    legs = _legs(df, table, ctx, rej, key=key, start="start", answer="answer", end="end")
+    notes = []
+    if "linkedid" not in df:
+        notes.append(f"{table.name}: no linkedid column (cdr.conf newcdrcolumns=no): legs are grouped "
+                     "by uniqueid" if "uniqueid" in df else
+                     f"{table.name}: no uniqueid/linkedid columns: every row is its own call")
+    return Parsed(legs, rej.items(), notes)
+
+
+def _parse_csv(table: RawTable, ctx: ParseContext) -> Parsed:
+    return _parse_headerless(table, ctx, _CSV_FIELDS, (16, 17, 18, 21))
+
+
+def _parse_custom(table: RawTable, ctx: ParseContext) -> Parsed:
+    return _parse_headerless(table, ctx, _CUSTOM_FIELDS, (18, 19))
+
+
+_DB_SYNONYMS = {
+    "calldate": ("calldate", "start", "call date"),
+    "answer": ("answer",),
+    "end": ("end",),
+    "clid": ("clid",), "src": ("src", "source"), "dst": ("dst", "destination"),
+    "dcontext": ("dcontext",), "channel": ("channel",), "dstchannel": ("dstchannel",),
+    "lastapp": ("lastapp",), "lastdata": ("lastdata",), "duration": ("duration",),
+    "billsec": ("billsec",), "disposition": ("disposition",), "uniqueid": ("uniqueid",),
+    "linkedid": ("linkedid",), "did": ("did",), "cnum": ("cnum",),
+}
+
+
+def _detect_db(table: RawTable) -> float:
+    if not table.rows:
+        return 0.0
+    h = {norm_header(c) for c in table.rows[0]}
+    need = {"src", "dst", "disposition", "billsec"}
+    if need <= h and ({"calldate", "start"} & h) and ({"channel", "dstchannel", "uniqueid"} & h):
+        return 0.95
+    return 0.0
+
+
+def _parse_db(table: RawTable, ctx: ParseContext) -> Parsed:
+    header = table.rows[0]
+    table.header, table.header_line = header, table.lines[0]
+    idx = header_index(header, _DB_SYNONYMS, prefix=False)
+    rej = Rejects()
+    good = []
+    for i in range(1, len(table.rows)):
+        r = table.rows[i]
+        if len(r) < len(header) - 3 or len(r) > len(header) + 1:
+            rej.add([i], f"has {len(r)} fields; the header has {len(header)}")
+        elif [norm_header(c) for c in r] == [norm_header(c) for c in header]:
+            rej.add([i], "repeated header line")
+        else:
+            good.append(i)
+    df = legs_frame(table, good, idx)
+    if df.empty:
+        return Parsed(pd.DataFrame(), rej.items(), data_rows=list(range(1, len(table.rows))))
+    if "linkedid" in df:
+        key = df["linkedid"].where(df["linkedid"].astype(str).str.strip() != "", None)
+        if "uniqueid" in df:
+            key = key.fillna(df["uniqueid"])
+    elif "uniqueid" in df:
+        key = df["uniqueid"].where(df["uniqueid"].astype(str).str.strip() != "", None)
+    else:
+        key = pd.Series(None, index=df.index, dtype="object")
+    key = key.fillna(_fallback_key(table, df.index))
+    line = None
+    if "did" in df:
+        line = df["did"].where(df["did"].astype(str).str.strip() != "", None)
+    legs = _legs(df, table, ctx, rej, key=key, start="calldate",
+                 answer="answer" if "answer" in df else None, end="end" if "end" in df else None, line=line)
+    return Parsed(legs, rej.items(), data_rows=list(range(1, len(table.rows))))
+
+
+ASTERISK_CSV = Format("asterisk_csv", "Asterisk cdr_csv Master.csv (no header, 16/17/18/21 columns)",
+                      _detect_csv, _parse_csv)
+ASTERISK_CUSTOM = Format("asterisk_custom", "Asterisk cdr_custom legacy layout (19 columns)",
+                         _detect_custom, _parse_custom)
+ASTERISK_DB = Format("asterisk_db", "Asterisk/FreePBX CDR database export with a header (calldate, src, dst, …)",
+                     _detect_db, _parse_db)

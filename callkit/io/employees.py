@@ -1,0 +1,68 @@
+"""The employees directory: extension, name, department (Russian headers accepted)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from callkit.errors import FormatError
+from callkit.io.base import header_index
+from callkit.io.text import read_table
+
+__all__ = ["load_employees", "EMPLOYEE_SYNONYMS"]
+
+EMPLOYEE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "extension": ("extension", "ext", "добавочный", "добавочный номер", "внутренний номер",
+                  "внутренний", "номер", "sip"),
+    "employee": ("name", "employee", "сотрудник", "фио", "менеджер", "имя", "оператор"),
+    "department": ("department", "отдел", "подразделение", "группа", "dept"),
+    "hire_date": ("hire_date", "hired", "дата приема", "дата найма", "дата приёма", "стаж с"),
+}
+
+
+def load_employees(path: str | Path) -> pd.DataFrame:
+    """Read an employees directory (CSV/XLSX).
+
+    Returns
+    -------
+    DataFrame
+        ``extension`` (string), ``employee`` (name), ``department`` (string, NA when absent) and
+        ``hire_date`` (datetime64, NaT when absent).
+
+    Raises
+    ------
+    FormatError
+        When no extension or name column can be found (the message lists the header).
+
+    Examples
+    --------
+    A file with ``Добавочный;ФИО;Отдел`` gives columns extension, employee, department.
+    """
+    path = Path(path)
+    table = read_table(path)
+    header = table.rows[0]
+    idx = header_index(header, EMPLOYEE_SYNONYMS, prefix=True)
+    if "extension" not in idx or "employee" not in idx:
+        raise FormatError(f"{path}: line {table.lines[0]}: header {header!r} has no "
+                          f"{'extension' if 'extension' not in idx else 'name'} column; expected "
+                          "extension/Добавочный and name/Сотрудник/ФИО (department/Отдел optional)")
+    rows = []
+    for i in range(1, len(table.rows)):
+        r = table.rows[i]
+        def get(k: str, r: list[str] = r) -> str:
+            return r[idx[k]].strip() if k in idx and idx[k] < len(r) else ""
+        ext, name = get("extension"), get("employee")
+        if not ext and not name:
+            continue
+        rows.append({"extension": ext or None, "employee": name or ext,
+                     "department": get("department") or None, "hire_date": get("hire_date") or None})
+    df = pd.DataFrame(rows, columns=["extension", "employee", "department", "hire_date"])
+    for c in ("extension", "employee", "department"):
+        df[c] = df[c].astype("string")
+    df["hire_date"] = pd.to_datetime(df["hire_date"], errors="coerce", dayfirst=True, format="mixed")
+    dup = df["extension"].dropna().duplicated()
+    if dup.any():
+        first = df["extension"].dropna()[dup].iloc[0]
+        raise FormatError(f"{path}: extension {first!r} is listed twice; each extension must belong "
+                          "to one employee")
+    return df
