@@ -6,7 +6,7 @@ import pandas as pd
 
 from callkit import classify, schema
 
-__all__ = ["ensure_flags", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label"]
+__all__ = ["ensure_flags", "period_mask", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label"]
 
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
@@ -36,6 +36,15 @@ def ensure_flags(calls: pd.DataFrame, period: tuple[object, object] | None
         return calls, mask
     flagged = classify.add_client_flags(calls, period=period)
     return flagged, flagged[classify.IN_PERIOD].to_numpy(dtype=bool)
+
+
+def period_mask(calls: pd.DataFrame, period: tuple[object, object] | None) -> np.ndarray:
+    """In-period rows: from ``period`` when given, else the ``in_period`` column, else all."""
+    if period is not None:
+        return classify.in_period(calls, period).to_numpy(dtype=bool)
+    if classify.IN_PERIOD in calls:
+        return calls[classify.IN_PERIOD].fillna(False).to_numpy(dtype=bool)
+    return np.ones(len(calls), dtype=bool)
 
 
 def masks(calls: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -1,0 +1,156 @@
+"""Comparisons: managers inside a department (gap to the best) and period over period."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from callkit import schema
+from callkit.errors import InputError
+from callkit.metrics.managers import SUMMARY_METRICS
+
+__all__ = ["COMPARE_METRICS", "LOWER_IS_BETTER", "COMPARE_COLUMNS", "compare_managers",
+           "period_over_period"]
+
+#: Metrics compared by default: True when higher is better.
+COMPARE_METRICS: dict[str, bool] = {
+    "external_calls_per_day": True,
+    "outgoing_new_clients_per_day": True,
+    "new_clients_reached": True,
+    "talk_s_mean": True,
+    "internal_share": False,
+    "calls_per_number": False,
+}
+#: Metrics of the summary where a lower value is better (gap is mirrored).
+LOWER_IS_BETTER: frozenset[str] = frozenset({"internal_share", "calls_per_number",
+                                             "incoming_missed"})
+COMPARE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "metric", "value", "best", "gap", "flagged")
+
+
+def _gap(value: np.ndarray, best: np.ndarray, higher: bool) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if higher:
+            # 1 - value / best; best 0 -> everyone equal -> gap 0
+            g = np.where(best > 0, 1.0 - value / best, 0.0)
+        else:
+            # mirror: 1 - best / value; value 0 is the best possible -> gap 0
+            g = np.where(value > 0, 1.0 - best / value, 0.0)
+    g = np.where(np.isnan(value) | np.isnan(best), np.nan, g)
+    return g
+
+
+def compare_managers(summary: pd.DataFrame, *,
+                     metrics: Iterable[str] | Mapping[str, bool] = tuple(COMPARE_METRICS),
+                     threshold: float = 0.25, min_active_days: int = 3) -> pd.DataFrame:
+    """Each manager's gap to the best manager of the same department, per metric.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`callkit.metrics.manager_summary`.
+    metrics : iterable of names, or mapping name -> higher_is_better
+        Metrics to compare (names of summary columns). Direction defaults to
+        :data:`COMPARE_METRICS` / :data:`LOWER_IS_BETTER`.
+    threshold : float
+        A gap above this is a growth zone (``flagged``); default 0.25.
+    min_active_days : int
+        Managers with fewer active days are reported (value and gap) but never flagged, and
+        never serve as the department's best.
+
+    Returns
+    -------
+    DataFrame
+        Long table ``department, employee, metric, value, best, gap, flagged``:
+        ``best`` = the highest value among the department's eligible managers (lowest for
+        lower-is-better metrics; when nobody in the department is eligible, the best of all of
+        them, for reference); ``gap`` = 1 − value / best (mirror: 1 − best / value), so
+        0 = on par with the best, 0.4 = 40 % behind; NaN when the value is undefined.
+        Employees without a department are compared among themselves.
+
+    Examples
+    --------
+    Department with A = 20 calls/day and B = 12: best 20, B's gap = 1 − 12/20 = 0.4 > 0.25 →
+    flagged.
+    """
+    if isinstance(metrics, Mapping):
+        direction = {str(k): bool(v) for k, v in metrics.items()}
+    else:
+        direction = {m: COMPARE_METRICS.get(m, m not in LOWER_IS_BETTER) for m in metrics}
+    missing = [m for m in direction if m not in summary.columns]
+    if missing:
+        raise InputError(f"compare_managers: metric(s) {missing} not in the summary; expected "
+                       f"names of {list(SUMMARY_METRICS)}")
+    dept = summary[schema.DEPARTMENT].astype("string")
+    days = summary["days_active"].fillna(0).to_numpy(dtype=float)
+    eligible = days >= min_active_days
+    dkey = dept.fillna("\x00").to_numpy(dtype=object)
+    parts = []
+    for metric, higher in direction.items():
+        val = summary[metric].to_numpy(dtype=float)
+        elig_val = pd.Series(np.where(eligible, val, np.nan))
+        grp = elig_val.groupby(dkey)
+        best_by = grp.max() if higher else grp.min()
+        best = pd.Series(dkey).map(best_by).to_numpy(dtype=float)
+        # a department with no eligible manager: the best of all, for reference only
+        all_grp = pd.Series(val).groupby(dkey)
+        best_all = pd.Series(dkey).map(all_grp.max() if higher else all_grp.min()).to_numpy(dtype=float)
+        best = np.where(np.isnan(best), best_all, best)
+        n_elig = pd.Series(eligible & ~np.isnan(val)).groupby(dkey).sum()
+        n_dep = pd.Series(dkey).map(n_elig).to_numpy(dtype=float)
+        gap = _gap(val, best, higher)
+        flagged = eligible & (n_dep >= 2) & ~np.isnan(gap) & (gap > threshold)
+        parts.append(pd.DataFrame({
+            schema.DEPARTMENT: dept.to_numpy(), schema.EMPLOYEE: summary[schema.EMPLOYEE].to_numpy(),
+            "metric": metric, "value": val, "best": best, "gap": gap, "flagged": flagged}))
+    if not parts:
+        return pd.DataFrame(columns=list(COMPARE_COLUMNS))
+    out = pd.concat(parts, ignore_index=True)
+    out[schema.DEPARTMENT] = out[schema.DEPARTMENT].astype("string")
+    out[schema.EMPLOYEE] = out[schema.EMPLOYEE].astype("string")
+    out["metric"] = out["metric"].astype("string")
+    out["flagged"] = out["flagged"].astype(bool)
+    return out.loc[:, list(COMPARE_COLUMNS)]
+
+
+def period_over_period(current_summary: pd.DataFrame, previous_summary: pd.DataFrame, *,
+                       metrics: Iterable[str] = SUMMARY_METRICS) -> pd.DataFrame:
+    """Each employee's change of each metric against the previous period.
+
+    Returns
+    -------
+    DataFrame
+        Long table ``employee, department, metric, current, previous, change, change_rel``:
+        ``change`` = current − previous; ``change_rel`` = change / |previous| (NaN when
+        previous is 0 or missing). Employees present in only one period have NaN on the other
+        side. Rows are ordered by department, employee and the metric order of managers.csv.
+
+    Examples
+    --------
+    external_calls 120 now vs 100 before → change 20, change_rel 0.2.
+    """
+    metrics = [m for m in metrics if m in current_summary and m in previous_summary]
+    cur = current_summary.set_index(schema.EMPLOYEE)
+    prev = previous_summary.set_index(schema.EMPLOYEE)
+    idx = cur.index.union(prev.index)
+    dept = cur[schema.DEPARTMENT].reindex(idx).fillna(prev[schema.DEPARTMENT].reindex(idx))
+    parts = []
+    for m in metrics:
+        c = cur[m].reindex(idx).astype(float)
+        p = prev[m].reindex(idx).astype(float)
+        ch = c - p
+        rel = ch / p.abs().where(p != 0)
+        parts.append(pd.DataFrame({schema.EMPLOYEE: idx.astype("string"),
+                                   schema.DEPARTMENT: dept.astype("string").to_numpy(),
+                                   "metric": m, "current": c.to_numpy(), "previous": p.to_numpy(),
+                                   "change": ch.to_numpy(), "change_rel": rel.to_numpy()}))
+    if not parts:
+        return pd.DataFrame(columns=[schema.EMPLOYEE, schema.DEPARTMENT, "metric", "current",
+                                     "previous", "change", "change_rel"])
+    out = pd.concat(parts, ignore_index=True)
+    order = {m: i for i, m in enumerate(metrics)}
+    out["_o"] = out["metric"].map(order)
+    out = out.sort_values([schema.DEPARTMENT, schema.EMPLOYEE, "_o"], kind="stable",
+                          na_position="last").drop(columns="_o")
+    out["metric"] = out["metric"].astype("string")
+    return out.reset_index(drop=True)

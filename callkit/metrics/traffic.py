@@ -1,0 +1,221 @@
+"""Traffic by hour × weekday, peak hours, and who was present at the peaks."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from callkit import schema
+from callkit.metrics._util import masks, period_mask, slot_frame
+
+__all__ = ["TRAFFIC_COLUMNS", "PRESENCE_COLUMNS", "traffic", "peak_hours", "presence_at_peaks",
+           "presence_summary", "working_days", "activity_mask"]
+
+TRAFFIC_COLUMNS = ("weekday", "hour", "incoming", "answered", "missed", "missed_rate", "days")
+PRESENCE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour", "active",
+                    "department_incoming")
+
+
+def activity_mask(calls: pd.DataFrame) -> np.ndarray:
+    """Rows that show an employee at work: outgoing or internal calls they placed, incoming calls
+    they answered (the calls counted in external_calls / internal_calls, DESIGN §3)."""
+    m = masks(calls)
+    has_emp = calls[schema.EMPLOYEE].notna().to_numpy(dtype=bool)
+    return has_emp & (m["outgoing"] | m["internal"] | (m["incoming"] & m["answered"]))
+
+
+def working_days(calls: pd.DataFrame, *, period: tuple[object, object] | None = None) -> pd.Series:
+    """Number of working days per weekday (0=Mon..6): local dates in the period with any call.
+
+    A day without a single call (a weekend, a holiday) is not a working day, so it does not
+    dilute the per-day means.
+    """
+    inp = period_mask(calls, period)
+    sf = slot_frame(calls.loc[inp, schema.START])
+    days = pd.Series(sf["date"].unique())
+    wd = ((days.to_numpy().astype("datetime64[D]").astype(np.int64) + 3) % 7)
+    return pd.Series(wd).value_counts().reindex(range(7), fill_value=0).rename("days")
+
+
+def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None) -> pd.DataFrame:
+    """Incoming external sessions by weekday × hour of their local start.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Canonical call table.
+    period : (start, end) or None
+        Inclusive local dates; None = the ``in_period`` flag if present, else all data.
+
+    Returns
+    -------
+    DataFrame
+        168 rows (7 weekdays × 24 hours), columns ``weekday`` (0=Monday), ``hour`` (0..23),
+        ``incoming`` (offered sessions), ``answered`` (by a person), ``missed`` (= incoming −
+        answered: status missed/busy/failed or answered only by the IVR), ``missed_rate`` =
+        missed / incoming (NaN when no incoming), ``days`` = working days of that weekday in the
+        period (dates with any call).
+
+    Examples
+    --------
+    Two Mondays with calls; Monday 10:00 got 6 incoming, 2 missed → incoming 6, missed 2,
+    missed_rate 0.333, days 2 (3 incoming per Monday at 10).
+    """
+    inp = period_mask(calls, period)
+    m = masks(calls)
+    sel = inp & m["incoming"]
+    sf = slot_frame(calls.loc[sel, schema.START])
+    sf["answered"] = m["answered"][sel]
+    g = sf.groupby(["weekday", "hour"]).agg(incoming=("answered", "size"),
+                                            answered=("answered", "sum"))
+    grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
+    g = g.reindex(grid, fill_value=0).astype(np.int64)
+    g["missed"] = g["incoming"] - g["answered"]
+    g["missed_rate"] = g["missed"] / g["incoming"].where(g["incoming"] > 0)
+    days = working_days(calls, period=period)
+    out = g.reset_index()
+    out["days"] = out["weekday"].map(days).astype(np.int64)
+    out["weekday"] = out["weekday"].astype(np.int64)
+    out["hour"] = out["hour"].astype(np.int64)
+    return out.loc[:, list(TRAFFIC_COLUMNS)]
+
+
+def peak_hours(traffic_df: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
+    """The hours of the day with the highest mean incoming per working day.
+
+    Returns
+    -------
+    DataFrame
+        ``top`` rows sorted by ``mean_per_day`` descending: ``hour, incoming, missed,
+        missed_rate, working_days, mean_per_day`` (incoming summed over weekdays; working days =
+        all working days of the period). Hours without incoming are never peaks.
+
+    Examples
+    --------
+    Over 5 working days hour 10 got 60 incoming, hour 11 got 40 → means 12 and 8 per day.
+    """
+    per_wd = traffic_df.drop_duplicates("weekday")
+    total_days = int(per_wd["days"].sum())
+    g = traffic_df.groupby("hour")[["incoming", "missed"]].sum()
+    g = g[g["incoming"] > 0]
+    g["missed_rate"] = g["missed"] / g["incoming"]
+    g["working_days"] = total_days
+    g["mean_per_day"] = g["incoming"] / total_days if total_days else np.nan
+    g = g.reset_index().sort_values(["mean_per_day", "hour"], ascending=[False, True], kind="stable")
+    return g.head(top).reset_index(drop=True)
+
+
+def _dept_peaks(calls: pd.DataFrame, inp: np.ndarray, top: int) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    dept = calls[schema.DEPARTMENT]
+    for d in dept[inp].dropna().unique():
+        sub = calls.loc[inp & (dept == d).fillna(False).to_numpy(dtype=bool)]
+        out[str(d)] = [int(h) for h in peak_hours(traffic(sub), top=top)["hour"]]
+    return out
+
+
+def presence_at_peaks(calls: pd.DataFrame, *,
+                      peaks: Iterable[int] | Mapping[str, Iterable[int]] | pd.DataFrame | None = None,
+                      period: tuple[object, object] | None = None, top: int = 3) -> pd.DataFrame:
+    """Was each employee active in their department's peak hours on the days they worked?
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Canonical call table (employees need a department).
+    peaks : hours, mapping department -> hours, a :func:`peak_hours` frame, or None
+        None = each department's own ``top`` peak hours from its incoming traffic.
+    period : (start, end) or None
+        Inclusive local dates; None = the ``in_period`` flag if present, else all data.
+    top : int
+        Number of peak hours per department when ``peaks`` is None.
+
+    Returns
+    -------
+    DataFrame
+        One row per employee × worked date × peak hour: ``department, employee, date, hour,
+        active, department_incoming``. A *worked* date has at least one activity call (placed,
+        or an answered incoming); ``active`` = an activity call overlaps ``[hour, hour+1)`` that
+        date; ``department_incoming`` = the department's incoming sessions that date and hour.
+
+    Examples
+    --------
+    Peak hour 10; Ann worked 2026-10-05 (calls at 12:00 only) → a row with active False.
+    """
+    inp = period_mask(calls, period)
+    act = activity_mask(calls) & inp & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)
+    if isinstance(peaks, pd.DataFrame):
+        if schema.DEPARTMENT in peaks:
+            pk = {str(d): [int(h) for h in g["hour"]] for d, g in peaks.groupby(schema.DEPARTMENT)}
+        else:
+            pk = None
+            hours = [int(h) for h in peaks["hour"]]
+    elif isinstance(peaks, Mapping):
+        pk = {str(k): [int(h) for h in v] for k, v in peaks.items()}
+    elif peaks is not None:
+        pk, hours = None, [int(h) for h in peaks]
+    else:
+        pk = _dept_peaks(calls, inp, top)
+    a = calls.loc[act]
+    if a.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            PRESENCE_COLUMNS, ("string", "string", "datetime64[s]", "int64", "bool", "int64"))})
+    # absolute local hour numbers covered by each activity call (start hour .. end hour)
+    st = a[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    en = a[schema.END].fillna(a[schema.START]).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    h0 = st.astype("datetime64[h]").astype(np.int64)
+    h1 = np.maximum(en.astype("datetime64[h]").astype(np.int64), h0)
+    # a call ending exactly on the hour does not occupy the next hour
+    h1 = np.where((en.astype("datetime64[h]") == en) & (h1 > h0), h1 - 1, h1)
+    n = np.minimum(h1 - h0 + 1, 24)
+    emp = np.repeat(a[schema.EMPLOYEE].astype(str).to_numpy(), n)
+    dep = np.repeat(a[schema.DEPARTMENT].astype(str).to_numpy(), n)
+    offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    absh = np.repeat(h0, n) + offs
+    busy = pd.DataFrame({"employee": emp, "department": dep, "absh": absh}).drop_duplicates()
+    day = (h0 // 24)
+    worked = pd.DataFrame({"employee": a[schema.EMPLOYEE].astype(str).to_numpy(),
+                           "department": a[schema.DEPARTMENT].astype(str).to_numpy(),
+                           "day": day}).drop_duplicates()
+    if pk is not None:
+        hrs = pd.DataFrame([(d, h) for d, hs in pk.items() for h in hs],
+                           columns=["department", "hour"])
+        slots = worked.merge(hrs, on="department")
+    else:
+        slots = worked.merge(pd.DataFrame({"hour": hours}), how="cross")
+    slots["absh"] = slots["day"] * 24 + slots["hour"]
+    busy["active"] = True
+    slots = slots.merge(busy, on=["employee", "department", "absh"], how="left")
+    slots["active"] = slots["active"].fillna(False).astype(bool)
+    # the department's incoming sessions in that date-hour
+    m = masks(calls)
+    inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)]
+    ih = inc[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
+        .astype("datetime64[h]").astype(np.int64)
+    dinc = pd.DataFrame({"department": inc[schema.DEPARTMENT].astype(str).to_numpy(), "absh": ih}) \
+        .groupby(["department", "absh"]).size().rename("department_incoming").reset_index()
+    slots = slots.merge(dinc, on=["department", "absh"], how="left")
+    slots["department_incoming"] = slots["department_incoming"].fillna(0).astype(np.int64)
+    slots["date"] = slots["day"].to_numpy().astype("datetime64[D]")
+    out = slots.rename(columns={"department": schema.DEPARTMENT, "employee": schema.EMPLOYEE})
+    out[schema.DEPARTMENT] = out[schema.DEPARTMENT].astype("string")
+    out[schema.EMPLOYEE] = out[schema.EMPLOYEE].astype("string")
+    out["hour"] = out["hour"].astype(np.int64)
+    out = out.sort_values([schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour"], kind="stable")
+    return out.loc[:, list(PRESENCE_COLUMNS)].reset_index(drop=True)
+
+
+def presence_summary(presence: pd.DataFrame) -> pd.DataFrame:
+    """Per employee: ``peak_slots`` (worked date × peak hour), ``absent_slots``, ``absent_share``.
+
+    Only slots in which the department actually got incoming calls are counted (an empty peak
+    hour on a quiet day is no evidence of absence).
+    """
+    p = presence[presence["department_incoming"] > 0]
+    g = p.groupby([schema.DEPARTMENT, schema.EMPLOYEE], dropna=False)["active"].agg(["size", "sum"])
+    g = g.rename(columns={"size": "peak_slots", "sum": "present_slots"})
+    g["absent_slots"] = g["peak_slots"] - g["present_slots"]
+    g["absent_share"] = g["absent_slots"] / g["peak_slots"].where(g["peak_slots"] > 0)
+    return g.reset_index()[[schema.DEPARTMENT, schema.EMPLOYEE, "peak_slots", "absent_slots",
+                            "absent_share"]]

@@ -1,0 +1,77 @@
+"""traffic, peak_hours, presence_at_peaks on a hand-worked log."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from test_metrics_helpers import call, calls_frame
+
+from callkit.metrics.traffic import peak_hours, presence_at_peaks, presence_summary, traffic
+
+S = "Sales"
+N1, N2 = "+79720123456", "+74950012345"
+
+
+def log():
+    return calls_frame([
+        # Monday 2026-10-05, 10:00 hour: 3 incoming, 1 missed
+        call("m1", "2026-10-05 10:05", "incoming", "answered", "Ann", N1, talk=60, dept=S),
+        call("m2", "2026-10-05 10:20", "incoming", "missed", None, N2, dept=S),
+        call("m3", "2026-10-05 10:40", "incoming", "answered", "Bob", N2, talk=30, dept=S),
+        call("m4", "2026-10-05 14:00", "outgoing", "answered", "Carl", N2, talk=30, dept=S),
+        # Tuesday 2026-10-06: Bob's outgoing call 09:00:00 + 5 s ring + 3600 s talk -> 10:00:05
+        call("t1", "2026-10-06 09:00", "outgoing", "answered", "Bob", N1, talk=3600, dept=S),
+        call("t2", "2026-10-06 10:30", "incoming", "missed", None, N1, dept=S),
+        call("t3", "2026-10-06 15:00", "incoming", "answered", "Bob", N1, talk=20, dept=S),
+        # Wednesday 2026-10-07: only an outgoing call (a working day without incoming)
+        call("w1", "2026-10-07 12:00", "outgoing", "missed", "Ann", N1, dept=S),
+        # Monday 2026-10-12, 10:00 hour: 2 incoming, 1 busy
+        call("n1", "2026-10-12 10:10", "incoming", "busy", None, N2, dept=S),
+        call("n2", "2026-10-12 10:15", "incoming", "answered", "Ann", N2, talk=40, dept=S),
+        call("n3", "2026-10-12 11:00", "incoming", "answered", "Ann", N1, talk=40, dept=S),
+    ])
+
+
+def test_traffic_grid_hand_worked():
+    t = traffic(log())
+    assert len(t) == 168 and list(t.columns) == ["weekday", "hour", "incoming", "answered",
+                                                 "missed", "missed_rate", "days"]
+    t = t.set_index(["weekday", "hour"])
+    # Monday 10:00 over two Mondays: m1 m2 m3 n1 n2 = 5 incoming, answered m1 m3 n2 = 3
+    mon10 = t.loc[(0, 10)]
+    assert (mon10.incoming, mon10.answered, mon10.missed, mon10.days) == (5, 3, 2, 2)
+    assert math.isclose(mon10.missed_rate, 0.4)
+    # Tuesday 10:00: t2 missed -> rate 1.0; working days: Mon 2, Tue 1, Wed 1, Thu 0
+    assert t.loc[(1, 10), "missed_rate"] == 1.0
+    assert [t.loc[(d, 0), "days"] for d in range(4)] == [2, 1, 1, 0]
+    assert t.loc[(3, 10), "incoming"] == 0 and math.isnan(t.loc[(3, 10), "missed_rate"])
+
+
+def test_peak_hours_mean_per_working_day():
+    p = peak_hours(traffic(log()), top=2)
+    # 4 working days; hour 10: 6 incoming -> 1.5/day; hours 11 and 15: 1 -> 0.25 (tie: earlier first)
+    assert list(p["hour"]) == [10, 11]
+    assert math.isclose(p.loc[0, "mean_per_day"], 1.5) and p.loc[0, "working_days"] == 4
+    assert math.isclose(p.loc[0, "missed_rate"], 3 / 6)
+
+
+def test_presence_at_peaks_and_summary():
+    pres = presence_at_peaks(log(), peaks=[10])
+    key = {(e, str(np.datetime64(d, "D")), h): a for e, d, h, a in
+           zip(pres.employee, pres.date, pres.hour, pres.active)}
+    assert key[("Ann", "2026-10-05", 10)] and key[("Ann", "2026-10-12", 10)]
+    assert not key[("Ann", "2026-10-07", 10)]       # worked that day, not at 10
+    assert key[("Bob", "2026-10-06", 10)]           # the 09:00 call ran past 10:00
+    assert not key[("Carl", "2026-10-05", 10)]      # only a 14:00 call that day
+    s = presence_summary(pres).set_index("employee")
+    # Ann's 10-07 slot had no department incoming -> not counted: 2 slots, 0 absent
+    assert (s.loc["Ann", "peak_slots"], s.loc["Ann", "absent_slots"]) == (2, 0)
+    assert (s.loc["Bob", "peak_slots"], s.loc["Bob", "absent_slots"]) == (2, 0)
+    assert s.loc["Carl", "absent_share"] == 1.0
+
+
+def test_presence_default_peaks_per_department():
+    pres = presence_at_peaks(log(), top=1)     # Sales' top hour is 10
+    assert set(pres["hour"]) == {10}
+    assert pd.api.types.is_bool_dtype(pres["active"])
