@@ -1,0 +1,320 @@
+"""Report: masking, Excel safety and formats, slug paths, sections, parameter checks, runs."""
+from __future__ import annotations
+
+import re
+import types
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from callkit import report
+from callkit.errors import InputError
+from callkit.masking import (
+    is_formula_like,
+    mask_frame,
+    mask_number,
+    mask_text,
+    safe_output_dir,
+    safe_text,
+)
+from callkit.profile import profile_from_dict
+
+REPO = Path(__file__).resolve().parents[1]
+TZ = "Europe/Moscow"
+# any +7 number written without masking, in E.164 or with separators
+UNMASKED = re.compile(r"\+7[\s(]*\d{3}[\s)]*\d{3}[\s-]*\d{2}[\s-]*\d{2}")
+
+
+def make_audit() -> types.SimpleNamespace:
+    """A tiny hand-made audit: 2 departments, 3 managers, 3 missed calls (one lost)."""
+    t = pd.Timestamp
+    calls = pd.DataFrame({
+        "call_id": ["c1", "c2", "c3", "c4", "c5"],
+        "start": pd.to_datetime(["2026-10-05 10:01", "2026-10-05 10:20", "2026-10-05 11:00",
+                                 "2026-10-06 12:00", "2026-09-20 12:00"]).tz_localize(TZ),
+        "direction": ["incoming", "incoming", "outgoing", "incoming", "outgoing"],
+        "status": ["missed", "answered", "answered", "busy", "answered"],
+        "employee": [None, "Анна", "Анна", None, "Борис"],
+        "department": [None, "Продажи", "Продажи", None, "Продажи"],
+        "client_number": ["+79720123456", "+74950012345", "+79720123456", "+79730123400", "+74950012399"],
+        "ring_s": [3.0, 5.0, 4.0, 30.0, 2.0],
+        "talk_s": [0.0, 60.0, 120.0, 0.0, 30.0],
+    })
+    managers = pd.DataFrame({
+        "employee": ["Анна", "Борис", "Вера"], "extension": ["101", "102", "201"],
+        "department": ["Продажи", "Продажи", "Сервис"],
+        "external_calls": [80, 40, 30], "outgoing": [60, 30, 10], "incoming_answered": [20, 10, 20],
+        "incoming_missed": [1, 4, 0], "internal_share": [0.1, 0.3, 0.0], "mobile_share": [0.5, 0.9, 0.2],
+        "landline_share": [0.5, 0.1, 0.8], "calls_per_number": [1.6, 4.0, 1.0],
+        "talk_s_total": [6000.0, 1200.0, 900.0], "talk_s_mean": [75.0, 30.0, 30.0],
+        "days_active": [4, 4, 3], "external_calls_per_day": [20.0, 10.0, 10.0],
+    })
+    compare = pd.DataFrame({
+        "department": ["Продажи", "Продажи", "Сервис"], "employee": ["Анна", "Борис", "Вера"],
+        "metric": ["external_calls_per_day"] * 3, "value": [20.0, 10.0, 10.0], "best": [20.0, 20.0, 10.0],
+        "gap": [0.0, 0.5, 0.0], "flagged": [False, True, False],
+    })
+    traffic = pd.DataFrame({"weekday": [0, 0, 1], "hour": [10, 11, 12], "incoming": [2, 0, 1],
+                            "answered": [1, 0, 0], "missed": [1, 0, 1], "missed_rate": [0.5, np.nan, 1.0],
+                            "days": [1, 1, 1]})
+    missed = pd.DataFrame({
+        "call_id": ["c1", "c4", "c6"],
+        "start": [t("2026-10-05 10:01", tz=TZ), t("2026-10-06 12:00", tz=TZ), t("2026-10-07 09:00", tz=TZ)],
+        "client_number": ["+79720123456", "+79730123400", "+74950012345"],
+        "department": [pd.NA, pd.NA, "Продажи"], "employee": [pd.NA, pd.NA, "Анна"],
+        "callback_at": [t("2026-10-05 11:00", tz=TZ), pd.NaT, pd.NaT],
+        "callback_delay_s": [3540.0, np.nan, np.nan],
+        "reached": [True, False, False], "lost": [False, True, False],
+    })
+    staffing = pd.DataFrame({"weekday": [0, 0], "hour": [10, 11], "calls_per_hour": [2.0, 0.0],
+                             "aht_s": [60.0, 0.0], "erlangs": [0.033, 0.0], "required_agents": [1, 0],
+                             "active_employees": [0, 1], "max_concurrent": [1, 0],
+                             "understaffed": [True, False]})
+    findings = pd.DataFrame({
+        "rule": ["manager_gap", "missed_no_callback", "repeat_dialing"],
+        "severity": ["medium", "high", "low"],
+        "subject": ["Борис", "=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)"],
+        "metric": ["external_calls_per_day", "lost", "calls_per_number"],
+        "value": [10.0, 1.0, 4.0], "reference": [20.0, 0.0, 1.6],
+        "text": ["Борис делает на 50 % меньше внешних звонков в день, чем лучший в отделе.",
+                 "Не перезвонили клиенту +79730123400.", "-3 повторных набора"],
+    })
+    load = types.SimpleNamespace(report=types.SimpleNamespace(
+        format="asterisk_csv", encoding="utf-8", files=["/x/Master.csv"], rows_read=6, rows_loaded=5,
+        rows_rejected=1, duplicates=0, sessions=5, notes=[],
+        rejected=pd.DataFrame({"source_file": ["Master.csv"], "source_row": [4], "raw": ["=cmd|' /C calc'!A0"],
+                               "reason": ["bad date"]})))
+    return types.SimpleNamespace(load=load, calls=calls, managers=managers, compare=compare, traffic=traffic,
+                                 peaks=pd.DataFrame({"weekday": [0], "hour": [10], "incoming": [2.0]}),
+                                 presence=pd.DataFrame({"employee": ["Анна", "Борис"], "present_share": [1.0, 0.0]}),
+                                 missed=missed, staffing=staffing, tech=None, findings=findings, pop=None,
+                                 speech=None)
+
+
+PROFILE = profile_from_dict({"client": "ООО Ромашка", "slug": "romashka",
+                             "period": {"start": "2026-10-01", "end": "2026-10-31"},
+                             "thresholds": {"manager_gap": 0.25, "callback_window_h": 24}},
+                            check_files=False)
+
+
+# --- masking --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, masked", [
+    ("+79161234567", "+7 916 ***-**-67"),
+    ("+79720123456", "+7 972 ***-**-56"),
+    ("+74950012345", "+7 495 ***-**-45"),
+    ("89720123456", "+7 972 ***-**-56"),          # domestic form, 11 digits starting with 8
+    # 12 digits 442079460018: keep the first 4 and the last 2, hide the 6 between
+    ("+442079460018", "+4420 ******18"),
+    ("1234", "****"),
+])
+def test_mask_number_hand_examples(raw, masked):
+    assert mask_number(raw) == masked
+
+
+def test_mask_number_keeps_missing():
+    assert mask_number(None) is None
+    assert pd.isna(mask_number(pd.NA))
+
+
+def test_mask_text_and_frame():
+    assert mask_text("звонок +7 (972) 012-34-56 и 8 972 012 34 56") == \
+        "звонок +7 972 ***-**-56 и +7 972 ***-**-56"
+    df = pd.DataFrame({"client_number": ["+79720123456", None], "text": ["от +74950012345", "—"], "n": [1, 2]})
+    out = mask_frame(df)
+    assert out["client_number"].tolist()[0] == "+7 972 ***-**-56" and pd.isna(out["client_number"][1])
+    assert out["text"].tolist() == ["от +7 495 ***-**-45", "—"]
+    assert df["client_number"][0] == "+79720123456"  # input untouched
+
+
+def test_formula_helpers():
+    assert [is_formula_like(x) for x in ["=1", "+7", "-1", "@x", "ok", 5]] == [True] * 4 + [False, False]
+    assert safe_text("=1+1") == "'=1+1" and safe_text("Анна") == "Анна"
+
+
+def test_slug_cannot_leave_the_output_folder(tmp_path):
+    assert safe_output_dir(tmp_path, "romashka") == (tmp_path / "romashka").resolve()
+    for bad in ["../x", "..", "a/b", "/etc", "Romashka", "", "x\x00"]:
+        with pytest.raises(InputError, match="Slug"):
+            safe_output_dir(tmp_path, bad)
+
+
+# --- workbook -------------------------------------------------------------------------------
+
+def test_workbook_sheets_formats_masking_and_formula_safety(tmp_path):
+    audit = make_audit()
+    path = report.write_workbook(audit, tmp_path / "audit.xlsx", profile=PROFILE)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Сводка", "Менеджеры", "Сравнение", "Перезвонить", "Трафик", "Нагрузка", "Выводы"]
+
+    ws = wb["Менеджеры"]
+    assert ws.freeze_panes == "A2"
+    heads = [c.value for c in ws[1]]
+    assert heads[:3] == ["Менеджер", "Внутр. номер", "Отдел"]
+    col = heads.index("Внешних в день") + 1
+    assert [ws.cell(r, col).value for r in (2, 3, 4)] == [20.0, 10.0, 10.0]
+    share = ws.cell(2, heads.index("Доля на мобильные") + 1)
+    assert share.value == 0.5 and share.number_format == "0.0%"
+    assert ws.cell(2, heads.index("Средний разговор, с") + 1).number_format == '#,##0" с"'
+    assert ws.column_dimensions["A"].width >= len("Менеджер")
+
+    cmp_ = wb["Сравнение"]
+    # the flagged row (Борис, gap 0.5) is filled red, the others are not
+    fills = {cmp_.cell(r, 2).value: cmp_.cell(r, 2).fill.fgColor.rgb for r in (2, 3, 4)}
+    assert fills["Борис"].endswith("F8D3CF") and not fills["Анна"].endswith("F8D3CF")
+    assert cmp_.cell(3, 6).value == 0.5 and cmp_.cell(3, 6).number_format == "0.0%"
+
+    cb = wb["Перезвонить"]
+    # only the lost call c4 is on the call-back list, its number masked
+    assert cb.max_row == 2 and cb.cell(2, 1).value == "c4"
+    assert cb.cell(2, 3).value == "+7 973 ***-**-00"
+    assert cb.cell(2, 2).number_format == "yyyy-mm-dd hh:mm"
+
+    fnd = wb["Выводы"]
+    subj = {fnd.cell(r, 1).value: fnd.cell(r, 3) for r in range(2, fnd.max_row + 1)}
+    hyper = subj["missed_no_callback"]
+    assert hyper.value == '=HYPERLINK("http://evil.example","x")' and hyper.data_type == "s"
+    assert hyper.quotePrefix
+    assert subj["repeat_dialing"].value == "@SUM(A1)" and subj["repeat_dialing"].data_type == "s"
+    texts = [fnd.cell(r, 7) for r in range(2, fnd.max_row + 1)]
+    assert any(c.value == "-3 повторных набора" and c.data_type == "s" for c in texts)
+
+    summary = {r[0]: r[1] for r in wb["Сводка"].iter_rows(min_row=2, values_only=True)}
+    # in period (October): c1..c4; incoming c1, c2, c4; unanswered c1 (missed), c4 (busy)
+    assert summary["Звонков в периоде"] == 4 and summary["Входящих"] == 3
+    assert summary["Из них не отвечено"] == 2
+    assert summary["Доля неотвеченных входящих"] == pytest.approx(2 / 3)
+    assert summary["Пропущенных без перезвона (потеряны)"] == 1
+    assert summary["Зон роста у менеджеров (отставание > 25%)"] == 1
+
+    every = [str(c.value) for s in wb for row in s.iter_rows() for c in row if c.value is not None]
+    assert not [v for v in every if UNMASKED.search(v)]
+
+
+def test_workbook_unmasked_and_english(tmp_path):
+    path = report.write_workbook(make_audit(), tmp_path / "a.xlsx", mask=False, lang="en", profile=PROFILE)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Summary" and wb["Call back"].cell(2, 3).value == "+79730123400"
+    assert [c.value for c in wb["Managers"][1]][:3] == ["Manager", "Extension", "Department"]
+
+
+# --- sections -------------------------------------------------------------------------------
+
+def _html_of(objs) -> str:
+    parts = []
+    for o in objs:
+        for attr in ("_repr_html_", "_repr_markdown_"):
+            fn = getattr(o, attr, None)
+            if fn is not None and fn() is not None:
+                parts.append(fn())
+                break
+    return "\n".join(parts)
+
+
+def test_sections_headings_switch_language_and_mask(tmp_path):
+    ctx = report.prepare(PROFILE, out=tmp_path, audit=make_audit())
+    assert ctx.out_dir == (tmp_path / "romashka").resolve()
+    names = ["coverage", "overview", "managers", "compare", "activity", "number_types", "repeat", "traffic",
+             "presence", "missed", "staffing", "tech", "findings", "kpi"]
+    text = ""
+    for name in names:
+        objs = getattr(report, f"section_{name}")(ctx)
+        head = objs[0]._repr_markdown_()
+        assert head == "## " + report.SECTIONS[name]["ru"]
+        text += _html_of(objs)
+    assert "Борис делает на 50" in text
+    assert "+7 973 ***-**-00" in text and not UNMASKED.search(text)
+    # the formula-like raw line of a rejected row is shown escaped, as text
+    assert "=cmd|&#x27; /C calc&#x27;!A0" in text
+    charts = sorted(p.name for p in (ctx.out_dir / "charts").glob("*.png"))
+    assert charts == sorted(["managers.png", "compare_external_calls_per_day.png", "activity.png",
+                             "number_types.png", "repeat_dialing.png", "traffic_incoming.png",
+                             "traffic_missed_rate.png", "presence.png", "callback_delay.png", "staffing.png",
+                             "concurrency.png", "tech.png"])
+    assert all(p.with_suffix(".svg").exists() for p in (ctx.out_dir / "charts").glob("*.png"))
+
+    en = report.prepare(PROFILE, lang="en", audit=make_audit())
+    assert report.section_managers(en)[0]._repr_markdown_() == "## Managers"
+    kpi = report.kpi_definitions(en)
+    assert "> 25%; not flagged under 3 active days" in kpi.iloc[:, 2].tolist()
+
+
+def test_overview_counts_only_the_period():
+    ctx = report.ReportContext(audit=make_audit(), profile=PROFILE)
+    items = dict(report.overview_items(ctx))
+    # c5 (September) is history; c1..c4 are in October: 3 incoming, 1 outgoing
+    assert items["Звонков в периоде"] == 4 and items["Исходящих"] == 1
+    assert items["Разных номеров клиентов"] == 3  # +79720123456, +74950012345, +79730123400
+
+
+# --- notebook parameters --------------------------------------------------------------------
+
+def test_audit_notebook_structure():
+    nb = nbformat.read(REPO / "notebooks" / "audit.ipynb", as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    assert "parameters" in tags[1] and all("parameters" not in t for i, t in enumerate(tags) if i != 1)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    assert nb.cells[0].source.startswith(("import", "from"))
+    params = report.notebook_parameters(report.notebook_path("audit.ipynb"))
+    assert {k: v["inferred_type_name"] for k, v in params.items()} == {
+        "profile": "str", "out": "str", "lang": "str", "mask_numbers": "bool"}
+    body = "\n".join(c.source for c in nb.cells[2:])
+    for name in report.SECTIONS:
+        assert f"report.section_{name}(ctx)" in body
+
+
+def test_validate_parameters_fails_on_unknown_missing_and_wrong_type(tmp_path):
+    nb = report.notebook_path("audit.ipynb")
+    ok = {"profile": "p.yaml", "out": "o", "lang": "en", "mask_numbers": False}
+    assert report.validate_parameters(nb, ok) == ok
+    with pytest.raises(report.ReportError, match=r"unknown parameter\(s\) \['colour'\]"):
+        report.validate_parameters(nb, {**ok, "colour": "red"})
+    with pytest.raises(report.ReportError, match="parameter 'mask_numbers' has 'no'; expected bool"):
+        report.validate_parameters(nb, {**ok, "mask_numbers": "no"})
+    # a notebook that lacks a parameter the runner needs
+    bare = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+    bare.cells = [nbformat.v4.new_code_cell('profile: str = "x"', metadata={"tags": ["parameters"]})]
+    nbformat.write(bare, tmp_path / "bare.ipynb")
+    with pytest.raises(report.ReportError, match=r"missing parameter\(s\) \['out'\]"):
+        report.validate_parameters(tmp_path / "bare.ipynb", {"profile": "p"})
+    untagged = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+    untagged.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(untagged, tmp_path / "untagged.ipynb")
+    with pytest.raises(report.ReportError, match="no cell tagged 'parameters'"):
+        report.validate_parameters(tmp_path / "untagged.ipynb", {})
+
+
+def test_run_client_rejects_unknown_parameter_before_running(tmp_path):
+    prof = tmp_path / "p.yaml"
+    prof.write_text("client: X\nslug: x\n", encoding="utf-8")
+    with pytest.raises(report.ReportError, match="unknown parameter"):
+        report.run_client(prof, tmp_path / "out", parameters={"nope": 1})
+    assert not (tmp_path / "out" / "x" / "audit.ipynb").exists()
+
+
+def test_export_html_hides_code_and_external_scripts(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("secret_code_marker = 1\nprint('shown')")]
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="shown output\n"),
+                           nbformat.v4.new_output("stream", name="stderr", text="WarningNoise\n")]
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    html = report.export_html(tmp_path / "n.ipynb", tmp_path / "n.html", title="Отчёт").read_text(encoding="utf-8")
+    assert "shown output" in html
+    assert "secret_code_marker" not in html and "WarningNoise" not in html
+    assert not re.search(r"<script[^>]*src=\"https?://", html)
+    assert "<title>Отчёт</title>" in html
+
+
+def test_find_profiles_and_batch_rejects_duplicate_slug_without_running(tmp_path):
+    (tmp_path / "a.yaml").write_text("client: A\nslug: same\n", encoding="utf-8")
+    (tmp_path / "b.yml").write_text("client: B\nslug: same\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("client: C\nslug: '../up'\n", encoding="utf-8")
+    assert [p.name for p in report.find_profiles(tmp_path)] == ["a.yaml", "b.yml", "c.yaml"]
+    with pytest.raises(InputError, match="not a folder"):
+        report.find_profiles(tmp_path / "missing")
+    with pytest.raises(InputError, match="jobs=0"):
+        report.run_batch(tmp_path, tmp_path / "out", jobs=0)
