@@ -59,7 +59,7 @@ def test_peak_hours_mean_per_working_day():
 def test_presence_at_peaks_and_summary():
     pres = presence_at_peaks(log(), peaks=[10])
     key = {(e, str(np.datetime64(d, "D")), h): a for e, d, h, a in
-           zip(pres.employee, pres.date, pres.hour, pres.active)}
+           zip(pres.employee, pres.date, pres.hour, pres.present)}
     assert key[("Ann", "2026-10-05", 10)] and key[("Ann", "2026-10-12", 10)]
     assert not key[("Ann", "2026-10-07", 10)]       # worked that day, not at 10
     assert key[("Bob", "2026-10-06", 10)]           # the 09:00 call ran past 10:00
@@ -74,4 +74,4 @@ def test_presence_at_peaks_and_summary():
 def test_presence_default_peaks_per_department():
     pres = presence_at_peaks(log(), top=1)     # Sales' top hour is 10
     assert set(pres["hour"]) == {10}
-    assert pd.api.types.is_bool_dtype(pres["active"])
+    assert pd.api.types.is_bool_dtype(pres["present"])

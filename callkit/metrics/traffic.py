@@ -13,7 +13,7 @@ __all__ = ["TRAFFIC_COLUMNS", "PRESENCE_COLUMNS", "traffic", "peak_hours", "pres
            "presence_summary", "working_days", "activity_mask"]
 
 TRAFFIC_COLUMNS = ("weekday", "hour", "incoming", "answered", "missed", "missed_rate", "days")
-PRESENCE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour", "active",
+PRESENCE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour", "present",
                     "department_incoming")
 
 
@@ -135,13 +135,13 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     -------
     DataFrame
         One row per employee × worked date × peak hour: ``department, employee, date, hour,
-        active, department_incoming``. A *worked* date has at least one activity call (placed,
-        or an answered incoming); ``active`` = an activity call overlaps ``[hour, hour+1)`` that
+        present, department_incoming``. A *worked* date has at least one activity call (placed,
+        or an answered incoming); ``present`` = an activity call overlaps ``[hour, hour+1)`` that
         date; ``department_incoming`` = the department's incoming sessions that date and hour.
 
     Examples
     --------
-    Peak hour 10; Ann worked 2026-10-05 (calls at 12:00 only) → a row with active False.
+    Peak hour 10; Ann worked 2026-10-05 (calls at 12:00 only) → a row with present False.
     """
     inp = period_mask(calls, period)
     act = activity_mask(calls) & inp & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)
@@ -185,9 +185,9 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     else:
         slots = worked.merge(pd.DataFrame({"hour": hours}), how="cross")
     slots["absh"] = slots["day"] * 24 + slots["hour"]
-    busy["active"] = True
+    busy["present"] = True
     slots = slots.merge(busy, on=["employee", "department", "absh"], how="left")
-    slots["active"] = slots["active"].fillna(False).astype(bool)
+    slots["present"] = slots["present"].fillna(False).astype(bool)
     # the department's incoming sessions in that date-hour
     m = masks(calls)
     inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)]
@@ -207,15 +207,17 @@ def presence_at_peaks(calls: pd.DataFrame, *,
 
 
 def presence_summary(presence: pd.DataFrame) -> pd.DataFrame:
-    """Per employee: ``peak_slots`` (worked date × peak hour), ``absent_slots``, ``absent_share``.
+    """Per employee: ``peak_slots`` (worked date × peak hour), ``absent_slots``, ``absent_share``,
+    ``present_share`` (= 1 − absent_share).
 
     Only slots in which the department actually got incoming calls are counted (an empty peak
     hour on a quiet day is no evidence of absence).
     """
     p = presence[presence["department_incoming"] > 0]
-    g = p.groupby([schema.DEPARTMENT, schema.EMPLOYEE], dropna=False)["active"].agg(["size", "sum"])
+    g = p.groupby([schema.DEPARTMENT, schema.EMPLOYEE], dropna=False)["present"].agg(["size", "sum"])
     g = g.rename(columns={"size": "peak_slots", "sum": "present_slots"})
     g["absent_slots"] = g["peak_slots"] - g["present_slots"]
     g["absent_share"] = g["absent_slots"] / g["peak_slots"].where(g["peak_slots"] > 0)
+    g["present_share"] = 1.0 - g["absent_share"]
     return g.reset_index()[[schema.DEPARTMENT, schema.EMPLOYEE, "peak_slots", "absent_slots",
-                            "absent_share"]]
+                            "absent_share", "present_share"]]

@@ -1,0 +1,148 @@
+"""Findings rules on hand-made audit tables: each rule fires on its evidence and stays silent
+on too little data."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from callkit.findings import FINDING_COLUMNS, RULE_NAMES, build_findings, rules_table
+from callkit.profile import Thresholds
+
+
+def managers():
+    return pd.DataFrame({
+        "employee": ["A", "B", "C", "D"], "department": ["Sales"] * 4,
+        "days_active": [10, 10, 2, 10],
+        "outgoing": [100, 100, 20, 10],
+        "mobile_share": [0.9, 0.3, 1.0, 1.0],
+        "external_calls": [120, 120, 25, 12],
+        "internal_calls": [10, 80, 200, 0],
+        "internal_share": [10 / 130, 80 / 200, 200 / 225, 0.0],
+        "unique_numbers": [60, 30, 25, 12],
+        "calls_per_number": [2.0, 4.0, 1.0, 1.0],
+    })
+
+
+def compare():
+    return pd.DataFrame({
+        "department": ["Sales"] * 3, "employee": ["B", "C", "B"],
+        "metric": ["external_calls_per_day", "external_calls_per_day", "talk_s_mean"],
+        "value": [12.0, 19.0, 30.0], "best": [20.0, 20.0, 90.0], "gap": [0.4, 0.05, 2 / 3],
+        "flagged": [True, False, True]})
+
+
+def presence():
+    rows = [("Sales", "A", pd.Timestamp("2026-10-05") + pd.Timedelta(days=i), 10, i < 2, 3)
+            for i in range(6)]                       # A: 4 of 6 slots absent
+    rows += [("Sales", "B", pd.Timestamp("2026-10-05") + pd.Timedelta(days=i), 10, False, 3)
+             for i in range(4)]                      # B: only 4 slots -> too little data
+    return pd.DataFrame(rows, columns=["department", "employee", "date", "hour", "present",
+                                       "department_incoming"])
+
+
+def traffic():
+    t = pd.DataFrame([(d, h) for d in range(7) for h in range(24)], columns=["weekday", "hour"])
+    t["incoming"], t["missed"] = 0, 0
+    t.loc[(t.weekday == 0) & (t.hour == 10), ["incoming", "missed"]] = [20, 10]
+    t.loc[(t.weekday == 1) & (t.hour == 10), ["incoming", "missed"]] = [5, 5]
+    t.loc[(t.weekday == 2) & (t.hour == 11), ["incoming", "missed"]] = [100, 5]
+    t["answered"] = t.incoming - t.missed
+    t["missed_rate"] = t.missed / t.incoming.where(t.incoming > 0)
+    t["days"] = 4
+    return t
+
+
+def staffing():
+    s = traffic()[["weekday", "hour"]].copy()
+    s["calls_per_hour"], s["aht_s"], s["erlangs"] = 0.0, 180.0, 0.0
+    s["required_agents"], s["active_employees"], s["max_concurrent"] = 0, 0.0, 0
+    for wd, h, req, act in ((0, 10, 5, 2.5), (2, 11, 3, 2.5), (1, 10, 4, 1.0)):
+        sel = (s.weekday == wd) & (s.hour == h)
+        s.loc[sel, ["required_agents", "active_employees", "calls_per_hour"]] = [req, act, 5.0]
+    s["understaffed"] = s.required_agents > s.active_employees
+    return s
+
+
+def missed():
+    n = 15
+    return pd.DataFrame({
+        "call_id": [f"m{i}" for i in range(n)],
+        "client_number": [f"+7972012{i:04d}" for i in range(n)],
+        "department": ["Sales"] * 10 + ["Support"] * 5,
+        "lost": [True] * 3 + [False] * 7 + [True] * 5,
+    })
+
+
+def tech():
+    return pd.DataFrame({
+        "signal": ["short_ring_drops", "short_ring_drops", "line_limit", "failed_burst"],
+        "subject": ["all", "+74950012345", "all", "2026-10-08 15:00"],
+        "value": [0.5, 0.9, 4.0, 6.0], "reference": [40.0, 10.0, 8.0, 9.0],
+        "count": [20, 9, 5, 6], "detail": ["", "", "", "10 min window"]})
+
+
+def _all(lang="ru"):
+    return build_findings(managers=managers(), compare=compare(), traffic=traffic(),
+                          presence=presence(), missed=missed(), staffing=staffing(), tech=tech(),
+                          thresholds=Thresholds(), lang=lang)
+
+
+def test_each_rule_fires_on_its_evidence_only():
+    f = _all()
+    assert list(f.columns) == list(FINDING_COLUMNS)
+    got = sorted(zip(f["rule"], f["subject"]))
+    assert got == sorted([
+        ("manager_gap", "B"),            # 1 - 12/20 = 0.4 > 0.25 (talk_s_mean not a gap metric)
+        ("mobile_heavy", "A"),           # 0.9 >= 0.75 with 100 outgoing; D has only 10
+        ("internal_heavy", "B"),         # 80/200 = 0.4 >= 0.3; C has 2 active days only
+        ("repeat_dialing", "B"),         # 4.0 calls per number >= 3
+        ("absent_at_peak", "A"),         # 4/6 absent; B has only 4 slots
+        ("missed_peak", "Mon 10:00"),    # 10/20 = 0.5 >= max(0.2, 2 x 20/125); Tue: 5 calls
+        ("understaffed", "Mon 10:00"),   # 5 needed vs 2.5; Wed short by 0.5; Tue 5 calls
+        ("missed_no_callback", "Sales"),  # 3/10 lost >= 0.2; Support has only 5 missed
+        ("short_ring_drops", "all"),     # 0.5 of 40; the line's 10 unanswered are too few
+        ("line_limit", "all"),           # ceiling 4 on 5 days, 8 blocked
+        ("failed_burst", "2026-10-08 15:00"),
+    ])
+    assert set(f["rule"]) <= set(RULE_NAMES)
+    r = f.set_index("rule")
+    mob = r.loc["mobile_heavy"]
+    # department pooled mobile share: (90 + 30 + 20 + 10) / (100 + 100 + 20 + 10)
+    assert math.isclose(mob.value, 0.9) and math.isclose(mob.reference, 150 / 230)
+    assert r.loc["manager_gap", "reference"] == 20.0 and r.loc["manager_gap", "value"] == 12.0
+    assert r.loc["missed_peak", "severity"] == "high"          # 0.5 >= 0.4
+    assert math.isclose(r.loc["missed_peak", "reference"], 20 / 125)
+    assert r.loc["understaffed", "severity"] == "high"         # short by 2.5 >= 2
+    assert math.isclose(r.loc["absent_at_peak", "value"], 4 / 6)
+    assert math.isclose(r.loc["missed_no_callback", "value"], 0.3)
+    # most severe first
+    sev = list(f["severity"])
+    assert sev == sorted(sev, key=["high", "medium", "low"].index)
+
+
+def test_texts_in_russian_and_english():
+    ru = _all("ru").set_index("rule")
+    en = _all("en").set_index("rule")
+    assert "40%" in ru.loc["manager_gap", "text"] and "лучшего" in ru.loc["manager_gap", "text"]
+    assert "behind" in en.loc["manager_gap", "text"]
+    assert ru.loc["missed_peak", "text"].startswith("Пн 10:00")
+    assert en.loc["missed_peak", "text"].startswith("Mon 10:00")
+    assert not any(np.char.count(list(ru["text"]), "{") > 0)
+
+
+def test_no_findings_from_too_little_data():
+    tiny = managers().assign(days_active=1)
+    f = build_findings(managers=tiny, compare=compare().assign(flagged=False),
+                       missed=missed().head(5), lang="en")
+    assert f.empty and list(f.columns) == list(FINDING_COLUMNS)
+
+
+def test_rules_table_documents_every_rule():
+    t = rules_table("en")
+    for must in ("manager_gap", "mobile_heavy", "internal_heavy", "repeat_dialing",
+                 "absent_at_peak", "missed_peak", "understaffed", "line_limit",
+                 "missed_no_callback", "short_ring_drops"):
+        assert must in set(t["rule"])
+    assert t["definition"].str.len().min() > 20 and rules_table("ru")["definition"].str.contains("звон").any()
