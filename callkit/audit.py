@@ -1,0 +1,288 @@
+"""The whole audit in one call: load, classify, every metric table, findings; CSV output.
+
+Used by the CLI (``callkit metrics``), the report and the notebooks:
+
+* :func:`build_audit` — from a client :class:`~callkit.profile.Profile`.
+* :func:`audit_from_load` — from an already loaded :class:`~callkit.io.LoadResult` (or a bare
+  canonical call table), e.g. ``callkit metrics CALLS --employees F --tz TZ``.
+* :func:`write_metrics` — the machine-readable CSVs of DESIGN §5.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from callkit import classify, schema
+from callkit.errors import InputError
+from callkit.findings import build_findings
+from callkit.metrics import (
+    MISSED_COLUMNS,
+    STAFFING_COLUMNS,
+    SUMMARY_COLUMNS,
+    TRAFFIC_COLUMNS,
+    compare_managers,
+    manager_summary,
+    missed_calls,
+    peak_hours,
+    period_over_period,
+    presence_at_peaks,
+    staffing,
+    tech_signals,
+    to_call_back,
+    traffic,
+)
+from callkit.metrics.compare import COMPARE_COLUMNS
+from callkit.profile import Profile, Thresholds
+
+__all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "METRIC_FILES"]
+
+#: The files :func:`write_metrics` always writes (DESIGN §5), plus speech.csv / checklist.csv
+#: when the audit has transcript results.
+METRIC_FILES = ("calls.csv", "managers.csv", "compare.csv", "traffic.csv", "missed.csv",
+                "staffing.csv", "findings.csv")
+
+
+@dataclass
+class Audit:
+    """Every table of one client's audit (see DESIGN §3 and §5 for the columns).
+
+    Attributes
+    ----------
+    load : LoadResult or None
+        What the loader returned (``.report`` has the load report); None for a bare table.
+    calls : DataFrame
+        All loaded sessions (history included) with the classifier columns
+        (``in_period``, ``first_contact``, ``is_new_client``, ``call_kind_fallback``).
+    managers, compare, traffic, peaks, presence, missed, staffing, tech, findings : DataFrame
+        The outputs of :mod:`callkit.metrics` and :mod:`callkit.findings` over the period.
+    pop : DataFrame or None
+        Period over period (:func:`callkit.metrics.period_over_period`) when a previous period
+        was given.
+    speech : Any
+        Transcript analytics from ``callkit.speech.analyze_calls`` when the profile has
+        transcripts and that function exists; else None.
+    """
+
+    load: Any
+    calls: pd.DataFrame
+    managers: pd.DataFrame
+    compare: pd.DataFrame
+    traffic: pd.DataFrame
+    peaks: pd.DataFrame
+    presence: pd.DataFrame
+    missed: pd.DataFrame
+    staffing: pd.DataFrame
+    tech: pd.DataFrame
+    findings: pd.DataFrame
+    pop: pd.DataFrame | None = None
+    speech: Any = None
+    period: tuple[dt.date, dt.date] | None = None
+    previous_period: tuple[dt.date, dt.date] | None = None
+    previous_managers: pd.DataFrame | None = None
+    to_call_back: pd.DataFrame | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    lang: str = "ru"
+    profile: Profile | None = None
+
+
+def _known(known_clients: Any, region: str) -> Any:
+    if known_clients is None:
+        return None
+    if isinstance(known_clients, (str, Path)):
+        return classify.load_known_clients(known_clients, region=region)
+    return known_clients
+
+
+def _employees(employees: Any) -> pd.DataFrame | None:
+    if employees is None or isinstance(employees, pd.DataFrame):
+        return employees
+    from callkit.io import load_employees
+
+    return load_employees(employees)
+
+
+def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = None,
+                    thresholds: Thresholds | None = None,
+                    known_clients: str | Path | Iterable[str] | None = None, lang: str = "ru",
+                    previous_period: tuple[object, object] | None = None,
+                    employees: str | Path | pd.DataFrame | None = None, region: str = "RU",
+                    top_peaks: int = 3, profile: Profile | None = None) -> Audit:
+    """Compute every audit table from loaded calls.
+
+    Parameters
+    ----------
+    load_result : LoadResult or DataFrame
+        What :func:`callkit.io.load_calls` returned, or a canonical call table.
+    period : (start, end) or None
+        Inclusive local dates; None = the full date range of the data.
+    thresholds : Thresholds, optional
+        manager_gap, min_active_days, callback_window_h, service_level, answer_within_s,
+        wrapup_s (defaults of :class:`~callkit.profile.Thresholds`).
+    known_clients : path or iterable of E.164 numbers, optional
+        Existing clients (never new).
+    lang : {"ru", "en"}
+        Language of the findings' text.
+    previous_period : (start, end), optional
+        When given (and inside the loaded data), ``pop`` holds each metric's change.
+    employees : path or DataFrame, optional
+        The employees directory: everyone in it gets a row in ``managers``.
+    region : str
+        Home region for the known-clients numbers.
+    top_peaks : int
+        Number of peak hours (company-wide ``peaks``; per department for ``presence``).
+
+    Returns
+    -------
+    Audit
+    """
+    th = thresholds or Thresholds()
+    if isinstance(load_result, pd.DataFrame):
+        load, calls = None, load_result
+    else:
+        load, calls = load_result, load_result.calls
+    if calls is None or len(calls) == 0:
+        raise InputError("No calls were loaded; check the export files and the load report "
+                         "(callkit validate CALLS).")
+    schema.validate(calls)
+    known = _known(known_clients, region)
+    emp = _employees(employees)
+    _, _, per = classify.period_bounds(calls, period)
+    flagged = classify.add_client_flags(calls, period=per, known_clients=known)
+    inp = flagged[classify.IN_PERIOD]
+    if not inp.any():
+        raise InputError(f"No calls inside the period {per[0]}..{per[1]}; the data covers "
+                         f"{classify.period_bounds(calls, None)[2][0]}.."
+                         f"{classify.period_bounds(calls, None)[2][1]}.")
+    managers = manager_summary(flagged, employees=emp)
+    compare = compare_managers(managers, threshold=th.manager_gap,
+                               min_active_days=th.min_active_days)
+    tr = traffic(flagged)
+    peaks = peak_hours(tr, top=top_peaks)
+    presence = presence_at_peaks(flagged, top=top_peaks)
+    missed = missed_calls(flagged, window_h=th.callback_window_h)
+    st = staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
+                  wrapup_s=th.wrapup_s)
+    tech = tech_signals(flagged)
+    findings = build_findings(managers=managers, compare=compare, traffic=tr, presence=presence,
+                              missed=missed, staffing=st, tech=tech, thresholds=th, lang=lang)
+    pop = prev_managers = prev = None
+    if previous_period is not None:
+        _, _, prev = classify.period_bounds(calls, previous_period)
+        prev_flags = classify.add_client_flags(calls, period=prev, known_clients=known)
+        if prev_flags[classify.IN_PERIOD].any():
+            prev_managers = manager_summary(prev_flags, employees=emp)
+            pop = period_over_period(managers, prev_managers)
+    return Audit(load=load, calls=flagged, managers=managers, compare=compare, traffic=tr,
+                 peaks=peaks, presence=presence, missed=missed, staffing=st, tech=tech,
+                 findings=findings, pop=pop, speech=None, period=per, previous_period=prev,
+                 previous_managers=prev_managers, to_call_back=to_call_back(missed),
+                 thresholds=th, lang=lang, profile=profile)
+
+
+def _speech_hook(audit: Audit, profile: Profile) -> Any:
+    """Transcript analytics, when the profile has transcripts and ``callkit.speech`` provides
+    ``analyze_calls(calls, profile=profile)``; None otherwise (the hook's contract)."""
+    if profile.transcripts is None:
+        return None
+    try:
+        from callkit import speech
+    except ImportError:
+        return None
+    fn = getattr(speech, "analyze_calls", None)
+    if fn is None:
+        return None
+    return fn(audit.calls, profile=profile)
+
+
+def build_audit(profile: Profile) -> Audit:
+    """Load a client's calls as its profile says and compute the whole audit.
+
+    Uses the profile's ``calls`` (history files make numbers known), ``calls_format``,
+    ``column_map``, ``timezone``, ``region``, ``area_code``, ``employees``, ``own_numbers``,
+    ``known_clients``, ``period``, ``previous_period``, ``thresholds`` and ``lang``.
+
+    Raises
+    ------
+    InputError
+        No call files in the profile, a file that cannot be loaded, or no calls in the period.
+    """
+    from callkit.io import load_calls, load_employees
+
+    if not profile.calls:
+        raise InputError(f"{profile.source or 'profile'}: field 'calls' is empty; expected the "
+                         "call export file(s)")
+    emp = load_employees(profile.employees) if profile.employees is not None else None
+    kwargs: dict[str, Any] = {}
+    if profile.area_code:
+        kwargs["area_code"] = profile.area_code
+    load = load_calls(profile.calls, source=profile.calls_format, tz=profile.timezone,
+                      region=profile.region, employees=emp, own_numbers=profile.own_numbers,
+                      column_map=profile.column_map, **kwargs)
+    audit = audit_from_load(load, period=profile.period, thresholds=profile.thresholds,
+                            known_clients=profile.known_clients, lang=profile.lang,
+                            previous_period=profile.previous_period, employees=emp,
+                            region=profile.region, profile=profile)
+    audit.speech = _speech_hook(audit, profile)
+    return audit
+
+
+def _calls_table(calls: pd.DataFrame) -> pd.DataFrame:
+    first = [c for c in schema.CALL_COLUMNS + schema.EXTRA_COLUMNS if c in calls]
+    last = [c for c in classify.CLASSIFIER_COLUMNS if c in calls]
+    middle = [c for c in calls.columns if c not in first and c not in last]
+    return calls.loc[:, first + middle + last]
+
+
+def _speech_frames(speech: Any) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    for name in ("speech", "checklist"):
+        obj = speech.get(name) if isinstance(speech, dict) else getattr(speech, name, None)
+        if isinstance(obj, pd.DataFrame):
+            out[f"{name}.csv"] = obj
+    if isinstance(speech, pd.DataFrame):
+        out["speech.csv"] = speech
+    return out
+
+
+def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
+    """Write the machine-readable CSVs of DESIGN §5 into ``out_dir`` (created if needed).
+
+    UTF-8, one header row, durations in seconds, shares as fractions 0..1, times as ISO local
+    times with the UTC offset, booleans ``True``/``False``, missing values empty.
+
+    Files: ``calls.csv`` (canonical table + classifier columns, all loaded sessions),
+    ``managers.csv``, ``compare.csv``, ``traffic.csv``, ``missed.csv``, ``staffing.csv``,
+    ``findings.csv``; plus ``speech.csv`` and ``checklist.csv`` when the audit has transcript
+    results.
+
+    Returns
+    -------
+    list of Path
+        The files written, in that order.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+    tables: dict[str, pd.DataFrame] = {
+        "calls.csv": _calls_table(audit.calls),
+        "managers.csv": audit.managers.loc[:, list(SUMMARY_COLUMNS)],
+        "compare.csv": audit.compare.loc[:, list(COMPARE_COLUMNS)],
+        "traffic.csv": audit.traffic.loc[:, list(TRAFFIC_COLUMNS)],
+        "missed.csv": audit.missed.loc[:, list(MISSED_COLUMNS)],
+        "staffing.csv": audit.staffing.loc[:, list(STAFFING_COLUMNS)],
+        "findings.csv": audit.findings,
+    }
+    tables.update(_speech_frames(audit.speech))
+    written = []
+    for name, df in tables.items():
+        p = out / name
+        df.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(p)
+    return written

@@ -1,0 +1,100 @@
+"""audit_from_load + write_metrics: the CSVs of DESIGN §5 on a hand-worked log."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from test_metrics_helpers import call, calls_frame
+
+from callkit import schema
+from callkit.audit import METRIC_FILES, audit_from_load, write_metrics
+from callkit.errors import InputError
+from callkit.profile import Thresholds
+
+S = "Sales"
+OLD, NEW1, NEW2, NEW3 = "+74950012345", "+79720123456", "+79730123457", "+79740123458"
+OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+def log():
+    return calls_frame([
+        # the history month: OLD is an existing client
+        call("h1", "2026-09-15 10:00", "outgoing", "answered", "Ann", OLD, talk=100, dept=S, ext="101"),
+        # Ann works two days
+        call("a1", "2026-10-05 10:00", "outgoing", "answered", "Ann", OLD, talk=60, dept=S, ext="101"),
+        call("a2", "2026-10-05 10:10", "outgoing", "answered", "Ann", NEW1, talk=120, dept=S, ext="101"),
+        call("a3", "2026-10-06 11:00", "incoming", "answered", "Ann", NEW2, talk=30, dept=S, ext="101"),
+        # Bob: one day, a missed call on his line called back after 30 h (outside the window)
+        call("b1", "2026-10-05 12:00", "incoming", "missed", "Bob", NEW3, ring=20, dept=S, ext="102"),
+        call("b2", "2026-10-06 18:00", "outgoing", "busy", "Bob", NEW3, dept=S, ext="102"),
+        call("b3", "2026-10-06 18:05", "internal", "answered", "Bob", None, talk=30, dept=S, ext="102"),
+    ])
+
+
+def test_audit_tables_and_csvs(tmp_path):
+    audit = audit_from_load(log(), period=OCT, thresholds=Thresholds(), lang="en",
+                            previous_period=(dt.date(2026, 9, 1), dt.date(2026, 9, 30)))
+    assert audit.period == OCT and audit.speech is None
+    files = write_metrics(audit, tmp_path / "out")
+    assert [p.name for p in files] == list(METRIC_FILES)
+
+    m = pd.read_csv(tmp_path / "out" / "managers.csv", encoding="utf-8")
+    assert list(m.columns[:3]) == ["employee", "extension", "department"]
+    m = m.set_index("employee")
+    # Ann: a1 a2 outgoing + a3 answered incoming = 3 external over 2 days -> 1.5 per day;
+    # outgoing to new numbers: a2 only (OLD known from September) -> 0.5 per day
+    assert m.loc["Ann", "external_calls"] == 3 and m.loc["Ann", "days_active"] == 2
+    assert m.loc["Ann", "external_calls_per_day"] == 1.5
+    assert m.loc["Ann", "outgoing_new_clients_per_day"] == 0.5
+    # Bob: b2 outgoing + b3 internal on 10-06 only (b1 was missed) -> 1 active day
+    assert m.loc["Bob", "days_active"] == 1 and m.loc["Bob", "internal_share"] == 0.5
+
+    c = pd.read_csv(tmp_path / "out" / "compare.csv")
+    assert list(c.columns) == ["department", "employee", "metric", "value", "best", "gap", "flagged"]
+    assert {"external_calls_per_day", "outgoing_new_clients_per_day"} <= set(c["metric"])
+    # nobody has 3 active days -> nobody is flagged
+    assert not c["flagged"].any()
+
+    miss = pd.read_csv(tmp_path / "out" / "missed.csv")
+    assert list(miss.columns) == ["call_id", "start", "client_number", "department", "employee",
+                                  "callback_at", "callback_delay_s", "reached", "lost"]
+    r = miss.iloc[0]
+    # 10-05 12:00 -> 10-06 18:00 = 30 h = 108000 s, busy -> not reached, lost
+    assert r.call_id == "b1" and r.callback_delay_s == 108000 and not r.reached and r.lost
+    assert r.start == "2026-10-05 12:00:00+03:00"
+
+    t = pd.read_csv(tmp_path / "out" / "traffic.csv")
+    assert list(t.columns) == ["weekday", "hour", "incoming", "answered", "missed", "missed_rate",
+                               "days"]
+    assert t["incoming"].sum() == 2 and t["missed"].sum() == 1
+    s = pd.read_csv(tmp_path / "out" / "staffing.csv")
+    assert list(s.columns) == ["weekday", "hour", "calls_per_hour", "aht_s", "erlangs",
+                               "required_agents", "active_employees", "max_concurrent",
+                               "understaffed"]
+    f = pd.read_csv(tmp_path / "out" / "findings.csv")
+    assert list(f.columns) == ["rule", "severity", "subject", "metric", "value", "reference", "text"]
+    assert f.empty      # 7 calls are too little data for any rule
+
+    calls = pd.read_csv(tmp_path / "out" / "calls.csv", dtype=str)
+    assert list(calls.columns[:14]) == list(schema.CALL_COLUMNS)
+    assert list(calls.columns[-4:]) == ["in_period", "first_contact", "is_new_client",
+                                        "call_kind_fallback"]
+    assert len(calls) == 7       # history rows are kept, flagged in_period False
+    flags = dict(zip(calls["call_id"], calls["is_new_client"]))
+    assert flags["a1"] == "False" and flags["a2"] == "True"
+
+    # period over period against September: Ann made 1 external call then, 3 now
+    pop = audit.pop.set_index(["employee", "metric"])
+    assert pop.loc[("Ann", "external_calls"), "previous"] == 1
+    assert pop.loc[("Ann", "external_calls"), "change"] == 2
+
+
+def test_period_none_uses_the_whole_data_range():
+    a = audit_from_load(log())
+    assert a.period == (dt.date(2026, 9, 15), dt.date(2026, 10, 6)) and a.pop is None
+
+
+def test_no_calls_in_period():
+    with pytest.raises(InputError, match="No calls inside the period"):
+        audit_from_load(log(), period=(dt.date(2027, 1, 1), dt.date(2027, 1, 31)))
