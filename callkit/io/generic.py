@@ -1,0 +1,485 @@
+"""Generic call logs with a header row (CSV/TSV/XLSX from CRMs, spreadsheets, provider UIs).
+
+Columns are recognised by Russian and English synonyms (``Дата``/``Время``/``Начало``,
+``Длительность``/``Длительность разговора``, ``Сотрудник``/``Менеджер``/``Добавочный``,
+``Номер``/``Телефон``/``Клиент``, ``Направление``/``Тип``, ``Статус``/``Результат`` …) or named
+explicitly with ``column_map`` (canonical field → the file's column name). Separate date and time
+columns are combined.
+
+This module also holds the pieces the header-based provider formats share (column matching,
+row-width checks, the parties/status/direction logic): :func:`match_columns`,
+:func:`header_rows`, :func:`build_legs`, :func:`map_direction`, :func:`map_status_loose`,
+:func:`person_like`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from callkit.errors import FormatError
+from callkit.io.base import Format, ParseContext, Parsed, Rejects, legs_frame, map_status, times_from
+from callkit.io.text import RawTable, norm_header
+from callkit.io.values import parse_durations
+
+__all__ = [
+    "GENERIC", "GENERIC_SYNONYMS", "CANONICAL_FIELDS", "match_columns", "header_rows", "build_legs",
+    "map_direction", "map_status_loose", "person_like", "row_keys",
+]
+
+# Canonical fields of a generic call log. Order matters: more specific fields claim their
+# columns first ("Длительность разговора" is talk, not the total "Длительность").
+GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "call id", "callid", "id звонка", "идентификатор", "идентификатор звонка", "uniqueid",
+           "№", "номер звонка"),
+    "talk": ("длительность разговора", "продолжительность разговора", "время разговора", "разговор",
+             "talk", "talk time", "talk duration", "billsec", "conversation", "разговор сек"),
+    "ring": ("ожидание", "время ожидания", "длительность ожидания", "время до ответа", "время ответа",
+             "ring", "ring time", "wait", "wait time", "waiting", "ringing"),
+    "duration": ("длительность", "продолжительность", "длительность звонка", "продолжительность звонка",
+                 "общая длительность", "duration", "total duration", "length"),
+    "datetime": ("дата и время", "дата время", "дата/время", "date time", "datetime", "date and time",
+                 "дата звонка", "время звонка", "start time", "call date", "calldate", "начало звонка",
+                 "время начала", "дата начала"),
+    "date": ("дата", "date", "day", "день"),
+    "time": ("время", "time"),
+    "start": ("начало", "start", "started", "start date"),
+    "end": ("окончание", "конец", "end", "end time", "время окончания", "finish"),
+    "answered_at": ("время ответа на звонок", "answered at", "answer time", "answer"),
+    "employee": ("сотрудник", "менеджер", "оператор", "ответственный", "фио сотрудника", "пользователь",
+                 "employee", "agent", "manager", "operator", "user", "кто ответил"),
+    "extension": ("добавочный", "добавочный номер", "внутренний номер", "внутренний", "extension", "ext"),
+    "client": ("номер клиента", "телефон клиента", "клиент", "номер телефона", "телефон", "номер",
+               "client", "client number", "customer", "phone", "phone number", "number", "contact"),
+    "from": ("откуда", "кто звонил", "звонящий", "from", "caller", "src", "source"),
+    "to": ("куда", "кому", "вызываемый", "to", "callee", "dst", "destination"),
+    "direction": ("направление", "тип звонка", "тип", "direction", "type", "call type"),
+    "status": ("статус", "результат", "статус звонка", "результат звонка", "status", "result",
+               "disposition", "outcome"),
+    "line": ("линия", "номер компании", "наш номер", "входящая линия", "line", "trunk", "did",
+             "virtual number"),
+}
+CANONICAL_FIELDS: tuple[str, ...] = tuple(GENERIC_SYNONYMS)
+_MAP_ALIASES = {"client_number": "client", "number": "client", "phone": "client", "call_id": "id",
+                "talk_s": "talk", "billsec": "talk", "ring_s": "ring", "wait": "ring",
+                "start_time": "start", "answer": "answered_at", "src": "from", "dst": "to"}
+
+_DIRECTION_WORDS: dict[str, str] = {
+    "incoming": "incoming", "in": "incoming", "inbound": "incoming", "inc": "incoming",
+    "входящий": "incoming", "входящие": "incoming", "входящая": "incoming", "входящее": "incoming",
+    "вх": "incoming", "вх.": "incoming", "входящий звонок": "incoming",
+    "outgoing": "outgoing", "out": "outgoing", "outbound": "outgoing", "outg": "outgoing",
+    "исходящий": "outgoing", "исходящие": "outgoing", "исходящая": "outgoing", "исходящее": "outgoing",
+    "исх": "outgoing", "исх.": "outgoing", "исходящий звонок": "outgoing",
+    "internal": "internal", "local": "internal", "внутренний": "internal", "внутренние": "internal",
+    "внутренняя": "internal", "внутр.": "internal", "внутренний звонок": "internal",
+}
+_DIR_STEMS = (("вход", "incoming"), ("исход", "outgoing"), ("внутр", "internal"),
+              ("incoming", "incoming"), ("outgoing", "outgoing"), ("inbound", "incoming"),
+              ("outbound", "outgoing"), ("internal", "internal"))
+_STATUS_STEMS = (  # checked in order: negative phrases before positive ones
+    ("не отвеч", "missed"), ("неотвеч", "missed"), ("не принят", "missed"), ("непринят", "missed"),
+    ("пропущ", "missed"), ("без ответа", "missed"), ("нет ответа", "missed"), ("не дозвон", "missed"),
+    ("не состоял", "missed"), ("no answer", "missed"), ("no-answer", "missed"), ("noanswer", "missed"),
+    ("missed", "missed"), ("unanswered", "missed"), ("abandon", "missed"), ("cancel", "missed"),
+    ("занят", "busy"), ("busy", "busy"), ("отклон", "busy"), ("reject", "busy"), ("declin", "busy"),
+    ("ошибк", "failed"), ("неудач", "failed"), ("fail", "failed"), ("недоступ", "failed"),
+    ("congestion", "failed"),
+    ("отвечен", "answered"), ("принят", "answered"), ("успеш", "answered"), ("состоял", "answered"),
+    ("answered", "answered"), ("completed", "answered"), ("success", "answered"), ("разговор", "answered"),
+)
+_ANON = re.compile(r"^(?:anonymous|unknown|restricted|private|unavailable|скрыт\w*|неизвестн\w*|аноним\w*|"
+                   r"нет номера|-+|—)$", re.I)
+_LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
+_EXT = re.compile(r"^\d{1,5}$")
+_SIP = re.compile(r"^(?:sips?|tel):", re.I)
+
+
+def match_columns(header: Sequence[str], synonyms: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Map canonical fields to header positions.
+
+    Two passes: first exact matches (after :func:`~callkit.io.text.norm_header`: lowercase, ё→е,
+    units such as ``, сек`` dropped), then prefix matches (``"длительность"`` matches
+    ``"длительность, мин:сек"``). Fields earlier in ``synonyms`` claim columns first; a column
+    serves one field.
+
+    Examples
+    --------
+    >>> match_columns(["Время", "Длительность разговора", "Длительность, сек"],
+    ...               {"talk": ("длительность разговора",), "duration": ("длительность",),
+    ...                "time": ("время",)})
+    {'talk': 1, 'duration': 2, 'time': 0}
+    """
+    normed = [norm_header(h) for h in header]
+    found: dict[str, int] = {}
+    used: set[int] = set()
+    for exact in (True, False):
+        for key, names in synonyms.items():
+            if key in found:
+                continue
+            for syn in names:
+                s = norm_header(syn)
+                for i, h in enumerate(normed):
+                    if i in used or not h:
+                        continue
+                    if (h == s) if exact else (h.startswith(s + " ") or h.startswith(s + ",")
+                                               or h.startswith(s + "(") or h.startswith(s + "/")):
+                        found[key] = i
+                        used.add(i)
+                        break
+                if key in found:
+                    break
+    return found
+
+
+def row_keys(table: RawTable, idx: pd.Index) -> pd.Series:
+    """A per-record fallback session key ``file:line``."""
+    return pd.Series([f"{table.name}:{table.lines[i]}" for i in idx], index=idx, dtype="object")
+
+
+def header_rows(table: RawTable, header_pos: int, *, strict_width: bool = True,
+                rej: Rejects | None = None) -> tuple[list[int], list[int], Rejects]:
+    """Split the records after a header into good rows and rejects.
+
+    A record is rejected when it repeats the header, or has non-empty cells beyond the header's
+    width (a delimiter problem), or — for text files when ``strict_width`` — fewer cells than the
+    header's non-empty part (a truncated line). Trailing empty header cells (``…;ID заказа;;``) are
+    ignored.
+
+    Returns
+    -------
+    (good, data_rows, rejects)
+    """
+    rej = rej or Rejects()
+    header = table.rows[header_pos]
+    width = len(header)
+    while width and not str(header[width - 1]).strip():
+        width -= 1
+    hnorm = [norm_header(c) for c in header[:width]]
+    good: list[int] = []
+    data_rows = list(range(header_pos + 1, len(table.rows)))
+    text_file = table.encoding != "xlsx"
+    for i in data_rows:
+        r = table.rows[i]
+        cells = list(r)
+        while len(cells) > width and not str(cells[-1]).strip():
+            cells.pop()
+        if [norm_header(c) for c in r[:width]] == hnorm:
+            rej.add([i], "repeated header line")
+        elif len(cells) > width:
+            rej.add([i], f"has {len(cells)} fields; the header has {width} (a delimiter inside a value "
+                         f"or a merged line?)")
+        elif strict_width and text_file and len(cells) < width - 1:
+            rej.add([i], f"has {len(cells)} fields; the header has {width} (a truncated line?)")
+        else:
+            good.append(i)
+    return good, data_rows, rej
+
+
+def person_like(values: pd.Series) -> pd.Series:
+    """True where a party string names a person: a 1–5 digit extension or a name with letters.
+
+    Phone numbers, ``sip:`` URIs and "anonymous"/"скрыт" markers are not persons.
+
+    >>> person_like(pd.Series(["101", "Иванов Иван", "+7 972 012-34-56", "anonymous", "", None])).tolist()
+    [True, True, False, False, False, False]
+    """
+    s = values.astype("string").str.strip().fillna("")
+    ext = s.str.match(_EXT)
+    named = s.str.contains(_LETTER) & ~s.str.match(_ANON) & ~s.str.match(_SIP) & ~s.str.contains("@", regex=False)
+    return (ext | named).fillna(False).astype(bool)
+
+
+def map_direction(values: pd.Series) -> pd.Series:
+    """Provider direction labels → ``incoming``/``outgoing``/``internal`` (NA when unknown).
+
+    >>> map_direction(pd.Series(["Входящий", "out", "исходящий звонок", "??"])).tolist()
+    ['incoming', 'outgoing', 'outgoing', <NA>]
+    """
+    k = values.astype("string").str.strip().str.lower().str.replace("ё", "е", regex=False)
+    out = k.map(_DIRECTION_WORDS).astype("string")
+    for stem, val in _DIR_STEMS:
+        hit = out.isna() & k.str.contains(stem, regex=False).fillna(False)
+        out[hit] = val
+    return out
+
+
+def map_status_loose(values: pd.Series) -> pd.Series:
+    """Status words → answered/missed/busy/failed, by exact word then by stem (NA when unknown).
+
+    >>> map_status_loose(pd.Series(["Отвечен", "Входящий пропущенный", "Занято", "???"])).tolist()
+    ['answered', 'missed', 'busy', <NA>]
+    """
+    out = map_status(values)
+    k = values.astype("string").str.strip().str.lower().str.replace("ё", "е", regex=False)
+    for stem, val in _STATUS_STEMS:
+        hit = out.isna() & k.str.contains(stem, regex=False).fillna(False)
+        out[hit] = val
+    return out
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    v = s.astype("object")
+    t = v.astype("string").str.strip()
+    return v.where(t.notna() & (t != "") & ~t.str.match(_ANON).fillna(False), None)
+
+
+def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *,
+               start: str, end: str | None = None, answer: str | None = None,
+               duration: str | None = None, talk: str | None = None, ring: str | None = None,
+               start_label: str | None = None,
+               direction: pd.Series | None = None, status: pd.Series | None = None,
+               key: pd.Series | None = None, employee: pd.Series | None = None,
+               client: pd.Series | None = None, src: pd.Series | None = None,
+               dst: pd.Series | None = None, answered_by: pd.Series | None = None,
+               line: pd.Series | None = None) -> pd.DataFrame:
+    """Turn one-row-per-call (or per-leg) records into the leg frame of :data:`LEG_INPUT`.
+
+    Parties come either as ``src``/``dst`` (+ ``answered_by``), or as ``employee`` + ``client``
+    placed by ``direction``: incoming → client calls the employee; outgoing (or unknown) →
+    the employee calls the client. On the company side a party that is not a person (a
+    company number) becomes the line. ``status`` is canonical (NA = decide from the times).
+    Times: any of end / duration / talk / ring / answer time, see
+    :func:`~callkit.io.base.times_from`; the talk and ring seconds also give the answer time.
+    """
+    idx = df.index
+    work = df.copy()
+    ring_s = None
+    if ring is not None:
+        ring_s, badr = parse_durations(work[ring])
+        rej.add(idx[badr], lambda r: f"column {ring!r} has {str(df.at[r, ring])!r}; "
+                                     "expected seconds, HH:MM:SS or m'ss (not negative)")
+    dur_col = duration
+    if duration is None and end is None and (talk is not None or ring is not None):
+        t0 = parse_durations(work[talk])[0] if talk is not None else pd.Series(0.0, index=idx)
+        total = t0.fillna(0) + (ring_s.fillna(0) if ring_s is not None else 0)
+        work["_total"] = total.astype(str)
+        dur_col = "_total"
+    t = times_from(work, rej, table, ctx, start=start, answer=answer, end=end, duration=dur_col,
+                   talk=talk, start_label=start_label)
+    ans_at = t["answered_at"]
+    talk_s = t["talk_s"]
+    if ring_s is not None and talk is None and answer is None:
+        # only ring seconds: the answer came ring seconds after the start
+        cand = t["start"] + pd.to_timedelta(ring_s.fillna(0), unit="s")
+        ok = (t["end"] > cand).fillna(False)
+        ans_at = ans_at.where(~ok, cand)
+        talk_s = ((t["end"] - ans_at).dt.total_seconds()).where(ans_at.notna(), 0.0).fillna(0.0)
+    if status is None:
+        st = pd.Series(np.where((talk_s > 0) | ans_at.notna(), "answered", "missed"), index=idx, dtype="string")
+    else:
+        st = status.astype("string").reindex(idx)
+    answered = st.eq("answered").fillna(False)
+    # answered with no answer time: start + ring if known, else end − talk
+    need = answered & ans_at.isna()
+    if need.any():
+        if ring_s is not None:
+            fill = t["start"] + pd.to_timedelta(ring_s.fillna(0), unit="s")
+        else:
+            fill = t["end"] - pd.to_timedelta(talk_s.fillna(0), unit="s")
+        ans_at = ans_at.where(~need, fill)
+    ans_at = ans_at.where(answered)
+    talk_s = talk_s.where(answered, 0.0).astype(float)
+
+    none = pd.Series(None, index=idx, dtype="object")
+    dirn = direction.astype("string").reindex(idx) if direction is not None else pd.Series(pd.NA, index=idx, dtype="string")
+    line_h = _blank(line) if line is not None else none.copy()
+    if src is not None or dst is not None:
+        s = _blank(src) if src is not None else none.copy()
+        d = _blank(dst) if dst is not None else none.copy()
+        s_p = person_like(s.fillna(""))
+        d_p = person_like(d.fillna(""))
+        caller_p = s.where(s_p, None)
+        callee_p = d.where(d_p, None)
+        if answered_by is not None:
+            ab = _blank(answered_by)
+            ab_ok = person_like(ab.fillna("")) & ab.notna()
+            callee_p = ab.where(ab_ok, callee_p)
+        inc = dirn.eq("incoming").fillna(False)
+        out = dirn.eq("outgoing").fillna(False)
+        # the company's own number on the company side is the line, not a party
+        to_line = inc & d.notna() & ~d_p
+        line_h = line_h.where(~(to_line & line_h.isna()), d)
+        d = d.where(~to_line, None)
+        from_line = out & s.notna() & ~s_p
+        line_h = line_h.where(~(from_line & line_h.isna()), s)
+        s = s.where(~from_line, None)
+    else:
+        emp = _blank(employee) if employee is not None else none.copy()
+        cl = _blank(client) if client is not None else none.copy()
+        inc = dirn.eq("incoming").fillna(False)
+        internal = dirn.eq("internal").fillna(False)
+        s = cl.where(inc, None)
+        d = cl.where(~inc, None)
+        caller_p = emp.where(~inc, None)
+        callee_p = emp.where(inc, None)
+        cl_p = person_like(cl.fillna(""))
+        callee_p = callee_p.where(~(internal & cl_p), cl)
+    out_df = pd.DataFrame({
+        "session_key": key if key is not None else row_keys(table, idx),
+        "leg_id": key if key is not None else row_keys(table, idx),
+        "start": t["start"], "answered_at": ans_at, "end": t["end"], "talk_s": talk_s,
+        "src": s, "dst": d, "caller_person": caller_p, "callee_person": callee_p,
+        "leg_status": st, "direction_hint": dirn.astype("object").where(dirn.notna(), None),
+        "line_hint": line_h, "app": None, "row": idx,
+    }, index=idx)
+    return out_df
+
+
+# ----------------------------------------------------------------------------- generic format
+
+def _find_header(table: RawTable, column_map: dict[str, str] | None, n: int = 10) -> tuple[int, dict[str, int]] | None:
+    best: tuple[int, dict[str, int]] | None = None
+    for pos in range(min(n, len(table.rows))):
+        row = table.rows[pos]
+        if column_map:
+            names = {norm_header(c) for c in row}
+            if all(norm_header(v) in names for v in column_map.values()):
+                return pos, match_columns(row, GENERIC_SYNONYMS)
+            continue
+        if sum(1 for c in row if re.fullmatch(r"[\d\s.:+()/-]+", str(c).strip() or "x")) > len(row) / 2:
+            continue  # a data row
+        found = match_columns(row, GENERIC_SYNONYMS)
+        has_time = bool({"datetime", "date", "start"} & found.keys()) or "time" in found
+        has_party = bool({"client", "from", "to"} & found.keys())
+        if has_time and has_party:
+            return pos, found
+        if has_time and best is None and len(found) >= 3:
+            best = (pos, found)
+    return best
+
+
+def _detect(table: RawTable) -> float:
+    hit = _find_header(table, None, n=5)
+    if hit is None:
+        return 0.0
+    found = hit[1]
+    if {"client", "from", "to"} & found.keys():
+        return 0.45 if len(found) >= 3 else 0.4
+    return 0.0
+
+
+def _apply_column_map(table: RawTable, column_map: dict[str, str]) -> tuple[int, dict[str, int]]:
+    fields: dict[str, str] = {}
+    for k, v in column_map.items():
+        key = _MAP_ALIASES.get(str(k), str(k))
+        if key not in GENERIC_SYNONYMS:
+            raise FormatError(f"{table.path}: column_map has unknown field {k!r}; expected some of "
+                              f"{sorted(GENERIC_SYNONYMS)}")
+        fields[key] = str(v)
+    hit = _find_header(table, fields)
+    if hit is None:
+        header = table.rows[0] if table.rows else []
+        names = {norm_header(c) for c in header}
+        missing = next(v for v in fields.values() if norm_header(v) not in names)
+        raise FormatError(f"{table.path}: column_map names column {missing!r}, which the file lacks; "
+                          f"its header is {header!r}")
+    pos, found = hit
+    header = table.rows[pos]
+    normed = [norm_header(c) for c in header]
+    explicit = {k: normed.index(norm_header(v)) for k, v in fields.items()}
+    # explicit names win; auto-matched fields keep only the columns nobody claimed explicitly
+    merged = {k: i for k, i in found.items() if i not in explicit.values() and k not in explicit}
+    merged.update(explicit)
+    return pos, merged
+
+
+def _combine_date_time(df: pd.DataFrame) -> pd.Series:
+    d = df["date"].astype("string").str.strip().fillna("")
+    t = df["time"].astype("string").str.strip().fillna("")
+    d = d.str.split(" ").str[0].fillna("")      # an Excel date cell may carry " 00:00:00"
+    t = t.str.split(" ").str[-1].fillna("")     # an Excel time cell may carry "1899-12-30 "
+    both = (d != "") & (t != "")
+    return (d + " " + t).where(both, d.where(d != "", ""))
+
+
+def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
+    if not table.rows:
+        raise FormatError(f"{table.path}: no rows")
+    if ctx.column_map:
+        pos, idx = _apply_column_map(table, ctx.column_map)
+    else:
+        hit = _find_header(table, None)
+        if hit is None:
+            raise FormatError(f"{table.path}: no header row with a date/time column found in the first "
+                              f"lines (first line {table.raw(0)[:120]!r}); name the columns with "
+                              "column_map, e.g. {'start': 'Дата', 'client': 'Телефон'}")
+        pos, idx = hit
+    table.header, table.header_line = table.rows[pos], table.lines[pos]
+    notes: list[str] = []
+    if pos:
+        notes.append(f"{table.name}: {pos} line(s) above the header were skipped (titles, not calls)")
+    good, data_rows, rej = header_rows(table, pos)
+    # a "datetime" column that only holds dates, with a separate time column: treat as date
+    if "datetime" in idx and "time" in idx and "date" not in idx:
+        idx["date"] = idx.pop("datetime")
+    df = legs_frame(table, good, idx)
+    if df.empty:
+        return Parsed(pd.DataFrame(), rej.items(), notes, data_rows=data_rows)
+    header = table.rows[pos]
+    label = {k: str(header[i]) for k, i in idx.items()}
+    if "date" in df and "time" in df:
+        df["_start"] = _combine_date_time(df)
+        start, slabel = "_start", f"{label['date']} + {label['time']}"
+    else:
+        for k in ("datetime", "start", "date", "time"):
+            if k in df:
+                start, slabel = k, label[k]
+                break
+        else:
+            raise FormatError(f"{table.path}: no date/time column in the header {header!r}; expected one "
+                              "like Дата, Время, Начало, Дата и время, date, start (or a column_map)")
+    # direction and status
+    direction = None
+    if "direction" in df:
+        direction = map_direction(df["direction"])
+        bad = direction.isna()
+        rej.add(df.index[bad], lambda r: f"column {label['direction']!r} has {df.at[r, 'direction']!r}; "
+                                         "expected входящий/исходящий/внутренний or incoming/outgoing/internal")
+    elif not ({"from", "to"} & df.keys()):
+        notes.append(f"{table.name}: no direction column: every call is taken as outgoing "
+                     "(the employee calls the number); map one with column_map={'direction': ...}")
+    status = None
+    if "status" in df:
+        status = map_status_loose(df["status"])
+        rej.add(df.index[status.isna()], lambda r: f"column {label['status']!r} has {df.at[r, 'status']!r}; "
+                "expected a call result such as отвечен/пропущен/занято or answered/missed/busy/failed")
+    else:
+        notes.append(f"{table.name}: no status column: a call counts as answered when it has talk time")
+    key = None
+    if "id" in df:
+        k = df["id"].astype("string").str.strip()
+        key = df["id"].astype("object").where(k.notna() & (k != ""), None).fillna(row_keys(table, df.index))
+        key = key.astype(str)
+    emp = None
+    if "employee" in df:
+        emp = df["employee"]
+        if "extension" in df:
+            e = df["employee"].astype("string").str.strip().fillna("")
+            emp = df["employee"].where(e != "", df["extension"])
+    elif "extension" in df:
+        emp = df["extension"]
+    legs = build_legs(
+        df, table, ctx, rej, start=start, start_label=slabel,
+        end="end" if "end" in df else None,
+        answer="answered_at" if "answered_at" in df else None,
+        duration="duration" if "duration" in df else None,
+        talk="talk" if "talk" in df else None,
+        ring="ring" if "ring" in df else None,
+        direction=direction, status=status, key=key,
+        employee=emp, client=df.get("client"),
+        src=df.get("from") if ("from" in df or "to" in df) else None,
+        dst=df.get("to") if ("from" in df or "to" in df) else None,
+        answered_by=emp if ("from" in df or "to" in df) else None,
+        line=df.get("line"),
+    )
+    if "from" not in df and "to" not in df and "client" not in df:
+        notes.append(f"{table.name}: no client number column (Номер/Телефон/Клиент/number): "
+                     "the external party is unknown")
+    return Parsed(legs, rej.items(), notes, data_rows=data_rows)
+
+
+GENERIC = Format("generic", "Any CSV/XLSX call log with a header (Russian/English column names or a column_map)",
+                 _detect, _parse)
