@@ -99,8 +99,8 @@ def test_each_rule_fires_on_its_evidence_only():
         ("internal_heavy", "B"),         # 80/200 = 0.4 >= 0.3; C has 2 active days only
         ("repeat_dialing", "B"),         # 4.0 calls per number >= 3
         ("absent_at_peak", "A"),         # 4/6 absent; B has only 4 slots
-        ("missed_peak", "Mon 10:00"),    # 10/20 = 0.5 >= max(0.2, 2 x 20/125); Tue: 5 calls
-        ("understaffed", "Mon 10:00"),   # 5 needed vs 2.5; Wed short by 0.5; Tue 5 calls
+        ("missed_peak", "0 10"),         # 10/20 = 0.5 >= max(0.2, 2 x 20/125); Tue: 5 calls
+        ("understaffed", "0 10"),        # 5 needed vs 2.5; Wed short by 0.5; Tue 5 calls
         ("missed_no_callback", "Sales"),  # 3/10 lost >= 0.2; Support has only 5 missed
         ("short_ring_drops", "all"),     # 0.5 of 40; the line's 10 unanswered are too few
         ("line_limit", "all"),           # ceiling 4 on 5 days, 8 blocked

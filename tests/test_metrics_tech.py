@@ -16,9 +16,12 @@ def test_concurrency_example():
         call("c", "2026-10-05 10:06", "outgoing", "answered", "C", N, ring=0, talk=840),
         call("i", "2026-10-05 10:07", "internal", "answered", "D", None, ring=0, talk=60),
     ])
-    k = concurrency(c)
-    # b ended exactly at 10:06, so c finds only a; internal calls use no line
+    k = concurrency(c, include_internal=False)
+    # b ended exactly at 10:06, so c finds only a; the internal call is not counted here
     assert list(k["busy_at_start"]) == [0, 1, 1] and list(k["level"]) == [1, 2, 2]
+    # by default internal sessions hold a channel too: at 10:07 a and c are live -> level 3
+    k2 = concurrency(c)
+    assert list(k2["busy_at_start"]) == [0, 1, 1, 2] and k2["level"].iloc[-1] == 3
 
 
 def test_tech_signals_hand_worked():

@@ -13,8 +13,9 @@ WEEKDAY_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 
 
 def slot_label(weekday: int, hour: int) -> str:
-    """Language-neutral subject of a weekday × hour slot: ``"Mon 10:00"``."""
-    return f"{WEEKDAY_EN[int(weekday)]} {int(hour):02d}:00"
+    """Language-neutral subject of a weekday × hour slot, DESIGN §5 ``weekday hour``:
+    ``"0 10"`` = Monday 10:00–10:59 (weekday 0 = Monday, as in traffic.csv)."""
+    return f"{int(weekday)} {int(hour)}"
 
 
 def ensure_flags(calls: pd.DataFrame, period: tuple[object, object] | None

@@ -109,7 +109,7 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
         slot has none); ``erlangs`` = calls_per_hour × aht_s / 3600; ``required_agents`` (Erlang
         C for the target); ``active_employees`` = mean number of distinct employees with an
         activity call (placed, or an answered incoming) starting in the slot per working day;
-        ``max_concurrent`` = most simultaneous external calls at any call start in the slot over
+        ``max_concurrent`` = most simultaneous calls (internal included) at any call start in the slot over
         the period; ``understaffed`` = calls offered and required_agents > active_employees.
 
     Examples
@@ -147,7 +147,7 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
     active = np.nan_to_num(active)
 
     conc = concurrency(calls)
-    conc = conc[inp[m["external"]]]
+    conc = conc[inp[calls.index.get_indexer(conc.index)]]
     cf = slot_frame(calls.loc[conc.index, schema.START])
     cf["level"] = conc["level"].to_numpy()
     mc = cf.groupby(["weekday", "hour"])["level"].max().reindex(grid, fill_value=0)

@@ -18,13 +18,16 @@ def _ns(times: pd.Series) -> np.ndarray:
     return times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
 
 
-def concurrency(calls: pd.DataFrame) -> pd.DataFrame:
-    """Simultaneous external calls (the lines in use) at the start of each external session.
+def concurrency(calls: pd.DataFrame, *, include_internal: bool = True) -> pd.DataFrame:
+    """Simultaneous calls (the channels in use) at the start of each session.
+
+    A PBX channel limit counts every live session, internal ones too; pass
+    ``include_internal=False`` to count only external sessions (a trunk limit).
 
     Returns
     -------
     DataFrame
-        Indexed like the external rows of ``calls``: ``busy_at_start`` = other external
+        Indexed like the counted rows of ``calls``: ``busy_at_start`` = other counted
         sessions in progress when this one starts (start ≤ its start < end), ``level`` =
         busy_at_start + 1 when the session itself lasts > 0 s (the lines in use right after it
         starts).
@@ -34,7 +37,8 @@ def concurrency(calls: pd.DataFrame) -> pd.DataFrame:
     Calls 10:00–10:10, 10:05–10:06, 10:06–10:20: busy_at_start 0, 1, 1 (the second ended at
     10:06 exactly, so it is not counted for the third); level 1, 2, 2.
     """
-    ext = masks(calls)["external"]
+    mm = masks(calls)
+    ext = (mm["external"] | mm["internal"]) if include_internal else mm["external"]
     c = calls.loc[ext]
     s = _ns(c[schema.START])
     e = _ns(c[schema.END].fillna(c[schema.START]))
@@ -61,7 +65,7 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
     - ``failed_burst`` (subject = window start ``YYYY-MM-DD HH:MM``): ``burst_window_min``-minute
       windows with at least ``burst_min`` sessions of status ``failed`` (congestion, channel
       unavailable). ``value`` = failed sessions in the window, ``reference`` = all sessions in it.
-    - ``line_limit`` (subject ``all``): the most simultaneous external calls ever seen
+    - ``line_limit`` (subject ``all``): the most simultaneous calls (internal included) seen
       (``value``); ``count`` = local days on which that ceiling was reached; ``reference`` =
       unanswered/failed sessions that started while every line of the ceiling was busy. A flat
       ceiling reached on many days with calls failing at it hints at a channel limit.
@@ -107,8 +111,7 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
                          "detail": f"{burst_window_min} min window"})
     # --- a concurrency ceiling
     conc = concurrency(calls)
-    sel = inp[m["external"]]
-    conc = conc[sel]
+    conc = conc[inp[calls.index.get_indexer(conc.index)]]
     if len(conc):
         ceiling = int(conc["level"].max())
         idx = conc.index[conc["level"] == ceiling]
@@ -117,7 +120,7 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
         blocked = int(m["unanswered"][calls.index.get_indexer(blocked_rows)].sum())
         rows.append({"signal": "line_limit", "subject": "all", "value": float(ceiling),
                      "reference": float(blocked), "count": days,
-                     "detail": "max simultaneous external calls; reference = unanswered at the ceiling"})
+                     "detail": "max simultaneous calls; reference = unanswered at the ceiling"})
     out = pd.DataFrame(rows, columns=list(TECH_COLUMNS))
     out["value"] = out["value"].astype(float)
     out["reference"] = out["reference"].astype(float)
