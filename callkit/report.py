@@ -41,6 +41,7 @@ __all__ = [
     "section_compare", "section_activity", "section_number_types", "section_repeat",
     "section_traffic", "section_presence", "section_missed", "section_staffing", "section_tech",
     "section_findings", "section_kpi", "export_workbook", "write_workbook",
+    "overview_items", "kpi_definitions", "callback_list", "call_back_table", "presence_table",
     "notebook_path", "notebook_parameters", "validate_parameters", "export_html",
     "run_client", "run_batch", "demo", "find_profiles", "sample_profile_path",
 ]
@@ -183,6 +184,17 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "source_row": ("Строка", "Row"),
     "raw": ("Исходная строка", "Raw line"),
     "reason": ("Причина", "Reason"),
+    "last_missed": ("Последний пропущенный", "Last missed"),
+    "called_back": ("Перезванивали", "Called back"),
+    "signal": ("Сигнал", "Signal"),
+    "count": ("Количество", "Count"),
+    "detail": ("Подробности", "Detail"),
+    "mean_per_day": ("В среднем за день", "Mean per day"),
+    "working_days": ("Рабочих дней", "Working days"),
+    "peak_slots": ("Пиковых часов", "Peak slots"),
+    "absent_slots": ("Отсутствовал", "Absent slots"),
+    "absent_share": ("Доля отсутствия", "Absent share"),
+    "present_share": ("Доля присутствия", "Present share"),
 }
 
 
@@ -513,13 +525,19 @@ def section_managers(ctx: ReportContext) -> list[Any]:
     return out
 
 
+#: Metrics whose gaps get a chart (all compared metrics are in the table and the workbook).
+_COMPARE_CHARTS = ("external_calls_per_day", "outgoing_new_clients_per_day")
+
+
 def section_compare(ctx: ReportContext) -> list[Any]:
     """Comparison inside departments: gaps to the best, the growth-zone line, flagged rows."""
     out: list[Any] = [heading("compare", ctx.lang)]
     c = _get(ctx.audit, "compare")
     if c.empty:
         return out + [_note(_t("no_data", ctx.lang))]
-    for metric in dict.fromkeys(c["metric"].astype(str)):
+    metrics = list(dict.fromkeys(c["metric"].astype(str)))
+    charted = [m for m in _COMPARE_CHARTS if m in metrics] or metrics[:2]
+    for metric in charted:
         sub = c.loc[c["metric"].astype(str) == metric]
         out.append(_chart(ctx, f"compare_{re.sub(r'[^A-Za-z0-9_-]', '_', metric)}",
                           lambda ax, m=metric: plots.plot_gaps(c, metric=m, threshold=ctx.threshold,
@@ -590,16 +608,36 @@ def section_traffic(ctx: ReportContext) -> list[Any]:
     return out
 
 
+def presence_table(presence: pd.DataFrame) -> pd.DataFrame:
+    """Per-employee presence at peaks: the per-slot table of
+    :func:`callkit.metrics.presence_at_peaks` summarised (only slots where the department got
+    incoming calls count), or the table as it is when already per employee."""
+    if {"present", "department_incoming", schema.EMPLOYEE}.issubset(presence.columns):
+        from callkit.metrics.traffic import presence_summary
+
+        return presence_summary(presence)
+    return presence
+
+
 def section_presence(ctx: ReportContext) -> list[Any]:
     """Presence of managers at peak hours."""
     out: list[Any] = [heading("presence", ctx.lang)]
-    p = _get(ctx.audit, "presence")
+    p = presence_table(_get(ctx.audit, "presence"))
     if p.empty:
         return out + [_note(_t("no_data", ctx.lang))]
     if schema.EMPLOYEE in p:
         out.append(_chart(ctx, "presence", lambda ax: plots.plot_presence(p, lang=ctx.lang, ax=ax)))
     out.append(_table(p, ctx))
     return out
+
+
+def call_back_table(audit: Any) -> pd.DataFrame:
+    """The list to act on: ``audit.to_call_back`` (one row per number never reached) when the
+    audit has it, else :func:`callback_list` of ``audit.missed``."""
+    tcb = getattr(audit, "to_call_back", None)
+    if isinstance(tcb, pd.DataFrame):
+        return tcb
+    return callback_list(_get(audit, "missed"))
 
 
 def callback_list(missed: pd.DataFrame) -> pd.DataFrame:
@@ -633,8 +671,9 @@ def section_missed(ctx: ReportContext, *, max_rows: int = 30) -> list[Any]:
     window = float(getattr(getattr(ctx.profile, "thresholds", None), "callback_window_h", 24))
     out.append(_chart(ctx, "callback_delay",
                       lambda ax: plots.plot_callback_delay(m, window_h=window, lang=ctx.lang, ax=ax)))
-    lost = callback_list(m)
-    cols = [c for c in ("start", "client_number", "department", "employee", "callback_at", "reached") if c in lost]
+    lost = call_back_table(ctx.audit)
+    cols = [c for c in ("start", "last_missed", "client_number", "missed", "department", "employee",
+                        "callback_at", "called_back", "reached") if c in lost]
     out.append(_note(_t("never_called_back", ctx.lang, n=min(max_rows, len(lost)), total=len(lost))))
     out.append(_table(lost[cols], ctx, max_rows=max_rows))
     return out
@@ -753,7 +792,7 @@ def _sheet_frames(audit: Any, ctx: ReportContext) -> dict[str, pd.DataFrame]:
         "summary": summary,
         "managers": _get(audit, "managers"),
         "comparison": _get(audit, "compare"),
-        "callback": callback_list(_get(audit, "missed")),
+        "callback": call_back_table(audit),
         "traffic": _get(audit, "traffic"),
         "staffing": _get(audit, "staffing"),
         "findings": _get(audit, "findings"),
