@@ -271,14 +271,14 @@ _BITRIX_CODES = {"200": "answered", "304": "missed", "603-s": "missed", "603": "
 
 def bitrix_status(codes: pd.Series) -> pd.Series:
     """``CALL_FAILED_CODE`` → status: 200 answered; 304 and 603-S (cancelled) missed; 486 busy and
-    603 rejected → busy; other SIP-like codes failed; anything else NA.
+    603 rejected → busy; other 3-digit codes ("undefined" in the docs) failed; anything else NA.
 
     >>> bitrix_status(pd.Series(["200", "304", "486", "603-S", "503", "x"])).tolist()
     ['answered', 'missed', 'busy', 'missed', 'failed', <NA>]
     """
     k = codes.astype("string").str.strip().str.lower()
     st = k.map(_BITRIX_CODES).astype("string")
-    other = st.isna() & k.str.match(r"^[1-6]\d{2}(?:-\w+)?$").fillna(False)
+    other = st.isna() & k.str.match(r"^\d{3}(?:-\w+)?$").fillna(False)
     return st.where(~other, "failed")
 
 

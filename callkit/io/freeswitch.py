@@ -133,6 +133,12 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
     session_has_b_person = (dst_person & ~is_a).groupby(key).transform("any")
     drop = is_a & (sizes > 1) & dst_person & session_has_b_person
     dst = dst.where(~drop, None)
+    # a B-leg is the A-leg's caller calling the B destination; its own caller_id_number may be the
+    # outbound caller ID (a company number), which must not make an outgoing call look incoming
+    a_src = pd.Series(src[is_a].to_numpy(), index=key[is_a].to_numpy())
+    a_src = a_src[~a_src.index.duplicated()]
+    b_leg = ~is_a & key.isin(a_src.index)
+    src = src.where(~b_leg, key.map(a_src))
     legs = pd.DataFrame({
         "session_key": key.astype(str), "leg_id": uuid.astype(str),
         "start": t["start"], "answered_at": t["answered_at"].where(answered), "end": t["end"],

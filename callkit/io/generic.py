@@ -438,7 +438,7 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
         bad = direction.isna()
         rej.add(df.index[bad], lambda r: f"column {label['direction']!r} has {df.at[r, 'direction']!r}; "
                                          "expected входящий/исходящий/внутренний or incoming/outgoing/internal")
-    elif not ({"from", "to"} & df.keys()):
+    elif not ({"from", "to"} & set(df.columns)):
         notes.append(f"{table.name}: no direction column: every call is taken as outgoing "
                      "(the employee calls the number); map one with column_map={'direction': ...}")
     status = None
