@@ -43,20 +43,22 @@ class Rule:
 #: manager_gap, min_active_days, callback_window_h, service level).
 MOBILE_SHARE = 0.75
 MIN_OUTGOING = 30
-INTERNAL_SHARE = 0.30
+INTERNAL_SHARE = 0.35
+INTERNAL_PER_DAY_X = 2.0
 MIN_CALLS = 30
 CALLS_PER_NUMBER = 3.0
 ABSENT_SHARE = 0.5
 MIN_PEAK_SLOTS = 5
 MISSED_RATE = 0.20
 MIN_SLOT_INCOMING = 10
-LOST_SHARE = 0.20
+LOST_SHARE = 0.30
 MIN_MISSED = 10
 SHORT_RING_SHARE = 0.30
+MIN_SLOT_SHORT = 5
 MIN_UNANSWERED = 20
 LINE_LIMIT_DAYS = 3
 LINE_LIMIT_BLOCKED = 5
-MAX_SLOT_FINDINGS = 5
+MAX_SLOT_FINDINGS = 10
 GAP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
 
 RULES: tuple[Rule, ...] = (
@@ -76,10 +78,14 @@ RULES: tuple[Rule, ...] = (
     Rule("internal_heavy", "employee", "internal_share", INTERNAL_SHARE,
          f"external_calls + internal_calls >= {MIN_CALLS}, days_active >= min_active_days",
          "high if >= 0.5, else medium",
-         "A large share of calls are internal: energy goes to colleagues (a broken internal "
-         "process) instead of clients.",
-         "Большая доля внутренних звонков: силы уходят на коллег (сломан внутренний процесс), "
-         "а не на клиентов."),
+         "A large share of calls are internal (>= the threshold) AND the employee makes at "
+         f"least {INTERNAL_PER_DAY_X:g} x the internal calls per day of the department's other "
+         "managers (median): energy goes to colleagues (a broken internal process) instead of "
+         "clients. The second condition keeps a manager with few external calls from being "
+         "flagged for an ordinary amount of internal calls.",
+         "Большая доля внутренних звонков (не ниже порога) И внутренних звонков в день не меньше "
+         f"чем в {INTERNAL_PER_DAY_X:g} раза больше, чем у остальных менеджеров отдела (медиана): "
+         "силы уходят на коллег (сломан внутренний процесс), а не на клиентов."),
     Rule("repeat_dialing", "employee", "calls_per_number", CALLS_PER_NUMBER,
          f"external_calls >= {MIN_CALLS}, days_active >= min_active_days",
          "high if >= 5, else medium",
@@ -91,12 +97,16 @@ RULES: tuple[Rule, ...] = (
          "On the days they worked, no call activity in the department's peak hours.",
          "В дни работы нет активности в часы пик отдела."),
     Rule("missed_peak", "weekday hour", "missed_rate", MISSED_RATE,
-         f"incoming in the slot >= {MIN_SLOT_INCOMING}; at most {MAX_SLOT_FINDINGS} slots",
-         "high if >= 0.4, else medium",
-         "A weekday-hour slot where the missed rate is at least the threshold and twice the "
-         "overall rate: calls are lost when they are heaviest.",
-         "Час недели, где доля пропущенных не ниже порога и вдвое выше средней: звонки "
-         "теряются в пик."),
+         f"an hour of the day with >= {2 * MIN_SLOT_INCOMING} incoming and >= half the busiest "
+         f"hour's calls per day (its weekday slots with >= {MIN_SLOT_INCOMING // 2}); or a single "
+         f"slot with >= {MIN_SLOT_INCOMING} incoming and >= a quarter of the busiest slot's calls "
+         f"per day; at most {MAX_SLOT_FINDINGS} slots", "high if >= 0.4, else medium",
+         "Busy time where calls are missed: an hour whose missed rate is >= the threshold and "
+         "1.5 x the other hours' rate (reported per weekday slot with rate >= the threshold), or "
+         "a weekday-hour slot with >= the threshold and 2 x the rest.",
+         "Загруженное время, когда звонки теряются: час, где доля пропущенных не ниже порога и в "
+         "1,5 раза выше, чем в остальные часы (по дням недели), или отдельный час недели с долей "
+         "вдвое выше остальных."),
     Rule("understaffed", "weekday hour", "required_agents", 1.0,
          f"incoming in the slot >= {MIN_SLOT_INCOMING}; at most {MAX_SLOT_FINDINGS} slots",
          "high if short by >= 2, else medium",
@@ -115,8 +125,10 @@ RULES: tuple[Rule, ...] = (
          "never reached: lost clients.",
          "Пропущенные, по которым не перезвонили в срок (thresholds.callback_window_h) и не "
          "дозвонились: потерянные клиенты."),
-    Rule("short_ring_drops", "line", "short_ring_share", SHORT_RING_SHARE,
-         f"unanswered incoming >= {MIN_UNANSWERED}", "medium",
+    Rule("short_ring_drops", "line | weekday hour", "short_ring_share", SHORT_RING_SHARE,
+         f"overall/line: unanswered incoming >= {MIN_UNANSWERED} and share >= "
+         f"{SHORT_RING_SHARE}; a weekday-hour slot: >= {MIN_SLOT_SHORT} drops and share >= "
+         "max(0.5, 2 x the overall share)", "medium",
          "Many unanswered incoming calls end within seconds: dropped by the line/IVR rather "
          "than missed by people.",
          "Много неотвеченных входящих обрываются за секунды: сбрасывает линия/IVR, а не "
@@ -186,9 +198,9 @@ _TEXT = {
         "en": "{subject}: {value:.0%} of missed calls ({lost} of {n}) were not called back "
               "within {window:g} h nor reached — lost enquiries."},
     "short_ring_drops": {
-        "ru": "{subject}: {value:.0%} неотвеченных входящих ({count} из {reference:.0f}) "
+        "ru": "{where_ru}: {value:.0%} неотвеченных входящих ({count} из {reference:.0f}) "
               "обрываются за секунды. Проверьте линию/IVR.",
-        "en": "{subject}: {value:.0%} of unanswered incoming calls ({count} of {reference:.0f}) "
+        "en": "{where_en}: {value:.0%} of unanswered incoming calls ({count} of {reference:.0f}) "
               "end within seconds. Check the line/IVR."},
     "failed_burst": {
         "ru": "{subject}: {value:.0f} неуспешных звонков за {window} мин — сбой линии или "
@@ -246,12 +258,17 @@ def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
     m["_all"] = m["external_calls"] + m["internal_calls"]
     dep_int = _dept_pooled(m, "internal_calls", "_all")
     dep_cpn = _dept_pooled(m, "external_calls", "unique_numbers")
+    m["_ipd"] = m["internal_calls"] / m["days_active"].where(m["days_active"] > 0)
+    elig = m[ok]
     for _, r in m[ok].iterrows():
         subj = str(r[schema.EMPLOYEE])
         if r["outgoing"] >= MIN_OUTGOING and r["mobile_share"] >= MOBILE_SHARE:
             out.add("mobile_heavy", "medium", subj, "mobile_share", r["mobile_share"],
                     dep_mob.get(r["_dep"], np.nan))
-        if r["_all"] >= MIN_CALLS and r["internal_share"] >= INTERNAL_SHARE:
+        others = elig.loc[(elig["_dep"] == r["_dep"]) & (elig[schema.EMPLOYEE] != r[schema.EMPLOYEE]), "_ipd"]
+        peer_ipd = float(others.median()) if len(others) else 0.0
+        if r["_all"] >= MIN_CALLS and r["internal_share"] >= INTERNAL_SHARE \
+                and r["_ipd"] >= INTERNAL_PER_DAY_X * peer_ipd:
             out.add("internal_heavy", _sev(r["internal_share"], 0.5), subj, "internal_share",
                     r["internal_share"], dep_int.get(r["_dep"], np.nan))
         if r["external_calls"] >= MIN_CALLS and r["calls_per_number"] >= CALLS_PER_NUMBER:
@@ -282,18 +299,34 @@ def _presence_rule(out: _Out, presence: pd.DataFrame) -> None:
 
 
 def _missed_peak_rule(out: _Out, traffic: pd.DataFrame) -> None:
-    inc = traffic["incoming"].sum()
-    if not inc:
+    t = traffic[traffic["incoming"] > 0].copy()
+    total_in, total_missed = t["incoming"].sum(), t["missed"].sum()
+    if not total_in:
         return
-    overall = traffic["missed"].sum() / inc
-    t = traffic[(traffic["incoming"] >= MIN_SLOT_INCOMING)
-                & (traffic["missed_rate"] >= max(MISSED_RATE, 2 * overall))]
-    t = t.sort_values(["missed", "missed_rate"], ascending=False, kind="stable").head(MAX_SLOT_FINDINGS)
-    for _, r in t.iterrows():
-        wd, h = int(r["weekday"]), int(r["hour"])
-        out.add("missed_peak", _sev(r["missed_rate"], 0.4), slot_label(wd, h), "missed_rate",
+    overall = total_missed / total_in
+    t["per_day"] = t["incoming"] / t["days"].where(t["days"] > 0)
+    # (1) hours of the day that are busy and miss far more than the other hours
+    days = int(traffic.drop_duplicates("weekday")["days"].sum()) or 1
+    h = t.groupby("hour")[["incoming", "missed"]].sum()
+    h["per_day"] = h["incoming"] / days
+    h["rate"] = h["missed"] / h["incoming"]
+    rest_in = (total_in - h["incoming"]).where(lambda x: x > 0)
+    h["other"] = (total_missed - h["missed"]) / rest_in
+    hot = h[(h["incoming"] >= 2 * MIN_SLOT_INCOMING) & (h["per_day"] >= 0.5 * h["per_day"].max())
+            & (h["rate"] >= np.maximum(MISSED_RATE, 1.5 * h["other"].fillna(0)))].index
+    a = t[t["hour"].isin(hot) & (t["incoming"] >= MIN_SLOT_INCOMING // 2)
+          & (t["missed_rate"] >= MISSED_RATE)]
+    # (2) single weekday-hour slots that are busy and miss far more than the rest
+    other = (total_missed - t["missed"]) / (total_in - t["incoming"]).where(lambda x: x > 0)
+    b = t[(t["incoming"] >= MIN_SLOT_INCOMING) & (t["per_day"] >= 0.25 * t["per_day"].max())
+          & (t["missed_rate"] >= np.maximum(MISSED_RATE, 2 * other.fillna(0)))]
+    sel = pd.concat([a, b]).drop_duplicates(["weekday", "hour"])
+    sel = sel.sort_values(["missed", "missed_rate"], ascending=False, kind="stable").head(MAX_SLOT_FINDINGS)
+    for _, r in sel.iterrows():
+        wd, hr = int(r["weekday"]), int(r["hour"])
+        out.add("missed_peak", _sev(r["missed_rate"], 0.4), slot_label(wd, hr), "missed_rate",
                 r["missed_rate"], overall, missed=int(r["missed"]), incoming=int(r["incoming"]),
-                slot_ru=_slot_ru(wd, h), slot_en=_slot_en(wd, h))
+                slot_ru=_slot_ru(wd, hr), slot_en=_slot_en(wd, hr))
 
 
 def _understaffed_rule(out: _Out, staffing: pd.DataFrame, traffic: pd.DataFrame | None) -> None:
@@ -325,12 +358,21 @@ def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
 
 
 def _tech_rules(out: _Out, tech: pd.DataFrame) -> None:
+    alls = tech[(tech["signal"] == "short_ring_drops") & (tech["subject"] == "all")]
+    overall_short = float(alls["value"].iloc[0]) if len(alls) else 0.0
     for _, r in tech.iterrows():
         sig = r["signal"]
-        if sig == "short_ring_drops" and r["reference"] >= MIN_UNANSWERED \
-                and r["value"] >= SHORT_RING_SHARE:
-            out.add("short_ring_drops", "medium", str(r["subject"]), "short_ring_share",
-                    r["value"], r["reference"], count=int(r["count"]))
+        if sig == "short_ring_drops":
+            slot = str(r["detail"]).startswith("slot")
+            enough = r["count"] >= MIN_SLOT_SHORT if slot else r["reference"] >= MIN_UNANSWERED
+            need = max(0.5, 2 * overall_short) if slot else SHORT_RING_SHARE
+            if enough and r["value"] >= need:
+                wd, hr = (int(x) for x in str(r["subject"]).split()) if slot else (None, None)
+                subj_ru = _slot_ru(wd, hr) if slot else str(r["subject"])
+                subj_en = _slot_en(wd, hr) if slot else str(r["subject"])
+                out.add("short_ring_drops", "medium", str(r["subject"]), "short_ring_share",
+                        r["value"], r["reference"], count=int(r["count"]),
+                        where_ru=subj_ru, where_en=subj_en)
         elif sig == "line_limit" and r["value"] >= 2 and r["count"] >= LINE_LIMIT_DAYS \
                 and r["reference"] >= LINE_LIMIT_BLOCKED:
             out.add("line_limit", "high", str(r["subject"]), "max_concurrent", r["value"],

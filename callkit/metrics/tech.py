@@ -54,17 +54,20 @@ def concurrency(calls: pd.DataFrame, *, include_internal: bool = True) -> pd.Dat
 
 
 def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = None,
-                 short_ring_s: float = 3.0, burst_window_min: int = 10, burst_min: int = 5
+                 short_ring_s: float = 5.0, burst_window_min: int = 10, burst_min: int = 5
                  ) -> pd.DataFrame:
     """Signals of a technology problem rather than a people problem.
 
-    - ``short_ring_drops`` (subject ``all`` and each line): unanswered incoming sessions that
-      ended within ``short_ring_s`` seconds — the client hung up (or was cut) before anyone
-      could answer. ``value`` = their share of unanswered incoming, ``count`` = their number,
-      ``reference`` = all unanswered incoming.
+    - ``short_ring_drops`` (subject ``all``, each line, and each weekday-hour slot ``"2 16"``
+      that has any): incoming sessions of status ``missed`` (not busy/failed, which are
+      explicit refusals) that ended within ``short_ring_s`` seconds — the call was cut (or the
+      client hung up) before anyone could answer. ``value`` = their share of unanswered
+      incoming (of that line/slot), ``count`` = their number, ``reference`` = all unanswered
+      incoming (of that line/slot); ``detail`` says ``slot`` for the slot rows.
     - ``failed_burst`` (subject = window start ``YYYY-MM-DD HH:MM``): ``burst_window_min``-minute
-      windows with at least ``burst_min`` sessions of status ``failed`` (congestion, channel
-      unavailable). ``value`` = failed sessions in the window, ``reference`` = all sessions in it.
+      windows with at least ``burst_min`` external sessions of status ``failed`` (congestion,
+      channel unavailable) that did not start at the concurrency ceiling (those are the line
+      limit's doing, reported by ``line_limit``). ``value`` = failed sessions in the window, ``reference`` = all sessions in it.
     - ``line_limit`` (subject ``all``): the most simultaneous calls (internal included) seen
       (``value``); ``count`` = local days on which that ceiling was reached; ``reference`` =
       unanswered/failed sessions that started while every line of the ceiling was busy. A flat
@@ -85,7 +88,7 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
     # --- short-ring drops
     un = inp & m["incoming"] & m["unanswered"]
     ring = calls[schema.RING_S].fillna(0).to_numpy(dtype=float)
-    short = un & (ring < short_ring_s)
+    short = un & (ring < short_ring_s) & (calls[schema.STATUS] == schema.MISSED).fillna(False).to_numpy(dtype=bool)
     line = calls[schema.LINE].astype("string")
     groups = [("all", np.ones(len(calls), dtype=bool))]
     if line[un].notna().any() and line[un].nunique() > 1:
@@ -97,9 +100,32 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
             rows.append({"signal": "short_ring_drops", "subject": subj, "value": n_short / n_un,
                          "reference": float(n_un), "count": n_short,
                          "detail": f"ring < {short_ring_s:g} s"})
+    if short.any():
+        sf = slot_frame(calls.loc[un, schema.START])
+        sf["short"] = short[un]
+        g = sf.groupby(["weekday", "hour"])["short"].agg(["size", "sum"])
+        for (wd, h), r in g[g["sum"] > 0].iterrows():
+            rows.append({"signal": "short_ring_drops", "subject": f"{int(wd)} {int(h)}",
+                         "value": r["sum"] / r["size"], "reference": float(r["size"]),
+                         "count": int(r["sum"]), "detail": f"slot; ring < {short_ring_s:g} s"})
+    # --- a concurrency ceiling
+    conc = concurrency(calls)
+    conc = conc[inp[calls.index.get_indexer(conc.index)]]
+    at_ceiling = np.zeros(len(calls), dtype=bool)
+    if len(conc):
+        ceiling = int(conc["level"].max())
+        idx = conc.index[conc["level"] == ceiling]
+        days = len(np.unique(slot_frame(calls.loc[idx, schema.START])["date"]))
+        blocked_rows = conc.index[conc["busy_at_start"] >= ceiling]
+        at_ceiling[calls.index.get_indexer(blocked_rows)] = True
+        blocked = int(m["unanswered"][calls.index.get_indexer(blocked_rows)].sum())
+        rows.append({"signal": "line_limit", "subject": "all", "value": float(ceiling),
+                     "reference": float(blocked), "count": days,
+                     "detail": "max simultaneous calls; reference = unanswered at the ceiling"})
     # --- failed bursts
     st = calls[schema.STATUS]
     failed = inp & m["external"] & (st == schema.FAILED).fillna(False).to_numpy(dtype=bool)
+    failed[at_ceiling] = False      # explained by the line limit, not an outage
     if failed.any():
         naive = calls[schema.START].dt.tz_localize(None)
         win = naive.dt.floor(f"{int(burst_window_min)}min")
@@ -109,18 +135,6 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
             rows.append({"signal": "failed_burst", "subject": pd.Timestamp(w).strftime("%Y-%m-%d %H:%M"),
                          "value": float(n), "reference": float(allc.get(w, n)), "count": int(n),
                          "detail": f"{burst_window_min} min window"})
-    # --- a concurrency ceiling
-    conc = concurrency(calls)
-    conc = conc[inp[calls.index.get_indexer(conc.index)]]
-    if len(conc):
-        ceiling = int(conc["level"].max())
-        idx = conc.index[conc["level"] == ceiling]
-        days = len(np.unique(slot_frame(calls.loc[idx, schema.START])["date"]))
-        blocked_rows = conc.index[conc["busy_at_start"] >= ceiling]
-        blocked = int(m["unanswered"][calls.index.get_indexer(blocked_rows)].sum())
-        rows.append({"signal": "line_limit", "subject": "all", "value": float(ceiling),
-                     "reference": float(blocked), "count": days,
-                     "detail": "max simultaneous calls; reference = unanswered at the ceiling"})
     out = pd.DataFrame(rows, columns=list(TECH_COLUMNS))
     out["value"] = out["value"].astype(float)
     out["reference"] = out["reference"].astype(float)
