@@ -293,12 +293,14 @@ def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Reject
         d_p = person_like(d.fillna(""))
         caller_p = s.where(s_p, None)
         callee_p = d.where(d_p, None)
-        if answered_by is not None:
-            ab = _blank(answered_by)
-            ab_ok = person_like(ab.fillna("")) & ab.notna()
-            callee_p = ab.where(ab_ok, callee_p)
         inc = dirn.eq("incoming").fillna(False)
         out = dirn.eq("outgoing").fillna(False)
+        if answered_by is not None:
+            # who answered names the company side of an incoming call; on an outgoing call the
+            # client answers (some exports repeat the caller's extension there: ignored)
+            ab = _blank(answered_by)
+            ab_ok = person_like(ab.fillna("")) & ab.notna() & ~out & (ab.astype("string") != s.astype("string")).fillna(True)
+            callee_p = ab.where(ab_ok, callee_p)
         # the company's own number on the company side is the line, not a party
         to_line = inc & d.notna() & ~d_p
         line_h = line_h.where(~(to_line & line_h.isna()), d)
@@ -453,6 +455,13 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
         k = df["id"].astype("string").str.strip()
         key = df["id"].astype("object").where(k.notna() & (k != ""), None).fillna(row_keys(table, df.index))
         key = key.astype(str)
+    talk_col = "talk" if "talk" in df else None
+    dur_col = "duration" if "duration" in df else None
+    if dur_col and not ({"talk", "ring", "end", "answered_at"} & set(df.columns)):
+        # one duration column and nothing else: CRM reports mean the conversation by it
+        talk_col, dur_col = "duration", None
+        notes.append(f"{table.name}: the only duration column ({label['duration']!r}) is taken as the talk "
+                     "time of answered calls; ring time is unknown (ring_s 0 for answered calls)")
     emp = None
     if "employee" in df:
         emp = df["employee"]
@@ -465,9 +474,7 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
         df, table, ctx, rej, start=start, start_label=slabel,
         end="end" if "end" in df else None,
         answer="answered_at" if "answered_at" in df else None,
-        duration="duration" if "duration" in df else None,
-        talk="talk" if "talk" in df else None,
-        ring="ring" if "ring" in df else None,
+        duration=dur_col, talk=talk_col, ring="ring" if "ring" in df else None,
         direction=direction, status=status, key=key,
         employee=emp, client=df.get("client"),
         src=df.get("from") if ("from" in df or "to" in df) else None,
