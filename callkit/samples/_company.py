@@ -656,7 +656,7 @@ class _Sim:
                          disposition=disp, agent=a.ext, kind="queue", **base)]
 
     def _queue(self, t, dept, on, number, base, sess, drop, q) -> None:
-        patience = float(self.rng.uniform(1, 5)) if drop else float(self.rng.uniform(20, 100))
+        patience = float(self.rng.integers(1, 5)) if drop else float(self.rng.integers(20, 100))
         deadline = t + dt.timedelta(seconds=patience)
         cur = t
         legs: list[dict] = []
@@ -704,13 +704,13 @@ class _Sim:
         lastdata = "&".join(a.peer for a in on) + ",30,tT"
         args = dict(lastapp="Dial", lastdata=lastdata, dst=QUEUES[dept], dcontext="ext-group")
         if not free:
-            patience = float(self.rng.uniform(1, 5)) if drop else float(self.rng.uniform(20, 60))
+            patience = float(self.rng.integers(1, 5)) if drop else float(self.rng.integers(20, 60))
             end = t + dt.timedelta(seconds=patience)
             legs.append(self.leg(start=t, end=end, dstchannel="", disposition="NO ANSWER", agent="",
                                  kind="wait", **base, **args))
             self._finish(t, dept, number, legs, [], None, sess, 0, drop, base)
             return
-        patience = float(self.rng.uniform(1, 5)) if drop else float(self.rng.uniform(15, 90))
+        patience = float(self.rng.integers(1, 5)) if drop else float(self.rng.integers(15, 90))
         limit = min(patience, 30.0)
         rings = {}
         for a in free:
