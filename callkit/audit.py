@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from callkit import classify, schema
@@ -249,6 +250,33 @@ def _speech_frames(speech: Any) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _iso_times(times: pd.Series) -> pd.Series:
+    """Vectorised ISO local times with the UTC offset (``2026-10-05 12:00:00+03:00``), as
+    pandas writes them, but fast; NaT -> empty."""
+    naive = times.dt.tz_localize(None)
+    utc = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    v = naive.to_numpy(dtype="datetime64[ns]")
+    frac = v.view(np.int64) % 1_000_000_000
+    unit = "s" if not (frac[~np.isnat(v)] != 0).any() else "ms"
+    txt = np.char.replace(np.datetime_as_string(v, unit=unit), "T", " ")
+    off = ((v - utc.to_numpy(dtype="datetime64[ns]")).astype("timedelta64[s]").astype(np.int64))
+    uniq, inv = np.unique(np.where(np.isnat(v), 0, off), return_inverse=True)
+    labels = np.array([f"{'+' if o >= 0 else '-'}{abs(o) // 3600:02d}:{abs(o) % 3600 // 60:02d}"
+                       for o in uniq])
+    res = np.char.add(txt, labels[inv]).astype(object)
+    res[np.isnat(v)] = None
+    return pd.Series(res, index=times.index, dtype="string")
+
+
+def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if dtype.kind == "M" and getattr(dtype, "tz", None) is not None:
+            out[col] = _iso_times(out[col])
+    return out
+
+
 def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     """Write the machine-readable CSVs of DESIGN §5 into ``out_dir`` (created if needed).
 
@@ -283,6 +311,6 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     written = []
     for name, df in tables.items():
         p = out / name
-        df.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+        _for_csv(df).to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
         written.append(p)
     return written

@@ -202,13 +202,22 @@ def add_client_flags(calls: pd.DataFrame, *, period: tuple[object, object] | Non
     num = out[schema.CLIENT_NUMBER]
     ext = out[schema.DIRECTION].isin([schema.INCOMING, schema.OUTGOING]).to_numpy(dtype=bool)
     has_num = num.notna().to_numpy(dtype=bool) & ext
-    first = pd.Series(pd.NaT, index=out.index, dtype=start.dtype)
+    # first contact per number, on int64 UTC nanoseconds (fast), NaT elsewhere
+    nat = np.iinfo(np.int64).min
+    first_ns = np.full(len(out), nat, dtype=np.int64)
     if has_num.any():
-        sub = pd.DataFrame({"n": num[has_num].astype(str), "s": start[has_num]})
-        first.loc[has_num] = sub.groupby("n")["s"].transform("min").to_numpy()
+        utc = start.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(start.dt, "tz", None) \
+            is not None else start
+        s_ns = utc.to_numpy(dtype="datetime64[ns]").view(np.int64)[has_num]
+        codes, _ = pd.factorize(num[has_num].astype(str).to_numpy())
+        first_ns[has_num] = pd.Series(s_ns).groupby(codes).transform("min").to_numpy()
+    first = pd.Series(pd.DatetimeIndex(first_ns.view("datetime64[ns]")).tz_localize("UTC"),
+                      index=out.index)
+    tz = getattr(start.dt, "tz", None)
+    first = first.dt.tz_convert(tz) if tz is not None else first.dt.tz_localize(None)
     out[FIRST_CONTACT] = first
     known = _known_set(known_clients)
-    is_known = num.isin(list(known)).fillna(False).to_numpy(dtype=bool) if known else False
+    is_known = num.isin(known).fillna(False).to_numpy(dtype=bool) if known else False
     new = has_num & ((first >= lo) & (first < hi)).fillna(False).to_numpy(dtype=bool) & ~is_known
     out[IS_NEW_CLIENT] = np.asarray(new, dtype=bool)
     out[CALL_KIND_FALLBACK] = call_kind_fallback(out)

@@ -42,6 +42,7 @@ class Rule:
 #: Minimum data and fixed thresholds of the rules (the profile's thresholds override
 #: manager_gap, min_active_days, callback_window_h, service level).
 MOBILE_SHARE = 0.75
+MOBILE_ABOVE_PEERS = 0.15
 MIN_OUTGOING = 30
 INTERNAL_SHARE = 0.35
 INTERNAL_PER_DAY_X = 2.0
@@ -71,10 +72,14 @@ RULES: tuple[Rule, ...] = (
          "(thresholds.manager_gap): зона роста."),
     Rule("mobile_heavy", "employee", "mobile_share", MOBILE_SHARE,
          f"outgoing >= {MIN_OUTGOING}, days_active >= min_active_days", "medium",
-         "Mostly mobile numbers among outgoing calls: likely calling the old base rather than "
-         "winning new (company) clients.",
-         "Исходящие в основном на мобильные номера: вероятно, прозвон старой базы вместо "
-         "привлечения новых клиентов."),
+         "Mostly mobile numbers among outgoing calls (>= the threshold) and at least "
+         f"{MOBILE_ABOVE_PEERS:.0%} points above the rest of the department: likely calling the "
+         "old base rather than winning new (company) clients. Where the whole department calls "
+         "mobiles (B2C) nobody is singled out.",
+         "Исходящие в основном на мобильные номера (не ниже порога) и минимум на "
+         f"{MOBILE_ABOVE_PEERS * 100:.0f} п.п. выше, чем у остальных в отделе: вероятно, прозвон "
+         "старой базы вместо привлечения новых клиентов. Если весь отдел звонит на мобильные "
+         "(B2C), никто не выделяется."),
     Rule("internal_heavy", "employee", "internal_share", INTERNAL_SHARE,
          f"external_calls + internal_calls >= {MIN_CALLS}, days_active >= min_active_days",
          "high if >= 0.5, else medium",
@@ -262,7 +267,11 @@ def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
     elig = m[ok]
     for _, r in m[ok].iterrows():
         subj = str(r[schema.EMPLOYEE])
-        if r["outgoing"] >= MIN_OUTGOING and r["mobile_share"] >= MOBILE_SHARE:
+        peers = m[(m["_dep"] == r["_dep"]) & (m[schema.EMPLOYEE] != r[schema.EMPLOYEE])]
+        p_out = peers["outgoing"].sum()
+        peer_mob = peers["_mob"].sum() / p_out if p_out else 0.0
+        if r["outgoing"] >= MIN_OUTGOING and r["mobile_share"] >= MOBILE_SHARE \
+                and r["mobile_share"] - peer_mob >= MOBILE_ABOVE_PEERS:
             out.add("mobile_heavy", "medium", subj, "mobile_share", r["mobile_share"],
                     dep_mob.get(r["_dep"], np.nan))
         others = elig.loc[(elig["_dep"] == r["_dep"]) & (elig[schema.EMPLOYEE] != r[schema.EMPLOYEE]), "_ipd"]

@@ -183,3 +183,10 @@ def test_planted_behaviours_found_and_controls_not_accused():
             assert (rule, subject) in got, (rule, subject)
     accused = {s for _, s in got} & set(c.truth["not_flagged"])
     assert not accused
+
+
+def test_mobile_heavy_not_raised_when_the_whole_department_calls_mobiles():
+    # a B2C department: A 0.9 and everyone else 0.85 -> A is only 0.05 above the peers
+    m = managers().assign(mobile_share=[0.9, 0.85, 0.85, 0.85])
+    f = build_findings(managers=m)
+    assert "mobile_heavy" not in set(f["rule"])
