@@ -4,21 +4,25 @@ A phrase written once in the profile, in any inflection ("выставить с�
 sequence of lemmas (``выставить счет``). A transcript matches it when the lemmas occur in order
 with at most ``max_gap`` other words between neighbours (a two-word phrase may also occur in
 reverse order: "счёт вам выставлю"). A transcript lemma stands for a phrase lemma when it is
-equal, shares a long common prefix (``оплатить`` ~ ``оплата``), or, for words of 5+ letters with
-the same first letter, is close by :func:`rapidfuzz.fuzz.ratio` (``выстовить`` ~ ``выставить``,
-a typical recognition error). Short words (< 4 letters) must match exactly.
+equal, shares a stem — a common prefix of 5+ letters missing at most 3 letters of the longer
+word (``оплатить`` ~ ``оплата``), or, for words of 5+ letters with the same first letter, is
+close by :func:`rapidfuzz.fuzz.ratio` (``выстовить`` ~ ``выставить``, a typical recognition
+error), either as a whole or after cutting the endings (``встричать`` ~ ``встреча``). Short words (< 4 letters) must match exactly.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from callkit.speech.text import is_known_word, lemma, tokenize
 from callkit.speech.text import lemmas as _lemmas
 
-__all__ = ["Phrase", "Match", "PhraseMatcher", "lemma_close", "phrase_matches"]
+__all__ = ["Phrase", "Match", "PhraseMatcher", "lemma_close", "phrase_matches", "stem"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ def lemma_close(word: str, term: str, *, fuzzy: float = 80.0) -> bool:
     (True, True)
     >>> lemma_close("доставка", "поставка"), lemma_close("свет", "счет")
     (False, False)
+    >>> lemma_close("фильтр", "фильтрогран")   # a word is not its longer compound
+    False
     """
     if word == term:
         return True
@@ -60,9 +66,33 @@ def lemma_close(word: str, term: str, *, fuzzy: float = 80.0) -> bool:
         if a != b:
             break
         cp += 1
-    if cp >= max(5, n - 2):
+    if cp >= max(5, max(len(word), len(term)) - 3):  # same stem, other ending/part of speech
         return True
-    return n >= 5 and fuzz.ratio(word, term) >= fuzzy
+    if n >= 5 and fuzz.ratio(word, term) >= fuzzy:
+        return True
+    sw, st = stem(word), stem(term)  # a recognition error plus another ending
+    return (min(len(sw), len(st)) >= 5 and abs(len(sw) - len(st)) <= 2
+            and fuzz.ratio(sw, st) >= fuzzy)
+
+
+_ENDING = re.compile(
+    r"(?:уйте|айте|йте|ите|овать|евать|ывать|ивать|ать|ять|ить|еть|уть|ешь|ете|ишь|ами|ями|ого|"
+    r"его|ому|ему|ыми|ими|ют|ут|ат|ят|им|ем|ом|ам|ям|ах|ях|ой|ей|ый|ий|ая|яя|ое|ее|ую|юю|"
+    r"а|я|о|е|и|ы|у|ю|ь|й)$")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """A crude Russian stem: the reflexive suffix and one inflectional ending cut off.
+
+    Examples
+    --------
+    >>> stem("встречаться"), stem("уточню"), stem("здравствуйте")
+    ('встреч', 'уточн', 'здравств')
+    """
+    w = word[:-2] if len(word) > 5 and word.endswith(("ся", "сь")) else word
+    cut = _ENDING.sub("", w)
+    return cut if len(cut) >= 3 else w
 
 
 class PhraseMatcher:
@@ -95,7 +125,7 @@ class PhraseMatcher:
         self._term_index: dict[str, int] = {}
         coded: list[tuple[int, ...]] = []
         for kind, item, text in phrases:
-            terms = tuple(_lemmas(text))
+            terms = tuple(_phrase_terms(text))
             if not terms:
                 continue
             self.phrases.append(Phrase(kind, item, text, terms))
@@ -121,19 +151,26 @@ class PhraseMatcher:
             self._cache[word] = hit
         return hit
 
-    def positions(self, lemma_seq: Sequence[str]) -> dict[int, list[int]]:
-        """Map term id -> sorted token positions where it occurs."""
+    def positions(self, lemma_seq: Sequence[str | tuple[str, ...]]) -> dict[int, list[int]]:
+        """Map term id -> sorted token positions where it occurs.
+
+        An element may be a tuple of alternatives (e.g. the guessed lemma and the surface form
+        of a word the dictionary does not know); it stands for every term either matches.
+        """
         pos: dict[int, list[int]] = {}
         cache = self._cache
         for k, w in enumerate(lemma_seq):
-            ids = cache.get(w)
-            if ids is None:
-                ids = self.term_ids(w)
+            if isinstance(w, tuple):  # alternatives (lemma, surface form) of an unknown word
+                ids = tuple(sorted({i for x in w for i in self.term_ids(x)}))
+            else:
+                ids = cache.get(w)
+                if ids is None:
+                    ids = self.term_ids(w)
             for i in ids:
                 pos.setdefault(i, []).append(k)
         return pos
 
-    def find(self, lemma_seq: Sequence[str], *, positions: dict[int, list[int]] | None = None,
+    def find(self, lemma_seq: Sequence[str | tuple[str, ...]], *, positions: dict[int, list[int]] | None = None,
              only: Iterable[int] | None = None) -> list[Match]:
         """All non-overlapping occurrences of every phrase (or of the phrase indices ``only``)."""
         pos = self.positions(lemma_seq) if positions is None else positions
@@ -168,6 +205,12 @@ class PhraseMatcher:
                         out.append(Match(pi, q, first[j]))
                         break
         return out
+
+
+def _phrase_terms(text: str) -> list[str]:
+    # a word the dictionary does not know (a brand, a competitor) is kept as written: its
+    # guessed "lemma" is arbitrary ("Фильтрогран" -> "фильтрограть")
+    return [lemma(t) if is_known_word(t) else t for t in tokenize(text)]
 
 
 def _chain(p0: int, rest: list[list[int]], gap: int) -> int | None:

@@ -1,0 +1,431 @@
+"""The speech audit of a set of calls: :func:`analyze_calls` -> :class:`SpeechResult`.
+
+One pass over the utterances builds, per call, the token/lemma sequence with speaker and time
+of every word, finds all profile phrases at once (:class:`~callkit.speech.match.PhraseMatcher`),
+counts stop words and profanity, and derives the call kind, result, script score, topics and
+dialog metrics. Outputs follow DESIGN §5 (``speech.csv``, ``checklist.csv``).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from callkit import schema
+from callkit.errors import InputError
+from callkit.profile import Profile
+from callkit.speech.checklist import (
+    CHECKLIST_COLUMNS,
+    COMPETITOR,
+    QUESTION,
+    RESULT,
+    STAGE,
+    checklist_items,
+    compliance,
+)
+from callkit.speech.dialog import DIALOG_COLUMNS, dialog_metrics
+from callkit.speech.kind import (
+    NAVIGATION,
+    NAVIGATION_CUES,
+    NEGOTIATION,
+    NEGOTIATION_CUES,
+    CallKindClassifier,
+    kind_from_cues,
+)
+from callkit.speech.load import (
+    CLIENT_SPEAKER,
+    SPEAKER,
+    TEXT,
+    UTT_END,
+    UTT_START,
+)
+from callkit.speech.match import PhraseMatcher
+from callkit.speech.profanity import MAT, mask_word, profanity_kind
+from callkit.speech.result import NONE, pick_result
+from callkit.speech.text import is_known_word, lemma, tokenize
+from callkit.speech.topics import distinctive_terms, topic_summary
+from callkit.speech.verdict import SpeechVerdict, speech_verdict
+
+__all__ = ["SpeechResult", "analyze_calls", "PER_CALL_COLUMNS", "SPEECH_CSV_COLUMNS"]
+
+#: DESIGN §5 speech.csv columns, in order; ``per_call`` starts with them.
+SPEECH_CSV_COLUMNS: tuple[str, ...] = (
+    schema.CALL_ID, schema.EMPLOYEE, "call_kind", "call_result", "script_score", "profanity",
+    "stop_words", "talk_ratio",
+)
+PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_CSV_COLUMNS + (
+    schema.DEPARTMENT, "stages_hit", "stages_total", "questions_hit", "questions_total",
+    "competitor_mentions", "profanity_mat", "profanity_client", "profanity_words",
+    "stop_word_list", "topics", "words", "unknown_word_share", "navigation_cues",
+    "negotiation_cues", "call_kind_rules",
+) + tuple(c for c in DIALOG_COLUMNS if c != "talk_ratio")
+
+_STOP, _TOPIC, _NAV, _NEG = "stop_word", "topic", "nav", "neg"
+_SNIPPET_WORDS = 4
+
+
+@dataclass
+class SpeechResult:
+    """Everything the speech audit found.
+
+    Attributes
+    ----------
+    per_call
+        One row per transcribed call, :data:`PER_CALL_COLUMNS` (first the speech.csv ones).
+    checklist
+        Long: ``call_id, kind, item, hit, at_s, snippet, speaker`` — every checklist item of
+        every call, hit or miss; ``at_s`` seconds from the call start; snippets masked.
+    by_manager
+        One row per employee: calls, negotiation calls, mean script score and the hit rate of
+        every stage / question (``stage:<name>``, ``question:<text>``), result rate, calls with
+        profanity, stop words per call, mean talk ratio.
+    compliance
+        Long hit rates per employee, department and overall (see ``checklist.compliance``).
+    topics
+        ``topic, calls, share, mentions`` for the profile's topics.
+    topic_hits
+        Long ``call_id, topic, mentions``.
+    terms
+        Most distinctive terms per department and per employee (``by, group, term, score, rank``).
+    profanity
+        One row per profane word: ``call_id, speaker, at_s, word`` (masked), ``kind``.
+    verdict
+        Does speech analytics pay off (:class:`~callkit.speech.verdict.SpeechVerdict`).
+    """
+
+    per_call: pd.DataFrame
+    checklist: pd.DataFrame
+    by_manager: pd.DataFrame
+    compliance: pd.DataFrame
+    topics: pd.DataFrame
+    topic_hits: pd.DataFrame
+    terms: pd.DataFrame
+    profanity: pd.DataFrame
+    verdict: SpeechVerdict
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def speech_csv(self) -> pd.DataFrame:
+        """The DESIGN §5 ``speech.csv`` table."""
+        return self.per_call[list(SPEECH_CSV_COLUMNS)].copy()
+
+    def checklist_csv(self) -> pd.DataFrame:
+        """The DESIGN §5 ``checklist.csv`` table."""
+        return self.checklist[[schema.CALL_ID, "kind", "item", "hit", "at_s", "snippet"]].copy()
+
+
+def _check_utterances(u: pd.DataFrame) -> None:
+    need = [schema.CALL_ID, SPEAKER, UTT_START, UTT_END, TEXT]
+    missing = [c for c in need if c not in u.columns]
+    if missing:
+        raise InputError(f"Utterance table lacks column(s) {missing}; expected {need} "
+                         "(see callkit.speech.load_transcripts)")
+    for c in (UTT_START, UTT_END):
+        if not pd.api.types.is_numeric_dtype(u[c]):
+            raise InputError(f"Utterance column {c!r} has dtype {u[c].dtype}; expected seconds "
+                             "as numbers")
+
+
+def _phrases(profile: Profile) -> tuple[list[tuple[str, str, str]], list[Any]]:
+    items = checklist_items(profile)
+    triples: list[tuple[str, str, str]] = []
+    for it in items:
+        triples += [(it.kind, it.item, p) for p in it.phrases]
+    triples += [(_STOP, s, s) for s in profile.stop_words]
+    for topic, ps in profile.topics.items():
+        triples += [(_TOPIC, topic, p) for p in ps]
+    for cue in dict.fromkeys(NAVIGATION_CUES + tuple(profile.navigation)):
+        triples.append((_NAV, cue, cue))
+    neg = list(NEGOTIATION_CUES) + list(profile.negotiation)
+    for it in items:
+        if it.kind in (RESULT, "term"):
+            neg += list(it.phrases)
+    for cue in dict.fromkeys(neg):
+        triples.append((_NEG, cue, cue))
+    return triples, items
+
+
+class _Engine:
+    def __init__(self, profile: Profile) -> None:
+        triples, self.items = _phrases(profile)
+        self.matcher = PhraseMatcher(triples)
+        self.employee_only = {(it.kind, it.item) for it in self.items if it.employee_only}
+        self.employee_only |= {(_STOP, s) for s in profile.stop_words}
+        self.result_order = [it.item for it in self.items if it.kind == RESULT]
+        self.stages = [it.item for it in self.items if it.kind == STAGE]
+        self.questions = [it.item for it in self.items if it.kind == QUESTION]
+        # per distinct token: (lemma, profanity kind or None, known to the dictionary, Cyrillic)
+        self.info: dict[str, tuple[str, str | None, int, int]] = {}
+
+    def add(self, tok: str) -> tuple[str, str | None, int, int]:
+        cyr = "а" <= tok[0] <= "я"
+        got = (lemma(tok), profanity_kind(tok), int(cyr and is_known_word(tok)), int(cyr))
+        self.info[tok] = got
+        return got
+
+
+def _snippet(toks: list[str], lo: int, hi: int, a: int, b: int) -> str:
+    s = max(lo, a - _SNIPPET_WORDS)
+    e = min(hi, b + _SNIPPET_WORDS + 1)
+    return " ".join(mask_word(t) if profanity_kind(t) else t for t in toks[s:e])
+
+
+def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataFrame | None = None,
+                  kind_model: CallKindClassifier | None = None, lang: str | None = None,
+                  top_terms: int = 10) -> SpeechResult:
+    """Analyse transcribed calls against the client's brief.
+
+    Parameters
+    ----------
+    utterances
+        Generic utterance table ``call_id, speaker, start, end, text`` (from
+        :func:`callkit.speech.load_transcripts`); may also carry ``employee``/``department``.
+    profile
+        The client profile: script, mandatory questions, call results, competitors, deal
+        terms, stop words, topics, navigation/negotiation cues.
+    calls
+        Canonical call table; when given, ``employee`` and ``department`` come from it.
+    kind_model
+        A fitted :class:`~callkit.speech.kind.CallKindClassifier`; when given its prediction is
+        the call kind (the rule-based kind stays in ``call_kind_rules``).
+    lang
+        Language of the verdict text (default: the profile's).
+    top_terms
+        Distinctive terms kept per department and per employee.
+
+    Returns
+    -------
+    SpeechResult
+    """
+    _check_utterances(utterances)
+    eng = _Engine(profile)
+    m = eng.matcher
+    phrases = m.phrases
+    u = utterances.sort_values([schema.CALL_ID, UTT_START, UTT_END], kind="stable")
+    ids = u[schema.CALL_ID].astype("string").fillna("").to_numpy(dtype=object)
+    spk = u[SPEAKER].astype("string").fillna("unknown").to_numpy(dtype=object)
+    st = u[UTT_START].to_numpy(dtype=float)
+    en = u[UTT_END].to_numpy(dtype=float)
+    txt = u[TEXT].astype("string").fillna("").to_numpy(dtype=object)
+    bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True]) if len(ids) else np.array([0])
+
+    rows: list[dict[str, Any]] = []
+    check_rows: list[tuple[Any, ...]] = []
+    topic_rows: list[tuple[str, str, int]] = []
+    prof_rows: list[tuple[Any, ...]] = []
+    docs: dict[str, str] = {}
+    stage_set = set(eng.stages)
+    n_stages, n_questions = len(eng.stages), len(eng.questions)
+    info = eng.info
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        cid = ids[a]
+        toks: list[str] = []
+        tutt: list[int] = []
+        ubounds: list[tuple[int, int]] = []
+        for k in range(a, b):
+            tk = tokenize(txt[k])
+            n0 = len(toks)
+            toks += tk
+            tutt += [k - a] * len(tk)
+            ubounds.append((n0, len(toks)))
+
+        def tok_time(i: int, a: int = a, tutt: list[int] = tutt,
+                     ubounds: list[tuple[int, int]] = ubounds) -> float:
+            j = tutt[i]
+            lo, hi = ubounds[j]
+            return round(st[a + j] + (en[a + j] - st[a + j]) * (i - lo) / (hi - lo), 2)
+
+        lems: list[str] = []
+        mseq: list[str | tuple[str, str]] = []   # what the matcher sees
+        prof_emp = prof_cli = prof_mat = 0
+        prof_words: list[str] = []
+        known = total = 0
+        for i, t in enumerate(toks):
+            inf = info.get(t)
+            if inf is None:
+                inf = eng.add(t)
+            lems.append(inf[0])
+            mseq.append(inf[0] if inf[2] or not inf[3] or inf[0] == t else (inf[0], t))
+            known += inf[2]
+            total += inf[3]
+            if inf[1]:
+                who = spk[a + tutt[i]]
+                if who == CLIENT_SPEAKER:
+                    prof_cli += 1
+                else:
+                    prof_emp += 1
+                    prof_mat += inf[1] == MAT
+                    prof_words.append(mask_word(t))
+                prof_rows.append((cid, who, tok_time(i), mask_word(t), inf[1]))
+        # phrases
+        first: dict[tuple[str, str], tuple[int, int]] = {}
+        counts: Counter[tuple[str, str]] = Counter()
+        for mt in m.find(mseq):
+            if tutt[mt.start] != tutt[mt.end]:
+                continue  # a phrase never spans two utterances
+            ph = phrases[mt.phrase]
+            key = (ph.kind, ph.item)
+            if key in eng.employee_only and spk[a + tutt[mt.start]] == CLIENT_SPEAKER:
+                continue
+            counts[key] += 1
+            if key not in first or mt.start < first[key][0]:
+                first[key] = (mt.start, mt.end)
+        hits_by_kind: dict[str, set[str]] = {}
+        for kind, item in first:
+            hits_by_kind.setdefault(kind, set()).add(item)
+        for it in eng.items:
+            key = (it.kind, it.item)
+            if key in first:
+                s, e = first[key]
+                lo, hi = ubounds[tutt[s]]
+                check_rows.append((cid, it.kind, it.item, True, tok_time(s),
+                                   _snippet(toks, lo, hi, s, e), spk[a + tutt[s]]))
+            else:
+                check_rows.append((cid, it.kind, it.item, False, np.nan, "", pd.NA))
+        for (kind, item), c in counts.items():
+            if kind == _TOPIC:
+                topic_rows.append((cid, item, c))
+        nav = len(hits_by_kind.get(_NAV, ()))
+        neg = len(hits_by_kind.get(_NEG, ()))
+        kind_rules = kind_from_cues(nav, neg, words=len(toks))
+        stop_items = [item for (kind, item), c in counts.items() if kind == _STOP for _ in range(c)]
+        rows.append({
+            schema.CALL_ID: cid,
+            "call_kind_rules": kind_rules,
+            "result_hits": hits_by_kind.get(RESULT, set()),
+            "script_score": (len(hits_by_kind.get(STAGE, set()) & stage_set) / n_stages
+                             if n_stages else np.nan),
+            "profanity": prof_emp,
+            "stop_words": len(stop_items),
+            "stages_hit": len(hits_by_kind.get(STAGE, ())),
+            "stages_total": n_stages,
+            "questions_hit": len(hits_by_kind.get(QUESTION, ())),
+            "questions_total": n_questions,
+            "competitor_mentions": sum(c for (kind, _), c in counts.items() if kind == COMPETITOR),
+            "profanity_mat": prof_mat,
+            "profanity_client": prof_cli,
+            "profanity_words": "; ".join(prof_words),
+            "stop_word_list": "; ".join(stop_items),
+            "topics": "; ".join(sorted(hits_by_kind.get(_TOPIC, ()))),
+            "words": len(toks),
+            "unknown_word_share": 1 - known / total if total else np.nan,
+            "navigation_cues": nav,
+            "negotiation_cues": neg,
+        })
+        docs[cid] = " ".join(lems)
+
+    per_call = pd.DataFrame(rows)
+    if per_call.empty:
+        per_call = pd.DataFrame(columns=[schema.CALL_ID, "call_kind_rules", "result_hits"])
+    per_call[schema.CALL_ID] = per_call[schema.CALL_ID].astype("string")
+    doc_s = pd.Series(docs, dtype="string")
+    doc_s.index = pd.Index(doc_s.index, dtype="string", name=schema.CALL_ID)
+    # call kind: the model if given, else the rules
+    if kind_model is not None and len(per_call):
+        pred = kind_model.predict(doc_s)
+        per_call["call_kind"] = pred.reindex(per_call[schema.CALL_ID]).to_numpy()
+    else:
+        per_call["call_kind"] = per_call["call_kind_rules"]
+    per_call["call_result"] = [
+        pick_result(h, eng.result_order) if k != NAVIGATION else NONE
+        for h, k in zip(per_call["result_hits"], per_call["call_kind"])]
+    per_call = per_call.drop(columns=["result_hits"])
+    # employees and departments
+    per_call = _attach_people(per_call, utterances, calls)
+    dm = dialog_metrics(utterances)
+    per_call = per_call.merge(dm, left_on=schema.CALL_ID, right_index=True, how="left")
+    for c in PER_CALL_COLUMNS:
+        if c not in per_call.columns:
+            per_call[c] = pd.NA
+    per_call = per_call[list(PER_CALL_COLUMNS)].reset_index(drop=True)
+    for c in ("call_kind", "call_result", "call_kind_rules", schema.EMPLOYEE, schema.DEPARTMENT):
+        per_call[c] = per_call[c].astype("string")
+
+    checklist = pd.DataFrame(check_rows, columns=list(CHECKLIST_COLUMNS))
+    checklist[schema.CALL_ID] = checklist[schema.CALL_ID].astype("string")
+    checklist["speaker"] = checklist["speaker"].astype("string")
+    checklist["at_s"] = checklist["at_s"].astype("float64")
+    checklist["hit"] = checklist["hit"].astype(bool)
+
+    comp = compliance(checklist, per_call)
+    topic_hits = pd.DataFrame(topic_rows, columns=[schema.CALL_ID, "topic", "mentions"])
+    topics = topic_summary(topic_hits, calls=len(per_call))
+    # topics in the profile's order of definition when equally frequent is fine; add zero rows
+    missing = [t for t in profile.topics if t not in set(topics["topic"])]
+    if missing:
+        topics = pd.concat([topics, pd.DataFrame({"topic": missing, "calls": 0, "share": 0.0,
+                                                  "mentions": 0})], ignore_index=True)
+    terms = _terms(doc_s, per_call, top_terms)
+    prof = pd.DataFrame(prof_rows, columns=[schema.CALL_ID, "speaker", "at_s", "word", "kind"])
+    verdict = speech_verdict(per_call, lang=lang or profile.lang)
+    by_manager = _by_manager(per_call, checklist, eng)
+    return SpeechResult(per_call=per_call, checklist=checklist, by_manager=by_manager,
+                        compliance=comp, topics=topics, topic_hits=topic_hits, terms=terms,
+                        profanity=prof, verdict=verdict,
+                        info={"calls": len(per_call), "utterances": len(utterances),
+                              "words": int(per_call["words"].sum()) if len(per_call) else 0})
+
+
+def _attach_people(per_call: pd.DataFrame, utterances: pd.DataFrame,
+                   calls: pd.DataFrame | None) -> pd.DataFrame:
+    out = per_call
+    if calls is not None:
+        keep = [c for c in (schema.CALL_ID, schema.EMPLOYEE, schema.DEPARTMENT) if c in calls.columns]
+        people = calls[keep].copy()
+        people[schema.CALL_ID] = people[schema.CALL_ID].astype("string")
+        people = people.drop_duplicates(schema.CALL_ID)
+        out = out.merge(people, on=schema.CALL_ID, how="left")
+    else:
+        keep = [c for c in (schema.EMPLOYEE, schema.DEPARTMENT) if c in utterances.columns]
+        if keep:
+            people = utterances[[schema.CALL_ID] + keep].copy()
+            people[schema.CALL_ID] = people[schema.CALL_ID].astype("string")
+            people = people.dropna(subset=keep, how="all").drop_duplicates(schema.CALL_ID)
+            out = out.merge(people, on=schema.CALL_ID, how="left")
+    return out
+
+
+def _terms(docs: pd.Series, per_call: pd.DataFrame, top: int) -> pd.DataFrame:
+    parts = []
+    idx = per_call.set_index(schema.CALL_ID)
+    for by in (schema.DEPARTMENT, schema.EMPLOYEE):
+        g = idx[by].astype("string") if by in idx.columns else pd.Series(dtype="string")
+        if g.notna().any():
+            parts.append(distinctive_terms(docs, g, by=by, top=top, min_df=2))
+    if not parts:
+        return pd.DataFrame(columns=["by", "group", "term", "score", "rank"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _by_manager(per_call: pd.DataFrame, checklist: pd.DataFrame, eng: _Engine) -> pd.DataFrame:
+    pc = per_call.copy()
+    pc[schema.EMPLOYEE] = pc[schema.EMPLOYEE].astype("string").fillna("—")
+    pc[schema.DEPARTMENT] = pc[schema.DEPARTMENT].astype("string").fillna("—")
+    neg = pc.loc[pc["call_kind"] == NEGOTIATION]
+    keys = [schema.DEPARTMENT, schema.EMPLOYEE]
+    base = pc.groupby(keys, sort=True).agg(
+        calls=(schema.CALL_ID, "size"),
+        profanity_calls=("profanity", lambda s: int((s > 0).sum())),
+        stop_words_per_call=("stop_words", "mean"),
+        talk_ratio=("talk_ratio", "mean"),
+    )
+    nstats = neg.groupby(keys, sort=True).agg(
+        negotiation_calls=(schema.CALL_ID, "size"),
+        script_score=("script_score", "mean"),
+        result_rate=("call_result", lambda s: float((s != NONE).mean())),
+    )
+    out = base.join(nstats, how="left")
+    out["negotiation_calls"] = out["negotiation_calls"].fillna(0).astype("int64")
+    cl = checklist.loc[checklist["kind"].isin([STAGE, QUESTION])].merge(
+        neg[[schema.CALL_ID] + keys], on=schema.CALL_ID, how="inner")
+    if len(cl):
+        cl["col"] = cl["kind"] + ":" + cl["item"]
+        rates = cl.pivot_table(index=keys, columns="col", values="hit", aggfunc="mean", sort=False)
+        order = [f"{STAGE}:{s}" for s in eng.stages] + [f"{QUESTION}:{q}" for q in eng.questions]
+        out = out.join(rates[[c for c in order if c in rates.columns]], how="left")
+    cols = ["calls", "negotiation_calls", "script_score", "result_rate", "profanity_calls",
+            "stop_words_per_call", "talk_ratio"]
+    rest = [c for c in out.columns if c not in cols]
+    return out[cols + rest].reset_index()

@@ -1,0 +1,515 @@
+"""Transcript loaders: generic CSV/JSONL, Whisper-style JSON, Yandex SpeechKit-style JSON.
+
+Every format is converted to the generic utterance table (DESIGN §4): one row per utterance,
+``call_id, speaker, start, end, text`` with ``speaker`` in ``employee``/``client`` (or
+``unknown`` when the source has no speaker or channel, e.g. plain Whisper output), times in
+seconds from the start of the call. Bad rows are collected with a reason, never dropped
+silently: ``rows_read == rows_loaded + rows_rejected + duplicates``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from callkit import schema
+from callkit.errors import FormatError, InputError
+
+__all__ = [
+    "SPEAKER", "UTT_START", "UTT_END", "TEXT", "TRANSCRIPT_ID", "EMPLOYEE_SPEAKER",
+    "CLIENT_SPEAKER", "UNKNOWN_SPEAKER", "UTTERANCE_COLUMNS", "FORMATS",
+    "TranscriptReport", "TranscriptLoad", "load_transcripts", "parse_transcripts",
+    "join_calls",
+]
+
+SPEAKER, UTT_START, UTT_END, TEXT = "speaker", "start", "end", "text"
+TRANSCRIPT_ID = "transcript_id"   # the id the transcript came with (before joining to calls)
+SOURCE_FILE, SOURCE_ROW = schema.SOURCE_FILE, schema.SOURCE_ROW
+EMPLOYEE_SPEAKER, CLIENT_SPEAKER, UNKNOWN_SPEAKER = "employee", "client", "unknown"
+UTTERANCE_COLUMNS: tuple[str, ...] = (schema.CALL_ID, SPEAKER, UTT_START, UTT_END, TEXT,
+                                      TRANSCRIPT_ID, SOURCE_FILE, SOURCE_ROW)
+FORMATS: tuple[str, ...] = ("generic_csv", "generic_jsonl", "whisper", "speechkit")
+
+_SPEAKER_ALIASES = {
+    "employee": EMPLOYEE_SPEAKER, "operator": EMPLOYEE_SPEAKER, "agent": EMPLOYEE_SPEAKER,
+    "manager": EMPLOYEE_SPEAKER, "seller": EMPLOYEE_SPEAKER, "менеджер": EMPLOYEE_SPEAKER,
+    "сотрудник": EMPLOYEE_SPEAKER, "оператор": EMPLOYEE_SPEAKER, "продавец": EMPLOYEE_SPEAKER,
+    "client": CLIENT_SPEAKER, "customer": CLIENT_SPEAKER, "caller": CLIENT_SPEAKER,
+    "клиент": CLIENT_SPEAKER, "абонент": CLIENT_SPEAKER, "покупатель": CLIENT_SPEAKER,
+    "unknown": UNKNOWN_SPEAKER,
+}
+_COLUMN_ALIASES = {
+    schema.CALL_ID: ("call_id", "callid", "call", "id", "record_id", "recording_id", "звонок"),
+    SPEAKER: ("speaker", "role", "speaker_role", "спикер", "роль"),
+    "channel": ("channel", "channel_tag", "channeltag", "канал"),
+    UTT_START: ("start", "start_s", "begin", "from", "start_time", "начало"),
+    UTT_END: ("end", "end_s", "to", "end_time", "stop", "конец"),
+    TEXT: ("text", "utterance", "phrase", "transcript", "текст", "фраза"),
+}
+_DEFAULT_CHANNELS = {"0": EMPLOYEE_SPEAKER, "1": CLIENT_SPEAKER}
+_RECORDING_COLUMNS = ("recording_id", "recording", "record_id", "record", "record_file",
+                      "recording_file", "record_url")
+
+
+@dataclass
+class TranscriptReport:
+    """What the loader did: counts, rejected rows with reasons, and the join to calls."""
+
+    format: str = ""
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    duplicates: int = 0
+    calls: int = 0
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=[SOURCE_FILE, SOURCE_ROW, "raw", "reason"]))
+    unknown_speaker_rows: int = 0
+    empty_text_rows: int = 0
+    joined_by: str | None = None
+    calls_matched: int = 0
+    unmatched: list[str] = field(default_factory=list)   # transcript ids with no call
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-friendly summary (no DataFrames)."""
+        return {"format": self.format, "files": len(self.files), "rows_read": self.rows_read,
+                "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
+                "duplicates": self.duplicates, "calls": self.calls,
+                "unknown_speaker_rows": self.unknown_speaker_rows,
+                "empty_text_rows": self.empty_text_rows, "joined_by": self.joined_by,
+                "calls_matched": self.calls_matched, "unmatched": len(self.unmatched)}
+
+    def __str__(self) -> str:
+        d = self.as_dict()
+        lines = [f"transcripts: {d['format']} from {d['files']} file(s)",
+                 f"  rows read {d['rows_read']}, loaded {d['rows_loaded']}, rejected "
+                 f"{d['rows_rejected']}, duplicates {d['duplicates']}; calls {d['calls']}"]
+        if d["unknown_speaker_rows"]:
+            lines.append(f"  rows without a speaker/channel: {d['unknown_speaker_rows']}")
+        if self.joined_by is not None:
+            lines.append(f"  joined to calls by {self.joined_by}: {self.calls_matched} matched, "
+                         f"{len(self.unmatched)} transcript(s) with no call")
+        if len(self.rejected):
+            top = self.rejected["reason"].value_counts().head(5)
+            lines += [f"  rejected: {n} × {r}" for r, n in top.items()]
+        return "\n".join(lines)
+
+
+@dataclass
+class TranscriptLoad:
+    """Result of :func:`load_transcripts`: the utterance table and the load report."""
+
+    utterances: pd.DataFrame
+    report: TranscriptReport
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.rejected: list[dict[str, Any]] = []
+        self.read = 0
+        self.formats: list[str] = []
+
+    def reject(self, file: str, row: int, raw: Any, reason: str) -> None:
+        self.read += 1
+        self.rejected.append({SOURCE_FILE: file, SOURCE_ROW: row, "raw": _raw(raw), "reason": reason})
+
+    def add(self, file: str, row: int, raw: Any, call_id: Any, speaker: Any, start: Any,
+            end: Any, text: Any, *, channel: Any = None,
+            channel_map: dict[str, str] | None = None) -> None:
+        cid = _clean(call_id)
+        if cid is None:
+            return self.reject(file, row, raw, "no call id")
+        spk, why = _speaker(speaker, channel, channel_map or _DEFAULT_CHANNELS)
+        if why:
+            return self.reject(file, row, raw, why)
+        t0, t1 = _seconds(start), _seconds(end)
+        if t0 is None:
+            return self.reject(file, row, raw, f"start {start!r} is not a time in seconds")
+        if t1 is None:
+            return self.reject(file, row, raw, f"end {end!r} is not a time in seconds")
+        if t0 < 0 or t1 < t0:
+            return self.reject(file, row, raw, f"times start={t0} end={t1}; expected 0 <= start <= end")
+        txt = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+        self.read += 1
+        self.rows.append({schema.CALL_ID: cid, SPEAKER: spk, UTT_START: t0, UTT_END: t1,
+                          TEXT: txt.strip(), TRANSCRIPT_ID: cid, SOURCE_FILE: file, SOURCE_ROW: row})
+
+
+def _raw(raw: Any) -> str:
+    s = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
+    return s[:300]
+
+
+def _clean(v: Any) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    s = str(v).strip()
+    if isinstance(v, float) and v.is_integer():
+        s = str(int(v))
+    return s or None
+
+
+def _speaker(speaker: Any, channel: Any, cmap: dict[str, str]) -> tuple[str, str | None]:
+    s = _clean(speaker)
+    if s is not None:
+        got = _SPEAKER_ALIASES.get(s.lower())
+        if got is None:
+            return "", (f"speaker {s!r} is not employee/client (or operator/manager/"
+                        "customer/клиент…)")
+        return got, None
+    c = _clean(channel)
+    if c is not None:
+        c = c.removesuffix(".0")
+        if c not in cmap:
+            return "", f"channel {c!r} is not one of {sorted(cmap)} (0 = employee, 1 = client)"
+        return cmap[c], None
+    return UNKNOWN_SPEAKER, None
+
+
+_SECONDS = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*s?\s*$")
+
+
+def _seconds(v: Any) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return None if math.isnan(v) else float(v)
+    s = str(v)
+    m = _SECONDS.match(s)
+    if m:
+        return float(m.group(1).replace(",", "."))
+    parts = s.strip().split(":")  # 00:01:02.5 or 01:02.5
+    if 2 <= len(parts) <= 3:
+        try:
+            nums = [float(p.replace(",", ".")) for p in parts]
+        except ValueError:
+            return None
+        total = 0.0
+        for n in nums:
+            total = total * 60 + n
+        return total
+    return None
+
+
+# --- format readers --------------------------------------------------------------------------
+
+def _resolve_columns(cols: list[str], file: str) -> dict[str, str]:
+    low = {c.strip().lower().lstrip("\ufeff"): c for c in cols}
+    out = {}
+    for canon, aliases in _COLUMN_ALIASES.items():
+        for a in aliases:
+            if a in low:
+                out[canon] = low[a]
+                break
+    missing = [c for c in (schema.CALL_ID, UTT_START, UTT_END, TEXT) if c not in out]
+    if missing:
+        raise FormatError(f"{file}: transcript columns {missing} not found among {cols}; "
+                          "expected call_id, speaker (or channel), start, end, text")
+    if SPEAKER not in out and "channel" not in out:
+        raise FormatError(f"{file}: neither a 'speaker' nor a 'channel' column among {cols}; "
+                          "expected speaker = employee/client or channel = 0/1")
+    return out
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: not UTF-8 or cp1251 text")
+
+
+def _generic_csv(text: str, file: str, col: _Collector, cmap: dict[str, str] | None) -> None:
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first:
+        raise FormatError(f"{file}: empty transcript file")
+    delim = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    header = next(reader)
+    cols = _resolve_columns(header, file)
+    idx = {k: header.index(v) for k, v in cols.items()}
+    for n, rec in enumerate(reader, start=2):
+        if not any(x.strip() for x in rec):
+            continue
+        if len(rec) != len(header):
+            col.reject(file, n, delim.join(rec), f"{len(rec)} fields; expected {len(header)}")
+            continue
+        g = {k: rec[i] for k, i in idx.items()}
+        col.add(file, n, delim.join(rec), g[schema.CALL_ID], g.get(SPEAKER) or None,
+                g[UTT_START], g[UTT_END], g[TEXT], channel=g.get("channel"), channel_map=cmap)
+
+
+def _generic_records(records: list[tuple[int, Any]], file: str, col: _Collector,
+                     cmap: dict[str, str] | None) -> None:
+    for n, obj in records:
+        if not isinstance(obj, dict):
+            col.reject(file, n, obj, "not a JSON object")
+            continue
+        low = {str(k).lower(): v for k, v in obj.items()}
+        g = {}
+        for canon, aliases in _COLUMN_ALIASES.items():
+            g[canon] = next((low[a] for a in aliases if a in low), None)
+        col.add(file, n, obj, g[schema.CALL_ID], g[SPEAKER], g[UTT_START], g[UTT_END], g[TEXT],
+                channel=g["channel"], channel_map=cmap)
+
+
+def _whisper(obj: dict[str, Any], file: str, col: _Collector, cmap: dict[str, str] | None,
+             default_id: str, row0: int = 0) -> None:
+    cid = _clean(obj.get("call_id")) or default_id
+    chan = obj.get("channel")
+    segs = obj.get("segments")
+    if not isinstance(segs, list):
+        col.reject(file, row0, obj, "no 'segments' list (Whisper JSON)")
+        return
+    for i, seg in enumerate(segs):
+        if not isinstance(seg, dict):
+            col.reject(file, row0 + i + 1, seg, "segment is not a JSON object")
+            continue
+        speaker = seg.get("speaker")
+        seg_chan = seg.get("channel", chan)
+        if speaker is not None and str(speaker).lower() not in _SPEAKER_ALIASES:
+            # diarized labels like SPEAKER_00 / SPEAKER_01: map by their number
+            m = re.search(r"(\d+)$", str(speaker))
+            seg_chan, speaker = (m.group(1).lstrip("0") or "0", None) if m else (seg_chan, speaker)
+        col.add(file, row0 + i + 1, seg, cid, speaker, seg.get("start"), seg.get("end"),
+                seg.get("text"), channel=seg_chan, channel_map=cmap)
+
+
+def _speechkit_chunks(chunks: list[Any], file: str, col: _Collector, cmap: dict[str, str] | None,
+                      default_id: str) -> None:
+    tags = {str(c.get("channelTag")) for c in chunks if isinstance(c, dict) and c.get("channelTag") is not None}
+    if cmap is None:
+        cmap = {"1": EMPLOYEE_SPEAKER, "2": CLIENT_SPEAKER} if tags and "0" not in tags and "2" in tags \
+            else _DEFAULT_CHANNELS
+    for i, ch in enumerate(chunks, start=1):
+        if not isinstance(ch, dict):
+            col.reject(file, i, ch, "chunk is not a JSON object")
+            continue
+        final = ch.get("final") if isinstance(ch.get("final"), dict) else ch  # v3 stream or v2 chunk
+        alts = final.get("alternatives")
+        if not isinstance(alts, list) or not alts or not isinstance(alts[0], dict):
+            col.reject(file, i, ch, "no 'alternatives' list (SpeechKit JSON)")
+            continue
+        alt = alts[0]
+        words = alt.get("words") or []
+        start = alt.get("startTimeMs")
+        end = alt.get("endTimeMs")
+        if start is not None and end is not None:
+            start, end = _ms(start), _ms(end)
+        elif words and isinstance(words[0], dict):
+            start = words[0].get("startTime", words[0].get("startTimeMs"))
+            end = words[-1].get("endTime", words[-1].get("endTimeMs"))
+            if "startTimeMs" in words[0]:
+                start, end = _ms(start), _ms(end)
+        text = alt.get("text")
+        if text is None and words:
+            text = " ".join(str(w.get("word", w.get("text", ""))) for w in words if isinstance(w, dict))
+        cid = ch.get("call_id") or default_id
+        col.add(file, i, ch, cid, None, start, end, text,
+                channel=final.get("channelTag", ch.get("channelTag")), channel_map=cmap)
+
+
+def _ms(v: Any) -> float | None:
+    s = _seconds(v)
+    return None if s is None else s / 1000.0
+
+
+def _json_kind(obj: Any) -> str:
+    if isinstance(obj, dict):
+        if "segments" in obj:
+            return "whisper"
+        if "response" in obj or "chunks" in obj or "result" in obj or "channelTag" in obj:
+            return "speechkit"
+        return "generic_jsonl"
+    if isinstance(obj, list) and obj:
+        return _json_kind(obj[0])
+    return "unknown"
+
+
+def _load_file(path: Path, fmt: str, col: _Collector, cmap: dict[str, str] | None) -> str:
+    file = path.name
+    text = _read_text(path)
+    suffix = path.suffix.lower()
+    if fmt == "auto":
+        if suffix in (".csv", ".tsv", ".txt"):
+            fmt = "generic_csv"
+        elif suffix == ".jsonl" or suffix == ".ndjson":
+            first = next((ln for ln in text.splitlines() if ln.strip()), "")
+            try:
+                fmt = _json_kind(json.loads(first))
+            except json.JSONDecodeError:
+                fmt = "generic_jsonl"
+            fmt = "generic_jsonl" if fmt == "unknown" else fmt
+        elif suffix == ".json":
+            try:
+                fmt = _json_kind(json.loads(text))
+            except json.JSONDecodeError as exc:
+                raise FormatError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            if fmt == "unknown":
+                raise FormatError(f"{path}: JSON is neither Whisper (segments), SpeechKit "
+                                  "(chunks/channelTag) nor a list of utterances")
+        else:
+            raise FormatError(f"{path}: unknown transcript file type {suffix!r}; expected .csv, "
+                              ".jsonl or .json")
+    if fmt not in FORMATS:
+        raise FormatError(f"{path}: transcript format {fmt!r} unknown; expected one of {list(FORMATS)}")
+    if fmt == "generic_csv":
+        _generic_csv(text, file, col, cmap)
+        return fmt
+    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
+    if suffix in (".jsonl", ".ndjson"):
+        objs: list[tuple[int, Any]] = []
+        for n, ln in lines:
+            try:
+                objs.append((n, json.loads(ln)))
+            except json.JSONDecodeError as exc:
+                col.reject(file, n, ln, f"not valid JSON ({exc.msg})")
+    else:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        objs = list(enumerate(doc, start=1)) if isinstance(doc, list) else [(1, doc)]
+    stem = path.stem
+    if fmt == "generic_jsonl":
+        _generic_records(objs, file, col, cmap)
+    elif fmt == "whisper":
+        row0 = 0  # source_row = segment number in the file, counted over all objects
+        for n, obj in objs:
+            if isinstance(obj, dict):
+                _whisper(obj, file, col, cmap, stem if len(objs) == 1 else f"{stem}#{n}", row0=row0)
+                row0 += len(obj.get("segments") or []) if isinstance(obj.get("segments"), list) else 1
+            else:
+                col.reject(file, n, obj, "not a JSON object")
+    else:  # speechkit: one response object, a list of chunks, or a v3 stream (JSONL)
+        chunks: list[Any] = []
+        for _n, obj in objs:
+            if isinstance(obj, dict) and isinstance(obj.get("response"), dict):
+                chunks.extend(obj["response"].get("chunks", []))
+            elif isinstance(obj, dict) and isinstance(obj.get("chunks"), list):
+                chunks.extend(obj["chunks"])
+            elif isinstance(obj, dict) and isinstance(obj.get("result"), dict):
+                if "final" in obj["result"]:
+                    chunks.append(obj["result"])
+                else:
+                    col.read += 1
+                    col.rejected.append({SOURCE_FILE: file, SOURCE_ROW: _n, "raw": _raw(obj),
+                                         "reason": "not a final result (partial/refinement skipped)"})
+            else:
+                chunks.append(obj)
+        _speechkit_chunks(chunks, file, col, cmap, stem)
+    return fmt
+
+
+def parse_transcripts(text: str, *, fmt: str, name: str = "<text>",
+                      channel_map: dict[str, str] | None = None) -> TranscriptLoad:
+    """Parse transcript text already in memory (same rules as :func:`load_transcripts`)."""
+    import tempfile
+
+    suffix = {"generic_csv": ".csv", "generic_jsonl": ".jsonl", "whisper": ".json",
+              "speechkit": ".json"}.get(fmt)
+    if suffix is None:
+        raise FormatError(f"transcript format {fmt!r} unknown; expected one of {list(FORMATS)}")
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / f"{name}{suffix}"
+        p.write_text(text, encoding="utf-8")
+        return load_transcripts(p, fmt=fmt, channel_map=channel_map)
+
+
+def load_transcripts(path: str | Path, *, calls: pd.DataFrame | None = None, fmt: str = "auto",
+                     channel_map: dict[str, str] | None = None) -> TranscriptLoad:
+    """Load transcripts from a file or a folder of files into the generic utterance table.
+
+    Parameters
+    ----------
+    path
+        A .csv/.jsonl (generic), .json (Whisper or SpeechKit) file, or a folder of them
+        (Whisper/SpeechKit files take the call id from the file name).
+    calls
+        Optional canonical call table: transcripts are joined to it by ``call_id``, or by a
+        recording id column (``recording_id``/``record_file``…, file extension ignored); ids
+        with no call are listed in ``report.unmatched`` and keep their own id.
+    fmt
+        ``"auto"`` or one of :data:`FORMATS`.
+    channel_map
+        Channel -> ``employee``/``client``; default ``{"0": employee, "1": client}`` (SpeechKit
+        files whose tags are 1 and 2 use 1 = employee, 2 = client).
+
+    Returns
+    -------
+    TranscriptLoad
+        ``.utterances`` with :data:`UTTERANCE_COLUMNS` sorted by call and start; ``.report``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: transcript file or folder not found")
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in
+                   (".csv", ".tsv", ".jsonl", ".ndjson", ".json")) if path.is_dir() else [path]
+    if not files:
+        raise InputError(f"{path}: no .csv, .jsonl or .json transcript files in the folder")
+    col = _Collector()
+    for f in files:
+        col.formats.append(_load_file(f, fmt, col, channel_map))
+    df = pd.DataFrame(col.rows, columns=list(UTTERANCE_COLUMNS))
+    df = df.astype({schema.CALL_ID: "string", SPEAKER: "string", TEXT: "string",
+                    TRANSCRIPT_ID: "string", SOURCE_FILE: "string", UTT_START: "float64",
+                    UTT_END: "float64", SOURCE_ROW: "int64"})
+    before = len(df)
+    df = df.drop_duplicates(subset=[schema.CALL_ID, SPEAKER, UTT_START, UTT_END, TEXT])
+    rep = TranscriptReport(
+        format="+".join(sorted(set(col.formats))), files=[str(f) for f in files],
+        rows_read=col.read, rows_loaded=len(df), rows_rejected=len(col.rejected),
+        duplicates=before - len(df),
+        rejected=pd.DataFrame(col.rejected, columns=[SOURCE_FILE, SOURCE_ROW, "raw", "reason"]),
+    )
+    if calls is not None:
+        df, rep = join_calls(df, calls, report=rep)
+    df = df.sort_values([schema.CALL_ID, UTT_START, UTT_END], kind="stable").reset_index(drop=True)
+    rep.calls = int(df[schema.CALL_ID].nunique())
+    rep.unknown_speaker_rows = int((df[SPEAKER] == UNKNOWN_SPEAKER).sum())
+    rep.empty_text_rows = int((df[TEXT].str.len() == 0).sum())
+    return TranscriptLoad(df, rep)
+
+
+def _rec_key(v: Any) -> str:
+    s = str(v).strip().rsplit("/", 1)[-1]
+    return re.sub(r"\.(wav|mp3|ogg|opus|json|txt|flac)$", "", s, flags=re.IGNORECASE)
+
+
+def join_calls(utterances: pd.DataFrame, calls: pd.DataFrame, *,
+               report: TranscriptReport | None = None) -> tuple[pd.DataFrame, TranscriptReport]:
+    """Map transcript ids to the calls' ``call_id`` (directly or through a recording id).
+
+    Returns a new utterance table (``call_id`` replaced where matched, ``transcript_id`` kept)
+    and the report with ``joined_by``, ``calls_matched`` and ``unmatched`` filled in.
+    """
+    rep = report or TranscriptReport()
+    out = utterances.copy()
+    ids = pd.Index(out[TRANSCRIPT_ID].dropna().unique())
+    call_ids = set(calls[schema.CALL_ID].astype("string").dropna())
+    mapping = {i: i for i in ids if i in call_ids}
+    joined = [schema.CALL_ID] if mapping else []
+    rec_cols = [c for c in _RECORDING_COLUMNS if c in calls.columns]
+    if rec_cols and len(mapping) < len(ids):
+        for c in rec_cols:
+            keys = {_rec_key(v): cid for v, cid in zip(calls[c], calls[schema.CALL_ID])
+                    if v is not None and not (isinstance(v, float) and math.isnan(v)) and str(v)}
+            hit = {i: keys[_rec_key(i)] for i in ids if i not in mapping and _rec_key(i) in keys}
+            if hit:
+                mapping.update(hit)
+                joined.append(c)
+    out[schema.CALL_ID] = out[TRANSCRIPT_ID].map(lambda i: mapping.get(i, i)).astype("string")
+    rep.joined_by = "+".join(joined) if joined else "none"
+    rep.calls_matched = len(set(mapping.values()))
+    rep.unmatched = sorted(str(i) for i in ids if i not in mapping)
+    return out, rep

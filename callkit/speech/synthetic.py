@@ -1,0 +1,326 @@
+"""Synthetic Russian sales and navigation dialogues with planted violations and ground truth.
+
+Everything here is fictional: the company "Фильтр-Сервис", its competitors ("Чистолинк",
+"Фильтрогран"), the products and the street names are made up; no real person is named.
+:func:`make_transcripts` writes one dialogue per answered call from templates and returns the
+utterance table (DESIGN §4 generic form) and a labels table saying what was planted, so tests
+and benchmarks can score the analysis against the truth.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from callkit import schema
+
+__all__ = ["DEMO_BRIEF", "make_transcripts", "LABEL_COLUMNS"]
+
+COMPANY = "Фильтр-Сервис"
+COMPETITORS = ["Чистолинк", "Фильтрогран"]
+
+#: A client brief matching the synthetic dialogues (DESIGN §4 keys); the samples' profile.yaml
+#: can copy it verbatim.
+DEMO_BRIEF: dict[str, Any] = {
+    "brief": {"sales_method": ["phone", "incoming"], "lead_sources": ["site", "exhibitions"],
+              "main_benefit": "гарантия три года", "materials": ["прайс", "наличие на складе"]},
+    "script": [
+        {"stage": "greeting", "phrases": ["добрый день", "здравствуйте", "меня зовут"]},
+        {"stage": "needs", "phrases": ["какой объем", "для какого оборудования", "какие сроки"]},
+        {"stage": "offer", "phrases": ["гарантия три года", "наличие на складе", "подобрать аналог"]},
+        {"stage": "next_step", "phrases": ["выставить счет", "оформить заказ", "назначить встречу",
+                                           "созвониться", "уточнить заявку"]},
+        {"stage": "closing", "phrases": ["спасибо за звонок", "всего доброго", "до свидания"]},
+    ],
+    "mandatory_questions": ["какой объем", "для какого оборудования", "какие сроки"],
+    "call_results": {
+        "sale": ["оформить заказ", "оформить поставку"],
+        "invoice": ["выставить счет", "отправить счет"],
+        "meeting": ["назначить встречу", "подъехать на встречу"],
+        "next_contact": ["созвониться", "перезвонить в понедельник"],
+        "clarify": ["уточнить заявку", "уточнить количество"],
+    },
+    "competitors": list(COMPETITORS),
+    "deal_terms": {"price": ["цена", "стоимость", "скидка"], "delivery": ["доставка", "срок поставки"],
+                   "payment": ["оплата", "отсрочка"], "documents": ["договор", "закрывающие документы"]},
+    "stop_words": ["не знаю", "это не ко мне", "ничем не могу помочь", "перезвоните позже"],
+    "topics": {"price": ["цена", "скидка", "дорого"], "delivery": ["доставка", "срок поставки"],
+               "quality": ["брак", "гарантия", "возврат"], "stock": ["наличие", "на складе"]},
+    "navigation": ["ошиблись номером", "как проехать"],
+}
+
+LABEL_COLUMNS: tuple[str, ...] = (
+    schema.CALL_ID, schema.EMPLOYEE, "call_kind", "call_result", "scenario", "greeting",
+    "needs", "offer", "closing", "competitor", "profanity", "stop_words", "words",
+)
+
+_NAMES = ["Анна", "Мария", "Ольга", "Елена", "Дмитрий", "Сергей", "Алексей", "Павел", "Ирина",
+          "Максим"]
+_EQUIPMENT = ["экскаватор", "погрузчик", "самосвал", "компрессор", "трактор", "генератор"]
+_QTY = ["двадцать", "сорок", "пятьдесят", "сто", "тридцать", "шестьдесят"]
+_DAYS = ["понедельник", "вторник", "среду", "четверг", "пятницу"]
+_STREETS = ["Заводская", "Складская", "Промышленная", "Луговая", "Кленовая"]
+_PROFANE = ["блять", "нахуй", "заебали", "пиздец", "хуйня", "охуеть"]
+
+_GREETING = [
+    "добрый день компания фильтр сервис меня зовут {name} слушаю вас",
+    "здравствуйте фильтр сервис {name} чем могу помочь",
+    "добрый день это {name} из компании фильтр сервис вам удобно говорить",
+]
+_NO_GREETING = ["да слушаю", "алло да говорите", "да"]
+_REQUEST = [
+    "здравствуйте нам нужны фильтры на {eq} хотели узнать цену и наличие",
+    "добрый день подскажите есть масляные фильтры для {eq} в наличии",
+    "здравствуйте ищем поставщика фильтров для парка техники нужна цена",
+]
+_NEEDS = [
+    ("какой объем вам нужен в месяц", "примерно {qty} штук в месяц"),
+    ("для какого оборудования подбираете фильтры", "в основном {eq} и немного погрузчиков"),
+    ("какие сроки поставки вам нужны", "желательно до конца месяца"),
+]
+_OFFER = [
+    "у нас гарантия три года на всю продукцию это наше главное преимущество",
+    "все позиции есть в наличии на складе отгрузим в течение дня",
+    "можем подобрать аналог дешевле оригинала с той же гарантией",
+]
+_COMPETITOR_CLIENT = "а в компании {comp} нам предлагали дешевле процентов на десять"
+_COMPETITOR_EMPLOYEE = "мы не как {comp} у нас качество лучше"
+_COMPETITOR_ANSWER = "понимаю но у нас гарантия три года и доставка за наш счет"
+_TERMS = [
+    ("а доставка у вас есть", "доставка по городу бесплатная от десяти штук"),
+    ("какие условия оплаты", "оплата по счету для постоянных клиентов возможна отсрочка"),
+    ("договор нужен будет", "да договор и закрывающие документы пришлем на почту"),
+    ("а скидка будет на объем", "на такой объем сделаем скидку пять процентов цена снизится"),
+]
+_STOP = [
+    "честно говоря не знаю это не ко мне",
+    "не знаю точно надо спросить на складе",
+    "ничем не могу помочь перезвоните позже",
+]
+_RESULT = {
+    "sale": ("отлично тогда давайте оформим заказ прямо сейчас", "да оформляйте"),
+    "invoice": ("я выставлю вам счет на {qty} штук сегодня", "хорошо ждем счет на почту"),
+    "meeting": ("давайте назначим встречу в {day} я подъеду с образцами", "давайте в {day} после обеда"),
+    "next_contact": ("тогда созвонимся в {day} и все обсудим", "да созвонимся"),
+    "clarify": ("я уточню заявку по количеству и пришлю предложение", "хорошо ждем"),
+    "none": ("хорошо если что звоните", "ладно мы подумаем"),
+}
+_CLOSING = ["спасибо за звонок всего доброго", "до свидания хорошего дня", "всего доброго до свидания"]
+_FILLER = [
+    ("employee", "этот фильтр подходит для двигателей {eq} всех последних моделей"),
+    ("client", "а ресурс у него какой по моточасам"),
+    ("employee", "ресурс около пятисот моточасов при нормальной эксплуатации"),
+    ("client", "понятно а сертификаты на продукцию есть"),
+    ("employee", "да все сертификаты есть можем отправить вместе с прайсом"),
+    ("client", "мы раньше брали оригинальные фильтры но они сильно подорожали"),
+    ("employee", "многие клиенты переходят на аналоги разницы в работе не замечают"),
+    ("client", "а воздушные фильтры тоже есть или только масляные"),
+    ("employee", "есть воздушные топливные и гидравлические на весь парк техники"),
+    ("client", "у нас техника работает в карьере там очень пыльно"),
+    ("employee", "для пыльных условий рекомендую усиленные воздушные фильтры"),
+    ("client", "хорошо а упаковка какая коробки или паллеты"),
+    ("employee", "от ста штук отгружаем на паллетах в плёнке"),
+    ("client", "угу понятно"),
+    ("employee", "могу также прислать каталог с артикулами для вашей техники"),
+    ("client", "да пришлите пожалуйста каталог на почту"),
+]
+_NAVIGATION = {
+    "wrong_number": [("client", "алло это автосервис на {street}"),
+                     ("employee", "нет вы ошиблись номером это фильтр сервис"),
+                     ("client", "ой извините не туда попал")],
+    "directions": [("client", "здравствуйте подскажите как к вам проехать"),
+                   ("employee", "мы на улице {street} дом {n} въезд со двора через шлагбаум"),
+                   ("client", "а до скольки вы работаете"),
+                   ("employee", "до шести вечера по будням в субботу до трех"),
+                   ("client", "спасибо")],
+    "requisites": [("client", "добрый день это бухгалтерия продиктуйте номер расчетного счета"),
+                   ("employee", "реквизиты лучше запросить по почте я сейчас не могу продиктовать"),
+                   ("client", "хорошо пришлите реквизиты на почту")],
+    "cold_pitch": [("client", "здравствуйте я представляю рекламное агентство мы предлагаем "
+                              "продвижение вашего сайта"),
+                   ("employee", "спасибо нам не интересно"),
+                   ("client", "может быть передадите руководителю"),
+                   ("employee", "нет спасибо всего доброго")],
+    "transfer": [("client", "соедините пожалуйста с отделом кадров"),
+                 ("employee", "переключаю на добавочный сто два"),
+                 ("client", "спасибо")],
+}
+
+
+def _fmt(s: str, ctx: dict[str, str]) -> str:
+    return s.format(**ctx)
+
+
+def _noisy(text: str, rng: np.random.Generator, rate: float, keep: set[str]) -> str:
+    """Imitate recognition errors: swap a vowel in some long words."""
+    if rate <= 0:
+        return text
+    swaps = {"о": "а", "а": "о", "е": "и", "и": "е"}
+    out = []
+    for w in text.split():
+        if len(w) >= 6 and w not in keep and rng.random() < rate:
+            idx = [i for i, ch in enumerate(w) if ch in swaps and 0 < i < len(w) - 1]
+            if idx:
+                i = idx[int(rng.integers(len(idx)))]
+                w = w[:i] + swaps[w[i]] + w[i + 1:]
+        out.append(w)
+    return " ".join(out)
+
+
+def _pick(rng: np.random.Generator, items: list[Any]) -> Any:
+    return items[int(rng.integers(len(items)))]
+
+
+def _negotiation(rng: np.random.Generator, ctx: dict[str, str], p: dict[str, float],
+                 target_words: int) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    turns: list[tuple[str, str]] = []
+    lab: dict[str, Any] = {"scenario": "negotiation", "profanity": 0, "stop_words": 0}
+    greet = rng.random() >= p["no_greeting"]
+    lab["greeting"] = greet
+    turns.append(("employee", _fmt(_pick(rng, _GREETING) if greet else _pick(rng, _NO_GREETING), ctx)))
+    turns.append(("client", _fmt(_pick(rng, _REQUEST), ctx)))
+    needs = rng.random() >= p["no_needs"]
+    lab["needs"] = needs
+    if needs:
+        for q, a in _NEEDS:
+            turns += [("employee", q), ("client", _fmt(a, ctx))]
+    offer = rng.random() >= p["no_offer"]
+    lab["offer"] = offer
+    if offer:
+        turns.append(("employee", _pick(rng, _OFFER)))
+    lab["competitor"] = "none"
+    if rng.random() < p["competitor"]:
+        if rng.random() < 0.5:
+            turns += [("client", _fmt(_COMPETITOR_CLIENT, ctx)), ("employee", _COMPETITOR_ANSWER)]
+            lab["competitor"] = "client"
+        else:
+            turns += [("employee", _fmt(_COMPETITOR_EMPLOYEE, ctx))]
+            lab["competitor"] = "employee"
+    for q, a in _TERMS:
+        if rng.random() < 0.6:
+            turns += [("client", q), ("employee", a)]
+    if rng.random() < p["stop_words"]:
+        s = _pick(rng, _STOP)
+        turns.append(("employee", s))
+        lab["stop_words"] = {0: 2, 1: 1, 2: 2}[_STOP.index(s)]
+    if rng.random() < p["profanity"]:
+        w = _pick(rng, _PROFANE)
+        turns.append(("employee", f"да {w} опять склад всё перепутал"))
+        lab["profanity"] = 1
+        ctx["_profane"] = w
+    # filler talk up to the target length, inserted before the result
+    words = sum(len(t.split()) for _, t in turns)
+    fill: list[tuple[str, str]] = []
+    pool = list(_FILLER)
+    while words < target_words - 40:
+        spk, t = _pick(rng, pool)
+        t = _fmt(t, ctx)
+        fill.append((spk, t))
+        words += len(t.split())
+    turns = turns[:2] + fill[: len(fill) // 2] + turns[2:] + fill[len(fill) // 2:]
+    results = ["sale", "invoice", "meeting", "next_contact", "clarify"]
+    res = "none" if rng.random() < p["no_next_step"] else _pick(rng, results)
+    lab["call_result"] = res
+    e, c = _RESULT[res]
+    turns += [("employee", _fmt(e, ctx)), ("client", _fmt(c, ctx))]
+    closing = rng.random() >= p["no_closing"]
+    lab["closing"] = closing
+    turns.append(("employee", _pick(rng, _CLOSING) if closing else "ага"))
+    lab["call_kind"] = "negotiation"
+    return turns, lab
+
+
+def _navigation(rng: np.random.Generator, ctx: dict[str, str]
+                ) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    scen = _pick(rng, sorted(_NAVIGATION))
+    greet = rng.random() < 0.7
+    turns = [("employee", _fmt(_pick(rng, _GREETING), ctx) if greet else "да слушаю")]
+    turns += [(s, _fmt(t, ctx)) for s, t in _NAVIGATION[scen]]
+    lab = {"scenario": scen, "call_kind": "navigation", "call_result": "none", "greeting": greet,
+           "needs": False, "offer": False, "closing": False, "competitor": "none",
+           "profanity": 0, "stop_words": 0}
+    return turns, lab
+
+
+def make_transcripts(calls: pd.DataFrame, *, seed: int = 0, navigation_share: float = 0.25,
+                     no_greeting: float = 0.1, no_needs: float = 0.2, no_offer: float = 0.2,
+                     no_next_step: float = 0.25, no_closing: float = 0.15,
+                     competitor: float = 0.15, profanity: float = 0.05, stop_words: float = 0.15,
+                     noise: float = 0.03, words: int = 150) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate one fictional Russian dialogue per answered call, with planted violations.
+
+    Parameters
+    ----------
+    calls
+        A table with ``call_id`` and ``employee`` (a canonical call table works: only
+        answered calls are used when it has a ``status`` column).
+    seed
+        Random seed; the same inputs and seed give the same output.
+    navigation_share
+        Share of navigation calls (wrong number, directions, requisites, cold pitch, transfer).
+    no_greeting, no_needs, no_offer, no_next_step, no_closing, competitor, profanity, stop_words
+        Probabilities of each planted violation in a negotiation call (``no_next_step`` gives
+        call result ``none``; ``competitor`` names a competitor, by the client or the seller).
+    noise
+        Share of long words with a recognition-style vowel error.
+    words
+        Rough length of a negotiation dialogue in words (filler talk is added to reach it).
+
+    Returns
+    -------
+    (utterances, labels)
+        ``utterances``: ``call_id, speaker, start, end, text`` (seconds from the call start);
+        ``labels``: :data:`LABEL_COLUMNS`, one row per call, what was planted.
+
+    Examples
+    --------
+    >>> u, lab = make_transcripts(pd.DataFrame({"call_id": ["c1"], "employee": ["Анна"]}),
+    ...                           navigation_share=0)
+    >>> lab.loc[0, "call_kind"], set(u["speaker"]) == {"employee", "client"}
+    ('negotiation', True)
+    """
+    for col in (schema.CALL_ID, schema.EMPLOYEE):
+        if col not in calls.columns:
+            raise ValueError(f"make_transcripts: calls lack column {col!r}; expected call_id and employee")
+    src = calls
+    if schema.STATUS in src.columns:
+        src = src.loc[src[schema.STATUS].astype("string") == schema.ANSWERED]
+    rng = np.random.default_rng(seed)
+    p = {"no_greeting": no_greeting, "no_needs": no_needs, "no_offer": no_offer,
+         "no_next_step": no_next_step, "no_closing": no_closing, "competitor": competitor,
+         "profanity": profanity, "stop_words": stop_words}
+    rows: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
+    for cid, emp in zip(src[schema.CALL_ID].astype("string"), src[schema.EMPLOYEE]):
+        ctx = {"name": _pick(rng, _NAMES), "eq": _pick(rng, _EQUIPMENT), "qty": _pick(rng, _QTY),
+               "day": _pick(rng, _DAYS), "street": _pick(rng, _STREETS),
+               "n": str(int(rng.integers(2, 60))), "comp": _pick(rng, COMPETITORS)}
+        if rng.random() < navigation_share:
+            turns, lab = _navigation(rng, ctx)
+        else:
+            turns, lab = _negotiation(rng, ctx, p, words)
+        keep = set(_PROFANE) | {c.lower() for c in COMPETITORS}
+        t = float(rng.uniform(0.5, 2.0))
+        prev_end = 0.0
+        nwords = 0
+        for spk, text in turns:
+            text = _noisy(text, rng, noise, keep)
+            n = len(text.split())
+            nwords += n
+            dur = round(n * float(rng.uniform(0.3, 0.45)) + 0.2, 2)
+            if rows and rng.random() < 0.08 and rows[-1]["speaker"] != spk:
+                start = round(max(prev_end - 0.6, rows[-1]["start"] + 0.1), 2)  # talks over
+            else:
+                start = round(t + float(rng.uniform(0.2, 1.2)), 2)
+            end = round(start + dur, 2)
+            rows.append({schema.CALL_ID: cid, "speaker": spk, "start": start, "end": end, "text": text})
+            prev_end = max(prev_end, end)
+            t = prev_end
+        lab.update({schema.CALL_ID: cid, schema.EMPLOYEE: emp, "words": nwords})
+        labels.append(lab)
+    utt = pd.DataFrame(rows, columns=[schema.CALL_ID, "speaker", "start", "end", "text"])
+    utt = utt.astype({schema.CALL_ID: "string", "speaker": "string", "text": "string"})
+    lab_df = pd.DataFrame(labels, columns=list(LABEL_COLUMNS))
+    lab_df[schema.CALL_ID] = lab_df[schema.CALL_ID].astype("string")
+    return utt, lab_df
