@@ -15,6 +15,7 @@ source text become an Excel formula.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import datetime as dt
 import html
 import multiprocessing
@@ -114,6 +115,8 @@ _T: dict[str, dict[str, str]] = {
     "threshold": {"ru": "Порог в этом отчёте", "en": "Threshold used"},
     "pop": {"ru": "Сравнение с прошлым периодом", "en": "Against the previous period"},
     "tech_table": {"ru": "Сигналы", "en": "Signals"},
+    "growth_list": {"ru": "Зоны роста: {n} (отставание от лучшего в отделе больше {pct}); все сравнения — в Excel.",
+                    "en": "Growth zones: {n} (gap to the department's best over {pct}); every comparison is in Excel."},
     "files_written": {"ru": "Файлы отчёта", "en": "Report files"},
 }
 
@@ -190,7 +193,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "count": ("Количество", "Count"),
     "detail": ("Подробности", "Detail"),
     "mean_per_day": ("В среднем за день", "Mean per day"),
-    "working_days": ("Рабочих дней", "Working days"),
+    "working_days": ("Рабочих дней в периоде", "Working days in period"),
     "peak_slots": ("Пиковых часов", "Peak slots"),
     "absent_slots": ("Отсутствовал", "Absent slots"),
     "absent_share": ("Доля отсутствия", "Absent share"),
@@ -275,13 +278,15 @@ def prepare(profile: str | Path | Profile, *, out: str | Path | None = None, lan
     ReportContext
     """
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    lang = lang or prof.lang
+    if lang not in ("ru", "en"):
+        raise InputError(f"lang {lang!r} is not supported; expected 'ru' or 'en'.")
+    if lang != prof.lang:  # the findings' text is written in the profile's language
+        prof = dataclasses.replace(prof, lang=lang)
     if audit is None:
         from callkit.audit import build_audit
 
         audit = build_audit(prof)
-    lang = lang or prof.lang
-    if lang not in ("ru", "en"):
-        raise InputError(f"lang {lang!r} is not supported; expected 'ru' or 'en'.")
     mask = prof.mask_numbers if mask_numbers is None else bool(mask_numbers)
     out_dir = None
     if out is not None:
@@ -543,10 +548,18 @@ def section_compare(ctx: ReportContext) -> list[Any]:
                           lambda ax, m=metric: plots.plot_gaps(c, metric=m, threshold=ctx.threshold,
                                                                lang=ctx.lang, ax=ax),
                           size=(9, 0.9 + 0.35 * max(3, len(sub)))))
-    shown = c.sort_values(["metric", "department", "gap"], ascending=[True, True, False], kind="stable")
-    shown = shown.assign(metric=shown["metric"].astype(str).map(lambda x: plots.label(x, ctx.lang)))
-    out.append(_table(shown, ctx, flag="flagged"))
+    flagged = c.loc[c["flagged"].fillna(False).astype(bool)] if "flagged" in c else c.iloc[0:0]
+    shown = flagged.sort_values(["department", "employee", "gap"], ascending=[True, True, False], kind="stable")
+    shown = shown.assign(metric=shown["metric"].astype(str).map(lambda x: _metric_label(x, ctx.lang)))
+    out.append(_note(_t("growth_list", ctx.lang, n=len(shown), pct=f"{ctx.threshold:.0%}")))
+    if len(shown):
+        out.append(_table(shown, ctx, flag="flagged"))
     return out
+
+
+def _metric_label(metric: str, lang: str) -> str:
+    text = plots.label(metric, lang)
+    return column_label(metric, lang) if text == metric else text
 
 
 def section_activity(ctx: ReportContext) -> list[Any]:

@@ -318,3 +318,10 @@ def test_find_profiles_and_batch_rejects_duplicate_slug_without_running(tmp_path
         report.find_profiles(tmp_path / "missing")
     with pytest.raises(InputError, match="jobs=0"):
         report.run_batch(tmp_path, tmp_path / "out", jobs=0)
+
+
+def test_column_labels_are_unique_per_language():
+    # the workbook's headers are these labels; a reader (or a test) maps them back to columns
+    for i in (0, 1):
+        labels = [pair[i] for pair in report.COLUMN_LABELS.values()]
+        assert len(labels) == len(set(labels))

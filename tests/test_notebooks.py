@@ -1,0 +1,173 @@
+"""Notebooks executed on the bundled sample; the end-to-end client run; a batch with a broken client.
+
+The run writes audit.ipynb / audit.html / audit.xlsx; the test opens each and checks the
+sections, the numbers (equal to ``callkit.audit.write_metrics``' CSVs), masking and that no
+code reaches the HTML.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+
+from callkit import report
+
+REPO = Path(__file__).resolve().parents[1]
+UNMASKED = re.compile(r"\+7[\s(]*\d{3}[\s)]*\d{3}[\s-]*\d{2}[\s-]*\d{2}")
+DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
+
+pytestmark = pytest.mark.slow
+
+_RUNS: dict[str, report.ClientRun] = {}
+
+
+def sample_profile() -> Path:
+    try:
+        return report.sample_profile_path()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"data_samples/profile.yaml is not there yet ({exc})")
+
+
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> report.ClientRun:
+    """One run_client on data_samples per test session (shared by the HTML render test)."""
+    if "run" not in _RUNS:
+        out = tmp_path_factory.mktemp("report")
+        _RUNS["run"] = report.run_client(sample_profile(), out)
+    return _RUNS["run"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> report.ClientRun:
+    return sample_run(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def metrics_csv(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    from callkit.audit import build_audit, write_metrics
+    from callkit.profile import load_profile
+
+    out = tmp_path_factory.mktemp("metrics")
+    write_metrics(build_audit(load_profile(sample_profile())), out)
+    return {p.stem: pd.read_csv(p, dtype={"extension": "string"}) for p in out.glob("*.csv")}
+
+
+def _text_without_images(path: Path) -> str:
+    return DATA_URI.sub("", path.read_text(encoding="utf-8"))
+
+
+def test_run_client_writes_every_output(run):
+    assert run.out_dir.name == run.slug
+    for path in (run.notebook, run.html, run.workbook):
+        assert path.is_file() and path.parent == run.out_dir
+    pngs = {p.stem for p in run.charts if p.suffix == ".png"}
+    svgs = {p.stem for p in run.charts if p.suffix == ".svg"}
+    assert pngs == svgs
+    assert {"managers", "compare_external_calls_per_day", "traffic_incoming", "traffic_missed_rate",
+            "callback_delay", "staffing"} <= pngs
+
+
+def test_executed_notebook_has_every_section_and_no_errors(run):
+    nb = nbformat.read(run.notebook, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    md = "\n".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    for name, text in report.SECTIONS.items():
+        assert "## " + text["ru"] in md, name
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 10
+    assert "injected-parameters" in nb.cells[2].metadata.get("tags", [])
+
+
+def test_html_has_no_code_and_embedded_images(run):
+    html = run.html.read_text(encoding="utf-8")
+    for text in report.SECTIONS.values():
+        assert text["ru"] in html
+    assert "report.section_" not in html and "from callkit import" not in html
+    # every code cell is rendered without its input; no highlighted source anywhere
+    cells = re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', html)
+    assert cells and all("jp-mod-noInput" in c for c in cells)
+    assert 'class="jp-InputArea' not in html and 'class="highlight' not in html
+    imgs = re.findall(r"<img [^>]*src=\"([^\"]*)\"", html)
+    assert len(imgs) >= 10 and all(src.startswith("data:image/png;base64,") for src in imgs)
+    assert not re.search(r"<script[^>]*src=\"https?://", html)
+
+
+def test_no_unmasked_number_anywhere(run):
+    assert not UNMASKED.findall(_text_without_images(run.html))
+    assert not UNMASKED.findall(_text_without_images(run.notebook))
+    wb = openpyxl.load_workbook(run.workbook)
+    cells = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [v for v in cells if UNMASKED.search(v)]
+    assert any(re.fullmatch(r"\+7 \d{3} \*\*\*-\*\*-\d{2}", v) for v in cells)
+
+
+def _sheet(wb: openpyxl.Workbook, key: str) -> pd.DataFrame:
+    rows = list(wb[report.SHEET_NAMES[key][0]].iter_rows(values_only=True))
+    back = {label[0]: col for col, label in report.COLUMN_LABELS.items()}
+    return pd.DataFrame(rows[1:], columns=[back.get(h, h) for h in rows[0]])
+
+
+def test_workbook_numbers_equal_metrics_csvs(run, metrics_csv):
+    wb = openpyxl.load_workbook(run.workbook)
+    for key, csv in (("managers", "managers"), ("traffic", "traffic"), ("staffing", "staffing")):
+        sheet, ref = _sheet(wb, key), metrics_csv[csv]
+        assert list(sheet.columns) == list(ref.columns), key
+        assert len(sheet) == len(ref), key
+        for col in ref.columns:
+            if pd.api.types.is_numeric_dtype(ref[col]) and not pd.api.types.is_bool_dtype(ref[col]):
+                got = pd.to_numeric(sheet[col], errors="coerce").astype(float).to_numpy()
+                assert got == pytest.approx(ref[col].astype(float).to_numpy(), nan_ok=True, rel=1e-9), (key, col)
+    cmp_sheet, cmp_ref = _sheet(wb, "comparison"), metrics_csv["compare"]
+    assert int(cmp_sheet["flagged"].sum()) == int(cmp_ref["flagged"].sum())
+    assert cmp_sheet["gap"].astype(float).sum() == pytest.approx(cmp_ref["gap"].astype(float).sum())
+    findings = _sheet(wb, "findings")
+    assert sorted(findings["rule"]) == sorted(metrics_csv["findings"]["rule"])
+
+
+def test_html_shows_the_managers_figures(run, metrics_csv):
+    html = run.html.read_text(encoding="utf-8")
+    ref = metrics_csv["managers"]
+    active = ref.loc[ref["external_calls"] > 0]
+    for name, calls in zip(active["employee"], active["external_calls"]):
+        assert name in html
+        assert f">{int(calls):,}<".replace(",", "\u00a0") in html
+
+
+def test_explore_notebook_executes(tmp_path):
+    import papermill
+
+    nb_in = report.notebook_path("explore.ipynb")
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(nb_in), str(out), parameters={"profile": str(sample_profile())},
+                               kernel_name="python3", progress_bar=False, cwd=str(nb_in.parent))
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    # the last cell shows the explorer's daily series: one row per day of the data
+    table = nb.cells[-1].outputs[0]["data"]["text/plain"]
+    assert "date" in table and "value" in table
+
+
+def _broken_client(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "calls.csv").write_text("это не выгрузка АТС\n\x00\x01\x02\n", encoding="utf-8")
+    (folder / "profile.yaml").write_text('client: "Сломанный"\nslug: broken\ncalls: [calls.csv]\n', encoding="utf-8")
+    return folder / "profile.yaml"
+
+
+def test_batch_with_one_broken_client(tmp_path):
+    src = sample_profile().parent
+    good = tmp_path / "clients" / "good"
+    shutil.copytree(src, good)
+    _broken_client(tmp_path / "clients" / "broken")
+    summary = report.run_batch(tmp_path / "clients", tmp_path / "out", jobs=2, progress=False)
+    status = {c.profile.parent.name: c for c in summary.clients}
+    assert status["good"].status == "ok" and status["good"].run.html.is_file()
+    assert status["broken"].status == "failed"
+    assert status["broken"].reason and "\n" not in status["broken"].reason
+    assert len(summary.ok) == 1 and len(summary.failed) == 1
+    assert "1 ok, 1 failed" in summary.summary()
