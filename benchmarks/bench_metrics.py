@@ -6,7 +6,7 @@ Usage::
                                        [--cli]
 
 Without a file, a Master.csv (Asterisk cdr_csv, 21 columns, legs grouped by linkedid) is made
-first: by ``benchmarks/make_big_asterisk.py`` (the samples generator) when it exists, otherwise
+first: by ``benchmarks/make_big_asterisk.py`` (``PATH LEGS --employees F``) when it exists, otherwise
 by the simple vectorised generator below (queue calls of 1–3 legs, outgoing and internal
 calls; synthetic unallocated numbers only). Generation is not timed.
 
@@ -185,10 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         path = work / "Master.csv"
         t = time.perf_counter()
         if gen is not None:
-            subprocess.run([sys.executable, str(gen), "--legs", str(args.legs), "--out", str(path)],
-                           check=True)
             cand = path.with_name("employees.csv")
-            employees = employees or (cand if cand.exists() else None)
+            subprocess.run([sys.executable, str(gen), str(path), str(args.legs),
+                            "--employees", str(cand)], check=True)
+            employees = employees or cand
         else:
             path, emp = make_master_csv(path, legs=args.legs)
             employees = employees or emp

@@ -253,6 +253,8 @@ def _speech_frames(speech: Any) -> dict[str, pd.DataFrame]:
 def _iso_times(times: pd.Series) -> pd.Series:
     """Vectorised ISO local times with the UTC offset (``2026-10-05 12:00:00+03:00``), as
     pandas writes them, but fast; NaT -> empty."""
+    if len(times) == 0:
+        return pd.Series([], index=times.index, dtype="string")
     naive = times.dt.tz_localize(None)
     utc = times.dt.tz_convert("UTC").dt.tz_localize(None)
     v = naive.to_numpy(dtype="datetime64[ns]")

@@ -98,3 +98,42 @@ def test_period_none_uses_the_whole_data_range():
 def test_no_calls_in_period():
     with pytest.raises(InputError, match="No calls inside the period"):
         audit_from_load(log(), period=(dt.date(2027, 1, 1), dt.date(2027, 1, 31)))
+
+
+def test_through_the_asterisk_loader(tmp_path):
+    """A queue call answered on the 3rd leg is one answered incoming for the 3rd agent only;
+    an internal call counts for the caller and (via peer_employee) the callee."""
+    from callkit.io import load_calls
+    from tests.asterisk_rows import cdr_line
+
+    day = "2026-10-01 "
+    q = dict(src="89720123456", dst="74950011111", channel="SIP/trunk-00000001", lastapp="Queue",
+             uniqueid="2001.1", dcontext="from-trunk")
+    lines = [
+        cdr_line(**q, dstchannel="SIP/101-00000002", start=day + "10:00:00", end=day + "10:00:15",
+                 duration=15, billsec=0, disposition="NO ANSWER"),
+        cdr_line(**q, dstchannel="SIP/102-00000003", start=day + "10:00:15", end=day + "10:00:30",
+                 duration=15, billsec=0, disposition="NO ANSWER"),
+        cdr_line(**q, dstchannel="SIP/103-00000004", start=day + "10:00:30", answer=day + "10:00:35",
+                 end=day + "10:02:35", duration=125, billsec=120, disposition="ANSWERED"),
+        cdr_line(src="101", dst="102", channel="SIP/101-00000005", dstchannel="SIP/102-00000006",
+                 start=day + "11:00:00", answer=day + "11:00:05", end=day + "11:01:05", duration=65,
+                 billsec=60, disposition="ANSWERED", uniqueid="2002.1"),
+    ]
+    master = tmp_path / "Master.csv"
+    master.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    emp = pd.DataFrame({"extension": ["101", "102", "103"], "employee": ["Ann", "Bob", "Carl"],
+                        "department": [S, S, S]})
+    load = load_calls(master, employees=emp, own_numbers=["+74950011111"])
+    a = audit_from_load(load, employees=emp)
+    m = a.managers.set_index("employee")
+    # the queue call: one answered incoming session, credited to Carl (3rd leg), 120 s talk
+    assert m.loc["Carl", "incoming_answered"] == 1 and m.loc["Carl", "talk_s_total"] == 120
+    assert m.loc["Ann", "incoming_answered"] == 0 and m.loc["Bob", "incoming_answered"] == 0
+    # two agents rang without answering: the session was answered, so nobody "missed" it
+    assert m["incoming_missed"].sum() == 0 and a.missed.empty
+    # internal 101 -> 102: Ann placed it, Bob answered it -> 1 each; share 1/(0+1) = 1.0
+    assert m.loc["Ann", "internal_calls"] == 1 and m.loc["Bob", "internal_calls"] == 1
+    assert m.loc["Bob", "internal_share"] == 1.0 and m.loc["Bob", "days_active"] == 1
+    files = write_metrics(a, tmp_path / "out")
+    assert all(p.stat().st_size > 0 for p in files)
