@@ -360,7 +360,7 @@ def traffic_grid(traffic: pd.DataFrame, *, value: str = "incoming") -> pd.DataFr
     """Weekday × hour grid (7 × 24) of ``value`` from a ``traffic.csv``-shaped table.
 
     ``value="incoming"`` gives the mean incoming per day of that weekday (``incoming / days``);
-    ``"missed_rate"`` the missed share. Slots without data are NaN.
+    ``"missed_rate"`` the missed share (NaN where no call came in). Slots without data are NaN.
 
     Examples
     --------
@@ -378,6 +378,8 @@ def traffic_grid(traffic: pd.DataFrame, *, value: str = "incoming") -> pd.DataFr
         t["_v"] = _num(t, "incoming") / days
     else:
         t["_v"] = _num(t, value)
+        if "incoming" in t:  # a rate of nothing is no information: leave those slots empty
+            t.loc[_num(t, "incoming").fillna(0) <= 0, "_v"] = np.nan
     piv = t.pivot_table(index="weekday", columns="hour", values="_v", aggfunc="sum")
     grid.loc[piv.index.astype(int), piv.columns.astype(int)] = piv.to_numpy()
     return grid
@@ -400,8 +402,6 @@ def plot_traffic_heatmap(traffic: pd.DataFrame, *, value: str = "incoming", hour
     Axes
         Rows are weekdays (Monday first), columns hours.
     """
-    import seaborn as sns
-
     ax = _new_ax(ax, (10, 3.8))
     title = label("heatmap_incoming" if value == "incoming" else "heatmap_missed_rate", lang)
     if traffic.empty:
@@ -412,19 +412,35 @@ def plot_traffic_heatmap(traffic: pd.DataFrame, *, value: str = "incoming", hour
         nz = busy.index[busy > 0]
         hours = (int(nz.min()), int(nz.max())) if len(nz) else (0, 23)
     grid = grid.loc[:, hours[0]:hours[1]]
-    grid.index = WEEKDAYS["en" if lang == "en" else "ru"]
     is_rate = value != "incoming"
-    opts = {"cmap": "Reds" if is_rate else "Blues", "annot": True, "linewidths": 0.5,
-            "fmt": ".0%" if is_rate else ".1f", "cbar": True, "annot_kws": {"fontsize": 7}}
-    if is_rate:
-        opts.update(vmin=0, vmax=1)
+    # matplotlib's imshow rather than seaborn.heatmap: same picture, without seaborn's
+    # (and scipy's) import time in every report run
+    vals = grid.to_numpy(dtype=float)
+    vmax = 1.0 if is_rate else (np.nanmax(vals) if np.isfinite(vals).any() else 1.0) or 1.0
+    opts = {"cmap": "Reds" if is_rate else "Blues", "vmin": 0.0, "vmax": vmax, "aspect": "auto",
+            "interpolation": "nearest"}
     opts.update(kwargs)
-    sns.heatmap(grid, ax=ax, **opts)
+    im = ax.imshow(np.ma.masked_invalid(vals), **opts)
+    cmap = im.get_cmap()
+    for (r, c), v in np.ndenumerate(vals):
+        if np.isnan(v):
+            continue
+        text = f"{v:.0%}" if is_rate else f"{v:.1f}"
+        dark = sum(cmap(im.norm(v))[:3]) < 1.5
+        ax.text(c, r, text, ha="center", va="center", fontsize=7, color="white" if dark else "#222222")
+    ax.figure.colorbar(im, ax=ax, format=mpl.ticker.PercentFormatter(1.0) if is_rate else None)
+    ax.set_xticks(np.arange(vals.shape[1]), [str(h) for h in grid.columns])
+    ax.set_yticks(np.arange(7), WEEKDAYS["en" if lang == "en" else "ru"])
+    ax.set_xticks(np.arange(-0.5, vals.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, 7), minor=True)
+    ax.grid(which="minor", color="white", linewidth=0.8)
+    ax.tick_params(which="minor", length=0)
     ax.set_title(title)
     ax.set_xlabel(label("hour", lang))
     ax.set_ylabel(label("weekday", lang))
-    ax.tick_params(axis="y", rotation=0)
-    ax.grid(False)
+    ax.grid(which="major", visible=False)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
     return ax
 
 
