@@ -309,7 +309,7 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
         return {n: _num(mrow.loc[ext, n]) for n in names}
 
     inc = per.loc[per[schema.DIRECTION] == "incoming"]
-    wd_inc = inc.loc[inc[schema.START].dt.weekday < 5]
+    wd_inc = inc.loc[inc[schema.START].dt.day_of_week < 5]
     by_hour = wd_inc.groupby(wd_inc[schema.START].dt.hour)[schema.STATUS].agg(
         offered="size", answered=lambda x: int((x == "answered").sum()))
     by_hour["missed_rate"] = 1 - by_hour["answered"] / by_hour["offered"]
@@ -319,11 +319,11 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
 
     short = inc.loc[(inc[schema.STATUS] != "answered") & (inc[schema.RING_S] < 5)
                     & (inc["tag"] != "line_limit")]
-    short_slot = short.groupby([short[schema.START].dt.weekday, short[schema.START].dt.hour]).size()
-    sat = inc.loc[(inc[schema.START].dt.weekday == UNDERSTAFFED_SLOT[0])
+    short_slot = short.groupby([short[schema.START].dt.day_of_week, short[schema.START].dt.hour]).size()
+    sat = inc.loc[(inc[schema.START].dt.day_of_week == UNDERSTAFFED_SLOT[0])
                   & (inc[schema.START].dt.hour == UNDERSTAFFED_SLOT[1])]
-    sat_days = per.loc[per[schema.START].dt.weekday == UNDERSTAFFED_SLOT[0], schema.START].dt.date.nunique()
-    sat_active = per.loc[(per[schema.START].dt.weekday == UNDERSTAFFED_SLOT[0])
+    sat_days = per.loc[per[schema.START].dt.day_of_week == UNDERSTAFFED_SLOT[0], schema.START].dt.date.nunique()
+    sat_active = per.loc[(per[schema.START].dt.day_of_week == UNDERSTAFFED_SLOT[0])
                          & (per[schema.START].dt.hour == UNDERSTAFFED_SLOT[1])
                          & per["extension"].notna() & ~per["machine_answered"], "extension"].unique()
     conc = _concurrency(s)

@@ -624,7 +624,13 @@ class _Sim:
             self.missed(dept, number, t)
             return
         q = QUEUES[dept]
-        if dept == SERVICE:
+        if drop:
+            # the provider drops the call within seconds, before any phone rings
+            end = t + dt.timedelta(seconds=int(self.rng.integers(1, 5)))
+            lg = self.leg(start=t, end=end, dst=q, dcontext="ext-queues", dstchannel="", lastapp="Queue",
+                          lastdata=f"{q},tT,,,300", disposition="NO ANSWER", agent="", kind="wait", **base)
+            self._finish(t, dept, number, [lg], [], None, sess, 0, True, base)
+        elif dept == SERVICE:
             self._ringall(t, dept, on, number, base, sess, drop)
         else:
             self._queue(t, dept, on, number, base, sess, drop, q)
@@ -801,8 +807,15 @@ class _Sim:
         team = [a for a in STAFF if a.dept == dept and a.callbacks]
         k = self.rr.get(dept, 0)
         self.rr[dept] = k + 1
-        owner = team[k % len(team)]
-        when = self.next_at_desk(owner, due)
+        # whoever of the team is at the desk first after the planned time; ties go round-robin
+        options = []
+        for i, a in enumerate(team):
+            at = self.next_at_desk(a, due)
+            if at is not None:
+                options.append((at.replace(minute=0, second=0), (i - k) % len(team), at, a))
+        if not options:
+            return
+        _, _, when, owner = min(options, key=lambda o: (o[0], o[1]))
         if when is not None and when.date() <= self.period[1]:
             self.push(when, "outgoing", ext=owner.ext, kind="callback", number=number)
 

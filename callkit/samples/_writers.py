@@ -10,6 +10,7 @@ import base64
 import csv
 import hashlib
 import io
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -494,7 +495,10 @@ def _fixed_zip(data: bytes, path: Path) -> None:
             zi = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = info.external_attr
-            dst.writestr(zi, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":   # openpyxl stamps the save time here
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2026-11-01T00:00:00Z", body)
+            dst.writestr(zi, body)
     path.write_bytes(out.getvalue())
 
 
