@@ -156,12 +156,20 @@ class _Engine:
         self.result_order = [it.item for it in self.items if it.kind == RESULT]
         self.stages = [it.item for it in self.items if it.kind == STAGE]
         self.questions = [it.item for it in self.items if it.kind == QUESTION]
-        # per distinct token: (lemma, profanity kind or None, known to the dictionary, Cyrillic)
-        self.info: dict[str, tuple[str, str | None, int, int]] = {}
+        # per distinct token: (lemma, profanity kind or None, known to the dictionary (0/1),
+        # Cyrillic (0/1), ids of the phrase terms it may stand for)
+        self.info: dict[str, tuple[str, str | None, int, int, tuple[int, ...]]] = {}
 
-    def add(self, tok: str) -> tuple[str, str | None, int, int]:
+    def add(self, tok: str) -> tuple[str, str | None, int, int, tuple[int, ...]]:
         cyr = "а" <= tok[0] <= "я"
-        got = (lemma(tok), profanity_kind(tok), int(cyr and is_known_word(tok)), int(cyr))
+        lem = lemma(tok)
+        known = int(cyr and is_known_word(tok))
+        ids = self.matcher.term_ids(lem)
+        if cyr and not known and lem != tok:
+            # the dictionary does not know the word: its guessed lemma may be wrong, so the
+            # surface form may match a phrase term too
+            ids = tuple(sorted(set(ids) | set(self.matcher.term_ids(tok))))
+        got = (lem, profanity_kind(tok), known, int(cyr), ids)
         self.info[tok] = got
         return got
 
@@ -174,7 +182,7 @@ def _snippet(toks: list[str], lo: int, hi: int, a: int, b: int) -> str:
 
 def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataFrame | None = None,
                   kind_model: CallKindClassifier | None = None, lang: str | None = None,
-                  top_terms: int = 10) -> SpeechResult:
+                  top_terms: int = 10, n_jobs: int = 1) -> SpeechResult:
     """Analyse transcribed calls against the client's brief.
 
     Parameters
@@ -194,6 +202,8 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
         Language of the verdict text (default: the profile's).
     top_terms
         Distinctive terms kept per department and per employee.
+    n_jobs
+        Worker processes for the per-call scan (calls are split between them); 1 = in process.
 
     Returns
     -------
@@ -201,15 +211,58 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
     """
     _check_utterances(utterances)
     eng = _Engine(profile)
+    if n_jobs > 1 and len(utterances) > 2000:
+        scans = _parallel_scan(utterances, profile, n_jobs)
+        rows, check_rows, topic_rows, prof_rows, docs = ([], [], [], [], {})
+        for sc in scans:
+            rows += sc[0]
+            check_rows += sc[1]
+            topic_rows += sc[2]
+            prof_rows += sc[3]
+            docs.update(sc[4])
+        dm = pd.concat([sc[5] for sc in scans])
+    else:
+        rows, check_rows, topic_rows, prof_rows, docs = _scan(utterances, eng)
+        dm = dialog_metrics(utterances)
+    return _assemble(utterances, profile, eng, calls, kind_model, lang, top_terms,
+                     rows, check_rows, topic_rows, prof_rows, docs, dm)
+
+
+def _scan_chunk(args: tuple[pd.DataFrame, Profile]) -> tuple[Any, ...]:
+    chunk, profile = args
+    eng = _Engine(profile)
+    return (*_scan(chunk, eng), dialog_metrics(chunk))
+
+
+def _parallel_scan(utterances: pd.DataFrame, profile: Profile, n_jobs: int) -> list[tuple[Any, ...]]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ids = utterances[schema.CALL_ID].astype("string").fillna("")
+    uniq = pd.unique(ids.to_numpy(dtype=object))
+    part = pd.Series(np.arange(len(uniq)) % n_jobs, index=uniq)
+    which = part.reindex(ids.to_numpy(dtype=object)).to_numpy()
+    chunks = [(utterances.loc[which == j], profile) for j in range(n_jobs)]
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:  # platforms without fork
+        ctx = mp.get_context()
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx) as ex:
+        return list(ex.map(_scan_chunk, chunks))
+
+
+def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
     m = eng.matcher
     phrases = m.phrases
     u = utterances.sort_values([schema.CALL_ID, UTT_START, UTT_END], kind="stable")
     ids = u[schema.CALL_ID].astype("string").fillna("").to_numpy(dtype=object)
-    spk = u[SPEAKER].astype("string").fillna("unknown").to_numpy(dtype=object)
-    st = u[UTT_START].to_numpy(dtype=float)
-    en = u[UTT_END].to_numpy(dtype=float)
-    txt = u[TEXT].astype("string").fillna("").to_numpy(dtype=object)
-    bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True]) if len(ids) else np.array([0])
+    spk = u[SPEAKER].astype("string").fillna("unknown").to_numpy(dtype=object).tolist()
+    st = u[UTT_START].to_numpy(dtype=float).tolist()   # Python floats: fast scalar arithmetic
+    en = u[UTT_END].to_numpy(dtype=float).tolist()
+    txt = u[TEXT].astype("string").fillna("").to_numpy(dtype=object).tolist()
+    bounds = (np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True]).tolist() if len(ids)
+              else [0])
+    ids = ids.tolist()
 
     rows: list[dict[str, Any]] = []
     check_rows: list[tuple[Any, ...]] = []
@@ -238,7 +291,7 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
             return round(st[a + j] + (en[a + j] - st[a + j]) * (i - lo) / (hi - lo), 2)
 
         lems: list[str] = []
-        mseq: list[str | tuple[str, str]] = []   # what the matcher sees
+        pos: dict[int, list[int]] = {}   # phrase-term id -> token positions
         prof_emp = prof_cli = prof_mat = 0
         prof_words: list[str] = []
         known = total = 0
@@ -247,7 +300,11 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
             if inf is None:
                 inf = eng.add(t)
             lems.append(inf[0])
-            mseq.append(inf[0] if inf[2] or not inf[3] or inf[0] == t else (inf[0], t))
+            for tid in inf[4]:
+                if tid in pos:
+                    pos[tid].append(i)
+                else:
+                    pos[tid] = [i]
             known += inf[2]
             total += inf[3]
             if inf[1]:
@@ -262,7 +319,7 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
         # phrases
         first: dict[tuple[str, str], tuple[int, int]] = {}
         counts: Counter[tuple[str, str]] = Counter()
-        for mt in m.find(mseq):
+        for mt in m.find((), positions=pos):
             if tutt[mt.start] != tutt[mt.end]:
                 continue  # a phrase never spans two utterances
             ph = phrases[mt.phrase]
@@ -315,7 +372,15 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
             "negotiation_cues": neg,
         })
         docs[cid] = " ".join(lems)
+    return rows, check_rows, topic_rows, prof_rows, docs
 
+
+def _assemble(utterances: pd.DataFrame, profile: Profile, eng: _Engine,
+              calls: pd.DataFrame | None, kind_model: CallKindClassifier | None,
+              lang: str | None, top_terms: int, rows: list[dict[str, Any]],
+              check_rows: list[tuple[Any, ...]], topic_rows: list[tuple[str, str, int]],
+              prof_rows: list[tuple[Any, ...]], docs: dict[str, str], dm: pd.DataFrame
+              ) -> SpeechResult:
     per_call = pd.DataFrame(rows)
     if per_call.empty:
         per_call = pd.DataFrame(columns=[schema.CALL_ID, "call_kind_rules", "result_hits"])
@@ -334,7 +399,6 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
     per_call = per_call.drop(columns=["result_hits"])
     # employees and departments
     per_call = _attach_people(per_call, utterances, calls)
-    dm = dialog_metrics(utterances)
     per_call = per_call.merge(dm, left_on=schema.CALL_ID, right_index=True, how="left")
     for c in PER_CALL_COLUMNS:
         if c not in per_call.columns:
@@ -388,15 +452,11 @@ def _attach_people(per_call: pd.DataFrame, utterances: pd.DataFrame,
 
 
 def _terms(docs: pd.Series, per_call: pd.DataFrame, top: int) -> pd.DataFrame:
-    parts = []
     idx = per_call.set_index(schema.CALL_ID)
-    for by in (schema.DEPARTMENT, schema.EMPLOYEE):
-        g = idx[by].astype("string") if by in idx.columns else pd.Series(dtype="string")
-        if g.notna().any():
-            parts.append(distinctive_terms(docs, g, by=by, top=top, min_df=2))
-    if not parts:
+    by = [c for c in (schema.DEPARTMENT, schema.EMPLOYEE) if c in idx.columns and idx[c].notna().any()]
+    if not by:
         return pd.DataFrame(columns=["by", "group", "term", "score", "rank"])
-    return pd.concat(parts, ignore_index=True)
+    return distinctive_terms(docs, idx[by], top=top, min_df=2)
 
 
 def _by_manager(per_call: pd.DataFrame, checklist: pd.DataFrame, eng: _Engine) -> pd.DataFrame:

@@ -189,6 +189,7 @@ class PhraseMatcher:
             if not all(rest):
                 continue
             last_end = -1
+            found = False
             for p0 in first:
                 if p0 <= last_end:
                     continue
@@ -196,7 +197,8 @@ class PhraseMatcher:
                 if end is not None:
                     out.append(Match(pi, p0, end))
                     last_end = end
-            if len(code) == 2 and not any(m.phrase == pi for m in out):
+                    found = True
+            if len(code) == 2 and not found:
                 # free word order: the second word first ("счёт вам выставлю")
                 second = rest[0]
                 for q in second:

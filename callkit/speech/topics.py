@@ -48,8 +48,8 @@ def topic_summary(topic_hits: pd.DataFrame, *, calls: int) -> pd.DataFrame:
     return g[cols]
 
 
-def distinctive_terms(docs: pd.Series, groups: pd.Series, *, by: str = "group", top: int = 10,
-                      min_df: int = 1) -> pd.DataFrame:
+def distinctive_terms(docs: pd.Series, groups: pd.Series | pd.DataFrame, *, by: str = "group",
+                      top: int = 10, min_df: int = 1) -> pd.DataFrame:
     """The ``top`` most distinctive lemmas of each group (TF-IDF over calls, group mean minus
     overall mean; only over-represented terms are listed).
 
@@ -58,9 +58,10 @@ def distinctive_terms(docs: pd.Series, groups: pd.Series, *, by: str = "group", 
     docs
         Lemma document per call, indexed by ``call_id`` (see ``kind.call_documents``).
     groups
-        Group per call (same index), e.g. the employee or the department; NA calls are left out.
+        Group per call (same index), e.g. the employee or the department; NA calls are left
+        out. A DataFrame gives several groupings at once (each column is one, named by it).
     by
-        Name written in the ``by`` column (``"employee"``, ``"department"``).
+        Name written in the ``by`` column for a Series ``groups``.
     top
         Terms kept per group.
     min_df
@@ -83,28 +84,29 @@ def distinctive_terms(docs: pd.Series, groups: pd.Series, *, by: str = "group", 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     cols = ["by", "group", "term", "score", "rank"]
-    g = groups.reindex(docs.index).astype("string")
-    ok = g.notna()
+    gdf = groups.to_frame(by) if isinstance(groups, pd.Series) else groups
+    gdf = gdf.reindex(docs.index).astype("string")
+    ok = gdf.notna().any(axis=1).to_numpy()
     if not ok.any():
         return pd.DataFrame(columns=cols)
-    d = docs.astype("string").fillna("")
+    d = docs.astype("string").fillna("")[ok]
 
     def analyzer(doc: str) -> list[str]:
-        words = [w for w in doc.split() if len(w) >= 3 and w not in FUNCTION_WORDS
-                 and not w.isdigit()]
-        return words
+        return [w for w in doc.split() if len(w) >= 3 and w not in FUNCTION_WORDS and not w.isdigit()]
 
     vec = TfidfVectorizer(analyzer=analyzer, min_df=min_df, sublinear_tf=True)
     try:
-        x = vec.fit_transform(d[ok].to_numpy(dtype=object))
+        x = vec.fit_transform(d.to_numpy(dtype=object))
     except ValueError:  # empty vocabulary
         return pd.DataFrame(columns=cols)
     terms = vec.get_feature_names_out()
     overall = np.asarray(x.mean(axis=0)).ravel()
-    labels = g[ok].to_numpy(dtype=object)
     rows = []
-    for grp in sorted(set(labels)):
-        diff = np.asarray(x[labels == grp].mean(axis=0)).ravel() - overall
-        order = sorted((i for i in np.flatnonzero(diff > 1e-12)), key=lambda i: (-diff[i], terms[i]))
-        rows += [(by, grp, terms[i], float(diff[i]), r) for r, i in enumerate(order[:top], start=1)]
+    for col in gdf.columns:
+        labels = gdf[col][ok].to_numpy(dtype=object)
+        present = pd.notna(labels)
+        for grp in sorted(set(labels[present])):
+            diff = np.asarray(x[labels == grp].mean(axis=0)).ravel() - overall
+            order = sorted(np.flatnonzero(diff > 1e-12), key=lambda i: (-diff[i], terms[i]))
+            rows += [(col, grp, terms[i], float(diff[i]), r) for r, i in enumerate(order[:top], start=1)]
     return pd.DataFrame(rows, columns=cols)
