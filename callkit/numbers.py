@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 from phonenumbers import PhoneNumberType as _T
@@ -86,6 +87,32 @@ def normalize_number(value: str, region: str = "RU", *, area_code: str | None = 
     return _classify(value, region, area_code)
 
 
+_NANP_LIKE = re.compile(r"^(?:\+7|8|7)?(\d{10})$")
+
+
+def _classify_many(uniq: list[str], region: str, area_code: str | None) -> list[tuple[str | None, str]]:
+    """Classify distinct raw numbers. For the +7 zone (RU/KZ), whose number type and validity are
+    fixed by the first six national digits (libphonenumber's RU and KZ patterns are a prefix
+    followed by free digits), one full parse per six-digit prefix is reused for the rest."""
+    out: list[tuple[str | None, str]] = []
+    cache: dict[str, str] = {}
+    fast = region == "RU"
+    for u in uniq:
+        d = digits_of(u)
+        m = _NANP_LIKE.match(d) if fast else None
+        if m is not None and not (d.startswith("7") and len(d) == 10) and not (len(d) == 10 and d[0] not in "3489"):
+            nat = m.group(1)
+            key = nat[:6]
+            typ = cache.get(key)
+            if typ is None:
+                typ = _classify("+7" + nat, region, None)[1]
+                cache[key] = typ
+            out.append((("+7" + nat) if typ != "invalid" else d, typ))
+        else:
+            out.append(_classify(u, region, area_code))
+    return out
+
+
 def normalize_numbers(values: Iterable[str] | pd.Series, region: str = "RU", *,
                       area_code: str | None = None) -> pd.DataFrame:
     """Normalize many raw numbers, each distinct value parsed once.
@@ -111,10 +138,9 @@ def normalize_numbers(values: Iterable[str] | pd.Series, region: str = "RU", *,
     ['mobile', 'landline', 'toll_free']
     """
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
-    s = s.astype("object")
-    uniq = pd.unique(s[s.notna()])
-    mapping = {u: _classify(u, region, area_code) for u in uniq}
-    num = s.map(lambda v: mapping[v][0] if v in mapping else None)
-    typ = s.map(lambda v: mapping[v][1] if v in mapping else None)
-    return pd.DataFrame({"number": num.astype("string"), "number_type": typ.astype("string")},
-                        index=s.index)
+    codes, uniq = pd.factorize(s.astype(object), use_na_sentinel=True)
+    res = _classify_many([str(u) for u in uniq], region, area_code)
+    nums = np.array([r[0] for r in res] + [None], dtype=object)
+    typs = np.array([r[1] for r in res] + [None], dtype=object)
+    return pd.DataFrame({"number": pd.array(nums[codes], dtype="string"),
+                         "number_type": pd.array(typs[codes], dtype="string")}, index=s.index)

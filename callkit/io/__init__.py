@@ -87,8 +87,6 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     report = LoadReport(files=[str(f) for f in files])
     all_legs: list[pd.DataFrame] = []
     rejected: list[dict] = []
-    seen: set[tuple] = set()
-    order0 = 0
     for f in files:
         table = read_table(f)
         if source == "auto" and not column_map and not columns:
@@ -108,8 +106,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         report.encodings[str(f)] = table.encoding
         report.notes.extend(table.notes and [f"{f.name}: {n}" for n in table.notes] or [])
         report.notes.extend(parsed.notes)
-        data_rows = parsed.data_rows if parsed.data_rows is not None else list(range(len(table.rows)))
-        report.rows_read += len(data_rows)
+        report.rows_read += len(parsed.data_rows) if parsed.data_rows is not None else len(table)
         rej = dict(parsed.rejects)
         for i, reason in parsed.rejects:
             rejected.append({"source_file": f.name, "source_row": table.lines[i], "raw": table.raw(i),
@@ -118,21 +115,8 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         if legs is None or legs.empty:
             continue
         legs = legs[~legs["row"].isin(list(rej))]
-        # exact duplicate records (the same export pasted twice, overlapping files)
-        keys = [(name, tuple(table.rows[i])) for i in legs["row"]]
-        keep = []
-        for k in keys:
-            if k in seen:
-                keep.append(False)
-            else:
-                seen.add(k)
-                keep.append(True)
-        report.duplicates += keep.count(False)
-        legs = legs[keep]
-        legs = legs.assign(source_file=f.name,
-                           source_row=[table.lines[i] for i in legs["row"]],
-                           order=range(order0, order0 + len(legs)))
-        order0 += len(legs)
+        legs = legs.assign(source_file=f.name, source_row=table.lines[legs["row"].to_numpy(dtype=int)],
+                           _fmt=name)
         all_legs.append(legs)
     report.rejected = pd.DataFrame(rejected, columns=list(REJECT_COLUMNS))
     fmts = sorted(set(report.formats.values()))
@@ -140,7 +124,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     encs = sorted(set(report.encodings.values()))
     report.encoding = encs[0] if len(encs) == 1 else "+".join(encs)
     if all_legs:
-        legs = pd.concat([lg[[c for c in LEG_INPUT if c in lg] + ["source_file", "source_row", "order"]]
+        legs = pd.concat([lg[[c for c in LEG_INPUT if c in lg] + ["source_file", "source_row", "_fmt"]]
                           for lg in all_legs], ignore_index=True)
         for c in LEG_INPUT:
             if c not in legs:
@@ -148,6 +132,14 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         legs["session_key"] = legs["session_key"].astype(str)
         for c in ("start", "answered_at", "end"):
             legs[c] = legs[c].astype(f"datetime64[ns, {tz}]")
+        # Duplicates: records identical in every field callkit reads (the same export pasted
+        # twice, overlapping files). Rows differing only in fields callkit ignores count too.
+        same = [c for c in LEG_INPUT if c not in ("row",)] + ["_fmt"]
+        hashed = pd.util.hash_pandas_object(legs[same], index=False)
+        dup = hashed.duplicated().to_numpy()
+        report.duplicates = int(dup.sum())
+        legs = legs.loc[~dup].drop(columns=["_fmt"]).reset_index(drop=True)
+        legs["order"] = range(len(legs))
     else:
         legs = pd.DataFrame(columns=list(LEG_INPUT) + ["source_file", "source_row", "order"])
     report.rows_loaded = len(legs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from callkit.io.base import (
@@ -16,6 +17,7 @@ from callkit.io.base import (
     header_index,
     legs_frame,
     map_status,
+    map_unique,
     times_from,
 )
 from callkit.io.text import RawTable, norm_header
@@ -40,22 +42,27 @@ def channel_peer(channel: pd.Series) -> pd.Series:
     """The peer name of a channel: ``SIP/101-0000001a`` → ``101``; ``Local/102@ctx-…;2`` → ``102``.
 
     >>> channel_peer(pd.Series(["SIP/101-0000001a", "PJSIP/trunk_mango-00000002", ""])).tolist()
-    ['101', 'trunk_mango', None]
+    ['101', 'trunk_mango', nan]
     """
-    m = channel.astype("string").str.extract(_PEER, expand=False)
-    return m.astype("object").where(m.notna(), None)
+    return channel.astype("str").str.extract(_PEER, expand=False)
+
+
+_PERSON = re.compile(r"^(?:SIP|PJSIP|IAX2|DAHDI|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP)/(\d{1,5})(?:[-@;/&]|$)", re.I)
+_PERSON_LOCAL = re.compile(r"^(?:SIP|PJSIP|IAX2|DAHDI|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP|Local)/(\d{1,5})(?:[-@;/&]|$)", re.I)
 
 
 def _person(channel: pd.Series, *, allow_local: bool) -> pd.Series:
-    peer = channel_peer(channel)
-    ok = peer.astype("string").str.fullmatch(_EXT).fillna(False)
-    if not allow_local:
-        ok &= ~channel.astype("string").str.lower().str.startswith("local/").fillna(False)
-    return peer.where(ok, None)
+    """The extension on a channel when its peer is an extension (1–5 digits), else NA.
+
+    ``Local/`` channels are pseudo-channels; as a *caller* they carry the client's call, so
+    they name a person only on the callee side.
+    """
+    rx = _PERSON_LOCAL if allow_local else _PERSON
+    return channel.astype("str").str.extract(rx, expand=False)
 
 
 def _share(table: RawTable, test, n: int = 50) -> float:
-    rows = table.rows[:n]
+    rows = table.head(n)
     if not rows:
         return 0.0
     return sum(1 for r in rows if test(r)) / len(rows)
@@ -79,8 +86,7 @@ def _legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *,
     t = times_from(df, rej, table, ctx, start=start, answer=answer, end=end,
                    duration="duration" if "duration" in df else None,
                    talk="billsec" if "billsec" in df else None)
-    disp = df["disposition"].astype("string").str.strip().str.upper()
-    disp = disp.replace(_DISP_CODES)
+    disp = map_unique(df["disposition"], lambda u: u.astype(str).str.strip().str.upper().replace(_DISP_CODES))
     status = map_status(disp)
     rej.add(df.index[status.isna()], lambda r: f"column 'disposition' has {df.at[r, 'disposition']!r}; "
                                                "expected ANSWERED, NO ANSWER, BUSY, FAILED or CONGESTION")
@@ -89,7 +95,7 @@ def _legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *,
     dchan = df.get("dstchannel", pd.Series("", index=df.index))
     out = pd.DataFrame({
         "session_key": key,
-        "leg_id": df["uniqueid"] if "uniqueid" in df else pd.Series(df.index.astype(str), index=df.index),
+        "leg_id": df["uniqueid"] if "uniqueid" in df else None,
         "start": t["start"], "answered_at": t["answered_at"], "end": t["end"], "talk_s": t["talk_s"],
         "src": df["src"], "dst": df["dst"],
         "caller_person": _person(chan, allow_local=False),
@@ -106,43 +112,30 @@ def _legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *,
     return out
 
 
-def _fallback_key(table: RawTable, idx: pd.Index) -> pd.Series:
-    return pd.Series([f"{table.name}:{table.lines[i]}" for i in idx], index=idx, dtype="object")
-
-
 def _parse_headerless(table: RawTable, ctx: ParseContext, fields: tuple[str, ...], sizes: tuple[int, ...]) -> Parsed:
     rej = Rejects()
-    good: list[int] = []
-    for i, r in enumerate(table.rows):
-        if len(r) not in sizes:
-            rej.add([i], f"has {len(r)} fields; expected one of {sorted(sizes)} "
-                         "(Asterisk CDR; a truncated or merged line?)")
-        else:
-            good.append(i)
-    # positions: the fixed prefix; optional tail fields depend on the row length
-    base = {name: i for i, name in enumerate(fields)}
-    data = {}
-    width = max((len(table.rows[i]) for i in good), default=0)
-    for name, pos in base.items():
-        if pos < width:
-            data[name] = pos
-    df = legs_frame(table, good, data)
+    sample_nf = [len(r) for r in table.head(200) if len(r) in sizes]
+    width = max(set(sample_nf), key=sample_nf.count) if sample_nf else max(sizes)
+    wanted = ("src", "dst", "channel", "dstchannel", "lastapp", "start", "answer", "end", "duration",
+              "billsec", "disposition", "uniqueid", "linkedid")
+    pos = {name: fields.index(name) for name in wanted if name in fields and fields.index(name) < width}
+    df = table.frame(usecols=sorted(pos.values()), width=width)
+    df = df.rename(columns={v: k for k, v in pos.items()})
+    nf = table.nfields   # known without a scan when every record had `width` fields
+    ok = np.isin(nf, sizes)
+    for i in np.flatnonzero(~ok):
+        rej.add([int(i)], f"has {int(nf[i])} fields; expected one of {sorted(sizes)} "
+                          "(Asterisk CDR; a truncated or merged line?)")
+    for i in np.flatnonzero(ok & (nf != width)):
+        rej.add([int(i)], f"has {int(nf[i])} fields while this file's records have {width}")
     if df.empty:
-        return Parsed(pd.DataFrame(columns=[]), rej.items())
+        return Parsed(pd.DataFrame(), rej.items())
     # 17-column files carry either uniqueid or userfield in the 17th column
-    if "uniqueid" in df:
-        is_uid = df["uniqueid"].astype(str).str.match(_UNIQ)
+    if "uniqueid" in df and width == 17:
+        is_uid = df["uniqueid"].head(200).astype(str).str.match(_UNIQ)
         if is_uid.mean() < 0.5:
             df = df.drop(columns=["uniqueid"])
-    if "linkedid" in df:
-        key = df["linkedid"].where(df["linkedid"].astype(str).str.strip() != "", None)
-        if "uniqueid" in df:
-            key = key.fillna(df["uniqueid"])
-    elif "uniqueid" in df:
-        key = df["uniqueid"].where(df["uniqueid"].astype(str).str.strip() != "", None)
-    else:
-        key = pd.Series(None, index=df.index, dtype="object")
-    key = key.fillna(_fallback_key(table, df.index))
+    key = _session_key(df, table)
     legs = _legs(df, table, ctx, rej, key=key, start="start", answer="answer", end="end")
     notes = []
     if "linkedid" not in df:
@@ -150,6 +143,19 @@ def _parse_headerless(table: RawTable, ctx: ParseContext, fields: tuple[str, ...
                      "by uniqueid" if "uniqueid" in df else
                      f"{table.name}: no uniqueid/linkedid columns: every row is its own call")
     return Parsed(legs, rej.items(), notes)
+
+
+def _session_key(df: pd.DataFrame, table: RawTable) -> pd.Series:
+    """linkedid, else uniqueid, else the file and line (each row its own call)."""
+    key = pd.Series(pd.NA, index=df.index, dtype="str")
+    for col in ("linkedid", "uniqueid"):
+        if col in df:
+            v = df[col].astype("str").str.strip()
+            key = key.fillna(v.where(v != ""))
+    missing = key.isna()
+    if missing.any():
+        key[missing] = [f"{table.name}:{table.lines[i]}" for i in key.index[missing]]
+    return key
 
 
 def _parse_csv(table: RawTable, ctx: ParseContext) -> Parsed:
@@ -173,9 +179,10 @@ _DB_SYNONYMS = {
 
 
 def _detect_db(table: RawTable) -> float:
-    if not table.rows:
+    head = table.head(1)
+    if not head:
         return 0.0
-    h = {norm_header(c) for c in table.rows[0]}
+    h = {norm_header(c) for c in head[0]}
     need = {"src", "dst", "disposition", "billsec"}
     if need <= h and ({"calldate", "start"} & h) and ({"channel", "dstchannel", "uniqueid"} & h):
         return 0.95
@@ -199,15 +206,7 @@ def _parse_db(table: RawTable, ctx: ParseContext) -> Parsed:
     df = legs_frame(table, good, idx)
     if df.empty:
         return Parsed(pd.DataFrame(), rej.items(), data_rows=list(range(1, len(table.rows))))
-    if "linkedid" in df:
-        key = df["linkedid"].where(df["linkedid"].astype(str).str.strip() != "", None)
-        if "uniqueid" in df:
-            key = key.fillna(df["uniqueid"])
-    elif "uniqueid" in df:
-        key = df["uniqueid"].where(df["uniqueid"].astype(str).str.strip() != "", None)
-    else:
-        key = pd.Series(None, index=df.index, dtype="object")
-    key = key.fillna(_fallback_key(table, df.index))
+    key = _session_key(df, table)
     line = None
     if "did" in df:
         line = df["did"].where(df["did"].astype(str).str.strip() != "", None)

@@ -17,7 +17,7 @@ from callkit.io.values import parse_datetimes, parse_durations
 
 __all__ = [
     "LEG_INPUT", "Format", "ParseContext", "Parsed", "Rejects", "legs_frame", "header_index",
-    "times_from", "STATUS_WORDS", "map_status",
+    "times_from", "STATUS_WORDS", "map_status", "map_unique",
 ]
 
 # Columns a parser fills (any may be NA except start):
@@ -187,7 +187,17 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
+def map_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a vectorised ``func`` to the distinct values only, then map back (object dtype)."""
+    codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=True)
+    res = func(pd.Series(uniq, dtype=object)).astype(object).to_numpy()
+    res = np.append(res, None)
+    return pd.Series(res[codes], index=values.index, dtype=object)
+
+
 def map_status(values: pd.Series) -> pd.Series:
     """Map provider status words to answered/missed/busy/failed (NA when unknown)."""
-    k = values.astype("string").str.strip().str.lower().str.replace("ё", "е", regex=False)
-    return k.map(STATUS_WORDS).astype("string")
+    def f(u: pd.Series) -> pd.Series:
+        k = u.astype(str).str.strip().str.lower().str.replace("ё", "е", regex=False)
+        return k.map(STATUS_WORDS)
+    return map_unique(values, f).astype("string")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from callkit import schema as S
+from callkit.io.base import map_unique
 from callkit.numbers import is_extension_like, normalize_numbers
 
 __all__ = ["fold_sessions", "Directory"]
@@ -77,13 +78,17 @@ def _name_key(name: str) -> str:
 
 def _person_keys(legs: pd.DataFrame, directory: Directory, own: set[str]) -> tuple[pd.Series, pd.Series]:
     """Caller/callee person keys: the parser's explicit ones, else src/dst when ext-like."""
+    known = set(directory.by_ext)
+
+    def ext_like(u: pd.Series) -> pd.Series:
+        v = u.astype(str).str.strip()
+        ok = (v.str.fullmatch(r"\d{1,5}") | v.isin(known)) & ~v.isin(own)
+        return v.where(ok, None)
+
     def side(person_col: str, party_col: str) -> pd.Series:
-        p = legs[person_col].astype("object")
-        party = legs[party_col].astype("object").fillna("").astype(str).str.strip()
-        ext_like = party.str.fullmatch(r"\d{1,5}") | party.isin(list(directory.by_ext))
-        ext_like &= ~party.isin(list(own))
-        p = p.where(p.notna() & (p.astype(str).str.strip() != ""), None)
-        return p.where(p.notna(), party.where(ext_like, None))
+        p = legs[person_col].astype("str")
+        p = p.where(p.str.strip() != "")
+        return p.fillna(map_unique(legs[party_col], ext_like).astype("str"))
     return side("caller_person", "src"), side("callee_person", "dst")
 
 
@@ -116,9 +121,9 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
 
     caller, callee = _person_keys(legs, directory, own_raw)
 
-    # numbers for parties that are not persons
-    src_raw = legs["src"].astype("object").where(caller.isna(), None)
-    dst_raw = legs["dst"].astype("object").where(callee.isna(), None)
+    # numbers of all parties (a person's leg may still show an own number as caller ID)
+    src_raw = legs["src"].astype("object")
+    dst_raw = legs["dst"].astype("object")
     both = pd.concat([src_raw, dst_raw], ignore_index=True)
     nums = normalize_numbers(both, region, area_code=area_code)
     n = len(legs)
@@ -231,8 +236,10 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
 
     # employee names and departments via the directory
     resolved = {k: directory.resolve(k) for k in pd.unique(pd.concat([agg["emp"], agg["peer"]]).dropna())}
+    lookups = [{k: v[i] for k, v in resolved.items()} for i in range(3)]
+
     def col(series: pd.Series, i: int) -> pd.Series:
-        return series.map(lambda k: resolved[k][i] if k in resolved else None)
+        return series.map(lookups[i])
 
     calls = pd.DataFrame({
         S.CALL_ID: agg.index.astype(str),
@@ -262,6 +269,8 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
 
     # the legs table
     leg_res = {k: directory.resolve(k) for k in pd.unique(legs["_emp"].dropna())}
+    leg_ext = {k: v[0] for k, v in leg_res.items()}
+    leg_name = {k: v[1] for k, v in leg_res.items()}
     legs_out = pd.DataFrame({
         S.CALL_ID: legs["session_key"].astype(str),
         "leg_id": legs["leg_id"].astype("string"),
@@ -269,8 +278,8 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
         S.TALK_S: legs["talk_s"].astype(float),
         "src": legs["src"].astype("string"), "dst": legs["dst"].astype("string"),
         "leg_status": legs["leg_status"].astype("string"),
-        S.EXTENSION: legs["_emp"].map(lambda k: leg_res[k][0] if k in leg_res else None).astype("string"),
-        S.EMPLOYEE: legs["_emp"].map(lambda k: leg_res[k][1] if k in leg_res else None).astype("string"),
+        S.EXTENSION: legs["_emp"].map(leg_ext).astype("string"),
+        S.EMPLOYEE: legs["_emp"].map(leg_name).astype("string"),
         S.SOURCE_FILE: legs["source_file"].astype("string"),
         S.SOURCE_ROW: legs["source_row"].astype("int64"),
     })

@@ -1,7 +1,15 @@
 """Reading raw export files: encoding, delimiter, records with their source line numbers.
 
-Everything here is format-agnostic: it turns a file into a :class:`RawTable` (rows of strings
-with line numbers) that a format parser then interprets.
+Everything here is format-agnostic: it turns a file into a :class:`RawTable` that a format
+parser interprets. Two access paths share the same record numbering:
+
+* ``table.rows`` — a list of field lists (Python ``csv``), convenient for small exports;
+* ``table.frame(usecols)`` — a DataFrame of strings read by pandas' C parser, for big ones
+  (a million-leg Asterisk file).
+
+Records are the non-empty lines; ``table.lines[i]`` is the 1-based line where record ``i``
+starts and ``table.nfields[i]`` its field count (quotes respected), so parsers can reject short
+or long records by line number.
 """
 from __future__ import annotations
 
@@ -9,8 +17,10 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from callkit.errors import FormatError, InputError
 
@@ -20,58 +30,222 @@ _DELIMS = (",", ";", "\t", "|")
 csv.field_size_limit(1 << 24)
 
 
-@dataclass
 class RawTable:
-    """A file split into records.
+    """A file split into records (see the module docstring).
 
-    ``rows[i]`` is a list of field strings; ``lines[i]`` the 1-based line number where that record
-    starts in the file. ``header`` is filled by a parser that decides the first row is a header.
+    ``lines``, ``nfields`` and the record offsets are computed on first use (a vectorised scan
+    of the bytes); a clean file read through :meth:`frame` never needs the scan.
     """
 
-    path: Path
-    rows: list[list[str]]
-    lines: list[int]
-    encoding: str
-    delimiter: str
-    notes: list[str] = field(default_factory=list)
-    header: list[str] | None = None
-    header_line: int | None = None
+    def __init__(self, path: Path, *, encoding: str, delimiter: str, data: bytes | None = None,
+                 rows: list[list[str]] | None = None, lines: np.ndarray | None = None,
+                 notes: list[str] | None = None) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.notes = notes or []
+        self.header: list[str] | None = None
+        self.header_line: int | None = None
+        self._data = data
+        self._rows = rows
+        self._lines = lines
+        self._nfields: np.ndarray | None = None
+        self._offsets: np.ndarray | None = None
+        if rows is not None:
+            self._nfields = np.array([len(r) for r in rows], dtype=np.int64)
+            if lines is None:
+                self._lines = np.arange(1, len(rows) + 1, dtype=np.int64)
 
     @property
     def name(self) -> str:
         return self.path.name
 
+    def _scan(self, *, force_rows: bool = False) -> None:
+        assert self._data is not None
+        embedded = force_rows
+        if not force_rows:
+            arr = np.frombuffer(self._data, dtype=np.uint8)
+            self._offsets, self._lines, self._nfields, embedded = _layout(arr, ord(self.delimiter))
+        if embedded:
+            # quoted fields span lines: the csv module splits records and tells their lines
+            recs, starts, prev = [], [], 0
+            reader = csv.reader(io.StringIO(self._text(), newline=""), delimiter=self.delimiter)
+            try:
+                for rec in reader:
+                    start, prev = prev + 1, reader.line_num
+                    if rec and not (len(rec) == 1 and rec[0] == ""):
+                        recs.append(rec)
+                        starts.append(start)
+            except csv.Error as exc:
+                raise FormatError(f"{self.path}: line {reader.line_num}: cannot be split into fields "
+                                  f"({exc})") from None
+            self._rows = recs
+            self._lines = np.array(starts, dtype=np.int64)
+            self._nfields = np.array([len(r) for r in recs], dtype=np.int64)
+            self._offsets = None
+
+    @property
+    def lines(self) -> np.ndarray:
+        """1-based line number where each record starts."""
+        if self._lines is None:
+            self._scan()
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: np.ndarray) -> None:
+        self._lines = np.asarray(value, dtype=np.int64)
+
+    @property
+    def nfields(self) -> np.ndarray:
+        """Field count of each record (quotes respected)."""
+        if self._nfields is None:
+            self._scan()
+        return self._nfields
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """All records as lists of strings (built on first use)."""
+        if self._rows is None:
+            text = self._text()
+            self._rows = [rec for rec in csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
+                          if rec and not (len(rec) == 1 and rec[0] == "")]
+        return self._rows
+
+    def head(self, n: int = 50) -> list[list[str]]:
+        """The first ``n`` records (cheap; used by format detection)."""
+        if self._rows is not None or self._data is None:
+            return self.rows[:n]
+        chunk = self._data[:200_000]
+        cut = chunk.rfind(b"\n")
+        chunk = chunk if len(self._data) <= 200_000 or cut < 0 else chunk[:cut]
+        recs = [r for r in csv.reader(io.StringIO(self._decode(chunk), newline=""), delimiter=self.delimiter)
+                if r and not (len(r) == 1 and r[0] == "")]
+        return recs[:n]
+
+    def sample(self, n: int = 200) -> RawTable:
+        """A small table of the first ``n`` records (what format detection looks at)."""
+        rows = self.head(n)
+        return RawTable(self.path, encoding=self.encoding, delimiter=self.delimiter, rows=rows,
+                        notes=list(self.notes))
+
     def raw(self, i: int) -> str:
-        """The record as text (fields re-joined with the file's delimiter)."""
+        """Record ``i`` as text."""
+        if self._rows is None and self._data is not None:
+            if self._offsets is None:
+                self._scan()
+        if self._offsets is not None and self._data is not None:
+            a, b = self._offsets[i]
+            return self._decode(self._data[a:b]).rstrip("\r\n")
         return self.delimiter.join(self.rows[i])
 
+    def frame(self, usecols: list[int] | None = None, *, width: int | None = None) -> pd.DataFrame:
+        """Records with exactly ``width`` fields as a DataFrame of strings.
 
-def decode_bytes(data: bytes, path: Path) -> tuple[str, str, list[str]]:
+        Columns are field positions, the index is the record number. ``width`` defaults to the
+        most common field count; use ``nfields`` to reject the other records by line number.
+        """
+        if width is None:
+            vals, counts = np.unique(self.nfields, return_counts=True)
+            width = int(vals[counts.argmax()]) if len(vals) else 0
+        cols = [c for c in (usecols if usecols is not None else range(width)) if c < width]
+        if self._rows is not None or self._data is None:
+            keep = np.flatnonzero(self.nfields == width)
+            rows = self.rows
+            data = {c: [rows[i][c] for i in keep] for c in cols}
+            return pd.DataFrame(data, index=keep, dtype="str")
+        df, clean = _fast_csv(self, cols, width)
+        if not clean:
+            self._scan()
+            if self._rows is not None:   # multi-line fields found
+                return self.frame(usecols, width=width)
+        if clean and self._lines is None:
+            # every line was a record of `width` fields: no scan needed
+            self._lines = np.arange(1, len(df) + 1, dtype=np.int64)
+            self._nfields = np.full(len(df), width, dtype=np.int64)
+            return df
+        keep = np.flatnonzero(self.nfields == width)
+        if len(df) != len(keep):  # pragma: no cover - guarded by the layout checks
+            raise FormatError(f"{self.path}: record count mismatch while parsing ({len(df)} vs "
+                              f"{len(keep)}); the file may mix line endings or quotes")
+        df.index = keep
+        return df
+
+    def _decode(self, b: bytes) -> str:
+        enc = "utf-8" if self.encoding.startswith("utf-8") else self.encoding
+        return b.decode(enc, errors="replace")
+
+    def _text(self) -> str:
+        assert self._data is not None
+        return self._decode(self._data)
+
+
+def _fast_csv(table: RawTable, cols: list[int], width: int) -> tuple[pd.DataFrame, bool]:
+    """Read the records that have ``width`` fields with a C/Arrow CSV reader."""
+    data = table._data
+    assert data is not None
+    if table.encoding == "cp1251" or table.notes:
+        # transcode once so the reader sees clean UTF-8 (stray bytes become U+FFFD)
+        data = table._decode(data).encode("utf-8")
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency; keep a slower fallback
+        df = pd.read_csv(io.BytesIO(data), sep=table.delimiter, header=None,
+                         names=range(int(table.nfields.max())), usecols=cols, dtype="str",
+                         keep_default_na=False, na_filter=False, skip_blank_lines=True, engine="c")
+        nf = table.nfields
+        return df.loc[nf == width].reset_index(drop=True), False
+    names = [f"f{i}" for i in range(width)]
+    invalid = [0]
+
+    def on_invalid(row: object) -> str:
+        invalid[0] += 1
+        return "skip"
+
+    tbl = pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+        parse_options=pacsv.ParseOptions(delimiter=table.delimiter, quote_char='"', double_quote=True,
+                                         invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             include_columns=[names[c] for c in cols],
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    df = tbl.to_pandas()
+    df.columns = cols
+    blank = data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
+    return df, invalid[0] == 0 and not blank
+
+
+def decode_bytes(data: bytes, path: Path | None = None) -> tuple[str, str, list[str]]:
     """Decode export bytes: UTF-8 (with or without BOM) or cp1251.
 
     A UTF-8 file with a few stray invalid bytes (seen in real Asterisk exports) is read as UTF-8
     with those bytes replaced, and a note says how many. Returns (text, encoding, notes).
     """
-    notes: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        body = data[3:]
-        enc = "utf-8-sig"
-    else:
-        body = data
-        enc = "utf-8"
+    enc, notes = _detect_encoding(data)
+    body = data[3:] if enc == "utf-8-sig" else data
+    return body.decode("utf-8" if enc.startswith("utf-8") else enc, errors="replace"), enc, notes
+
+
+def _detect_encoding(data: bytes) -> tuple[str, list[str]]:
+    enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     try:
-        return body.decode("utf-8"), enc, notes
+        data.decode("utf-8")
+        return enc, []
     except UnicodeDecodeError:
         pass
-    text = body.decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    # Multi-byte UTF-8 Cyrillic gives many valid sequences; cp1251 text gives almost none.
-    high = sum(1 for b in body if b >= 0x80)
-    utf8_valid_chars = sum(1 for ch in text if ord(ch) >= 0x80 and ch != "\ufffd")
-    if bad <= max(3, high // 200) and (utf8_valid_chars >= bad or bad <= 3):
-        notes.append(f"{bad} byte(s) are not valid UTF-8 and were replaced with '\ufffd'")
-        return text, enc, notes
-    return body.decode("cp1251", errors="replace"), "cp1251", notes
+    high = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80))
+    # cp1251 Cyrillic makes nearly every high byte invalid UTF-8; a UTF-8 file with a few stray
+    # bytes keeps most of its non-ASCII bytes in valid sequences.
+    if bad <= 3 or high >= 10 * bad:
+        return enc, [f"{bad} byte(s) are not valid UTF-8 and were replaced with '\ufffd'"]
+    return "cp1251", []
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -106,10 +280,7 @@ def norm_header(name: object) -> str:
 
 
 def _read_xlsx(path: Path) -> RawTable:
-    try:
-        import openpyxl
-    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
-        raise InputError(f"{path}: reading .xlsx needs openpyxl") from exc
+    import openpyxl
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -125,7 +296,9 @@ def _read_xlsx(path: Path) -> RawTable:
             rows.append(cells)
             lines.append(i)
     wb.close()
-    return RawTable(path, rows, lines, "xlsx", "\t")
+    if not rows:
+        raise InputError(f"{path}: the first sheet is empty; expected a call export")
+    return RawTable(path, encoding="xlsx", delimiter="\t", rows=rows, lines=np.array(lines, dtype=np.int64))
 
 
 def _cell_text(v: object) -> str:
@@ -139,6 +312,36 @@ def _cell_text(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def _layout(arr: np.ndarray, delim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Record offsets, line numbers and field counts from the bytes, vectorised.
+
+    Returns (offsets[n, 2], lines[n], nfields[n], has_embedded_newlines).
+    """
+    n = len(arr)
+    nl = np.flatnonzero(arr == 10)
+    ends = np.append(nl, n) if (n and arr[-1] != 10) else nl   # each line's end (exclusive of \n)
+    starts = np.concatenate(([0], nl + 1))[: len(ends)]
+    q = np.flatnonzero(arr == 34)
+    embedded = False
+    if len(q):
+        qbefore_nl = np.searchsorted(q, ends)
+        embedded = bool((qbefore_nl % 2).any())
+    length = ends - starts
+    cr = np.zeros(len(ends), dtype=bool)
+    nonzero = length > 0
+    cr[nonzero] = arr[ends[nonzero] - 1] == 13
+    blank = (length == 0) | ((length == 1) & cr)
+    d = np.flatnonzero(arr == delim)
+    if len(q):
+        outside = (np.searchsorted(q, d) % 2) == 0
+        d = d[outside]
+    line_of = np.searchsorted(ends, d)
+    counts = np.bincount(line_of, minlength=len(ends)) + 1
+    keep = ~blank
+    offsets = np.stack([starts[keep], np.minimum(ends[keep] + 1, n)], axis=1)
+    return offsets, (np.flatnonzero(keep) + 1).astype(np.int64), counts[keep].astype(np.int64), embedded
 
 
 def read_table(path: str | Path, *, delimiter: str | None = None) -> RawTable:
@@ -162,25 +365,16 @@ def read_table(path: str | Path, *, delimiter: str | None = None) -> RawTable:
     head = data[:65536]
     if b"\x00" in head or _binary_share(head) > 0.1:
         raise FormatError(f"{path}: not a text export (binary data); expected CSV/TSV text or .xlsx")
-    text, enc, notes = decode_bytes(data, path)
-    text = text.replace("\x00", "")
-    all_lines = text.splitlines()
-    delim = delimiter or sniff_delimiter(all_lines[:200])
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, skipinitialspace=False)
-    prev = 0
-    try:
-        for rec in reader:
-            start = prev + 1
-            prev = reader.line_num
-            if not rec or (len(rec) == 1 and not rec[0].strip()):
-                continue
-            rows.append(rec)
-            lines.append(start)
-    except csv.Error as exc:
-        raise FormatError(f"{path}: line {reader.line_num}: cannot be split into fields ({exc})") from None
-    return RawTable(path, rows, lines, enc, delim, notes)
+    enc, notes = _detect_encoding(data)
+    body = data[3:] if enc == "utf-8-sig" else data
+    sample = body[:200_000].decode("utf-8" if enc.startswith("utf-8") else enc, errors="replace")
+    delim = delimiter or sniff_delimiter(sample.splitlines()[:200])
+    table = RawTable(path, encoding=enc, delimiter=delim, data=body, notes=notes)
+    if b"\r" in body[:65536].replace(b"\r\n", b""):
+        table._scan(force_rows=True)   # old Mac line ends: let the csv module split records
+    if not table.head(1):
+        raise InputError(f"{path}: file has no records; expected a call export")
+    return table
 
 
 def _binary_share(head: bytes) -> float:
