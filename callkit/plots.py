@@ -148,7 +148,6 @@ def theme(*, font_scale: float = 1.0) -> Iterator[None]:
         "axes.prop_cycle": mpl.cycler(color=_PALETTE),
         "figure.dpi": 100,
         "savefig.dpi": 110,
-        "savefig.bbox": "tight",
         "svg.fonttype": "none",  # text stays text: small, fast, searchable
         "axes.unicode_minus": False,
     }
@@ -632,7 +631,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def save_chart(fig_or_ax: Figure | Axes, out_dir: str | Path, name: str, *, close: bool = True,
-               charts_subdir: bool = False, slug: str | None = None) -> tuple[Path, Path]:
+               slug: str | None = None, tight: bool = True) -> tuple[Path, Path]:
     """Save a chart as PNG and SVG.
 
     Parameters
@@ -645,6 +644,9 @@ def save_chart(fig_or_ax: Figure | Axes, out_dir: str | Path, name: str, *, clos
         File stem, ``[A-Za-z0-9_-]+``.
     close : bool, default True
         Close the figure afterwards (frees memory in long batch runs).
+    tight : bool, default True
+        Crop to the drawn content (``bbox_inches="tight"``, one extra draw per file); pass
+        False for a figure already laid out with ``tight_layout``.
 
     Returns
     -------
@@ -660,9 +662,10 @@ def save_chart(fig_or_ax: Figure | Axes, out_dir: str | Path, name: str, *, clos
     charts = base / "charts"
     charts.mkdir(parents=True, exist_ok=True)
     png, svg = charts / f"{name}.png", charts / f"{name}.svg"
+    bbox = "tight" if tight else None
     with theme():
-        fig.savefig(png, dpi=110, bbox_inches="tight", metadata={"Software": None})
-        fig.savefig(svg, bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(png, dpi=110, bbox_inches=bbox, metadata={"Software": None})
+        fig.savefig(svg, bbox_inches=bbox, metadata={"Date": None})
     if close:
         import matplotlib.pyplot as plt
 

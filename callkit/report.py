@@ -386,7 +386,7 @@ def _chart(ctx: ReportContext, name: str, draw: Callable[..., Any], *, size: tup
         draw(ax)
         fig.tight_layout()
         if ctx.out_dir is not None:
-            png, svg = plots.save_chart(fig, ctx.out_dir, name)
+            png, svg = plots.save_chart(fig, ctx.out_dir, name, tight=False)
             ctx.charts.extend([png, svg])
             return Image(data=png.read_bytes(), format="png")
         import io
