@@ -259,7 +259,10 @@ def write_3cx(company: SampleCompany, path: str | Path, *, encoding: str = "utf-
             to_dn = s.extension if ans else queue
             to_type = "Extension" if ans else "Queue"
             dial = OWN_NUMBERS.get(s.department, MAIN_NUMBER)[1:]
-            chain = "Chain: " + ",".join([from_no, f"Ext.{queue}"] + [f"Ext.{e}" for e in rang]) + ","
+            hops = [from_no, f"Ext.{queue}"] + [f"Ext.{e}" for e in rang]
+            if s.transfer_to:
+                hops.append(f"Ext.{s.transfer_to}")
+            chain = "Chain: " + ",".join(hops) + ","
             from_disp, to_disp = "", names.get(s.extension, "") if ans else ""
         else:
             from_no, from_dn, from_type = f"Ext.{s.extension}", s.extension, "Extension"
@@ -283,7 +286,7 @@ def write_3cx(company: SampleCompany, path: str | Path, *, encoding: str = "utf-
         if ans:
             reason = "TerminatedBySrc" if (i % 3) else "TerminatedByDst"
         elif st == "busy":
-            reason = "RouteBusy" if d == "outgoing" else "NotAvailable"
+            reason = "RouteBusy"
         elif st == "failed":
             reason = "NoRouteExists" if s.tag == "line_limit" else "Failed"
         elif s.machine_answered:
@@ -359,8 +362,9 @@ def write_mango(company: SampleCompany, path: str | Path, *, encoding: str = "ut
         line = OWN_NUMBERS.get(s.department, MAIN_NUMBER)[1:]
         if d == "incoming":
             fe, fn = "", s.client_number[1:]
-            first = (str(s.rang).split(",")[0] if s.rang else "")
-            te, tn = (s.extension if ans else first), line
+            rung = sorted(set(str(s.rang).split(","))) if s.rang else []
+            only = rung[0] if len(rung) == 1 else ""       # the group is not named per agent
+            te, tn = (s.extension if ans else only), line
         elif d == "outgoing":
             fe, fn, te, tn = s.extension, MAIN_NUMBER[1:], "", s.client_number[1:]
             line = MAIN_NUMBER[1:]
@@ -373,7 +377,7 @@ def write_mango(company: SampleCompany, path: str | Path, *, encoding: str = "ut
         elif s.machine_answered:
             reason, loc = "1110", "ivr"
         elif st == "busy":
-            reason, loc = ("1130" if s.tag == "line_limit" else "1121"), "abonent"
+            reason, loc = "1121", "abonent"
         elif st == "failed":
             reason, loc = ("1130" if s.tag == "line_limit" else "1133"), "abonent"
         elif d == "incoming":
