@@ -1,5 +1,6 @@
 """Synthetic dialogues: deterministic, labelled, and the analysis recovers what was planted."""
 import pandas as pd
+import pytest
 
 from callkit.profile import profile_from_dict
 from callkit.speech import DEMO_BRIEF, analyze_calls, make_transcripts
@@ -36,3 +37,19 @@ def test_analysis_recovers_planted_violations():
     comp = r.checklist.loc[r.checklist["kind"] == "competitor"].groupby("call_id")["hit"].any()
     planted = lab.set_index("call_id")["competitor"] != "none"
     assert (comp.reindex(planted.index) == planted).mean() >= 0.95
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_same_result():
+    calls = pd.DataFrame({"call_id": [f"p{i}" for i in range(200)], "employee": "Анна"})
+    u, _ = make_transcripts(calls, seed=3)
+    assert len(u) > 2000                      # the parallel path starts above 2000 utterances
+    prof = profile_from_dict({"client": "Демо", "slug": "demo", **DEMO_BRIEF}, check_files=False)
+    one = analyze_calls(u, prof)
+    two = analyze_calls(u, prof, n_jobs=2)
+    key = ["call_id"]
+    pd.testing.assert_frame_equal(one.per_call.sort_values(key).reset_index(drop=True),
+                                  two.per_call.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        one.checklist.sort_values(["call_id", "kind", "item"]).reset_index(drop=True),
+        two.checklist.sort_values(["call_id", "kind", "item"]).reset_index(drop=True))

@@ -107,6 +107,11 @@ class SpeechResult:
     verdict: SpeechVerdict
     info: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def speech(self) -> pd.DataFrame:
+        """``per_call`` under the name of its output file (``speech.csv``)."""
+        return self.per_call
+
     def speech_csv(self) -> pd.DataFrame:
         """The DESIGN §5 ``speech.csv`` table."""
         return self.per_call[list(SPEECH_CSV_COLUMNS)].copy()
@@ -190,6 +195,8 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
     utterances
         Generic utterance table ``call_id, speaker, start, end, text`` (from
         :func:`callkit.speech.load_transcripts`); may also carry ``employee``/``department``.
+        A canonical call table is accepted here too (``analyze_calls(calls, profile=p)``):
+        the transcripts are then loaded from ``profile.transcripts`` and joined to it.
     profile
         The client profile: script, mandatory questions, call results, competitors, deal
         terms, stop words, topics, navigation/negotiation cues.
@@ -209,6 +216,15 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
     -------
     SpeechResult
     """
+    if TEXT not in utterances.columns and schema.START in utterances.columns and calls is None:
+        # called as analyze_calls(calls, profile=...): the transcripts come from the profile
+        if profile.transcripts is None:
+            raise InputError("analyze_calls got a call table but the profile has no "
+                             "'transcripts' file; pass the utterance table first")
+        from callkit.speech.load import load_transcripts
+
+        calls = utterances
+        utterances = load_transcripts(profile.transcripts, calls=calls).utterances
     _check_utterances(utterances)
     eng = _Engine(profile)
     if n_jobs > 1 and len(utterances) > 2000:
@@ -256,7 +272,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
     phrases = m.phrases
     u = utterances.sort_values([schema.CALL_ID, UTT_START, UTT_END], kind="stable")
     ids = u[schema.CALL_ID].astype("string").fillna("").to_numpy(dtype=object)
-    spk = u[SPEAKER].astype("string").fillna("unknown").to_numpy(dtype=object).tolist()
+    spk = u[SPEAKER].astype("string").str.lower().fillna("unknown").to_numpy(dtype=object).tolist()
     st = u[UTT_START].to_numpy(dtype=float).tolist()   # Python floats: fast scalar arithmetic
     en = u[UTT_END].to_numpy(dtype=float).tolist()
     txt = u[TEXT].astype("string").fillna("").to_numpy(dtype=object).tolist()

@@ -144,7 +144,7 @@ def dialog_metrics(utterances: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(DIALOG_COLUMNS), index=pd.Index([], name=schema.CALL_ID))
     u = utterances.sort_values([schema.CALL_ID, UTT_START, UTT_END], kind="stable")
     ids = u[schema.CALL_ID].astype("string").to_numpy()
-    spk = u[SPEAKER].astype("string").fillna("unknown").to_numpy(dtype=object)
+    spk = u[SPEAKER].astype("string").str.lower().fillna("unknown").to_numpy(dtype=object)
     st = u[UTT_START].to_numpy(dtype=float)
     en = u[UTT_END].to_numpy(dtype=float)
     txt = u[TEXT].astype("string").fillna("").to_numpy(dtype=object)

@@ -15,7 +15,7 @@ __all__ = ["SpeechVerdict", "speech_verdict", "VERDICT_THRESHOLDS"]
 
 VERDICT_THRESHOLDS: dict[str, float] = {
     "max_navigation_share": 0.6,   # above: most calls are not sales talks
-    "script_follow_score": 0.6,    # a call "follows the script" at this script_score or more
+    "script_follow_score": 0.8,    # a call "follows the script" at this script_score or more
     "min_room": 0.2,               # below this share of non-following calls there is little to fix
     "short_words": 20,             # a transcript with fewer words is "short"
     "max_short_share": 0.3,        # above: too many empty/short transcripts to trust
