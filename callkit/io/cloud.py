@@ -50,6 +50,13 @@ def _header_score(table: RawTable, required: set[str], any_of: set[str], score: 
     return 0.0
 
 
+def _require(table: RawTable, idx: dict[str, int], needed: dict[str, str]) -> None:
+    missing = [name for key, name in needed.items() if key not in idx]
+    if missing:
+        raise FormatError(f"{table.path}: the header lacks column(s) {missing}; its header is "
+                          f"{table.rows[0][:30]!r}")
+
+
 # ----------------------------------------------------------------------------- Sipuni
 
 _SIPUNI_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -77,9 +84,7 @@ def _parse_sipuni(table: RawTable, ctx: ParseContext) -> Parsed:
     header = table.rows[0]
     table.header, table.header_line = header, table.lines[0]
     idx = match_columns(header, _SIPUNI_SYNONYMS)
-    missing = [k for k in ("type", "status", "start", "from", "to") if k not in idx]
-    if missing:
-        raise FormatError(f"{table.path}: Sipuni header lacks {missing}; header is {header!r}")
+    _require(table, idx, {"type": "Тип", "status": "Статус", "start": "Время", "from": "Откуда", "to": "Куда"})
     good, data_rows, rej = header_rows(table, 0)
     df = legs_frame(table, good, idx)
     if df.empty:
@@ -95,7 +100,7 @@ def _parse_sipuni(table: RawTable, ctx: ParseContext) -> Parsed:
     if "record_id" in df:
         rid = df["record_id"].astype("object")
         key = rid.where(_nonempty(rid), None).fillna(key).astype(str)
-    legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"],
+    legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"], labels=label,
                       duration="duration" if "duration" in df else None,
                       talk="talk" if "talk" in df else None, ring="ring" if "ring" in df else None,
                       direction=direction, status=status, key=key, src=df["from"], dst=df["to"],
@@ -291,6 +296,7 @@ def _parse_bitrix(table: RawTable, ctx: ParseContext) -> Parsed:
     header = table.rows[0]
     table.header, table.header_line = header, table.lines[0]
     idx = match_columns(header, _BITRIX_SYNONYMS)
+    _require(table, idx, {"call_type": "CALL_TYPE", "phone": "PHONE_NUMBER", "start": "CALL_START_DATE"})
     good, data_rows, rej = header_rows(table, 0)
     df = legs_frame(table, good, idx)
     if df.empty:
@@ -328,7 +334,7 @@ def _parse_bitrix(table: RawTable, ctx: ParseContext) -> Parsed:
             emp = emp.where(_nonempty(emp), df["user_id"])
     elif "user_id" in df:
         emp = df["user_id"]
-    legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"],
+    legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"], labels=label,
                       duration="duration" if "duration" in df else None, talk=talk,
                       direction=direction, status=status, key=key, employee=emp, client=df["phone"],
                       line=df.get("portal_number"))
@@ -400,6 +406,7 @@ def _parse_uis(table: RawTable, ctx: ParseContext) -> Parsed:
     header = table.rows[0]
     table.header, table.header_line = header, table.lines[0]
     idx = match_columns(header, _UIS_SYNONYMS)
+    _require(table, idx, {"start": "start_time", "contact": "contact_phone_number"})
     good, data_rows, rej = header_rows(table, 0)
     df = legs_frame(table, good, idx)
     if df.empty:
@@ -442,7 +449,7 @@ def _parse_uis(table: RawTable, ctx: ParseContext) -> Parsed:
             key = v.where(_nonempty(v), None).fillna(row_keys(table, df.index)).astype(str)
             break
     ring = "wait" if "wait" in df and "talk" not in df else None
-    legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"],
+    legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"], labels=label,
                       end="finish" if "finish" in df else None,
                       duration="total" if "total" in df else None,
                       talk="talk" if "talk" in df else None, ring=ring,

@@ -25,7 +25,7 @@ from callkit.io.text import RawTable, norm_header
 from callkit.io.values import parse_durations
 
 __all__ = [
-    "GENERIC", "GENERIC_SYNONYMS", "CANONICAL_FIELDS", "match_columns", "header_rows", "build_legs",
+    "GENERIC", "GENERIC_SYNONYMS", "CANONICAL_FIELDS", "MAX_CALL_S", "guard_durations", "match_columns", "header_rows", "build_legs",
     "map_direction", "map_status_loose", "person_like", "row_keys",
 ]
 
@@ -220,6 +220,28 @@ def map_status_loose(values: pd.Series) -> pd.Series:
     return out
 
 
+MAX_CALL_S = 86400.0
+
+
+def guard_durations(df: pd.DataFrame, cols: Sequence[str | None], rej: Rejects,
+                    labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reject records whose duration is over 24 h (a phone number or an id in a duration column)
+    and blank those cells in a copy, so later time arithmetic cannot overflow."""
+    out = df
+    for c in cols:
+        if c is None or c not in df:
+            continue
+        sec, _bad = parse_durations(df[c])
+        huge = (sec > MAX_CALL_S).fillna(False)
+        if huge.any():
+            name = (labels or {}).get(c, c)
+            rej.add(df.index[huge], lambda r, c=c, name=name: f"column {name!r} has {str(df.at[r, c])!r}; "
+                                                              "expected the seconds of one call (at most 24 h)")
+            out = out.copy() if out is df else out
+            out.loc[huge, c] = ""
+    return out
+
+
 def _blank(s: pd.Series) -> pd.Series:
     v = s.astype("object")
     t = v.astype("string").str.strip()
@@ -229,7 +251,7 @@ def _blank(s: pd.Series) -> pd.Series:
 def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *,
                start: str, end: str | None = None, answer: str | None = None,
                duration: str | None = None, talk: str | None = None, ring: str | None = None,
-               start_label: str | None = None,
+               start_label: str | None = None, labels: dict[str, str] | None = None,
                direction: pd.Series | None = None, status: pd.Series | None = None,
                key: pd.Series | None = None, employee: pd.Series | None = None,
                client: pd.Series | None = None, src: pd.Series | None = None,
@@ -243,13 +265,22 @@ def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Reject
     company number) becomes the line. ``status`` is canonical (NA = decide from the times).
     Times: any of end / duration / talk / ring / answer time, see
     :func:`~callkit.io.base.times_from`; the talk and ring seconds also give the answer time.
+    ``labels`` maps the time columns of ``df`` to the file's header names for rejection reasons.
     """
     idx = df.index
-    work = df.copy()
+    # work on the time columns under the file's own header names, so reasons name them
+    keys = [k for k in dict.fromkeys((start, end, answer, duration, talk, ring)) if k is not None]
+    names = {k: (labels or {}).get(k, k) for k in keys}
+    if len(set(names.values())) < len(names):
+        names = {k: k for k in keys}
+    work = df[keys].rename(columns=names)
+    start, end, answer, duration, talk, ring = (None if k is None else names[k]
+                                                for k in (start, end, answer, duration, talk, ring))
+    work = guard_durations(work, [duration, talk, ring], rej).copy()
     ring_s = None
     if ring is not None:
         ring_s, badr = parse_durations(work[ring])
-        rej.add(idx[badr], lambda r: f"column {ring!r} has {str(df.at[r, ring])!r}; "
+        rej.add(idx[badr], lambda r: f"column {ring!r} has {str(work.at[r, ring])!r}; "
                                      "expected seconds, HH:MM:SS or m'ss (not negative)")
     dur_col = duration
     if duration is None and end is None and (talk is not None or ring is not None):
@@ -471,7 +502,7 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
     elif "extension" in df:
         emp = df["extension"]
     legs = build_legs(
-        df, table, ctx, rej, start=start, start_label=slabel,
+        df, table, ctx, rej, start=start, start_label=slabel, labels=label,
         end="end" if "end" in df else None,
         answer="answered_at" if "answered_at" in df else None,
         duration=dur_col, talk=talk_col, ring="ring" if "ring" in df else None,
