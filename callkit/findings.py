@@ -61,10 +61,13 @@ LINE_LIMIT_DAYS = 3
 LINE_LIMIT_BLOCKED = 5
 MAX_SLOT_FINDINGS = 10
 GAP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
+GAP_Z = 2.0
 
 RULES: tuple[Rule, ...] = (
     Rule("manager_gap", "employee", "external_calls_per_day | outgoing_new_clients_per_day",
-         0.25, "days_active >= min_active_days and >= 2 such managers in the department",
+         0.25, "days_active >= min_active_days and >= 2 such managers in the department; the "
+         "shortfall over the period is beyond chance: (best - value) x days_active >= "
+         f"{GAP_Z:g} x sqrt(best x days_active) (Poisson)",
          "high if gap >= 2 x threshold, else medium",
          "Gap to the department's best manager (1 - value / best) above the threshold "
          "(thresholds.manager_gap): a growth zone.",
@@ -285,10 +288,20 @@ def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
                     r["calls_per_number"], dep_cpn.get(r["_dep"], np.nan))
 
 
-def _gap_rule(out: _Out, compare: pd.DataFrame, th: Thresholds) -> None:
+def _gap_rule(out: _Out, compare: pd.DataFrame, th: Thresholds,
+              managers: pd.DataFrame | None) -> None:
     c = compare[compare["metric"].isin(GAP_METRICS) & compare["flagged"].astype(bool)
                 & (compare["best"] > 0)]
+    days = None
+    if managers is not None and "days_active" in managers:
+        days = managers.set_index(managers[schema.EMPLOYEE].astype(str))["days_active"]
     for _, r in c.sort_values("gap", ascending=False, kind="stable").iterrows():
+        if days is not None:
+            # per-day counts: the shortfall must be beyond chance (Poisson z >= GAP_Z)
+            n = float(days.get(str(r[schema.EMPLOYEE]), 0) or 0)
+            expected = r["best"] * n
+            if expected <= 0 or (expected - r["value"] * n) < GAP_Z * np.sqrt(expected):
+                continue
         ru, en = _METRIC_NAMES.get(str(r["metric"]), (str(r["metric"]), str(r["metric"])))
         dep = r[schema.DEPARTMENT]
         out.add("manager_gap", _sev(r["gap"], 2 * th.manager_gap), str(r[schema.EMPLOYEE]),
@@ -422,7 +435,7 @@ def build_findings(*, managers: pd.DataFrame | None = None, compare: pd.DataFram
     th = thresholds or Thresholds()
     out = _Out(lang)
     if compare is not None and not compare.empty:
-        _gap_rule(out, compare, th)
+        _gap_rule(out, compare, th, managers)
     if managers is not None and not managers.empty:
         _managers_rules(out, managers, th)
     if presence is not None:

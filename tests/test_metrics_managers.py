@@ -95,3 +95,15 @@ def test_manager_summary_does_not_mutate_input():
     manager_summary(c, period=OCT)
     pd.testing.assert_frame_equal(c, before)
     assert schema.CALL_ID in c
+
+
+def test_employee_only_in_history_has_no_row_and_peer_counts():
+    c = calls_frame([
+        call("h", "2026-09-10 10:00", "outgoing", "answered", "Old", OLD, talk=10, dept="Sales"),
+        call("i", "2026-10-05 10:00", "internal", "answered", "Ann", None, talk=10, dept="Sales"),
+    ]).assign(peer_employee=pd.Series(["", "Dan"], dtype="string").replace("", pd.NA))
+    s = manager_summary(c, period=OCT).set_index("employee")
+    # "Old" worked only in September; Dan only answered Ann's internal call
+    assert sorted(s.index) == ["Ann", "Dan"]
+    assert s.loc["Dan", "internal_calls"] == 1 and s.loc["Dan", "days_active"] == 1
+    assert s.loc["Dan", "internal_share"] == 1.0 and s.loc["Dan", "external_calls"] == 0

@@ -34,16 +34,20 @@ def _div(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a / b.where(b > 0)).astype(float)
 
 
-def _mode(s: pd.Series) -> pd.Series:
-    """Most frequent non-NA value per group index (ties: first in sort order)."""
-    s = s.dropna()
-    if s.empty:
-        return pd.Series(dtype="string")
-    counts = s.groupby([s.index, s.to_numpy()]).size()
-    counts = counts.sort_values(ascending=False, kind="stable")
-    top = counts[~counts.index.get_level_values(0).duplicated()]
-    return pd.Series(top.index.get_level_values(1), index=top.index.get_level_values(0),
-                     dtype="string")
+def _mode_codes(code: np.ndarray, values: pd.Series, cats: pd.Index) -> pd.Series:
+    """Most frequent non-NA value per employee code (ties: the first in sort order)."""
+    ok = values.notna().to_numpy(dtype=bool)
+    if not ok.any():
+        return pd.Series(pd.NA, index=cats, dtype="string")
+    vcode, vuniq = pd.factorize(values[ok].astype(str).to_numpy(), sort=True)
+    pairs, counts = np.unique(np.stack([code[ok], vcode], axis=1), axis=0, return_counts=True)
+    df = pd.DataFrame({"e": pairs[:, 0], "v": pairs[:, 1], "n": counts})
+    df = df.sort_values(["e", "n", "v"], ascending=[True, False, True], kind="stable")
+    top = df.drop_duplicates("e")
+    out = pd.Series(pd.NA, index=range(len(cats)), dtype="string")
+    out.loc[top["e"].to_numpy()] = np.asarray(vuniq)[top["v"].to_numpy()]
+    out.index = cats
+    return out
 
 
 def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None = None,
@@ -92,75 +96,83 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     flagged, inp = ensure_flags(calls, period)
     m = masks(flagged)
     emp = flagged[schema.EMPLOYEE]
-    has_emp = emp.notna().to_numpy(dtype=bool)
-    sel = inp & has_emp
+    # one integer code per employee name (callers, answerers and internal callees alike)
+    peer = flagged[PEER_EMPLOYEE] if PEER_EMPLOYEE in flagged else None
+    names = [emp.dropna().astype(str).unique()]
+    if peer is not None:
+        names.append(peer.dropna().astype(str).unique())
+    if employees is not None and len(employees):
+        names.append(employees[schema.EMPLOYEE].dropna().astype(str).unique())
+    cats = pd.Index(pd.unique(np.concatenate(names))) if names else pd.Index([], dtype=object)
+    k = len(cats)
+    code = cats.get_indexer(emp.astype(object).where(emp.notna(), None))
+    sel = inp & (code >= 0)
+    cs = code[sel]
+    mm = {key: v[sel] for key, v in m.items()}
     c = flagged.loc[sel]
-    mm = {k: v[sel] for k, v in m.items()}
-    num_type = c[schema.NUMBER_TYPE]
     new = c[classify.IS_NEW_CLIENT].fillna(False).to_numpy(dtype=bool)
     talk = c[schema.TALK_S].fillna(0).to_numpy(dtype=float)
+    ntype = c[schema.NUMBER_TYPE]
+
+    def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        w = None if weights is None else weights[mask]
+        return np.bincount(cs[mask], weights=w, minlength=k)
 
     out = mm["outgoing"]
-    inc_ans = mm["incoming"] & mm["answered"]
+    ans = mm["answered"]
+    inc_ans = mm["incoming"] & ans
     ext_counted = out | inc_ans
-    ext_answered = ext_counted & mm["answered"]
+    ext_answered = ext_counted & ans
     internal_placed = mm["internal"]
-    ind = pd.DataFrame({
-        "outgoing": out,
-        "outgoing_answered": out & mm["answered"],
-        "incoming_answered": inc_ans,
-        "incoming_missed": mm["incoming"] & mm["unanswered"],
-        "internal_calls": internal_placed,
-        "mobile": out & (num_type == "mobile").fillna(False).to_numpy(dtype=bool),
-        "landline": out & (num_type == "landline").fillna(False).to_numpy(dtype=bool),
-        "outgoing_new_clients": out & new,
-        "talk_s_total": np.where(ext_answered, talk, 0.0),
-        "n_answered_ext": ext_answered,
-    }, index=c.index)
-    key = c[schema.EMPLOYEE].astype(str).to_numpy()
-    g = ind.groupby(key, sort=True).sum()
+    res = pd.DataFrame(index=pd.Index(cats, name=schema.EMPLOYEE))
+    res["outgoing"] = count(out).astype(np.int64)
+    res["outgoing_answered"] = count(out & ans).astype(np.int64)
+    res["incoming_answered"] = count(inc_ans).astype(np.int64)
+    res["incoming_missed"] = count(mm["incoming"] & mm["unanswered"]).astype(np.int64)
+    internal = count(internal_placed).astype(np.int64)
+    res["outgoing_new_clients"] = count(out & new).astype(np.int64)
+    mobile = count(out & (ntype == "mobile").fillna(False).to_numpy(dtype=bool))
+    landline = count(out & (ntype == "landline").fillna(False).to_numpy(dtype=bool))
+    talk_total = count(ext_answered, talk)
+    n_ans_ext = count(ext_answered)
 
+    days = slot_frame(c[schema.START])["date"].to_numpy().astype(np.int64)
     counted = ext_counted | internal_placed
-    days = slot_frame(c[schema.START])["date"].to_numpy()
-    act_emp, act_day = key[counted], days[counted]
-
+    act_code, act_day = cs[counted], days[counted]
     # the answering side of internal calls, when the loader provides it
-    if PEER_EMPLOYEE in flagged:
-        pe = flagged[PEER_EMPLOYEE]
-        psel = inp & pe.notna().to_numpy(dtype=bool) & m["internal"] & m["answered"]
+    if peer is not None:
+        pcode = cats.get_indexer(peer.astype(object).where(peer.notna(), None))
+        psel = inp & (pcode >= 0) & m["internal"] & m["answered"]
         if psel.any():
-            pkey = pe[psel].astype(str).to_numpy()
-            pcount = pd.Series(1, index=pkey).groupby(level=0).sum()
-            g = g.reindex(g.index.union(pcount.index), fill_value=0)
-            g["internal_calls"] = g["internal_calls"].add(pcount, fill_value=0)
-            pdays = slot_frame(flagged.loc[psel, schema.START])["date"].to_numpy()
-            act_emp = np.concatenate([act_emp, pkey])
+            internal = internal + np.bincount(pcode[psel], minlength=k)
+            pdays = slot_frame(flagged.loc[psel, schema.START])["date"].to_numpy().astype(np.int64)
+            act_code = np.concatenate([act_code, pcode[psel]])
             act_day = np.concatenate([act_day, pdays])
-
-    res = pd.DataFrame(index=g.index)
-    for col in ("outgoing", "outgoing_answered", "incoming_answered", "incoming_missed",
-                "internal_calls", "outgoing_new_clients"):
-        res[col] = g[col].astype(np.int64)
+    res["internal_calls"] = internal.astype(np.int64)
     res["external_calls"] = res["outgoing"] + res["incoming_answered"]
-    ext_rows = c.loc[ext_counted, [schema.CLIENT_NUMBER]].assign(_k=key[ext_counted])
-    res["unique_numbers"] = ext_rows.groupby("_k")[schema.CLIENT_NUMBER].nunique()
-    new_ans = ext_answered & new
-    nr = c.loc[new_ans, [schema.CLIENT_NUMBER]].assign(_k=key[new_ans])
-    res["new_clients_reached"] = nr.groupby("_k")[schema.CLIENT_NUMBER].nunique()
-    act = pd.DataFrame({"k": act_emp, "d": act_day}).drop_duplicates()
-    res["days_active"] = act.groupby("k").size()
-    res["talk_s_total"] = g["talk_s_total"].astype(float)
-    res["talk_s_mean"] = _div(g["talk_s_total"], g["n_answered_ext"])
-    res["mobile_share"] = _div(g["mobile"], g["outgoing"])
-    res["landline_share"] = _div(g["landline"], g["outgoing"])
 
-    # employees from the directory without calls, and identity columns
-    if employees is not None and len(employees):
-        dir_emp = employees[schema.EMPLOYEE].dropna().astype(str)
-        res = res.reindex(res.index.union(pd.Index(dir_emp.unique())))
-    for col in _COUNTS:
-        res[col] = res[col].fillna(0).astype(np.int64) if col in res else 0
-    res["talk_s_total"] = res["talk_s_total"].fillna(0.0)
+    num_code, _ = pd.factorize(c[schema.CLIENT_NUMBER].astype(object).where(
+        c[schema.CLIENT_NUMBER].notna(), None).to_numpy())
+
+    def distinct(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
+        mask = mask & (other >= 0)
+        if not mask.any():
+            return np.zeros(k, dtype=np.int64)
+        pairs = np.unique(np.stack([cs[mask], other[mask]], axis=1), axis=0)
+        return np.bincount(pairs[:, 0], minlength=k).astype(np.int64)
+
+    res["unique_numbers"] = distinct(ext_counted, num_code)
+    res["new_clients_reached"] = distinct(ext_answered & new, num_code)
+    if len(act_code):
+        pairs = np.unique(np.stack([act_code, act_day], axis=1), axis=0)
+        res["days_active"] = np.bincount(pairs[:, 0], minlength=k).astype(np.int64)
+    else:
+        res["days_active"] = 0
+    res["talk_s_total"] = talk_total.astype(float)
+    res["talk_s_mean"] = _div(pd.Series(talk_total, index=res.index),
+                              pd.Series(n_ans_ext, index=res.index))
+    res["mobile_share"] = _div(pd.Series(mobile, index=res.index), res["outgoing"])
+    res["landline_share"] = _div(pd.Series(landline, index=res.index), res["outgoing"])
     res["internal_share"] = _div(res["internal_calls"], res["external_calls"] + res["internal_calls"])
     res["out_share"] = _div(res["outgoing"], res["external_calls"])
     res["in_out_ratio"] = _div(res["incoming_answered"], res["outgoing"])
@@ -168,19 +180,25 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     res["external_calls_per_day"] = _div(res["external_calls"], res["days_active"])
     res["outgoing_new_clients_per_day"] = _div(res["outgoing_new_clients"], res["days_active"])
 
-    all_emp = flagged.loc[has_emp]
-    ekey = pd.Index(all_emp[schema.EMPLOYEE].astype(str).to_numpy())
-    ext = _mode(pd.Series(all_emp[schema.EXTENSION].to_numpy(), index=ekey)) \
-        if schema.EXTENSION in all_emp else pd.Series(dtype="string")
-    dep = _mode(pd.Series(all_emp[schema.DEPARTMENT].to_numpy(), index=ekey))
-    res[schema.EXTENSION] = ext.reindex(res.index).astype("string")
-    res[schema.DEPARTMENT] = dep.reindex(res.index).astype("string")
+    has = code >= 0
+    res[schema.EXTENSION] = (_mode_codes(code[has], flagged.loc[has, schema.EXTENSION], cats)
+                             if schema.EXTENSION in flagged else pd.Series(pd.NA, index=cats,
+                                                                          dtype="string"))
+    res[schema.DEPARTMENT] = _mode_codes(code[has], flagged.loc[has, schema.DEPARTMENT], cats)
     if employees is not None and len(employees):
         d = employees.dropna(subset=[schema.EMPLOYEE]).drop_duplicates(schema.EMPLOYEE)
         d = d.set_index(d[schema.EMPLOYEE].astype(str))
         for col in (schema.EXTENSION, schema.DEPARTMENT):
             if col in d:
                 res[col] = res[col].fillna(d[col].astype("string").reindex(res.index))
+    # keep employees with a session in the period (any role) or in the directory
+    keep = np.zeros(k, dtype=bool)
+    keep[cs] = True
+    if peer is not None:
+        keep[pcode[inp & (pcode >= 0)]] = True
+    if employees is not None and len(employees):
+        keep[cats.get_indexer(employees[schema.EMPLOYEE].dropna().astype(str).unique())] = True
+    res = res.loc[keep]
     res.index.name = schema.EMPLOYEE
     res = res.reset_index()
     res[schema.EMPLOYEE] = res[schema.EMPLOYEE].astype("string")

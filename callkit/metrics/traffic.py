@@ -169,38 +169,42 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     # a call ending exactly on the hour does not occupy the next hour
     h1 = np.where((en.astype("datetime64[h]") == en) & (h1 > h0), h1 - 1, h1)
     n = np.minimum(h1 - h0 + 1, 24)
-    emp = np.repeat(a[schema.EMPLOYEE].astype(str).to_numpy(), n)
-    dep = np.repeat(a[schema.DEPARTMENT].astype(str).to_numpy(), n)
+    # integer codes for employees and departments: the joins below run on ints
+    m = masks(calls)
+    inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)]
+    ecode, enames = pd.factorize(a[schema.EMPLOYEE].astype(str).to_numpy())
+    deps = pd.Index(pd.unique(np.concatenate([a[schema.DEPARTMENT].astype(str).to_numpy(),
+                                              inc[schema.DEPARTMENT].astype(str).to_numpy()])))
+    dcode = deps.get_indexer(a[schema.DEPARTMENT].astype(str).to_numpy())
     offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     absh = np.repeat(h0, n) + offs
-    busy = pd.DataFrame({"employee": emp, "department": dep, "absh": absh}).drop_duplicates()
-    day = (h0 // 24)
-    worked = pd.DataFrame({"employee": a[schema.EMPLOYEE].astype(str).to_numpy(),
-                           "department": a[schema.DEPARTMENT].astype(str).to_numpy(),
-                           "day": day}).drop_duplicates()
+    busy = pd.DataFrame({"e": np.repeat(ecode, n), "d": np.repeat(dcode, n), "absh": absh}) \
+        .drop_duplicates()
+    worked = pd.DataFrame({"e": ecode, "d": dcode, "day": h0 // 24}).drop_duplicates()
     if pk is not None:
-        hrs = pd.DataFrame([(d, h) for d, hs in pk.items() for h in hs],
-                           columns=["department", "hour"])
-        slots = worked.merge(hrs, on="department")
+        hrs = pd.DataFrame([(d, h) for d, hs in pk.items() for h in hs], columns=["dn", "hour"])
+        hrs["d"] = deps.get_indexer(hrs["dn"].astype(str))
+        slots = worked.merge(hrs.loc[hrs["d"] >= 0, ["d", "hour"]], on="d")
     else:
         slots = worked.merge(pd.DataFrame({"hour": hours}), how="cross")
     slots["absh"] = slots["day"] * 24 + slots["hour"]
     busy["present"] = True
-    slots = slots.merge(busy, on=["employee", "department", "absh"], how="left")
+    slots = slots.merge(busy, on=["e", "d", "absh"], how="left")
     slots["present"] = slots["present"].fillna(False).astype(bool)
     # the department's incoming sessions in that date-hour
-    m = masks(calls)
-    inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)]
     ih = inc[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
         .astype("datetime64[h]").astype(np.int64)
-    dinc = pd.DataFrame({"department": inc[schema.DEPARTMENT].astype(str).to_numpy(), "absh": ih}) \
-        .groupby(["department", "absh"]).size().rename("department_incoming").reset_index()
-    slots = slots.merge(dinc, on=["department", "absh"], how="left")
+    dinc = pd.DataFrame({"d": deps.get_indexer(inc[schema.DEPARTMENT].astype(str).to_numpy()),
+                         "absh": ih}).groupby(["d", "absh"]).size() \
+        .rename("department_incoming").reset_index()
+    slots = slots.merge(dinc, on=["d", "absh"], how="left")
     slots["department_incoming"] = slots["department_incoming"].fillna(0).astype(np.int64)
     slots["date"] = slots["day"].to_numpy().astype("datetime64[D]")
-    out = slots.rename(columns={"department": schema.DEPARTMENT, "employee": schema.EMPLOYEE})
-    out[schema.DEPARTMENT] = out[schema.DEPARTMENT].astype("string")
-    out[schema.EMPLOYEE] = out[schema.EMPLOYEE].astype("string")
+    out = slots
+    out[schema.DEPARTMENT] = pd.array(np.asarray(deps, dtype=object)[out["d"].to_numpy()],
+                                      dtype="string")
+    out[schema.EMPLOYEE] = pd.array(np.asarray(enames, dtype=object)[out["e"].to_numpy()],
+                                    dtype="string")
     out["hour"] = out["hour"].astype(np.int64)
     out = out.sort_values([schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour"], kind="stable")
     return out.loc[:, list(PRESENCE_COLUMNS)].reset_index(drop=True)
