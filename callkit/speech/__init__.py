@@ -16,6 +16,7 @@ from callkit.speech.load import (
 )
 from callkit.speech.match import PhraseMatcher, phrase_matches
 from callkit.speech.profanity import find_profanity, is_profane, mask_text, mask_word
+from callkit.speech.run import SpeechRun, analyze_profile, write_speech
 from callkit.speech.synthetic import DEMO_BRIEF, make_transcripts
 from callkit.speech.text import lemma, lemmas, normalize, tokenize
 from callkit.speech.topics import distinctive_terms, topic_summary
@@ -23,6 +24,7 @@ from callkit.speech.verdict import SpeechVerdict, speech_verdict
 
 __all__ = [
     "analyze_calls", "SpeechResult", "PER_CALL_COLUMNS", "SPEECH_CSV_COLUMNS",
+    "analyze_profile", "SpeechRun", "write_speech",
     "load_transcripts", "join_calls", "TranscriptLoad", "TranscriptReport", "UTTERANCE_COLUMNS",
     "CHECKLIST_COLUMNS", "ChecklistItem", "checklist_items", "compliance",
     "DIALOG_COLUMNS", "dialog_metrics",

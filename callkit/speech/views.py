@@ -1,0 +1,163 @@
+"""Display tables of the speech audit for notebooks and reports, in Russian or English.
+
+Every function takes a :class:`~callkit.speech.analyze.SpeechResult` and returns a small
+DataFrame with readable labels (shares as fractions 0..1; the caller formats them), or draws
+one chart on ``ax`` and returns it. Snippets are already free of profanity; with
+``mask_numbers`` phone numbers in them are masked too.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from callkit import schema
+from callkit.speech.analyze import SpeechResult
+
+__all__ = ["summary_table", "checklist_rates", "manager_table", "violations", "plot_stage_rates",
+           "LABELS"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "ru": {
+        "calls": "Расшифрованных звонков", "negotiation": "Переговоры", "navigation": "Навигация",
+        "unknown": "Не определено", "script_score": "Средняя доля этапов скрипта (переговоры)",
+        "result_rate": "Переговоров с результатом", "profanity_calls": "Звонков с матом/грубостью сотрудника",
+        "stop_calls": "Звонков со стоп-словами", "competitor_calls": "Звонков с упоминанием конкурентов",
+        "talk_ratio": "Доля речи сотрудника (среднее)", "verdict": "Вывод",
+        "kind": "Тип", "item": "Пункт", "rate": "Выполнено", "calls_col": "Звонков",
+        "stage": "этап", "question": "вопрос", "result": "результат", "competitor": "конкурент",
+        "term": "условие сделки", "employee": "Сотрудник", "department": "Отдел",
+        "neg_calls": "Переговоров", "call_id": "Звонок", "at_s": "Секунда", "snippet": "Фрагмент",
+        "problem": "Нарушение", "no_greeting": "нет приветствия", "no_next_step": "нет следующего шага",
+        "competitor_named": "назван конкурент", "profanity": "мат/грубость", "stop_words": "стоп-слова",
+        "stage_rate": "Выполнение этапов скрипта в переговорах", "share": "Доля звонков",
+    },
+    "en": {
+        "calls": "Transcribed calls", "negotiation": "Negotiation", "navigation": "Navigation",
+        "unknown": "Unknown", "script_score": "Mean share of script stages (negotiations)",
+        "result_rate": "Negotiations with a result", "profanity_calls": "Calls with employee profanity",
+        "stop_calls": "Calls with stop words", "competitor_calls": "Calls naming a competitor",
+        "talk_ratio": "Employee talk share (mean)", "verdict": "Verdict",
+        "kind": "Kind", "item": "Item", "rate": "Done", "calls_col": "Calls",
+        "stage": "stage", "question": "question", "result": "result", "competitor": "competitor",
+        "term": "deal term", "employee": "Employee", "department": "Department",
+        "neg_calls": "Negotiations", "call_id": "Call", "at_s": "Second", "snippet": "Snippet",
+        "problem": "Violation", "no_greeting": "no greeting", "no_next_step": "no next step",
+        "competitor_named": "competitor named", "profanity": "profanity", "stop_words": "stop words",
+        "stage_rate": "Script stages done in negotiations", "share": "Share of calls",
+    },
+}
+
+
+def _l(lang: str) -> dict[str, str]:
+    return LABELS["en" if lang == "en" else "ru"]
+
+
+def summary_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
+    """Key figures: calls by kind, script score, results, profanity, stop words, verdict.
+
+    Returns
+    -------
+    DataFrame
+        Two columns, ``metric`` and ``value`` (counts as ints, shares as fractions).
+    """
+    t = _l(lang)
+    pc = result.per_call
+    neg = pc.loc[pc["call_kind"] == "negotiation"]
+    kinds = pc["call_kind"].value_counts()
+    comp = result.checklist.loc[(result.checklist["kind"] == "competitor") & result.checklist["hit"],
+                                schema.CALL_ID].nunique()
+    rows: list[tuple[str, Any]] = [
+        (t["calls"], len(pc)),
+        (t["negotiation"], int(kinds.get("negotiation", 0))),
+        (t["navigation"], int(kinds.get("navigation", 0))),
+        (t["unknown"], int(kinds.get("unknown", 0))),
+        (t["script_score"], float(neg["script_score"].mean()) if len(neg) else float("nan")),
+        (t["result_rate"], float((neg["call_result"] != "none").mean()) if len(neg) else float("nan")),
+        (t["profanity_calls"], int((pc["profanity"] > 0).sum())),
+        (t["stop_calls"], int((pc["stop_words"] > 0).sum())),
+        (t["competitor_calls"], int(comp)),
+        (t["talk_ratio"], float(pc["talk_ratio"].mean()) if len(pc) else float("nan")),
+        (t["verdict"], result.verdict.text),
+    ]
+    return pd.DataFrame(rows, columns=["metric", "value"])
+
+
+def checklist_rates(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
+    """Hit rate of every checklist item over negotiation calls (all departments together).
+
+    Returns ``kind, item, calls, rate`` with translated kind names.
+    """
+    t = _l(lang)
+    c = result.compliance
+    c = c.loc[c["level"] == "all", ["kind", "item", "calls", "rate"]].copy()
+    c["kind"] = c["kind"].map(lambda k: t.get(k, k))
+    return c.rename(columns={"kind": t["kind"], "item": t["item"], "calls": t["calls_col"],
+                             "rate": t["rate"]}).reset_index(drop=True)
+
+
+def manager_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
+    """Per manager: negotiations, mean script score, stage rates, result rate, profanity calls."""
+    t = _l(lang)
+    bm = result.by_manager.copy()
+    ren = {schema.DEPARTMENT: t["department"], schema.EMPLOYEE: t["employee"],
+           "calls": t["calls_col"], "negotiation_calls": t["neg_calls"],
+           "script_score": t["script_score"], "result_rate": t["result_rate"],
+           "profanity_calls": t["profanity_calls"], "talk_ratio": t["talk_ratio"]}
+    bm = bm.drop(columns=["stop_words_per_call"], errors="ignore")
+    return bm.rename(columns=ren)
+
+
+def violations(result: SpeechResult, *, lang: str = "ru", mask_numbers: bool = True,
+               limit: int = 30) -> pd.DataFrame:
+    """Negotiation calls with a violation, one row per violation, with where and a snippet.
+
+    Violations: no greeting stage, no result (next step), a competitor named, profanity or
+    stop words by the employee.
+    """
+    t = _l(lang)
+    pc = result.per_call.set_index(schema.CALL_ID)
+    neg_ids = set(pc.index[pc["call_kind"] == "negotiation"])
+    cl = result.checklist
+    rows: list[tuple[Any, ...]] = []
+    greet = cl.loc[(cl["kind"] == "stage") & (cl["item"] == "greeting") & ~cl["hit"], schema.CALL_ID]
+    rows += [(c, t["no_greeting"], float("nan"), "") for c in greet if c in neg_ids]
+    rows += [(c, t["no_next_step"], float("nan"), "") for c in pc.index
+             if c in neg_ids and pc.at[c, "call_result"] == "none"]
+    comp = cl.loc[(cl["kind"] == "competitor") & cl["hit"]]
+    rows += [(r.call_id, f"{t['competitor_named']}: {r.item}", r.at_s, r.snippet)
+             for r in comp.itertuples() if r.call_id in neg_ids]
+    prof = result.profanity
+    prof = prof.loc[prof["speaker"] != "client"].drop_duplicates(schema.CALL_ID)
+    rows += [(r.call_id, f"{t['profanity']}: {r.word}", r.at_s, "") for r in prof.itertuples()]
+    stop = pc.loc[pc["stop_words"] > 0]
+    rows += [(c, f"{t['stop_words']}: {stop.at[c, 'stop_word_list']}", float("nan"), "")
+             for c in stop.index]
+    df = pd.DataFrame(rows, columns=["call_id", "problem", "at_s", "snippet"])
+    df.insert(1, "employee", pc[schema.EMPLOYEE].reindex(df["call_id"]).to_numpy())
+    if mask_numbers and len(df):
+        from callkit.masking import mask_text
+
+        df["snippet"] = df["snippet"].map(mask_text)
+    df = df.sort_values(["employee", "call_id"], kind="stable").head(limit)
+    return df.rename(columns={"call_id": t["call_id"], "employee": t["employee"],
+                              "problem": t["problem"], "at_s": t["at_s"],
+                              "snippet": t["snippet"]}).reset_index(drop=True)
+
+
+def plot_stage_rates(result: SpeechResult, *, lang: str = "ru", ax: Any = None) -> Any:
+    """Horizontal bars: share of negotiation calls where each script stage was done."""
+    import matplotlib.pyplot as plt
+
+    t = _l(lang)
+    c = result.compliance
+    c = c.loc[(c["level"] == "all") & (c["kind"] == "stage")]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(c), 1)))
+    ax.barh(c["item"].astype(str).tolist()[::-1], c["rate"].tolist()[::-1], color="#4C72B0")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(t["share"])
+    ax.set_title(t["stage_rate"])
+    for y, v in enumerate(c["rate"].tolist()[::-1]):
+        ax.text(min(v + 0.01, 0.92), y, f"{v:.0%}", va="center")
+    return ax
