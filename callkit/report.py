@@ -42,7 +42,7 @@ __all__ = [
     "section_compare", "section_activity", "section_number_types", "section_repeat",
     "section_traffic", "section_presence", "section_missed", "section_staffing", "section_tech",
     "section_findings", "section_kpi", "export_workbook", "write_workbook",
-    "overview_items", "kpi_definitions", "callback_list", "call_back_table", "presence_table",
+    "overview_items", "kpi_definitions", "pop_table", "active_managers", "callback_list", "call_back_table", "presence_table",
     "notebook_path", "notebook_parameters", "validate_parameters", "export_html",
     "run_client", "run_batch", "demo", "find_profiles", "sample_profile_path",
 ]
@@ -198,6 +198,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "absent_slots": ("Отсутствовал", "Absent slots"),
     "absent_share": ("Доля отсутствия", "Absent share"),
     "present_share": ("Доля присутствия", "Present share"),
+    "current": ("Этот период", "This period"),
+    "previous": ("Прошлый период", "Previous period"),
+    "change": ("Изменение", "Change"),
+    "change_rel": ("Изменение, %", "Change, %"),
 }
 
 
@@ -306,7 +310,7 @@ def _get(audit: Any, name: str) -> pd.DataFrame:
 
 
 def _is_share(col: str) -> bool:
-    return col.endswith(("_share", "_rate")) or col in ("gap", "presence", "present_share", "service_level")
+    return col.endswith(("_share", "_rate")) or col in ("gap", "presence", "service_level", "change_rel")
 
 
 def _is_seconds(col: str) -> bool:
@@ -504,11 +508,53 @@ def section_overview(ctx: ReportContext) -> list[Any]:
         _fmt_value(v, "missed_rate" if k == _t("missed_rate", ctx.lang) else "count", ctx.lang)
         for k, v in items]
     out.append(_table(table, ctx))
-    pop = _get(ctx.audit, "pop")
+    pop = pop_table(_get(ctx.audit, "pop"))
     if not pop.empty:
         out.append(_note(_t("pop", ctx.lang)))
-        out.append(_table(pop, ctx))
+        out.append(_table(pop.assign(metric=pop["metric"].astype(str).map(
+            lambda x: _metric_label(x, ctx.lang))), ctx))
     return out
+
+
+#: Metrics shown against the previous period (the workbook has none of it: the CSVs do).
+_POP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
+
+
+def pop_table(pop: pd.DataFrame) -> pd.DataFrame:
+    """Period over period for the key metrics: one row per manager and metric
+    (``employee, department, metric, current, previous, change_rel``)."""
+    if pop.empty or "metric" not in pop:
+        return pop
+    sub = pop.loc[pop["metric"].astype(str).isin(_POP_METRICS)]
+    if {"current", "previous"} <= set(sub.columns):  # nobody's row with nothing in either period
+        both = sub[["current", "previous"]].apply(pd.to_numeric, errors="coerce").fillna(0)
+        sub = sub.loc[(both != 0).any(axis=1)]
+    if sub.empty:
+        return sub
+    cols = [c for c in ("employee", "department", "metric", "current", "previous", "change_rel") if c in sub]
+    order = {m: i for i, m in enumerate(_POP_METRICS)}
+    sub = sub.assign(_o=sub["metric"].astype(str).map(order)).sort_values(
+        ["_o", "department", "employee"], kind="stable")
+    return sub.loc[:, cols]
+
+
+def active_managers(managers: pd.DataFrame) -> pd.DataFrame:
+    """Managers who made or took at least one call (external or internal) in the period.
+
+    The report's charts and tables show these; the workbook keeps every row of the metrics
+    (directory entries without calls, queue extensions that only rang).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"employee": ["Анна", "600"], "external_calls": [5, 0], "internal_calls": [0, 0]})
+    >>> active_managers(m)["employee"].tolist()
+    ['Анна']
+    """
+    cols = [c for c in ("external_calls", "internal_calls") if c in managers]
+    if managers.empty or not cols:
+        return managers
+    busy = managers[cols].apply(pd.to_numeric, errors="coerce").fillna(0).sum(axis=1) > 0
+    return managers.loc[busy]
 
 
 _MANAGER_TABLE = ("employee", "department", "external_calls", "external_calls_per_day", "outgoing",
@@ -519,7 +565,7 @@ _MANAGER_TABLE = ("employee", "department", "external_calls", "external_calls_pe
 def section_managers(ctx: ReportContext) -> list[Any]:
     """Managers: the table of key metrics and external calls per day with the department best."""
     out: list[Any] = [heading("managers", ctx.lang)]
-    m = _get(ctx.audit, "managers")
+    m = active_managers(_get(ctx.audit, "managers"))
     if m.empty:
         return out + [_note(_t("no_data", ctx.lang))]
     cols = [c for c in _MANAGER_TABLE if c in m]
@@ -565,7 +611,7 @@ def _metric_label(metric: str, lang: str) -> str:
 def section_activity(ctx: ReportContext) -> list[Any]:
     """Activity: incoming answered vs outgoing per manager, and the out share."""
     out: list[Any] = [heading("activity", ctx.lang)]
-    m = _get(ctx.audit, "managers")
+    m = active_managers(_get(ctx.audit, "managers"))
     if m.empty:
         return out + [_note(_t("no_data", ctx.lang))]
     out.append(_chart(ctx, "activity", lambda ax: plots.plot_activity(m, lang=ctx.lang, ax=ax)))
@@ -578,7 +624,7 @@ def section_activity(ctx: ReportContext) -> list[Any]:
 def section_number_types(ctx: ReportContext) -> list[Any]:
     """Mobile, landline and internal shares per manager."""
     out: list[Any] = [heading("number_types", ctx.lang)]
-    m = _get(ctx.audit, "managers")
+    m = active_managers(_get(ctx.audit, "managers"))
     if m.empty:
         return out + [_note(_t("no_data", ctx.lang))]
     out.append(_chart(ctx, "number_types", lambda ax: plots.plot_number_types(m, lang=ctx.lang, ax=ax)))
@@ -591,7 +637,7 @@ def section_number_types(ctx: ReportContext) -> list[Any]:
 def section_repeat(ctx: ReportContext) -> list[Any]:
     """Repeat dialing: calls per distinct number."""
     out: list[Any] = [heading("repeat", ctx.lang)]
-    m = _get(ctx.audit, "managers")
+    m = active_managers(_get(ctx.audit, "managers"))
     if m.empty or "calls_per_number" not in m:
         return out + [_note(_t("no_data", ctx.lang))]
     out.append(_chart(ctx, "repeat_dialing", lambda ax: plots.plot_repeat_dialing(m, lang=ctx.lang, ax=ax)))

@@ -325,3 +325,13 @@ def test_column_labels_are_unique_per_language():
     for i in (0, 1):
         labels = [pair[i] for pair in report.COLUMN_LABELS.values()]
         assert len(labels) == len(set(labels))
+
+
+def test_pop_table_keeps_key_metrics_in_order():
+    pop = pd.DataFrame({"employee": ["Анна", "Анна", "Борис"], "department": ["Продажи"] * 3,
+                        "metric": ["outgoing", "outgoing_new_clients_per_day", "external_calls_per_day"],
+                        "current": [10.0, 2.0, 5.0], "previous": [8.0, 1.0, 4.0], "change": [2.0, 1.0, 1.0],
+                        "change_rel": [0.25, 1.0, 0.25]})
+    out = report.pop_table(pop)
+    assert out["metric"].tolist() == ["external_calls_per_day", "outgoing_new_clients_per_day"]
+    assert list(out.columns) == ["employee", "department", "metric", "current", "previous", "change_rel"]
