@@ -106,7 +106,10 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         report.encodings[str(f)] = table.encoding
         report.notes.extend(table.notes and [f"{f.name}: {n}" for n in table.notes] or [])
         report.notes.extend(parsed.notes)
-        report.rows_read += len(parsed.data_rows) if parsed.data_rows is not None else len(table)
+        n_data = len(parsed.data_rows) if parsed.data_rows is not None else len(table)
+        report.rows_read += n_data
+        if n_data == 0:
+            report.notes.append(f"{f.name}: header only, no data rows")
         rej = dict(parsed.rejects)
         for i, reason in parsed.rejects:
             rejected.append({"source_file": f.name, "source_row": table.lines[i], "raw": table.raw(i),

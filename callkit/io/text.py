@@ -139,6 +139,12 @@ class RawTable:
         if self._offsets is not None and self._data is not None:
             a, b = self._offsets[i]
             return self._decode(self._data[a:b]).rstrip("\r\n")
+        if self._data is not None:   # csv-module records: the source lines they span
+            if not hasattr(self, "_text_lines"):
+                self._text_lines = self._text().splitlines()
+            first = int(self.lines[i])
+            last = int(self.lines[i + 1]) - 1 if i + 1 < len(self.lines) else len(self._text_lines)
+            return "\n".join(ln for ln in self._text_lines[first - 1:last] if ln)
         return self.delimiter.join(self.rows[i])
 
     def frame(self, usecols: list[int] | None = None, *, width: int | None = None) -> pd.DataFrame:

@@ -1,0 +1,109 @@
+"""Bad inputs: each gives a one-line error (exit 2 at the CLI) or rejected rows with reasons."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from callkit.cli import main
+from callkit.errors import FormatError, InputError
+from callkit.io import load_calls
+from tests.asterisk_rows import cdr_line
+
+GOOD = [
+    cdr_line(src="102", dst="89750001111", channel="SIP/102-1", dstchannel="SIP/trunk-2",
+             start="2026-10-01 12:00:00", answer="2026-10-01 12:00:10", end="2026-10-01 12:02:10",
+             duration=130, billsec=120, disposition="ANSWERED", uniqueid="1790000000.1"),
+    cdr_line(src="89750001111", dst="101", channel="SIP/trunk-3", dstchannel="SIP/101-4",
+             start="2026-10-01 12:10:00", end="2026-10-01 12:10:20", duration=20, billsec=0,
+             disposition="NO ANSWER", uniqueid="1790000600.2"),
+]
+
+
+def _cli(capsys, *args) -> tuple[int, str, str]:
+    rc = main(list(args))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "file is empty"),
+    (b"\n\n  \n", "file is empty"),
+    (bytes(range(256)) * 20, "not a text export"),
+    (b"foo,bar,baz\n1,2,3\n", "format not recognised"),
+])
+def test_unusable_files_give_one_line_and_exit_2(tmp_path, capsys, content, message):
+    p = tmp_path / "calls.csv"
+    p.write_bytes(content)
+    rc, out, err = _cli(capsys, "validate", str(p))
+    assert rc == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and "calls.csv" in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_folder(tmp_path, capsys):
+    rc, _, err = _cli(capsys, "validate", str(tmp_path / "nope.csv"))
+    assert rc == 2 and "file not found" in err
+    rc, _, err = _cli(capsys, "validate", str(tmp_path))
+    assert rc == 2 and "is a folder" in err
+
+
+def test_header_only_loads_nothing_and_says_so(tmp_path):
+    p = tmp_path / "report.csv"
+    p.write_text("Дата;Номер;Длительность;Сотрудник\n", encoding="utf-8")
+    r = load_calls(p).report
+    assert (r.rows_read, r.rows_loaded, r.sessions) == (0, 0, 0)
+    assert any("no data rows" in n for n in r.notes)
+
+
+def test_truncated_last_line_is_rejected_with_its_line(tmp_path):
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join(GOOD) + "\n" + GOOD[0][:60], encoding="utf-8")   # cut mid-record
+    r = load_calls(p).report
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (3, 2, 1)
+    row = r.rejected.iloc[0]
+    assert row["source_row"] == 3 and "fields" in row["reason"] and row["raw"] == GOOD[0][:60]
+
+
+def test_bad_dates_and_negative_durations_are_rejected_not_dropped(tmp_path):
+    bad_date = GOOD[0].replace('"2026-10-01 12:00:00"', '"31/02/2026 25:61"', 1)
+    negative = GOOD[1].replace(",20,0,", ",-20,0,")
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join([GOOD[0], bad_date, negative, GOOD[1]]) + "\n", encoding="utf-8")
+    r = load_calls(p).report
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected, r.duplicates) == (4, 2, 2, 0)
+    reasons = dict(zip(r.rejected["source_row"], r.rejected["reason"]))
+    assert "'start'" in reasons[2] and "31/02/2026 25:61" in reasons[2]
+    assert "'duration'" in reasons[3] and "-20" in reasons[3]
+
+
+def test_wrong_delimiter_still_detected(tmp_path):
+    # the same Asterisk records written with ';' (a spreadsheet re-save) load the same way
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join(line.replace(",", ";") for line in GOOD) + "\n", encoding="utf-8")
+    r = load_calls(p).report
+    assert (r.format, r.rows_loaded, r.sessions) == ("asterisk_csv", 2, 2)
+
+
+def test_column_map_naming_a_missing_column(tmp_path, capsys):
+    p = tmp_path / "report.csv"
+    p.write_text("Дата;Номер;Длительность\n01.10.2026 10:00:00;89720123456;10\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"'Телефон'.*lacks"):
+        load_calls(p, column_map={"start": "Дата", "client": "Телефон"})
+
+
+def test_unknown_source_name():
+    with pytest.raises(InputError, match="unknown source 'avaya'"):
+        load_calls("x.csv", source="avaya")
+
+
+def test_validate_json_has_the_contract_keys(tmp_path, capsys):
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join(GOOD) + "\n", encoding="utf-8")
+    rc, out, _ = _cli(capsys, "validate", str(p), "--json")
+    d = json.loads(out)
+    assert rc == 0
+    assert {k: d[k] for k in ("format", "encoding", "rows_read", "rows_loaded", "rows_rejected",
+                              "duplicates", "sessions")} == {
+        "format": "asterisk_csv", "encoding": "utf-8", "rows_read": 2, "rows_loaded": 2,
+        "rows_rejected": 0, "duplicates": 0, "sessions": 2}

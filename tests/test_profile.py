@@ -1,0 +1,54 @@
+"""Client profile validation: every problem names the field and what was expected."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from callkit.errors import ProfileError
+from callkit.profile import load_profile, profile_from_dict
+
+BASE = {"client": "ООО Ромашка", "slug": "romashka", "period": {"start": "2026-10-01", "end": "2026-10-31"}}
+
+
+def test_minimal_profile_defaults():
+    p = profile_from_dict(dict(BASE), check_files=False)
+    assert (p.timezone, p.region, p.lang, p.mask_numbers) == ("Europe/Moscow", "RU", "ru", True)
+    assert p.period == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert p.thresholds.manager_gap == 0.25 and p.thresholds.callback_window_h == 24
+
+
+@pytest.mark.parametrize("patch, match", [
+    ({"slug": "../etc"}, "field 'slug'"),
+    ({"slug": "Ромашка"}, "field 'slug'"),
+    ({"timezone": "Moscow"}, "field 'timezone'"),
+    ({"period": {"start": "2026-10-31", "end": "2026-10-01"}}, "ends .* before it starts"),
+    ({"period": {"start": "вчера", "end": "2026-10-01"}}, "field 'period.start'"),
+    ({"thresholds": {"manager_gap": -1}}, "thresholds.manager_gap"),
+    ({"thresholds": {"gap": 0.3}}, "thresholds.gap.*unknown"),
+    ({"lang": "de"}, "field 'lang'"),
+    ({"mask_numbers": "yes"}, "field 'mask_numbers'"),
+    ({"script": [{"stage": "greeting"}]}, r"field 'script\[0\]'"),
+    ({"colour": "red"}, "unknown field"),
+])
+def test_bad_fields_are_named(patch, match):
+    with pytest.raises(ProfileError, match=match):
+        profile_from_dict({**BASE, **patch}, check_files=False)
+
+
+def test_paths_are_relative_to_the_profile(tmp_path):
+    (tmp_path / "calls").mkdir()
+    (tmp_path / "calls" / "m.csv").write_text("x")
+    y = tmp_path / "p.yaml"
+    y.write_text("client: X\nslug: x\ncalls: [calls/m.csv]\nemployees: missing.csv\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="field 'employees' names 'missing.csv'"):
+        load_profile(y)
+    y.write_text("client: X\nslug: x\ncalls: [calls/m.csv]\n", encoding="utf-8")
+    assert load_profile(y).calls == [tmp_path / "calls" / "m.csv"]
+
+
+def test_yaml_syntax_error_has_line(tmp_path):
+    y = tmp_path / "p.yaml"
+    y.write_text("client: X\nslug: [x\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="not valid YAML at line"):
+        load_profile(y)
