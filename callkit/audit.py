@@ -39,7 +39,7 @@ from callkit.metrics import (
 from callkit.metrics.compare import COMPARE_COLUMNS
 from callkit.profile import Profile, Thresholds
 
-__all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "METRIC_FILES"]
+__all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "run_metrics", "METRIC_FILES"]
 
 #: The files :func:`write_metrics` always writes (DESIGN §5), plus speech.csv / checklist.csv
 #: when the audit has transcript results.
@@ -339,3 +339,26 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         _write_csv(df, p)
         written.append(p)
     return written
+
+
+def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
+                employees: str | Path | None = None, tz: str = "Europe/Moscow",
+                source: str = "auto", region: str = "RU", lang: str = "ru") -> list[Path]:
+    """``callkit metrics (PROFILE.yaml | CALLS [--employees F] [--tz TZ]) --out DIR`` in one call.
+
+    A ``.yaml``/``.yml`` target is a client profile (:func:`build_audit`); anything else is one
+    or more call exports loaded with ``tz``/``employees``/``source`` over their whole date range
+    (:func:`audit_from_load`). Returns the files written by :func:`write_metrics`.
+    """
+    paths = [Path(target)] if isinstance(target, (str, Path)) else [Path(t) for t in target]
+    if len(paths) == 1 and paths[0].suffix.lower() in (".yaml", ".yml"):
+        from callkit.profile import load_profile
+
+        audit = build_audit(load_profile(paths[0]))
+    else:
+        from callkit.io import load_calls, load_employees
+
+        emp = load_employees(employees) if employees is not None else None
+        load = load_calls(paths, source=source, tz=tz, region=region, employees=emp)
+        audit = audit_from_load(load, employees=emp, region=region, lang=lang)
+    return write_metrics(audit, out)

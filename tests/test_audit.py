@@ -137,3 +137,24 @@ def test_through_the_asterisk_loader(tmp_path):
     assert m.loc["Bob", "internal_share"] == 1.0 and m.loc["Bob", "days_active"] == 1
     files = write_metrics(a, tmp_path / "out")
     assert all(p.stat().st_size > 0 for p in files)
+
+
+def test_run_metrics_from_a_calls_file(tmp_path):
+    from callkit.audit import run_metrics
+    from tests.asterisk_rows import cdr_line
+
+    day = "2026-10-01 "
+    master = tmp_path / "Master.csv"
+    master.write_text(cdr_line(src="101", dst="89720123456", channel="SIP/101-00000001",
+                               dstchannel="SIP/trunk-00000002", start=day + "10:00:00",
+                               answer=day + "10:00:10", end=day + "10:01:10", duration=70,
+                               billsec=60, disposition="ANSWERED", uniqueid="3001.1") + "\n",
+                      encoding="utf-8")
+    emp = tmp_path / "employees.csv"
+    emp.write_text("extension,name,department\n101,Ann,Sales\n102,Bob,Sales\n", encoding="utf-8")
+    files = run_metrics(master, out=tmp_path / "m", employees=emp)
+    assert [p.name for p in files] == list(METRIC_FILES)
+    m = pd.read_csv(tmp_path / "m" / "managers.csv").set_index("employee")
+    # one answered outgoing of 60 s; Bob from the directory has a zero row
+    assert m.loc["Ann", "outgoing"] == 1 and m.loc["Ann", "talk_s_total"] == 60
+    assert m.loc["Bob", "external_calls"] == 0
