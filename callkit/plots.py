@@ -561,7 +561,7 @@ def plot_staffing(staffing: pd.DataFrame, *, lang: str = "ru", ax: Axes | None =
     ax.set_title(title)
     ax.set_xlabel(label("slot", lang))
     ax.set_ylabel(label("agents", lang))
-    ax.legend(fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     return ax
 
 

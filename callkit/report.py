@@ -324,6 +324,10 @@ def _fmt_value(v: Any, col: str, lang: str) -> str:
         return ("да" if v else "нет") if lang != "en" else ("yes" if v else "no")
     if isinstance(v, pd.Timestamp | dt.datetime):
         return v.strftime("%Y-%m-%d %H:%M")
+    if col == "weekday" and isinstance(v, (int, np.integer, float, np.floating)) and 0 <= int(v) <= 6:
+        return plots.WEEKDAYS["en" if lang == "en" else "ru"][int(v)]
+    if isinstance(v, (float, np.floating)) and float(v).is_integer() and not (_is_share(col) or _is_seconds(col)):
+        v = int(v)  # a count stored as float (after a merge or a sum) reads as a count
     if isinstance(v, (int, np.integer)) and not _is_share(col):
         return f"{int(v):,}".replace(",", "\u00a0")
     if isinstance(v, (float, np.floating)):
@@ -331,8 +335,6 @@ def _fmt_value(v: Any, col: str, lang: str) -> str:
             text = f"{v:.1%}".replace("%", "\u00a0%")
         elif _is_seconds(col):
             text = f"{v:,.0f}".replace(",", "\u00a0")
-        elif float(v).is_integer() and col in ("weekday", "hour", "days"):
-            text = f"{int(v)}"
         else:
             text = f"{v:,.2f}".replace(",", "\u00a0")
         return text.replace(".", ",") if lang != "en" else text
