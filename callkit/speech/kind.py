@@ -14,6 +14,7 @@ Two ways, both on lemmas:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -85,6 +86,21 @@ def call_documents(utterances: pd.DataFrame) -> pd.Series:
     return s
 
 
+@lru_cache(maxsize=1)
+def _cue_matcher():
+    from callkit.speech.match import PhraseMatcher
+
+    return PhraseMatcher([(NAVIGATION, c, c) for c in NAVIGATION_CUES]
+                         + [(NEGOTIATION, c, c) for c in NEGOTIATION_CUES])
+
+
+def _with_cues(doc: str) -> str:
+    m = _cue_matcher()
+    found = {(m.phrases[x.phrase].kind, m.phrases[x.phrase].item) for x in m.find(doc.split())}
+    extra = " ".join(f"cue_{kind}" for kind, _ in sorted(found))
+    return f"{doc} {extra}" if extra else doc
+
+
 class CallKindClassifier:
     """TF-IDF over lemmas + logistic regression: negotiation vs navigation (vs unknown).
 
@@ -100,6 +116,10 @@ class CallKindClassifier:
         Predict ``"unknown"`` when the top class probability is below this (0 = never).
     random_state
         Seed for the solver.
+    lexicon
+        Add the built-in navigation/negotiation cues as features (one pseudo-word
+        ``cue_navigation`` / ``cue_negotiation`` per distinct cue found), so the model can
+        recognise a kind of call it never saw in training when the cues are there.
 
     Examples
     --------
@@ -111,18 +131,24 @@ class CallKindClassifier:
     """
 
     def __init__(self, *, C: float = 4.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1,
-                 unknown_below: float = 0.0, random_state: int | None = 0) -> None:
+                 unknown_below: float = 0.0, random_state: int | None = 0,
+                 lexicon: bool = True) -> None:
         self.C = C
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.unknown_below = unknown_below
         self.random_state = random_state
+        self.lexicon = lexicon
 
     def _docs(self, docs: pd.Series | Iterable[str]) -> pd.Series:
         if isinstance(docs, pd.DataFrame):
-            return call_documents(docs)
-        s = docs if isinstance(docs, pd.Series) else pd.Series(list(docs))
-        return s.astype("string").fillna("")
+            s = call_documents(docs)
+        else:
+            s = docs if isinstance(docs, pd.Series) else pd.Series(list(docs))
+            s = s.astype("string").fillna("")
+        if self.lexicon:
+            s = s.map(_with_cues).astype("string")
+        return s
 
     def fit(self, docs: pd.Series | Iterable[str] | pd.DataFrame, y: pd.Series | Iterable[str]
             ) -> CallKindClassifier:
