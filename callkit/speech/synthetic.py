@@ -71,7 +71,7 @@ _GREETING = [
 _NO_GREETING = ["да слушаю", "алло да говорите", "да"]
 _REQUEST = [
     "здравствуйте нам нужны фильтры на {eq} хотели узнать цену и наличие",
-    "добрый день подскажите есть масляные фильтры для {eq} в наличии",
+    "добрый день подскажите есть масляные фильтры для {eq_gen} в наличии",
     "здравствуйте ищем поставщика фильтров для парка техники нужна цена",
 ]
 _NEEDS = [
@@ -108,7 +108,7 @@ _RESULT = {
 }
 _CLOSING = ["спасибо за звонок всего доброго", "до свидания хорошего дня", "всего доброго до свидания"]
 _FILLER = [
-    ("employee", "этот фильтр подходит для двигателей {eq} всех последних моделей"),
+    ("employee", "этот фильтр подходит для двигателей {eq_gen_pl} всех последних моделей"),
     ("client", "а ресурс у него какой по моточасам"),
     ("employee", "ресурс около пятисот моточасов при нормальной эксплуатации"),
     ("client", "понятно а сертификаты на продукцию есть"),
@@ -293,7 +293,9 @@ def make_transcripts(calls: pd.DataFrame, *, seed: int = 0, navigation_share: fl
     rows: list[dict[str, Any]] = []
     labels: list[dict[str, Any]] = []
     for cid, emp in zip(src[schema.CALL_ID].astype("string"), src[schema.EMPLOYEE]):
-        ctx = {"name": _pick(rng, _NAMES), "eq": _pick(rng, _EQUIPMENT), "qty": _pick(rng, _QTY),
+        eq = _pick(rng, _EQUIPMENT)   # all masculine inanimate: genitive -а, plural genitive -ов
+        ctx = {"name": _pick(rng, _NAMES), "eq": eq, "eq_gen": eq + "а", "eq_gen_pl": eq + "ов",
+               "qty": _pick(rng, _QTY),
                "day": _pick(rng, _DAYS), "street": _pick(rng, _STREETS),
                "n": str(int(rng.integers(2, 60))), "comp": _pick(rng, COMPETITORS)}
         if rng.random() < navigation_share:
