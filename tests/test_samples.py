@@ -567,3 +567,20 @@ def test_data_samples_are_current():
     c = generate(calls=g["calls"], seed=g["seed"])
     p = write_asterisk(c, Path(REPO / ".pytest_cache" / "Master_check.csv"))
     assert p.read_bytes() == (ds / "calls" / "Master.csv").read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_plants_hold_for_other_seeds(seed):
+    """The planted behaviours do not depend on the lucky default seed."""
+    c = generate(calls=3000, seed=seed)
+    m = reference_metrics(c).set_index("extension")
+    controls = m.loc[m["employee"].isin(c.truth["controls"])]
+    assert (controls[["gap_external_calls_per_day", "gap_outgoing_new_clients_per_day"]] < 0.25).all().all()
+    assert m.loc["103", "gap_external_calls_per_day"] > 0.4
+    assert m.loc["104", "mobile_share"] > 0.85 and m.drop(index="104")["mobile_share"].max() < 0.8
+    assert m.loc["203", "internal_share"] > 0.45 and m.drop(index="203")["internal_share"].max() < 0.4
+    assert m.loc["105", "calls_per_number"] > 2.5 * m.drop(index="105")["calls_per_number"].max()
+    assert c.truth["planted"]["absent_at_peak"]["evidence"]["calls_in_peak_hours"] == 0
+    lost = missed_truth(c).groupby("department")["lost"].mean()
+    assert lost["Продажи B2C"] > 1.5 * lost.drop("Продажи B2C").max()

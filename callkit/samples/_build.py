@@ -55,6 +55,10 @@ class SampleCompany:
         not a queue call), ``rang`` (extensions rung, comma-joined), ``callee`` (internal calls),
         ``transfer_to``, ``tag`` (``callback``, ``line_limit``, ``machine``, ``short_ring_drop``,
         ``recall`` or empty)). Times are tz-aware local times; ``call_id`` is the Asterisk linkedid.
+        ``department`` of an incoming call is the department whose queue it reached, even when it
+        rang several agents (a loader may leave it NA); ``talk_s`` sums the billsec of the legs a
+        person answered (a transfer's ring gap is not talk); a call only the announcement
+        answered is ``missed`` with ``machine_answered`` true.
     legs : DataFrame
         One row per Asterisk CDR row (``LEG_FIELDS``), in creation order.
     truth : dict
@@ -407,7 +411,8 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
          "why": "he calls the same few known clients"},
         {"rule": "absent_at_peak", "subject": avoider.name,
          "why": "he makes few calls, so he is often idle at peaks"},
-        {"rule": "missed_peak", "subject": "5 11", "why": "the understaffed Saturday slot also misses calls"},
+        *({"rule": "missed_peak", "subject": f"5 {h}", "why": "one duty agent on Saturdays also misses calls"}
+          for h in (10, 11, 12, 13)),
         {"rule": "missed_peak", "subject": "2 16", "why": "the short-ring drops are missed calls too"},
     ]
     status_counts = per.groupby([schema.DIRECTION, schema.STATUS], observed=True).size()

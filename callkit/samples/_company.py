@@ -41,7 +41,7 @@ SHORT_DROP_SLOT = (2, 16)                          # Wednesday 16:00: the provid
 SATURDAY_SERVICE = {10: 2.0, 11: 10.0, 12: 2.0, 13: 1.0}
 WEEKDAY_FACTOR = {0: 1.15, 1: 1.0, 2: 1.0, 3: 1.0, 4: 0.9}
 DAILY_INCOMING = {B2B: 14.0, B2C: 16.0, SERVICE: 12.0}
-CALLBACK_PLAN = {B2B: (0.70, 0.12), B2C: (0.20, 0.10), SERVICE: (0.70, 0.12)}  # (≤24 h, later); rest never
+CALLBACK_PLAN = {B2B: (0.80, 0.08), B2C: (0.20, 0.10), SERVICE: (0.82, 0.08)}  # (≤24 h, later); rest never
 
 
 @dataclass
@@ -84,10 +84,10 @@ STAFF: tuple[Agent, ...] = (
           tech="PJSIP", callbacks=False),
     Agent("204", "Павлов Игорь", B2C, "absent_at_peak", dt.date(2022, 7, 11), out_new=3.0,
           out_known=4.0, in_weight=1.3, tech="PJSIP", callbacks=False),
-    Agent("301", "Лебедева Светлана", SERVICE, "control", dt.date(2019, 10, 1), out_new=1.5,
-          out_known=4.5, tech="PJSIP"),
-    Agent("302", "Фёдоров Максим", SERVICE, "control", dt.date(2021, 2, 15), out_new=1.5,
-          out_known=4.5, tech="PJSIP"),
+    Agent("301", "Лебедева Светлана", SERVICE, "control", dt.date(2019, 10, 1), out_new=3.0,
+          out_known=3.0, tech="PJSIP"),
+    Agent("302", "Фёдоров Максим", SERVICE, "control", dt.date(2021, 2, 15), out_new=3.0,
+          out_known=3.0, tech="PJSIP"),
 )
 
 
@@ -281,7 +281,8 @@ class _Sim:
                 "Туманов", "Холмогоров", "Ясенев"]
         self.clients: list[dict] = []
         self.pool: dict[str, list[str]] = {B2B: [], B2C: [], SERVICE: []}
-        for dept, n, mob in ((B2B, 260, 0.4), (B2C, 260, 0.6)):
+        size = int(260 * max(1.0, self.scale / 0.49))     # the client base grows with the traffic
+        for dept, n, mob in ((B2B, size, 0.4), (B2C, size, 0.6)):
             for i in range(n):
                 kind = "mobile" if rng.uniform() < mob else "landline"
                 if dept == B2B and i % 60 == 0:
@@ -303,6 +304,9 @@ class _Sim:
         self.repeat_pool = land + mob
         self.no_call |= set(self.repeat_pool)
         self.toll_free = [nums.draw("toll_free") for _ in range(4)]
+        for i, n in enumerate(self.toll_free):   # suppliers' hotlines the staff call now and then
+            self.clients.append({"number": n, "name": f"Горячая линия поставщика {i + 1}", "segment": "Поставщики"})
+        self.crm |= set(self.toll_free)
         self.seen: set[str] = set()           # numbers contacted so far
         self.history_seen: set[str] = set()
 
@@ -455,6 +459,14 @@ class _Sim:
     def free(self, ext: str, t: dt.datetime) -> bool:
         return self.busy[ext] <= t
 
+    def later(self, a: Agent, t: dt.datetime) -> dt.datetime | None:
+        """``t`` if the agent is at the desk then (outside meetings), else the next such moment
+        the same day, else None: a postponed call never lands in a break."""
+        for lo, hi in _minus_meeting(a, self.wins[a.ext], t.date()):
+            if t < hi:
+                return max(t, lo)
+        return None
+
     def talk(self, median: float, lo: float = 8.0) -> int:
         return int(max(lo, self.rng.lognormal(math.log(median), 0.6)))
 
@@ -480,9 +492,13 @@ class _Sim:
                  number: str | None = None) -> None:
         a = self.agents[ext]
         if not self.free(ext, t):
-            if tries < 6:
-                self.push(self.busy[ext] + dt.timedelta(seconds=int(self.rng.integers(20, 90))),
-                          "outgoing", ext=ext, kind=kind, tries=tries + 1, number=number)
+            nxt = self.busy[ext] + dt.timedelta(seconds=int(self.rng.integers(20, 90)))
+            if kind == "callback":            # a promised callback waits for the next free moment
+                later = self.next_at_desk(a, nxt) if tries < 30 else None
+            else:
+                later = self.later(a, nxt) if tries < 6 else None
+            if later is not None:
+                self.push(later, "outgoing", ext=ext, kind=kind, tries=tries + 1, number=number)
             return
         inp = self.in_period(t)
         tag = "callback" if kind == "callback" else ""
@@ -543,11 +559,12 @@ class _Sim:
     def internal(self, t: dt.datetime, *, ext: str, tries: int = 0) -> None:
         a = self.agents[ext]
         if not self.free(ext, t):
-            if tries < 6:
-                self.push(self.busy[ext] + dt.timedelta(seconds=int(self.rng.integers(20, 90))),
-                          "internal", ext=ext, tries=tries + 1)
+            later = self.later(a, self.busy[ext] + dt.timedelta(seconds=int(self.rng.integers(20, 90))))
+            if tries < 6 and later is not None:
+                self.push(later, "internal", ext=ext, tries=tries + 1)
             return
-        others = [b for b in STAFF if b.ext != ext and present(b, t, self.wins[b.ext])]
+        others = [b for b in STAFF if b.ext != ext and b.role != "new_hire"
+                  and present(b, t, self.wins[b.ext])]
         if not others:
             return
         b = others[int(self.rng.integers(len(others)))]
@@ -807,15 +824,14 @@ class _Sim:
         team = [a for a in STAFF if a.dept == dept and a.callbacks]
         k = self.rr.get(dept, 0)
         self.rr[dept] = k + 1
-        # whoever of the team is at the desk first after the planned time; ties go round-robin
-        options = []
-        for i, a in enumerate(team):
-            at = self.next_at_desk(a, due)
-            if at is not None:
-                options.append((at.replace(minute=0, second=0), (i - k) % len(team), at, a))
-        if not options:
-            return
-        _, _, when, owner = min(options, key=lambda o: (o[0], o[1]))
+        # round-robin; if that agent is away for more than 3 h (day off), whoever is back first
+        owner = team[k % len(team)]
+        when = self.next_at_desk(owner, due)
+        if when is None or when - due > dt.timedelta(hours=3):
+            options = [(at, a) for a in team if (at := self.next_at_desk(a, due)) is not None]
+            if not options:
+                return
+            when, owner = min(options, key=lambda o: o[0])
         if when is not None and when.date() <= self.period[1]:
             self.push(when, "outgoing", ext=owner.ext, kind="callback", number=number)
 
