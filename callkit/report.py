@@ -317,6 +317,14 @@ def _is_seconds(col: str) -> bool:
     return col.endswith("_s") or "_s_" in col
 
 
+_NOT_COUNTS = ("current", "previous", "change", "value", "best", "reference", "erlangs", "mean_per_day")
+
+
+def _is_count(col: str) -> bool:
+    return not (_is_share(col) or _is_seconds(col) or col in _NOT_COUNTS
+                or col.endswith(("_per_day", "_per_number", "_per_hour", "_ratio")))
+
+
 def _fmt_value(v: Any, col: str, lang: str) -> str:
     if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
         return "—"
@@ -326,7 +334,7 @@ def _fmt_value(v: Any, col: str, lang: str) -> str:
         return v.strftime("%Y-%m-%d %H:%M")
     if col == "weekday" and isinstance(v, (int, np.integer, float, np.floating)) and 0 <= int(v) <= 6:
         return plots.WEEKDAYS["en" if lang == "en" else "ru"][int(v)]
-    if isinstance(v, (float, np.floating)) and float(v).is_integer() and not (_is_share(col) or _is_seconds(col)):
+    if isinstance(v, (float, np.floating)) and float(v).is_integer() and _is_count(col):
         v = int(v)  # a count stored as float (after a merge or a sum) reads as a count
     if isinstance(v, (int, np.integer)) and not _is_share(col):
         return f"{int(v):,}".replace(",", "\u00a0")
