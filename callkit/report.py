@@ -1129,6 +1129,11 @@ class ClientRun:
     seconds: float
     profile: Path | None = None
 
+    @property
+    def charts_dir(self) -> Path:
+        """``<out>/<slug>/charts``."""
+        return self.out_dir / "charts"
+
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
@@ -1237,6 +1242,13 @@ class BatchSummary:
                  for c in self.clients]
         lines.append(f"{len(self.ok)} ok, {len(self.failed)} failed in {self.seconds:.1f} s (jobs={self.jobs})")
         return "\n".join(lines)
+
+    text = summary  # the CLI prints ``summary.text()``
+
+    @property
+    def all_ok(self) -> bool:
+        """True when every client succeeded (the CLI's exit status)."""
+        return not self.failed
 
 
 def find_profiles(profiles_dir: str | Path) -> list[Path]:
