@@ -152,6 +152,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     known = _known(known_clients, region)
     emp = _employees(employees)
     _, _, per = classify.period_bounds(calls, period)
+    legs = getattr(load, "legs", None) if load is not None else None
+    calls = classify.infer_departments(calls, legs=legs)
     flagged = classify.add_client_flags(calls, period=per, known_clients=known)
     inp = flagged[classify.IN_PERIOD]
     if not inp.any():
@@ -239,7 +241,18 @@ def _calls_table(calls: pd.DataFrame) -> pd.DataFrame:
 
 
 def _speech_frames(speech: Any) -> dict[str, pd.DataFrame]:
+    """speech.csv / checklist.csv from the transcript result: ``SpeechResult.speech_csv()`` and
+    ``.checklist_csv()`` when it has them, else ``speech``/``checklist`` frames (attributes or
+    dict keys), else a bare DataFrame as speech.csv."""
     out: dict[str, pd.DataFrame] = {}
+    if speech is None:
+        return out
+    for name in ("speech", "checklist"):
+        fn = getattr(speech, f"{name}_csv", None)
+        if callable(fn):
+            out[f"{name}.csv"] = fn()
+    if out:
+        return out
     for name in ("speech", "checklist"):
         obj = speech.get(name) if isinstance(speech, dict) else getattr(speech, name, None)
         if isinstance(obj, pd.DataFrame):

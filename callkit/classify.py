@@ -26,6 +26,7 @@ __all__ = [
     "NEGOTIATION_MIN_S", "NAVIGATION_MAX_S",
     "Period", "period_bounds", "in_period", "local_dates", "answered_by_person",
     "add_client_flags", "call_kind_fallback", "load_known_clients",
+    "DEPARTMENT_INFERRED", "infer_departments",
 ]
 
 # --- classifier columns added by add_client_flags -------------------------------------------
@@ -33,7 +34,9 @@ IN_PERIOD = "in_period"                    # bool: the session's local start dat
 FIRST_CONTACT = "first_contact"            # datetime: first session with this client number, all data
 IS_NEW_CLIENT = "is_new_client"            # bool: the client number is new (DESIGN §3)
 CALL_KIND_FALLBACK = "call_kind_fallback"  # negotiation | navigation | unknown | NA (no conversation)
-CLASSIFIER_COLUMNS: tuple[str, ...] = (IN_PERIOD, FIRST_CONTACT, IS_NEW_CLIENT, CALL_KIND_FALLBACK)
+DEPARTMENT_INFERRED = "department_inferred"  # bool: department filled by infer_departments
+CLASSIFIER_COLUMNS: tuple[str, ...] = (IN_PERIOD, FIRST_CONTACT, IS_NEW_CLIENT, CALL_KIND_FALLBACK,
+                                       DEPARTMENT_INFERRED)
 
 # --- the call-kind FALLBACK rule (used only when a call has no transcript) ---------------------
 NEGOTIATION_MIN_S = 60.0   # answered external call with talk >= 60 s -> "negotiation"
@@ -221,6 +224,73 @@ def add_client_flags(calls: pd.DataFrame, *, period: tuple[object, object] | Non
     new = has_num & ((first >= lo) & (first < hi)).fillna(False).to_numpy(dtype=bool) & ~is_known
     out[IS_NEW_CLIENT] = np.asarray(new, dtype=bool)
     out[CALL_KIND_FALLBACK] = call_kind_fallback(out)
+    return out
+
+
+def infer_departments(calls: pd.DataFrame, *, legs: pd.DataFrame | None = None,
+                      min_share: float = 0.8) -> pd.DataFrame:
+    """Fill the department of sessions that have none (typically an incoming call that rang a
+    queue and nobody answered), and flag the filled rows in ``department_inferred``.
+
+    1. From the legs: when every employee the session rang belongs to one department (each
+       employee's department as it appears on their own calls), that department.
+    2. From the line: when at least ``min_share`` of the sessions with a known department on the
+       same ``line`` (company number) belong to one department, that department.
+
+    Rows that already have a department are never changed.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Canonical call table.
+    legs : DataFrame, optional
+        ``LoadResult.legs`` (``call_id``, ``employee`` per leg).
+    min_share : float
+        Majority needed for the line rule.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``department`` filled where it could be inferred and ``department_inferred``.
+
+    Examples
+    --------
+    A missed queue call whose legs rang Ann and Bob, both of "Продажи", gets "Продажи".
+    """
+    out = calls.copy()
+    dep = out[schema.DEPARTMENT].astype("string")
+    na = dep.isna().to_numpy(dtype=bool)
+    inferred = np.zeros(len(out), dtype=bool)
+    known = out.loc[~na & out[schema.EMPLOYEE].notna().to_numpy(dtype=bool),
+                    [schema.EMPLOYEE, schema.DEPARTMENT]]
+    emp_dep = known.drop_duplicates(schema.EMPLOYEE).set_index(schema.EMPLOYEE)[schema.DEPARTMENT] \
+        if len(known) else pd.Series(dtype="string")
+    if na.any() and legs is not None and len(legs) and schema.EMPLOYEE in legs:
+        lg = legs.loc[legs[schema.EMPLOYEE].notna(), [schema.CALL_ID, schema.EMPLOYEE]]
+        lg = lg[lg[schema.CALL_ID].isin(out.loc[na, schema.CALL_ID])]
+        if len(lg):
+            lg = lg.assign(_d=lg[schema.EMPLOYEE].map(emp_dep)).dropna(subset=["_d"])
+            per = lg.groupby(schema.CALL_ID)["_d"].agg(["nunique", "first"])
+            one = per.loc[per["nunique"] == 1, "first"]
+            fill = out[schema.CALL_ID].map(one).astype("string")
+            put = na & fill.notna().to_numpy(dtype=bool)
+            dep = dep.where(~put, fill)
+            inferred |= put
+    na = dep.isna().to_numpy(dtype=bool)
+    if na.any() and schema.LINE in out and out[schema.LINE].notna().any():
+        kl = pd.DataFrame({"l": out[schema.LINE], "d": dep}).dropna()
+        if len(kl):
+            cnt = kl.groupby(["l", "d"]).size()
+            tot = cnt.groupby(level=0).sum()
+            best = cnt.sort_values(ascending=False).groupby(level=0).head(1)
+            best = best[best / tot.reindex(best.index.get_level_values(0)).to_numpy() >= min_share]
+            line_dep = pd.Series(best.index.get_level_values(1), index=best.index.get_level_values(0))
+            fill = out[schema.LINE].map(line_dep).astype("string")
+            put = na & fill.notna().to_numpy(dtype=bool)
+            dep = dep.where(~put, fill)
+            inferred |= put
+    out[schema.DEPARTMENT] = dep
+    out[DEPARTMENT_INFERRED] = inferred
     return out
 
 

@@ -60,6 +60,7 @@ MIN_UNANSWERED = 20
 LINE_LIMIT_DAYS = 3
 LINE_LIMIT_BLOCKED = 5
 MAX_SLOT_FINDINGS = 10
+NO_DEPARTMENT = "(no department)"   # subject for missed calls whose department is unknown
 GAP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
 GAP_Z = 2.0
 
@@ -371,7 +372,7 @@ def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
     m = missed[missed[schema.CLIENT_NUMBER].notna()]
     if m.empty:
         return
-    dep = m[schema.DEPARTMENT].astype("string").fillna("all")
+    dep = m[schema.DEPARTMENT].astype("string").fillna(NO_DEPARTMENT)
     for d, g in m.groupby(dep.to_numpy(), sort=True):
         n, lost = len(g), int(g["lost"].sum())
         if n >= MIN_MISSED and lost / n >= LOST_SHARE:

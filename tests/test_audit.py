@@ -78,8 +78,8 @@ def test_audit_tables_and_csvs(tmp_path):
 
     calls = pd.read_csv(tmp_path / "out" / "calls.csv", dtype=str)
     assert list(calls.columns[:14]) == list(schema.CALL_COLUMNS)
-    assert list(calls.columns[-4:]) == ["in_period", "first_contact", "is_new_client",
-                                        "call_kind_fallback"]
+    assert list(calls.columns[-5:]) == ["in_period", "first_contact", "is_new_client",
+                                        "call_kind_fallback", "department_inferred"]
     assert len(calls) == 7       # history rows are kept, flagged in_period False
     flags = dict(zip(calls["call_id"], calls["is_new_client"]))
     assert flags["a1"] == "False" and flags["a2"] == "True"

@@ -86,3 +86,24 @@ def test_load_known_clients_csv_russian_header(tmp_path):
 def test_load_known_clients_missing_file(tmp_path):
     with pytest.raises(InputError, match="not found"):
         classify.load_known_clients(tmp_path / "nope.csv")
+
+
+def test_infer_departments_from_legs_and_line():
+    c = calls_frame([
+        call("a", "2026-10-05 10:00", "incoming", "answered", "Ann", N, talk=30, dept="Sales",
+             line="+74950001100"),
+        call("b", "2026-10-05 10:05", "outgoing", "answered", "Bob", H, talk=30, dept="Sales"),
+        call("s", "2026-10-05 10:06", "outgoing", "answered", "Sue", H, talk=30, dept="Service"),
+        # missed queue call that rang Ann and Bob (both Sales) -> Sales, from the legs
+        call("q", "2026-10-05 11:00", "incoming", "missed", None, N),
+        # missed call that rang Ann and Sue (two departments) on an unknown line -> stays NA
+        call("r", "2026-10-05 12:00", "incoming", "missed", None, N),
+        # missed call on Sales' line with no legs -> Sales, from the line (1 of 1 known = 100 %)
+        call("l", "2026-10-05 13:00", "incoming", "missed", None, N, line="+74950001100"),
+    ])
+    legs = pd.DataFrame({"call_id": ["q", "q", "r", "r"], "employee": ["Ann", "Bob", "Ann", "Sue"]})
+    out = classify.infer_departments(c, legs=legs).set_index(schema.CALL_ID)
+    assert out.loc["q", "department"] == "Sales" and out.loc["q", classify.DEPARTMENT_INFERRED]
+    assert pd.isna(out.loc["r", "department"]) and not out.loc["r", classify.DEPARTMENT_INFERRED]
+    assert out.loc["l", "department"] == "Sales" and out.loc["l", classify.DEPARTMENT_INFERRED]
+    assert out.loc["s", "department"] == "Service" and not out.loc["s", classify.DEPARTMENT_INFERRED]

@@ -157,7 +157,7 @@ def test_planted_behaviours_found_and_controls_not_accused():
     from callkit import schema
     from callkit.audit import audit_from_load
 
-    c = samples.generate(calls=2000, seed=3)
+    c = samples.generate(calls=3000, seed=1)
     emp = c.employees.rename(columns={"name": "employee"})
     e2n = dict(zip(emp["extension"], emp["employee"]))
     s = c.sessions.assign(source_file="sample", peer_employee=c.sessions["callee"].map(e2n))
