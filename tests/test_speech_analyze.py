@@ -109,3 +109,18 @@ def test_topics_profanity_and_verdict(res):
 def test_bad_utterances():
     with pytest.raises(InputError, match=r"lacks column\(s\) \['speaker'\]"):
         analyze_calls(UTT.drop(columns=["speaker"]), PROFILE)
+
+
+def test_display_tables(res):
+    from callkit.speech import views
+
+    s = views.summary_table(res).set_index("metric")["value"]
+    assert s["Расшифрованных звонков"] == 2 and s["Переговоры"] == 1 and s["Навигация"] == 1
+    assert s["Средняя доля этапов скрипта (переговоры)"] == 0.75
+    assert s["Звонков с матом/грубостью сотрудника"] == 1
+    v = views.violations(res, lang="en")
+    # c1 (the only negotiation): competitor named by the client, profanity, one stop word
+    assert sorted(v["Violation"]) == ["competitor named: Чистолинк", "profanity: б****",
+                                      "stop words: не знаю"]
+    rates = views.checklist_rates(res, lang="en").set_index("Item")["Done"]
+    assert rates["greeting"] == 1.0 and rates["offer"] == 0.0

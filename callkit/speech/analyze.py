@@ -4,6 +4,20 @@ One pass over the utterances builds, per call, the token/lemma sequence with spe
 of every word, finds all profile phrases at once (:class:`~callkit.speech.match.PhraseMatcher`),
 counts stop words and profanity, and derives the call kind, result, script score, topics and
 dialog metrics. Outputs follow DESIGN §5 (``speech.csv``, ``checklist.csv``).
+
+Per-call columns (``SpeechResult.per_call``):
+
+- ``call_kind`` negotiation / navigation / unknown (``call_kind_rules``: the lexicon's answer,
+  from ``navigation_cues`` / ``negotiation_cues`` = distinct cues found);
+- ``call_result`` a key of the profile's ``call_results`` (most valuable said) or ``none``;
+- ``script_score`` share of script stages the employee said (0..1; ``stages_hit`` of
+  ``stages_total``), ``questions_hit`` of ``questions_total`` mandatory questions;
+- ``profanity`` profane words said by the employee (or an unknown speaker), ``profanity_mat``
+  those that are мат, ``profanity_client`` the client's, ``profanity_words`` masked;
+- ``stop_words`` stop phrases said by the employee (``stop_word_list``);
+- ``competitor_mentions`` by either side; ``topics`` the profile topics mentioned;
+- ``words``, ``unknown_word_share`` (Cyrillic words the dictionary does not know — a
+  recognition-quality signal); dialog metrics as in :mod:`callkit.speech.dialog`.
 """
 from __future__ import annotations
 
