@@ -268,18 +268,22 @@ def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
     dep_int = _dept_pooled(m, "internal_calls", "_all")
     dep_cpn = _dept_pooled(m, "external_calls", "unique_numbers")
     m["_ipd"] = m["internal_calls"] / m["days_active"].where(m["days_active"] > 0)
-    elig = m[ok]
-    for _, r in m[ok].iterrows():
+    # the rest of the department (everyone but the row itself), vectorised
+    g = m.groupby("_dep")
+    rest_out = g["outgoing"].transform("sum") - m["outgoing"]
+    m["_peer_mob"] = ((g["_mob"].transform("sum") - m["_mob"]) / rest_out.where(rest_out > 0)).fillna(0.0)
+    e_dep = m.loc[ok, "_dep"].to_numpy()
+    e_ipd = m.loc[ok, "_ipd"].to_numpy(dtype=float)
+    e_idx = m.index[ok].to_numpy()
+    for i, r in m[ok].iterrows():
         subj = str(r[schema.EMPLOYEE])
-        peers = m[(m["_dep"] == r["_dep"]) & (m[schema.EMPLOYEE] != r[schema.EMPLOYEE])]
-        p_out = peers["outgoing"].sum()
-        peer_mob = peers["_mob"].sum() / p_out if p_out else 0.0
+        peer_mob = r["_peer_mob"]
+        others = e_ipd[(e_dep == r["_dep"]) & (e_idx != i)]
+        peer_ipd = float(np.nanmedian(others)) if len(others) else 0.0
         if r["outgoing"] >= MIN_OUTGOING and r["mobile_share"] >= MOBILE_SHARE \
                 and r["mobile_share"] - peer_mob >= MOBILE_ABOVE_PEERS:
             out.add("mobile_heavy", "medium", subj, "mobile_share", r["mobile_share"],
                     dep_mob.get(r["_dep"], np.nan))
-        others = elig.loc[(elig["_dep"] == r["_dep"]) & (elig[schema.EMPLOYEE] != r[schema.EMPLOYEE]), "_ipd"]
-        peer_ipd = float(others.median()) if len(others) else 0.0
         if r["_all"] >= MIN_CALLS and r["internal_share"] >= INTERNAL_SHARE \
                 and r["_ipd"] >= INTERNAL_PER_DAY_X * peer_ipd:
             out.add("internal_heavy", _sev(r["internal_share"], 0.5), subj, "internal_share",

@@ -36,16 +36,17 @@ def _div(a: pd.Series, b: pd.Series) -> pd.Series:
 
 def _mode_codes(code: np.ndarray, values: pd.Series, cats: pd.Index) -> pd.Series:
     """Most frequent non-NA value per employee code (ties: the first in sort order)."""
-    ok = values.notna().to_numpy(dtype=bool)
+    vcode, vuniq = pd.factorize(values, sort=True)
+    ok = vcode >= 0
     if not ok.any():
         return pd.Series(pd.NA, index=cats, dtype="string")
-    vcode, vuniq = pd.factorize(values[ok].astype(str).to_numpy(), sort=True)
-    pairs, counts = np.unique(np.stack([code[ok], vcode], axis=1), axis=0, return_counts=True)
-    df = pd.DataFrame({"e": pairs[:, 0], "v": pairs[:, 1], "n": counts})
+    width = np.int64(len(vuniq))
+    keys, counts = np.unique(code[ok].astype(np.int64) * width + vcode[ok], return_counts=True)
+    df = pd.DataFrame({"e": keys // width, "v": keys % width, "n": counts})
     df = df.sort_values(["e", "n", "v"], ascending=[True, False, True], kind="stable")
     top = df.drop_duplicates("e")
     out = pd.Series(pd.NA, index=range(len(cats)), dtype="string")
-    out.loc[top["e"].to_numpy()] = np.asarray(vuniq)[top["v"].to_numpy()]
+    out.loc[top["e"].to_numpy()] = np.asarray(vuniq, dtype=object)[top["v"].to_numpy()]
     out.index = cats
     return out
 
@@ -98,14 +99,19 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     emp = flagged[schema.EMPLOYEE]
     # one integer code per employee name (callers, answerers and internal callees alike)
     peer = flagged[PEER_EMPLOYEE] if PEER_EMPLOYEE in flagged else None
-    names = [emp.dropna().astype(str).unique()]
+    parts = [emp.astype("string")]
     if peer is not None:
-        names.append(peer.dropna().astype(str).unique())
+        parts.append(peer.astype("string"))
+    dir_names = None
     if employees is not None and len(employees):
-        names.append(employees[schema.EMPLOYEE].dropna().astype(str).unique())
-    cats = pd.Index(pd.unique(np.concatenate(names))) if names else pd.Index([], dtype=object)
+        dir_names = employees[schema.EMPLOYEE].dropna().astype("string")
+        parts.append(dir_names)
+    allcodes, cats = pd.factorize(pd.concat(parts, ignore_index=True))
+    cats = pd.Index(np.asarray(cats, dtype=object))
     k = len(cats)
-    code = cats.get_indexer(emp.astype(object).where(emp.notna(), None))
+    n = len(flagged)
+    code = allcodes[:n]
+    pcode = allcodes[n:2 * n] if peer is not None else None
     sel = inp & (code >= 0)
     cs = code[sel]
     mm = {key: v[sel] for key, v in m.items()}
@@ -140,8 +146,7 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     counted = ext_counted | internal_placed
     act_code, act_day = cs[counted], days[counted]
     # the answering side of internal calls, when the loader provides it
-    if peer is not None:
-        pcode = cats.get_indexer(peer.astype(object).where(peer.notna(), None))
+    if pcode is not None:
         psel = inp & (pcode >= 0) & m["internal"] & m["answered"]
         if psel.any():
             internal = internal + np.bincount(pcode[psel], minlength=k)
@@ -151,21 +156,23 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     res["internal_calls"] = internal.astype(np.int64)
     res["external_calls"] = res["outgoing"] + res["incoming_answered"]
 
-    num_code, _ = pd.factorize(c[schema.CLIENT_NUMBER].astype(object).where(
-        c[schema.CLIENT_NUMBER].notna(), None).to_numpy())
+    num_code, _ = pd.factorize(c[schema.CLIENT_NUMBER])
 
     def distinct(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
         mask = mask & (other >= 0)
         if not mask.any():
             return np.zeros(k, dtype=np.int64)
-        pairs = np.unique(np.stack([cs[mask], other[mask]], axis=1), axis=0)
-        return np.bincount(pairs[:, 0], minlength=k).astype(np.int64)
+        width = np.int64(other[mask].max()) + 1
+        pairs = np.unique(cs[mask].astype(np.int64) * width + other[mask])
+        return np.bincount(pairs // width, minlength=k).astype(np.int64)
 
     res["unique_numbers"] = distinct(ext_counted, num_code)
     res["new_clients_reached"] = distinct(ext_answered & new, num_code)
     if len(act_code):
-        pairs = np.unique(np.stack([act_code, act_day], axis=1), axis=0)
-        res["days_active"] = np.bincount(pairs[:, 0], minlength=k).astype(np.int64)
+        d0 = act_day.min()
+        width = np.int64(act_day.max() - d0) + 1
+        pairs = np.unique(act_code.astype(np.int64) * width + (act_day - d0))
+        res["days_active"] = np.bincount(pairs // width, minlength=k).astype(np.int64)
     else:
         res["days_active"] = 0
     res["talk_s_total"] = talk_total.astype(float)
@@ -194,10 +201,10 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     # keep employees with a session in the period (any role) or in the directory
     keep = np.zeros(k, dtype=bool)
     keep[cs] = True
-    if peer is not None:
+    if pcode is not None:
         keep[pcode[inp & (pcode >= 0)]] = True
-    if employees is not None and len(employees):
-        keep[cats.get_indexer(employees[schema.EMPLOYEE].dropna().astype(str).unique())] = True
+    if dir_names is not None:
+        keep[allcodes[len(allcodes) - len(dir_names):]] = True
     res = res.loc[keep]
     res.index.name = schema.EMPLOYEE
     res = res.reset_index()

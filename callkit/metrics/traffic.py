@@ -172,10 +172,11 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     # integer codes for employees and departments: the joins below run on ints
     m = masks(calls)
     inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)]
-    ecode, enames = pd.factorize(a[schema.EMPLOYEE].astype(str).to_numpy())
-    deps = pd.Index(pd.unique(np.concatenate([a[schema.DEPARTMENT].astype(str).to_numpy(),
-                                              inc[schema.DEPARTMENT].astype(str).to_numpy()])))
-    dcode = deps.get_indexer(a[schema.DEPARTMENT].astype(str).to_numpy())
+    ecode, enames = pd.factorize(a[schema.EMPLOYEE])
+    dall, deps = pd.factorize(pd.concat([a[schema.DEPARTMENT], inc[schema.DEPARTMENT]],
+                                        ignore_index=True).astype("string"))
+    deps = pd.Index(np.asarray(deps, dtype=object))
+    dcode, inc_dcode = dall[:len(a)], dall[len(a):]
     offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     absh = np.repeat(h0, n) + offs
     busy = pd.DataFrame({"e": np.repeat(ecode, n), "d": np.repeat(dcode, n), "absh": absh}) \
@@ -194,8 +195,7 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     # the department's incoming sessions in that date-hour
     ih = inc[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
         .astype("datetime64[h]").astype(np.int64)
-    dinc = pd.DataFrame({"d": deps.get_indexer(inc[schema.DEPARTMENT].astype(str).to_numpy()),
-                         "absh": ih}).groupby(["d", "absh"]).size() \
+    dinc = pd.DataFrame({"d": inc_dcode, "absh": ih}).groupby(["d", "absh"]).size() \
         .rename("department_incoming").reset_index()
     slots = slots.merge(dinc, on=["d", "absh"], how="left")
     slots["department_incoming"] = slots["department_incoming"].fillna(0).astype(np.int64)
