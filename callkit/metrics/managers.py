@@ -41,7 +41,8 @@ def _mode_codes(code: np.ndarray, values: pd.Series, cats: pd.Index) -> pd.Serie
     if not ok.any():
         return pd.Series(pd.NA, index=cats, dtype="string")
     width = np.int64(len(vuniq))
-    keys, counts = np.unique(code[ok].astype(np.int64) * width + vcode[ok], return_counts=True)
+    vc = pd.Series(code[ok].astype(np.int64) * width + vcode[ok]).value_counts(sort=False)
+    keys, counts = vc.index.to_numpy(dtype=np.int64), vc.to_numpy()
     df = pd.DataFrame({"e": keys // width, "v": keys % width, "n": counts})
     df = df.sort_values(["e", "n", "v"], ascending=[True, False, True], kind="stable")
     top = df.drop_duplicates("e")
@@ -115,7 +116,8 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     sel = inp & (code >= 0)
     cs = code[sel]
     mm = {key: v[sel] for key, v in m.items()}
-    c = flagged.loc[sel]
+    c = flagged.loc[sel, [classify.IS_NEW_CLIENT, schema.TALK_S, schema.NUMBER_TYPE, schema.START,
+                          schema.CLIENT_NUMBER]]
     new = c[classify.IS_NEW_CLIENT].fillna(False).to_numpy(dtype=bool)
     talk = c[schema.TALK_S].fillna(0).to_numpy(dtype=float)
     ntype = c[schema.NUMBER_TYPE]
@@ -163,7 +165,7 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
         if not mask.any():
             return np.zeros(k, dtype=np.int64)
         width = np.int64(other[mask].max()) + 1
-        pairs = np.unique(cs[mask].astype(np.int64) * width + other[mask])
+        pairs = pd.unique(cs[mask].astype(np.int64) * width + other[mask])
         return np.bincount(pairs // width, minlength=k).astype(np.int64)
 
     res["unique_numbers"] = distinct(ext_counted, num_code)
@@ -171,7 +173,7 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     if len(act_code):
         d0 = act_day.min()
         width = np.int64(act_day.max() - d0) + 1
-        pairs = np.unique(act_code.astype(np.int64) * width + (act_day - d0))
+        pairs = pd.unique(act_code.astype(np.int64) * width + (act_day - d0))
         res["days_active"] = np.bincount(pairs // width, minlength=k).astype(np.int64)
     else:
         res["days_active"] = 0

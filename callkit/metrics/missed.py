@@ -78,17 +78,19 @@ def missed_calls(calls: pd.DataFrame, *, window_h: float = 24,
     ncode, _ = pd.factorize(allnum.astype(object).where(allnum.notna(), None).to_numpy())
     ext_num = ncode >= 0
     msel = inp & m["incoming"] & m["unanswered"]
-    miss = calls.loc[msel]
+    miss = calls.loc[msel, [c for c in (schema.CALL_ID, schema.START, schema.CLIENT_NUMBER,
+                                        schema.DEPARTMENT, schema.EMPLOYEE, schema.STATUS,
+                                        schema.RING_S, schema.LINE) if c in calls]]
     num = miss[schema.CLIENT_NUMBER]
     left = pd.DataFrame({"_n": ncode[msel], "_t": _utc(miss[schema.START])}, index=miss.index)
     left = left[left["_n"].to_numpy() >= 0]
 
     osel = m["outgoing"] & ext_num
-    outs = calls.loc[osel]
+    outs = calls.loc[osel, [schema.START, schema.EMPLOYEE]]
     right_cb = pd.DataFrame({"_n": ncode[osel], "_t": _utc(outs[schema.START]),
                              "callback_by": outs[schema.EMPLOYEE].astype(object).to_numpy()})
     rsel = m["external"] & m["answered"] & ext_num
-    reach = calls.loc[rsel]
+    reach = calls.loc[rsel, [schema.START]]
     right_re = pd.DataFrame({"_n": ncode[rsel], "_t": _utc(reach[schema.START]),
                              "_rid": np.ones(int(rsel.sum()), dtype=bool)})
     cb = _next_after(left, right_cb, ["callback_by"])

@@ -39,7 +39,7 @@ def concurrency(calls: pd.DataFrame, *, include_internal: bool = True) -> pd.Dat
     """
     mm = masks(calls)
     ext = (mm["external"] | mm["internal"]) if include_internal else mm["external"]
-    c = calls.loc[ext]
+    c = calls.loc[ext, [schema.START, schema.END]]
     s = _ns(c[schema.START])
     e = _ns(c[schema.END].fillna(c[schema.START]))
     e = np.maximum(e, s)

@@ -109,8 +109,10 @@ def peak_hours(traffic_df: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
 def _dept_peaks(calls: pd.DataFrame, inp: np.ndarray, top: int) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     dept = calls[schema.DEPARTMENT]
+    base = calls[[c for c in (schema.START, schema.DIRECTION, schema.STATUS, schema.MACHINE_ANSWERED)
+                  if c in calls]]
     for d in dept[inp].dropna().unique():
-        sub = calls.loc[inp & (dept == d).fillna(False).to_numpy(dtype=bool)]
+        sub = base.loc[inp & (dept == d).fillna(False).to_numpy(dtype=bool)]
         out[str(d)] = [int(h) for h in peak_hours(traffic(sub), top=top)["hour"]]
     return out
 
@@ -157,7 +159,7 @@ def presence_at_peaks(calls: pd.DataFrame, *,
         pk, hours = None, [int(h) for h in peaks]
     else:
         pk = _dept_peaks(calls, inp, top)
-    a = calls.loc[act]
+    a = calls.loc[act, [schema.EMPLOYEE, schema.DEPARTMENT, schema.START, schema.END]]
     if a.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
             PRESENCE_COLUMNS, ("string", "string", "datetime64[s]", "int64", "bool", "int64"))})
@@ -171,7 +173,8 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     n = np.minimum(h1 - h0 + 1, 24)
     # integer codes for employees and departments: the joins below run on ints
     m = masks(calls)
-    inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)]
+    inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool),
+                    [schema.DEPARTMENT, schema.START]]
     ecode, enames = pd.factorize(a[schema.EMPLOYEE])
     dall, deps = pd.factorize(pd.concat([a[schema.DEPARTMENT], inc[schema.DEPARTMENT]],
                                         ignore_index=True).astype("string"))
