@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma-separated formats (default: all)")
     ap.add_argument("--transcripts", type=int, default=150, help="dialogues to synthesise (0 = none)")
     args = ap.parse_args(argv)
-    cmd = f"python -m callkit.samples {args.out} --calls {args.calls} --seed {args.seed}"
+    cmd = (f"python -m callkit.samples {args.out} --calls {args.calls} --seed {args.seed}\n"
+           f"# or: callkit sample --calls {args.calls} --seed {args.seed} --out {args.out}")
     try:
         paths = write_sample(args.out, calls=args.calls, seed=args.seed,
                              formats=[f for f in args.formats.split(",") if f],

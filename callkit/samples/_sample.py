@@ -278,7 +278,8 @@ def write_sample(out_dir: str | Path, *, calls: int = 3000, seed: int = 0,
                  ("clients.csv", "known clients: number, name, segment"),
                  ("truth.json", "ground truth of the planted behaviours")] + described
     if command is None:
-        command = (f"python -m callkit.samples {out.name} --calls {calls} --seed {seed}")
+        command = (f"python -m callkit.samples {out_dir} --calls {calls} --seed {seed}\n"
+                   f"# or: callkit sample --calls {calls} --seed {seed} --out {out_dir}")
     (out / "README.md").write_text(_readme(company, described, command, (first, last)), encoding="utf-8")
     written.append(out / "README.md")
     return written
