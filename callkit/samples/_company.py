@@ -240,7 +240,7 @@ class _Acc:
 
 class _Sim:
     def __init__(self, *, seed: int, scale: float, first: dt.date, period: tuple[dt.date, dt.date],
-                 tz: str, line_limit: int | None, plan_only: bool = False):
+                 tz: str, line_limit: int | None):
         self.rng = np.random.default_rng([seed, 1])
         self.plan_rng = np.random.default_rng([seed, 2])
         self.num_rng = np.random.default_rng([seed, 3])
@@ -248,7 +248,6 @@ class _Sim:
         self.first, self.period = first, period
         self.zone = ZoneInfo(tz)
         self.line_limit = line_limit
-        self.plan_only = plan_only
         self.agents = {a.ext: a for a in STAFF}
         self.busy: dict[str, dt.datetime] = {a.ext: dt.datetime.min for a in STAFF}
         self.answered_today: dict[str, int] = {a.ext: 0 for a in STAFF}
@@ -307,8 +306,7 @@ class _Sim:
         for i, n in enumerate(self.toll_free):   # suppliers' hotlines the staff call now and then
             self.clients.append({"number": n, "name": f"Горячая линия поставщика {i + 1}", "segment": "Поставщики"})
         self.crm |= set(self.toll_free)
-        self.seen: set[str] = set()           # numbers contacted so far
-        self.history_seen: set[str] = set()
+        self.history_seen: set[str] = set()   # numbers contacted before the period
 
     def known_draw(self, dept: str, *, mobile: float | None, in_period: bool) -> str:
         """A known client's number (CRM list, or contacted before the period)."""
@@ -471,7 +469,6 @@ class _Sim:
         return int(max(lo, self.rng.lognormal(math.log(median), 0.6)))
 
     def contact(self, number: str, t: dt.datetime) -> None:
-        self.seen.add(number)
         if t.date() < self.period[0]:
             self.history_seen.add(number)
 
