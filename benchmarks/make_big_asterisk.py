@@ -43,8 +43,9 @@ def write_employees(path: str | Path) -> Path:
 
 
 def _chunk(rng: np.random.Generator, n: int, t0: int, days: int, uid0: int, seq0: int,
-           chan0: int, tz_offset: int) -> tuple[list[str], int, int, int]:
-    """``n`` sessions as CSV lines; returns (lines, next uniqueid counter, next sequence, next channel)."""
+           chan0: int, tz_offset: int) -> tuple[list[str], list[bool], int, int, int]:
+    """``n`` sessions as CSV lines; returns (lines, is-first-leg flags, next uniqueid counter,
+    next sequence, next channel)."""
     exts = _exts()
     kind = rng.choice(3, size=n, p=[0.45, 0.40, 0.15])           # 0 out, 1 in (queue), 2 internal
     day = rng.integers(0, days, size=n)
@@ -114,7 +115,8 @@ def _chunk(rng: np.random.Generator, n: int, t0: int, days: int, uid0: int, seq0
         ans = f'"{an}"' if ok else ""
         lines.append(f'{head}"{st}",{ans},"{en}",{du},{bi},"{di}",'
                      f'"DOCUMENTATION","{ui}","","","{li}",{sq}\n')
-    return lines, uid0 + m, seq0 + m, chan0 + 2 * m
+    firsts = (leg_k == 0).tolist()
+    return lines, firsts, uid0 + m, seq0 + m, chan0 + 2 * m
 
 
 def make_big_asterisk(path: str | Path, legs: int = 1_000_000, *, seed: int = 0,
@@ -138,13 +140,13 @@ def make_big_asterisk(path: str | Path, legs: int = 1_000_000, *, seed: int = 0,
         while written < legs:
             n = max(1, min(chunk, sessions_total - sessions))
             c += 1
-            lines, uid, seq, chan = _chunk(rng, n, t0 + min(c - 1, n_chunks - 1) * span * 86400, span, uid, seq, chan,
+            lines, firsts, uid, seq, chan = _chunk(rng, n, t0 + min(c - 1, n_chunks - 1) * span * 86400, span, uid, seq, chan,
                                            tz_offset_h * 3600)
             if written + len(lines) > legs:
-                lines = lines[: legs - written]
+                lines, firsts = lines[: legs - written], firsts[: legs - written]
             fh.writelines(lines)
             written += len(lines)
-            sessions += n
+            sessions += sum(firsts)
     return {"path": str(p), "legs": written, "sessions": sessions, "bytes": p.stat().st_size,
             "seconds": round(time.perf_counter() - t_begin, 2)}
 
