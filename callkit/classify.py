@@ -8,6 +8,8 @@ Every function here is pure: it returns a new DataFrame and never mutates its in
   ``call_kind_fallback`` (a duration rule for calls without a transcript).
 * :func:`load_known_clients` — the client's list of existing clients (CSV/XLSX with a phone
   column), normalized to E.164.
+* :func:`infer_departments` — the department of unanswered queue calls from the agents they
+  rang (the legs) or from the line, flagged in ``department_inferred``.
 """
 from __future__ import annotations
 
