@@ -14,7 +14,7 @@ import pandas as pd
 import phonenumbers
 from phonenumbers import PhoneNumberType as _T
 
-__all__ = ["normalize_numbers", "normalize_number", "digits_of", "is_extension_like", "NUMBER_TYPES"]
+__all__ = ["normalize_numbers", "normalize_number", "classify_unique", "digits_of", "is_extension_like", "NUMBER_TYPES"]
 
 NUMBER_TYPES = ("mobile", "landline", "toll_free", "other", "foreign", "invalid")
 
@@ -87,30 +87,42 @@ def normalize_number(value: str, region: str = "RU", *, area_code: str | None = 
     return _classify(value, region, area_code)
 
 
-_NANP_LIKE = re.compile(r"^(?:\+7|8|7)?(\d{10})$")
+_ZONE7 = r"^(?:\+7|8|7)?(\d{10})$"
 
 
-def _classify_many(uniq: list[str], region: str, area_code: str | None) -> list[tuple[str | None, str]]:
-    """Classify distinct raw numbers. For the +7 zone (RU/KZ), whose number type and validity are
-    fixed by the first six national digits (libphonenumber's RU and KZ patterns are a prefix
-    followed by free digits), one full parse per six-digit prefix is reused for the rest."""
-    out: list[tuple[str | None, str]] = []
-    cache: dict[str, str] = {}
-    fast = region == "RU"
-    for u in uniq:
-        d = digits_of(u)
-        m = _NANP_LIKE.match(d) if fast else None
-        if m is not None and not (d.startswith("7") and len(d) == 10) and not (len(d) == 10 and d[0] not in "3489"):
-            nat = m.group(1)
-            key = nat[:6]
-            typ = cache.get(key)
-            if typ is None:
-                typ = _classify("+7" + nat, region, None)[1]
-                cache[key] = typ
-            out.append((("+7" + nat) if typ != "invalid" else d, typ))
-        else:
-            out.append(_classify(u, region, area_code))
-    return out
+def classify_unique(values: pd.Series, region: str = "RU", *,
+                    area_code: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Classify distinct raw numbers: (numbers, types) as object arrays aligned to ``values``.
+
+    Numbers of the +7 zone in the usual forms (``+7``/``8``/``7`` + 10 digits) are handled in
+    bulk: libphonenumber's RU and KZ patterns fix validity and type by the first six national
+    digits, so one full parse per six-digit prefix serves all numbers sharing it (checked
+    against a full parse of every number in the tests). Everything else is parsed one by one.
+    """
+    raw = pd.Series(values, dtype="str").reset_index(drop=True)
+    numbers = np.empty(len(raw), dtype=object)
+    types = np.empty(len(raw), dtype=object)
+    slow = np.ones(len(raw), dtype=bool)
+    if region == "RU" and len(raw):
+        clean = raw.str.replace(r'[\s()\-.\u00a0/"]', "", regex=True)
+        nat = clean.str.extract(_ZONE7, expand=False)
+        ok = nat.notna() & ~((clean.str.len() == 10) & clean.str.startswith("8"))
+        ok = ok.fillna(False).to_numpy(bool)
+        if ok.any():
+            nat_ok = nat[ok]
+            pref = nat_ok.str.slice(0, 6)
+            first_of = pd.Series(nat_ok.to_numpy(), index=pref.to_numpy()).groupby(level=0).first()
+            typ_of = {p: _classify("+7" + n, region, None)[1] for p, n in first_of.items()}
+            t = pref.map(typ_of).to_numpy(object)
+            valid = t != "invalid"
+            idx = np.flatnonzero(ok)[valid]
+            numbers[idx] = ("+7" + nat_ok[valid]).to_numpy(object)
+            types[idx] = t[valid]
+            slow[idx] = False
+    for i in np.flatnonzero(slow):
+        v = raw.iloc[i]
+        numbers[i], types[i] = (None, None) if pd.isna(v) else _classify(str(v), region, area_code)
+    return numbers, types
 
 
 def normalize_numbers(values: Iterable[str] | pd.Series, region: str = "RU", *,
@@ -138,9 +150,9 @@ def normalize_numbers(values: Iterable[str] | pd.Series, region: str = "RU", *,
     ['mobile', 'landline', 'toll_free']
     """
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
-    codes, uniq = pd.factorize(s.astype(object), use_na_sentinel=True)
-    res = _classify_many([str(u) for u in uniq], region, area_code)
-    nums = np.array([r[0] for r in res] + [None], dtype=object)
-    typs = np.array([r[1] for r in res] + [None], dtype=object)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    nums, typs = classify_unique(pd.Series(uniq), region, area_code=area_code)
+    nums = np.append(nums, None)
+    typs = np.append(typs, None)
     return pd.DataFrame({"number": pd.array(nums[codes], dtype="string"),
                          "number_type": pd.array(typs[codes], dtype="string")}, index=s.index)

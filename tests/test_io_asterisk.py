@@ -187,3 +187,49 @@ def test_testsuite_fixture(shared_external):
     # Console/dsp to extension 1: answered at once, 7 s each
     assert c["talk_s"].tolist() == [7, 7] and c["ring_s"].tolist() == [0, 0]
     assert c["status"].tolist() == ["answered", "answered"]
+
+
+def test_queue_number_is_not_a_person_and_department_is_inferred(tmp_path, employees):
+    lines = [
+        # abandoned in queue 600 before any phone rang: no employee (600 is not in the directory)
+        cdr_line(src="89720123456", dst="600", channel=TRUNK.format(1), lastapp="Queue",
+                 start=DAY + "09:00:00", end=DAY + "09:00:40", duration=40, billsec=0,
+                 disposition="NO ANSWER", uniqueid="2001.1"),
+        # rang 101 and 102 (both Продажи), nobody answered: department Продажи, employee NA
+        cdr_line(src="89720123456", dst="600", channel=TRUNK.format(2), dstchannel="SIP/101-1",
+                 start=DAY + "09:10:00", end=DAY + "09:10:30", duration=30, billsec=0,
+                 disposition="NO ANSWER", uniqueid="2002.1"),
+        cdr_line(src="89720123456", dst="600", channel=TRUNK.format(2), dstchannel="SIP/102-2",
+                 start=DAY + "09:10:00", end=DAY + "09:10:30", duration=30, billsec=0,
+                 disposition="NO ANSWER", uniqueid="2002.1"),
+        # rang 101 (Продажи) and 103 (Сервис): no common department
+        cdr_line(src="89720123456", dst="600", channel=TRUNK.format(3), dstchannel="SIP/101-3",
+                 start=DAY + "09:20:00", end=DAY + "09:20:30", duration=30, billsec=0,
+                 disposition="NO ANSWER", uniqueid="2003.1"),
+        cdr_line(src="89720123456", dst="600", channel=TRUNK.format(3), dstchannel="SIP/103-4",
+                 start=DAY + "09:20:00", end=DAY + "09:20:30", duration=30, billsec=0,
+                 disposition="NO ANSWER", uniqueid="2003.1"),
+    ]
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    calls = load_calls(p, employees=employees).calls.set_index("call_id")
+    assert pd.isna(calls.loc["2001.1", "employee"]) and pd.isna(calls.loc["2001.1", "department"])
+    assert pd.isna(calls.loc["2002.1", "employee"]) and calls.loc["2002.1", "department"] == "Продажи"
+    assert pd.isna(calls.loc["2003.1", "department"])
+
+
+def test_transfer_talk_excludes_the_ring_in_between(tmp_path, employees):
+    # 101 answers at 10:00:05 and talks until 10:02:05 (120 s), transfers; 102 rings 20 s and
+    # answers at 10:02:25, talks until 10:05:05 (160 s) → talk 280 s, not 300 s
+    lines = [
+        cdr_line(src="89720123456", dst="74950011111", channel=TRUNK.format(1), dstchannel="SIP/101-1",
+                 start=DAY + "10:00:00", answer=DAY + "10:00:05", end=DAY + "10:02:05", duration=125,
+                 billsec=120, disposition="ANSWERED", uniqueid="3001.1"),
+        cdr_line(src="89720123456", dst="102", channel=TRUNK.format(1), dstchannel="SIP/102-2",
+                 start=DAY + "10:02:05", answer=DAY + "10:02:25", end=DAY + "10:05:05", duration=180,
+                 billsec=160, disposition="ANSWERED", uniqueid="3001.2", linkedid="3001.1"),
+    ]
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    c = load_calls(p, employees=employees).calls.iloc[0]
+    assert (c["status"], c["employee"], c["ring_s"], c["talk_s"]) == ("answered", "Орлова Анна", 5, 280)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from callkit import schema as S
@@ -28,6 +29,30 @@ FORMATS = registry.FORMATS
 def detect_format(table: RawTable) -> tuple[str, float]:
     """Best-scoring format name and its score for a read table."""
     return registry.detect(table)
+
+
+def _duplicates(legs: pd.DataFrame) -> np.ndarray:
+    """Records identical in every field callkit reads: the same export pasted twice, or files
+    that overlap. Row-position keys (``file:line``, given to records without an id) do not
+    count, so a record repeated on another line of the same file is found too.
+
+    Two stages for speed: a hash of the times finds candidates; only those are compared in full.
+    """
+    times = legs[["start", "answered_at", "end", "talk_s"]]
+    quick = pd.util.hash_pandas_object(times, index=False)
+    cand = quick.duplicated(keep=False).to_numpy()
+    out = np.zeros(len(legs), dtype=bool)
+    if not cand.any():
+        return out
+    sub = legs.loc[cand]
+    row_key = sub["source_file"].astype("str") + ":" + sub["source_row"].astype("str")
+    cols = [c for c in LEG_INPUT if c not in ("row", "session_key", "leg_id")] + ["_fmt"]
+    full = sub[cols].astype("str")
+    for c in ("session_key", "leg_id"):
+        v = sub[c].astype("str")
+        full[c] = v.where(v != row_key, "")
+    out[np.flatnonzero(cand)] = full.duplicated().to_numpy()
+    return out
 
 
 def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -135,11 +160,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         legs["session_key"] = legs["session_key"].astype(str)
         for c in ("start", "answered_at", "end"):
             legs[c] = legs[c].astype(f"datetime64[ns, {tz}]")
-        # Duplicates: records identical in every field callkit reads (the same export pasted
-        # twice, overlapping files). Rows differing only in fields callkit ignores count too.
-        same = [c for c in LEG_INPUT if c not in ("row",)] + ["_fmt"]
-        hashed = pd.util.hash_pandas_object(legs[same], index=False)
-        dup = hashed.duplicated().to_numpy()
+        dup = _duplicates(legs)
         report.duplicates = int(dup.sum())
         legs = legs.loc[~dup].drop(columns=["_fmt"]).reset_index(drop=True)
         legs["order"] = range(len(legs))

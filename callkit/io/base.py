@@ -23,7 +23,7 @@ __all__ = [
 # Columns a parser fills (any may be NA except start):
 LEG_INPUT = (
     "session_key",   # groups the legs of one call (linkedid, provider call id); falls back to leg id
-    "leg_id",
+    "leg_id",        # the source's own id of the record; NA when it has none (never a line number)
     "start", "answered_at", "end", "talk_s",
     "src", "dst",    # raw party strings (numbers, extensions)
     "caller_person", "callee_person",  # an extension or an employee name/id from the source
