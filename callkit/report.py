@@ -81,6 +81,8 @@ _T: dict[str, dict[str, str]] = {
                     "en": "Client numbers are masked (+7 916 ***-**-67)."},
     "no_data": {"ru": "Нет данных для этого раздела.", "en": "No data for this section."},
     "item": {"ru": "Показатель", "en": "Item"},
+    "client": {"ru": "Клиент", "en": "Client"},
+    "period_label": {"ru": "Период", "en": "Period"},
     "value": {"ru": "Значение", "en": "Value"},
     "files": {"ru": "Файлы", "en": "Files"},
     "format": {"ru": "Формат выгрузки", "en": "Export format"},
@@ -856,6 +858,12 @@ def section_kpi(ctx: ReportContext) -> list[Any]:
 
 def _sheet_frames(audit: Any, ctx: ReportContext) -> dict[str, pd.DataFrame]:
     items = overview_items(ctx)
+    prof = ctx.profile
+    if prof is not None:
+        head: list[tuple[str, Any]] = [(_t("client", ctx.lang), prof.client)]
+        if prof.period is not None:
+            head.append((_t("period_label", ctx.lang), f"{prof.period_start} — {prof.period_end}"))
+        items = head + items
     summary = pd.DataFrame({"item": [k for k, _ in items], "value": [v for _, v in items]})
     return {
         "summary": summary,

@@ -184,6 +184,7 @@ def test_workbook_sheets_formats_masking_and_formula_safety(tmp_path):
     assert any(c.value == "-3 повторных набора" and c.data_type == "s" for c in texts)
 
     summary = {r[0]: r[1] for r in wb["Сводка"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Клиент"] == "ООО Ромашка" and summary["Период"] == "2026-10-01 — 2026-10-31"
     # in period (October): c1..c4; incoming c1, c2, c4; unanswered c1 (missed), c4 (busy)
     assert summary["Звонков в периоде"] == 4 and summary["Входящих"] == 3
     assert summary["Из них не отвечено"] == 2
