@@ -82,6 +82,26 @@ def test_freeswitch_link_either_direction():
                          pd.Series([1, 0])).tolist() == ["A", "A"]
 
 
+def test_freeswitch_spreadsheet_mangled(tmp_path):
+    # re-saved in a spreadsheet: no quotes, 2026/10/1 10:00 dates, a pasted duplicate, '&' destination
+    f = tmp_path / "Master.csv"
+    row1 = ("Клиент,89720123456,1001,public,2026/10/1 10:00,2026/10/1 10:00,2026/10/1 10:02,120,115,"
+            "NORMAL_CLEARING,c0000001-0000-4000-8000-000000000001,,,PCMA,PCMA\n")
+    row2 = (",89730012345,1001&1002,public,2026/10/1 11:00,,2026/10/1 11:01,60,0,NO_ANSWER,"
+            "c0000002-0000-4000-8000-000000000002,,,PCMA,PCMA\n")
+    f.write_text(row1 + row1 + row2, encoding="utf-8")
+    res = load_calls(f, tz=TZ)
+    rep = res.report
+    assert (rep.format, rep.rows_read, rep.rows_loaded, rep.duplicates, rep.sessions) == ("freeswitch", 3, 2, 1, 2)
+    assert not any("several legs" in n for n in rep.notes)
+    c = res.calls
+    # minute resolution: answered at 10:00, ended 10:02 → 120 s
+    _check(_row(c, "c0000001-0000-4000-8000-000000000001"), direction="incoming", status="answered",
+           employee="1001", talk_s=120.0, ring_s=0.0)
+    # rang two phones at once: nobody to name
+    _check(_row(c, "c0000002-0000-4000-8000-000000000002"), status="missed", employee=None, ring_s=60.0)
+
+
 # ----------------------------------------------------------------------------- 3CX
 
 def test_threecx_queue_and_parties():
@@ -293,6 +313,33 @@ def test_generic_repeated_header_and_bad_direction(tmp_path):
     reasons = rep.rejected["reason"].tolist()
     assert reasons[0] == "repeated header line"
     assert "'Направление' has 'куда-то'" in reasons[1]
+
+
+def test_header_only_and_forced_format_errors(tmp_path):
+    f = tmp_path / "sipuni_empty.csv"
+    f.write_text("Тип;Статус;Время;Схема;Откуда;Куда;Кто ответил;Длительность звонка;ID записи\n", encoding="utf-8")
+    res = load_calls(f, tz=TZ)
+    assert (res.report.format, res.report.rows_read, res.report.sessions) == ("sipuni", 0, 0)
+    g = tmp_path / "not_bitrix.csv"
+    g.write_text("CALL_ID,PHONE_NUMBER\nx1,89720123456\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"not_bitrix\.csv: the header lacks column\(s\) \['CALL_TYPE', "
+                                          r"'CALL_START_DATE'\]"):
+        load_calls(g, tz=TZ, source="bitrix24")
+
+
+def test_absurd_duration_is_rejected_not_overflowing(tmp_path):
+    # a phone number pasted into the duration column: rejected with the column's own name
+    f = tmp_path / "calls.csv"
+    f.write_text("Дата и время;Менеджер;Телефон;Направление;Статус;Длительность разговора\n"
+                 "01.10.2026 09:00:00;Анна;89720123456;Входящий;Отвечен;89720123456\n"
+                 "01.10.2026 09:05:00;Анна;89720123456;Входящий;Отвечен;-5\n"
+                 "01.10.2026 09:10:00;Анна;89720123456;Входящий;Отвечен;00:00:30\n", encoding="utf-8")
+    res = load_calls(f, tz=TZ)
+    reasons = res.report.rejected["reason"].tolist()
+    assert reasons[0] == ("column 'Длительность разговора' has '89720123456'; expected the seconds of one "
+                          "call (at most 24 h)")
+    assert "column 'Длительность разговора' has '-5'" in reasons[1]
+    assert res.report.rows_loaded == 1 and res.calls["talk_s"].tolist() == [30.0]
 
 
 # ----------------------------------------------------------------------------- helpers

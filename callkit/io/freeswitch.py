@@ -128,7 +128,7 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
     dst = df["destination_number"].astype("object")
     # legs=ab: the A-leg's destination is what was dialled (a queue, a ring group), not who answered;
     # when a B-leg of the session reached a person, the A-leg's extension-like destination is dropped
-    sizes = key.map(key.value_counts())
+    sizes = key.map(uuid.groupby(key).nunique())  # legs per session (exact duplicate rows count once)
     is_a = uuid.eq(key)
     dst_person = person_like(dst.fillna(""))
     session_has_b_person = (dst_person & ~is_a).groupby(key).transform("any")
