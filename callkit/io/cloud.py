@@ -96,10 +96,7 @@ def _parse_sipuni(table: RawTable, ctx: ParseContext) -> Parsed:
     status = map_status_loose(df["status"])
     rej.add(df.index[status.isna()], lambda r: f"column {label['status']!r} has {df.at[r, 'status']!r}; "
                                                "expected отвечен or не отвечен")
-    key = row_keys(table, df.index)
-    if "record_id" in df:
-        rid = df["record_id"].astype("object")
-        key = rid.where(_nonempty(rid), None).fillna(key).astype(str)
+    key = df.get("record_id")
     legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"], labels=label,
                       duration="duration" if "duration" in df else None,
                       talk="talk" if "talk" in df else None, ring="ring" if "ring" in df else None,
@@ -238,7 +235,7 @@ def _parse_mango(table: RawTable, ctx: ParseContext) -> Parsed:
         s = df[name].astype("object")
         return s.where(_nonempty(s), None)
     legs = pd.DataFrame({
-        "session_key": key, "leg_id": [f"{k}/{table.lines[i]}" for k, i in zip(key, df.index)],
+        "session_key": key, "leg_id": None,   # Mango stats have no per-leg id
         "start": t["start"], "answered_at": ans_at, "end": t["end"], "talk_s": talk.astype(float),
         "src": col("from_number"), "dst": col("to_number"),
         "caller_person": col("from_extension"), "callee_person": col("to_extension"),
@@ -321,12 +318,7 @@ def _parse_bitrix(table: RawTable, ctx: ParseContext) -> Parsed:
         ok = status.eq("answered").fillna(False) if status is not None else pd.Series(True, index=df.index)
         df["_talk"] = df["duration"].where(ok, "0")
         talk = "_talk"
-    key = None
-    for k in ("call_id", "id"):
-        if k in df:
-            v = df[k].astype("object")
-            key = v.where(_nonempty(v), None).fillna(row_keys(table, df.index)).astype(str)
-            break
+    key = df.get("call_id", df.get("id"))
     emp = None
     if "user_name" in df:
         emp = df["user_name"]
@@ -442,12 +434,7 @@ def _parse_uis(table: RawTable, ctx: ParseContext) -> Parsed:
         only_one = parsed.map(lambda p: p[0][0] if len(p[0]) == 1 else None)
         emp = emp.where(emp.notna(), answered_one)
         emp = emp.where(emp.notna(), only_one)
-    key = None
-    for k in ("id", "communication_id"):
-        if k in df:
-            v = df[k].astype("object")
-            key = v.where(_nonempty(v), None).fillna(row_keys(table, df.index)).astype(str)
-            break
+    key = df.get("id", df.get("communication_id"))
     ring = "wait" if "wait" in df and "talk" not in df else None
     legs = build_legs(df, table, ctx, rej, start="start", start_label=label["start"], labels=label,
                       end="finish" if "finish" in df else None,

@@ -141,7 +141,7 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
     b_leg = ~is_a & key.isin(a_src.index)
     src = src.where(~b_leg, key.map(a_src))
     legs = pd.DataFrame({
-        "session_key": key.astype(str), "leg_id": uuid.astype(str),
+        "session_key": key.astype(str), "leg_id": uuid.astype("object").where(~no_uuid, None),
         "start": t["start"], "answered_at": t["answered_at"].where(answered), "end": t["end"],
         "talk_s": t["talk_s"].where(answered, 0.0),
         "src": src, "dst": dst, "caller_person": None, "callee_person": None,

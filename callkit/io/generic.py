@@ -242,6 +242,11 @@ def guard_durations(df: pd.DataFrame, cols: Sequence[str | None], rej: Rejects,
     return out
 
 
+def _nonempty(s: pd.Series) -> pd.Series:
+    t = s.astype("string").str.strip()
+    return (t.notna() & (t != "")).astype(bool)
+
+
 def _blank(s: pd.Series) -> pd.Series:
     v = s.astype("object")
     t = v.astype("string").str.strip()
@@ -263,6 +268,7 @@ def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Reject
     placed by ``direction``: incoming → client calls the employee; outgoing (or unknown) →
     the employee calls the client. On the company side a party that is not a person (a
     company number) becomes the line. ``status`` is canonical (NA = decide from the times).
+    ``key`` is the export's call id (empty → the record is its own call, keyed ``file:line``).
     Times: any of end / duration / talk / ring / answer time, see
     :func:`~callkit.io.base.times_from`; the talk and ring seconds also give the answer time.
     ``labels`` maps the time columns of ``df`` to the file's header names for rejection reasons.
@@ -350,9 +356,16 @@ def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Reject
         callee_p = emp.where(inc, None)
         cl_p = person_like(cl.fillna(""))
         callee_p = callee_p.where(~(internal & cl_p), cl)
+    rk = row_keys(table, idx)
+    if key is None:
+        session_key, leg_id = rk, none.copy()
+    else:
+        has = _nonempty(key)
+        session_key = key.astype("object").where(has, rk).astype(str)
+        leg_id = key.astype("object").where(has, None)   # the export's own id, never a line number
     out_df = pd.DataFrame({
-        "session_key": key if key is not None else row_keys(table, idx),
-        "leg_id": key if key is not None else row_keys(table, idx),
+        "session_key": session_key,
+        "leg_id": leg_id,
         "start": t["start"], "answered_at": ans_at, "end": t["end"], "talk_s": talk_s,
         "src": s, "dst": d, "caller_person": caller_p, "callee_person": callee_p,
         "leg_status": st, "direction_hint": dirn.astype("object").where(dirn.notna(), None),
@@ -481,11 +494,7 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
                 "expected a call result such as отвечен/пропущен/занято or answered/missed/busy/failed")
     else:
         notes.append(f"{table.name}: no status column: a call counts as answered when it has talk time")
-    key = None
-    if "id" in df:
-        k = df["id"].astype("string").str.strip()
-        key = df["id"].astype("object").where(k.notna() & (k != ""), None).fillna(row_keys(table, df.index))
-        key = key.astype(str)
+    key = df.get("id")
     talk_col = "talk" if "talk" in df else None
     dur_col = "duration" if "duration" in df else None
     if dur_col and not ({"talk", "ring", "end", "answered_at"} & set(df.columns)):

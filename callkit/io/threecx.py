@@ -118,7 +118,7 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
     key = key.where(key.notna() & (key != ""), row_keys(table, df.index).astype("string"))
     legs = pd.DataFrame({
         "session_key": key.astype(str),
-        "leg_id": hid.where(hid != "", key).astype(str),
+        "leg_id": hid.astype("object").where(hid.notna() & (hid != ""), None),
         "start": t["start"], "answered_at": t["answered_at"].where(answered), "end": t["end"],
         "talk_s": talk.where(answered, 0.0).astype(float),
         "src": src, "dst": dst, "caller_person": caller, "callee_person": callee,
