@@ -93,8 +93,8 @@ def _print_run(run) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     from callkit import report
     summary = report.run_batch(Path(args.dir), Path(args.out), jobs=args.jobs)
-    print(summary.text() if hasattr(summary, "text") else summary)
-    return 0 if getattr(summary, "failed", 0) == 0 else 1
+    print(summary.text())
+    return 0 if summary.all_ok else 1
 
 
 def cmd_request(args: argparse.Namespace) -> int:
