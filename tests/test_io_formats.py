@@ -356,6 +356,10 @@ def test_words():
         ["incoming", "outgoing", "incoming", "outgoing", "internal", "?"]
     assert map_status_loose(pd.Series(["не отвечен", "Отвечен", "Занято", "NO ANSWER", "ошибка", "?"])).fillna("?").tolist() == \
         ["missed", "answered", "busy", "missed", "failed", "?"]
+    # a negative word containing a positive stem is still negative
+    assert map_status_loose(pd.Series(["Неуспешный", "Успешный", "Недозвон", "Отклонён"])).tolist() == \
+        ["missed", "answered", "missed", "busy"]
+    assert map_direction(pd.Series(["Обратный звонок"])).tolist() == ["outgoing"]
     assert person_like(pd.Series(["201", "Иванова Мария", "89720123456", "sip:101@pbx", "Аноним"])).tolist() == \
         [True, True, False, False, False]
 

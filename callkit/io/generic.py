@@ -78,9 +78,12 @@ _DIRECTION_WORDS: dict[str, str] = {
 }
 _DIR_STEMS = (("вход", "incoming"), ("исход", "outgoing"), ("внутр", "internal"),
               ("incoming", "incoming"), ("outgoing", "outgoing"), ("inbound", "incoming"),
-              ("outbound", "outgoing"), ("internal", "internal"))
+              ("outbound", "outgoing"), ("internal", "internal"), ("обратн", "outgoing"),
+              ("callback", "outgoing"))
 _STATUS_STEMS = (  # checked in order: negative phrases before positive ones
     ("не отвеч", "missed"), ("неотвеч", "missed"), ("не принят", "missed"), ("непринят", "missed"),
+    ("неуспеш", "missed"), ("не успеш", "missed"), ("недозвон", "missed"), ("сброш", "missed"),
+    ("сброс", "missed"), ("голосов", "missed"), ("voicemail", "missed"),
     ("пропущ", "missed"), ("без ответа", "missed"), ("нет ответа", "missed"), ("не дозвон", "missed"),
     ("не состоял", "missed"), ("no answer", "missed"), ("no-answer", "missed"), ("noanswer", "missed"),
     ("missed", "missed"), ("unanswered", "missed"), ("abandon", "missed"), ("cancel", "missed"),
