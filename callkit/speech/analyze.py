@@ -16,6 +16,10 @@ Per-call columns (``SpeechResult.per_call``):
   those that are мат, ``profanity_client`` the client's, ``profanity_words`` masked;
 - ``stop_words`` stop phrases said by the employee (``stop_word_list``);
 - ``competitor_mentions`` by either side; ``topics`` the profile topics mentioned;
+- ``decision_makers_hit`` of ``decision_makers_total`` roles whose cues were said (either side),
+  ``advantages_hit`` of ``advantages_total`` advantages and ``materials_hit`` of
+  ``materials_total`` materials the employee named (the brief's issue-6 keys; totals are 0
+  when the profile has none);
 - ``words``, ``unknown_word_share`` (Cyrillic words the dictionary does not know — a
   recognition-quality signal); dialog metrics as in :mod:`callkit.speech.dialog`.
 """
@@ -32,8 +36,12 @@ from callkit import schema
 from callkit.errors import InputError
 from callkit.profile import Profile
 from callkit.speech.checklist import (
+    ADVANTAGE,
+    BRIEF_KINDS,
     CHECKLIST_COLUMNS,
     COMPETITOR,
+    DECISION_MAKER,
+    MATERIAL,
     QUESTION,
     RESULT,
     STAGE,
@@ -72,7 +80,8 @@ SPEECH_CSV_COLUMNS: tuple[str, ...] = (
 )
 PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_CSV_COLUMNS + (
     schema.DEPARTMENT, "stages_hit", "stages_total", "questions_hit", "questions_total",
-    "competitor_mentions", "profanity_mat", "profanity_client", "profanity_words",
+    "competitor_mentions", "decision_makers_hit", "decision_makers_total", "advantages_hit",
+    "advantages_total", "materials_hit", "materials_total", "profanity_mat", "profanity_client", "profanity_words",
     "stop_word_list", "topics", "words", "unknown_word_share", "navigation_cues",
     "negotiation_cues", "call_kind_rules",
 ) + tuple(c for c in DIALOG_COLUMNS if c != "talk_ratio")
@@ -95,7 +104,11 @@ class SpeechResult:
     by_manager
         One row per employee: calls, negotiation calls, mean script score and the hit rate of
         every stage / question (``stage:<name>``, ``question:<text>``), result rate, calls with
-        profanity, stop words per call, mean talk ratio.
+        profanity, stop words per call, mean talk ratio; when the profile has them,
+        ``decision_maker_rate`` (negotiations where any decision-maker cue was said),
+        ``advantage_rate`` (mean share of the advantages the employee named),
+        ``material_rate`` (negotiations where the employee used any material) and per item
+        ``decision_maker:<role>``, ``advantage:<name>``, ``material:<name>``.
     compliance
         Long hit rates per employee, department and overall (see ``checklist.compliance``).
     topics
@@ -175,6 +188,7 @@ class _Engine:
         self.result_order = [it.item for it in self.items if it.kind == RESULT]
         self.stages = [it.item for it in self.items if it.kind == STAGE]
         self.questions = [it.item for it in self.items if it.kind == QUESTION]
+        self.brief_items = {k: [it.item for it in self.items if it.kind == k] for k in BRIEF_KINDS}
         # per distinct token: (lemma, profanity kind or None, known to the dictionary (0/1),
         # Cyrillic (0/1), ids of the phrase terms it may stand for)
         self.info: dict[str, tuple[str, str | None, int, int, tuple[int, ...]]] = {}
@@ -301,6 +315,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
     docs: dict[str, str] = {}
     stage_set = set(eng.stages)
     n_stages, n_questions = len(eng.stages), len(eng.questions)
+    n_brief = {k: len(v) for k, v in eng.brief_items.items()}
     info = eng.info
     for a, b in zip(bounds[:-1], bounds[1:]):
         cid = ids[a]
@@ -391,6 +406,12 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             "questions_hit": len(hits_by_kind.get(QUESTION, ())),
             "questions_total": n_questions,
             "competitor_mentions": sum(c for (kind, _), c in counts.items() if kind == COMPETITOR),
+            "decision_makers_hit": len(hits_by_kind.get(DECISION_MAKER, ())),
+            "decision_makers_total": n_brief[DECISION_MAKER],
+            "advantages_hit": len(hits_by_kind.get(ADVANTAGE, ())),
+            "advantages_total": n_brief[ADVANTAGE],
+            "materials_hit": len(hits_by_kind.get(MATERIAL, ())),
+            "materials_total": n_brief[MATERIAL],
             "profanity_mat": prof_mat,
             "profanity_client": prof_cli,
             "profanity_words": "; ".join(prof_words),
@@ -508,14 +529,26 @@ def _by_manager(per_call: pd.DataFrame, checklist: pd.DataFrame, eng: _Engine) -
     )
     out = base.join(nstats, how="left")
     out["negotiation_calls"] = out["negotiation_calls"].fillna(0).astype("int64")
-    cl = checklist.loc[checklist["kind"].isin([STAGE, QUESTION])].merge(
+    brief_cols = []
+    for kind, col, how in ((DECISION_MAKER, "decision_maker_rate", "any"),
+                           (ADVANTAGE, "advantage_rate", "share"),
+                           (MATERIAL, "material_rate", "any")):
+        if not eng.brief_items[kind]:
+            continue
+        hit = neg[f"{kind}s_hit"].astype(float)
+        val = (hit > 0).astype(float) if how == "any" else hit / neg[f"{kind}s_total"].astype(float)
+        out = out.join(val.groupby([neg[k] for k in keys], sort=True).mean().rename(col), how="left")
+        brief_cols.append(col)
+    item_kinds = [STAGE, QUESTION, *BRIEF_KINDS]
+    cl = checklist.loc[checklist["kind"].isin(item_kinds)].merge(
         neg[[schema.CALL_ID] + keys], on=schema.CALL_ID, how="inner")
     if len(cl):
         cl["col"] = cl["kind"] + ":" + cl["item"]
         rates = cl.pivot_table(index=keys, columns="col", values="hit", aggfunc="mean", sort=False)
         order = [f"{STAGE}:{s}" for s in eng.stages] + [f"{QUESTION}:{q}" for q in eng.questions]
+        order += [f"{k}:{i}" for k in BRIEF_KINDS for i in eng.brief_items[k]]
         out = out.join(rates[[c for c in order if c in rates.columns]], how="left")
     cols = ["calls", "negotiation_calls", "script_score", "result_rate", "profanity_calls",
-            "stop_words_per_call", "talk_ratio"]
+            "stop_words_per_call", "talk_ratio", *brief_cols]
     rest = [c for c in out.columns if c not in cols]
     return out[cols + rest].reset_index()

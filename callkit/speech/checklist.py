@@ -1,9 +1,16 @@
 """Checklists from the client profile and compliance rates per manager and department.
 
 Items (DESIGN §4/§5): script stages (``stage``), mandatory questions (``question``), desired
-results (``result``), competitors (``competitor``) and deal terms (``term``). Stages and
-questions count only when the *employee* says them; results, competitors and terms count for
-either speaker (a client saying "выставьте счёт" is a result too) and the speaker is recorded.
+results (``result``), competitors (``competitor``), deal terms (``term``), and from the brief's
+issue-6 keys: decision makers reached (``decision_maker``, one item per role such as ЛПР/ЛВР),
+the company's advantages over competitors (``advantage``) and the sales materials used in the
+call (``material``: price list, stock check...).
+
+Who must say it: stages, questions, advantages and materials count only when the *employee*
+says them (a client asking for the price list is not the seller using it); results,
+competitors, terms and decision-maker cues count for either speaker (a client saying
+"выставьте счёт" is a result, "мне надо согласовать с директором" tells who decides) and the
+speaker is recorded.
 """
 from __future__ import annotations
 
@@ -15,12 +22,18 @@ from callkit import schema
 from callkit.profile import Profile
 
 __all__ = [
-    "STAGE", "QUESTION", "RESULT", "COMPETITOR", "TERM", "CHECKLIST_KINDS", "CHECKLIST_COLUMNS",
+    "STAGE", "QUESTION", "RESULT", "COMPETITOR", "TERM", "DECISION_MAKER", "ADVANTAGE", "MATERIAL",
+    "BRIEF_KINDS", "RATED_KINDS", "CHECKLIST_KINDS", "CHECKLIST_COLUMNS",
     "DEFAULT_RESULTS", "ChecklistItem", "checklist_items", "compliance",
 ]
 
 STAGE, QUESTION, RESULT, COMPETITOR, TERM = "stage", "question", "result", "competitor", "term"
-CHECKLIST_KINDS: tuple[str, ...] = (STAGE, QUESTION, RESULT, COMPETITOR, TERM)
+DECISION_MAKER, ADVANTAGE, MATERIAL = "decision_maker", "advantage", "material"
+#: The kinds from the brief's ``decision_makers``, ``advantages`` and ``materials`` keys.
+BRIEF_KINDS: tuple[str, ...] = (DECISION_MAKER, ADVANTAGE, MATERIAL)
+CHECKLIST_KINDS: tuple[str, ...] = (STAGE, QUESTION, RESULT, COMPETITOR, TERM) + BRIEF_KINDS
+#: Kinds whose hit rate is a compliance rate (a competitor named is not something to do).
+RATED_KINDS: tuple[str, ...] = (STAGE, QUESTION, RESULT, TERM) + BRIEF_KINDS
 CHECKLIST_COLUMNS: tuple[str, ...] = (schema.CALL_ID, "kind", "item", "hit", "at_s", "snippet",
                                       "speaker")
 
@@ -62,11 +75,15 @@ def checklist_items(profile: Profile) -> list[ChecklistItem]:
     items += [ChecklistItem(RESULT, k, tuple(v), False) for k, v in results.items()]
     items += [ChecklistItem(COMPETITOR, c, (c,), False) for c in profile.competitors]
     items += [ChecklistItem(TERM, k, tuple(v), False) for k, v in profile.deal_terms.items()]
+    items += [ChecklistItem(DECISION_MAKER, k, tuple(v), False)
+              for k, v in profile.decision_makers.items() if v]
+    items += [ChecklistItem(ADVANTAGE, k, tuple(v), True) for k, v in profile.advantages.items() if v]
+    items += [ChecklistItem(MATERIAL, k, tuple(v), True) for k, v in profile.materials.items() if v]
     return items
 
 
 def compliance(checklist: pd.DataFrame, per_call: pd.DataFrame, *,
-               kinds: tuple[str, ...] = (STAGE, QUESTION, RESULT, TERM),
+               kinds: tuple[str, ...] = RATED_KINDS,
                only_negotiation: bool = True) -> pd.DataFrame:
     """Hit rates per employee and per department for every checklist item.
 
