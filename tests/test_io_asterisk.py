@@ -233,3 +233,31 @@ def test_transfer_talk_excludes_the_ring_in_between(tmp_path, employees):
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     c = load_calls(p, employees=employees).calls.iloc[0]
     assert (c["status"], c["employee"], c["ring_s"], c["talk_s"]) == ("answered", "Орлова Анна", 5, 280)
+
+
+def test_local_numbers_without_area_code(tmp_path):
+    # a city PBX writes incoming callers as 6-digit local numbers; two offices, two lines
+    lines = [
+        cdr_line(src="2149430", dst="74950011111", channel=TRUNK.format(1), dstchannel="SIP/101-1",
+                 start=DAY + "09:00:00", answer=DAY + "09:00:05", end=DAY + "09:01:05", duration=65,
+                 billsec=60, disposition="ANSWERED", uniqueid="4001.1"),
+        cdr_line(src="214943", dst="73012000111", channel=TRUNK.format(2), dstchannel="SIP/102-2",
+                 start=DAY + "09:10:00", answer=DAY + "09:10:05", end=DAY + "09:11:05", duration=65,
+                 billsec=60, disposition="ANSWERED", uniqueid="4002.1"),
+    ]
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    own = ["+74950011111", "+73012000111"]
+    plain = load_calls(p, own_numbers=own)
+    assert plain.calls["number_type"].tolist() == ["invalid", "invalid"]
+    assert any("2 of them look like local numbers" in n for n in plain.report.notes)
+    # one area code for all: the 6-digit number completes; the 7-digit one would be 11 digits
+    one = load_calls(p, own_numbers=own, area_code="3012").calls
+    assert one["client_number"].tolist() == ["2149430", "+73012214943"]
+    assert one["number_type"].tolist() == ["invalid", "landline"]
+    # per line: the Moscow line's callers get 495, others the default
+    per_line = load_calls(p, own_numbers=own, area_code="3012",
+                          line_area_codes={"+74950011111": "495"}).calls.set_index("call_id")
+    assert per_line.loc["4001.1", "client_number"] == "+74952149430"
+    assert per_line.loc["4002.1", "client_number"] == "+73012214943"
+    assert (per_line["number_type"] == "landline").all()

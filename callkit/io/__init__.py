@@ -20,6 +20,7 @@ from callkit.io.employees import load_employees
 from callkit.io.fold import Directory, fold_sessions
 from callkit.io.report import REJECT_COLUMNS, LoadReport, LoadResult
 from callkit.io.text import RawTable, read_table
+from callkit.numbers import normalize_numbers
 
 __all__ = ["load_calls", "load_employees", "LoadReport", "LoadResult", "detect_format", "FORMATS"]
 
@@ -55,6 +56,30 @@ def _duplicates(legs: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _apply_line_area_codes(calls: pd.DataFrame, codes: dict[str, str], region: str, *,
+                           default: str | None = None) -> pd.DataFrame:
+    """Complete local (5–7 digit) client numbers with the area code of the line they used
+    (``default`` for other lines)."""
+    by_line = {}
+    for line, ac in codes.items():
+        norm = normalize_numbers([line], region)["number"].iloc[0]
+        by_line[str(line)] = by_line[str(norm)] = str(ac)
+    short = (calls[S.NUMBER_TYPE] == "invalid") & calls[S.CLIENT_NUMBER].astype("str").str.fullmatch(r"\d{5,7}").fillna(False)
+    ac = calls[S.LINE].astype("str").map(by_line)
+    if default:
+        ac = ac.fillna(default)
+    todo = short & ac.notna()
+    if not todo.any():
+        return calls
+    out = calls.copy()
+    fixed = [normalize_numbers([n], region, area_code=a).iloc[0]
+             for n, a in zip(out.loc[todo, S.CLIENT_NUMBER], ac[todo])]
+    out.loc[todo, S.CLIENT_NUMBER] = [f["number"] for f in fixed]
+    out[S.NUMBER_TYPE] = out[S.NUMBER_TYPE].astype(object)
+    out.loc[todo, S.NUMBER_TYPE] = [f["number_type"] for f in fixed]
+    return S.coerce(out)
+
+
 def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     if isinstance(paths, (str, Path)):
         return [Path(paths)]
@@ -68,7 +93,8 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
                tz: str = "Europe/Moscow", region: str = "RU",
                employees: str | Path | pd.DataFrame | None = None,
                own_numbers: Sequence[str] = (), column_map: dict[str, str] | None = None,
-               columns: Sequence[str] | None = None, area_code: str | None = None) -> LoadResult:
+               columns: Sequence[str] | None = None, area_code: str | None = None,
+               line_area_codes: dict[str, str] | None = None) -> LoadResult:
     """Load call exports into the canonical call table (DESIGN §2).
 
     Parameters
@@ -91,7 +117,11 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     columns : list of str, optional
         Column order of a headerless export (Mango Office stats, requested ``fields``).
     area_code : str, optional
-        Area code for local numbers written without it.
+        Area code for local numbers written without it (``214943`` → ``+73012214943`` with
+        ``"3012"``). Without it such numbers stay ``invalid`` and a note counts them.
+    line_area_codes : dict, optional
+        Area codes per company line (E.164 or as in the export), for offices in several cities;
+        they take precedence over ``area_code`` for calls on those lines.
 
     Returns
     -------
@@ -168,7 +198,10 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         legs = pd.DataFrame(columns=list(LEG_INPUT) + ["source_file", "source_row", "order"])
     report.rows_loaded = len(legs)
     calls, legs_out, notes = fold_sessions(legs, tz=tz, region=region, directory=Directory(emp),
-                                           own_numbers=tuple(own_numbers), area_code=area_code)
+                                           own_numbers=tuple(own_numbers),
+                                           area_code=None if line_area_codes else area_code)
+    if line_area_codes:
+        calls = _apply_line_area_codes(calls, line_area_codes, region, default=area_code)
     report.notes.extend(notes)
     report.sessions = len(calls)
     report.machine_answered = int(calls[S.MACHINE_ANSWERED].sum()) if len(calls) else 0
