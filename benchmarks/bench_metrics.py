@@ -130,10 +130,15 @@ def run_callkit(path: Path, employees: Path | None, out: Path, *, cli: bool = Fa
 
         emp = load_employees(employees) if employees is not None else None
         load = load_calls(path, employees=emp)
+        t1 = time.perf_counter()
         audit = audit_from_load(load, employees=emp)
+        t2 = time.perf_counter()
         write_metrics(audit, out)
+        t3 = time.perf_counter()
         print(f"  callkit: {load.report.rows_read} legs read, {len(audit.calls)} sessions, "
               f"{len(audit.managers)} employees, {len(audit.findings)} findings")
+        print(f"  callkit split: load {t1 - t:.1f} s, audit {t2 - t1:.1f} s, "
+              f"write {t3 - t2:.1f} s")
     return time.perf_counter() - t
 
 
