@@ -1,0 +1,42 @@
+"""The pre-audit data request (issue 6 item 5)."""
+from __future__ import annotations
+
+from callkit.cli import main
+from callkit.profile import profile_from_dict
+from callkit.request import SOURCES, data_request
+
+BASE = {"client": "ООО Ромашка", "slug": "romashka", "period": {"start": "2026-10-01", "end": "2026-10-31"}}
+
+
+def test_period_and_history_are_asked_for():
+    text = data_request(profile_from_dict(dict(BASE), check_files=False))
+    assert "01.10.2026 — 31.10.2026" in text
+    # one month of history before the period: from 1 September
+    assert "Выгрузить звонки за:** 01.09.2026 — 31.10.2026" in text
+
+
+def test_auto_format_lists_every_source_and_a_known_format_only_its_own():
+    auto = data_request(profile_from_dict(dict(BASE), check_files=False))
+    assert all(title in auto for title, _, _ in SOURCES.values())
+    ast = data_request(profile_from_dict({**BASE, "calls_format": "asterisk_csv"}, check_files=False))
+    assert "newcdrcolumns=yes" in ast and "Манго Офис" not in ast
+    assert "linkedid" in ast
+
+
+def test_transcripts_section_only_when_relevant():
+    plain = data_request(profile_from_dict(dict(BASE), check_files=False))
+    assert "Расшифровки" not in plain
+    with_script = data_request(profile_from_dict(
+        {**BASE, "script": [{"stage": "greeting", "phrases": ["добрый день"]}]}, check_files=False))
+    assert "Расшифровки" in with_script
+
+
+def test_cli_writes_the_request(tmp_path, capsys):
+    y = tmp_path / "profile.yaml"
+    y.write_text("client: ООО Ромашка\nslug: romashka\nperiod: {start: 2026-10-01, end: 2026-10-31}\n",
+                 encoding="utf-8")
+    assert main(["request", str(y), "--out", str(tmp_path / "req")]) == 0
+    out = (tmp_path / "req" / "data_request_romashka.md")
+    assert str(out) in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").startswith("# Запрос данных для аудита отдела продаж: ООО Ромашка")
+    assert main(["request", str(tmp_path / "nope.yaml")]) == 2
