@@ -5,6 +5,11 @@ Everything here is fictional: the company "Фильтр-Сервис", its compe
 :func:`make_transcripts` writes one dialogue per answered call from templates and returns the
 utterance table (DESIGN §4 generic form) and a labels table saying what was planted, so tests
 and benchmarks can score the analysis against the truth.
+
+Decision-maker cues, advantages and materials (the brief's ``decision_makers``, ``advantages``,
+``materials``) are planted with their own random stream and appended to existing turns, and
+their words never get recognition noise, so switching them off gives the dialogues of the
+generator without them.
 """
 from __future__ import annotations
 
@@ -48,12 +53,38 @@ DEMO_BRIEF: dict[str, Any] = {
     "topics": {"price": ["цена", "скидка", "дорого"], "delivery": ["доставка", "срок поставки"],
                "quality": ["брак", "гарантия", "возврат"], "stock": ["наличие", "на складе"]},
     "navigation": ["ошиблись номером", "как проехать"],
+    "decision_makers": {"ЛПР": ["кто принимает решение", "согласовать с директором"],
+                        "ЛВР": ["кто участвует в выборе", "главный механик"]},
+    "advantages": {"свой склад": ["собственный склад"],
+                   "сервисный центр": ["свой сервисный центр"],
+                   "отгрузка в день заказа": ["отгрузка в день заказа", "отгрузим в день заказа"]},
+    "materials": {"прайс": ["пришлю прайс", "скину прайс"],
+                  "наличие на складе": ["проверю наличие", "посмотрю в системе"]},
 }
 
 LABEL_COLUMNS: tuple[str, ...] = (
     schema.CALL_ID, schema.EMPLOYEE, "call_kind", "call_result", "scenario", "greeting",
     "needs", "offer", "closing", "competitor", "profanity", "stop_words", "words",
+    "decision_makers", "advantages", "materials",
 )
+
+# Planted brief items: (who says it, text). Employee and client variants for decision makers.
+_DECISION = {
+    "ЛПР": [("employee", "скажите а кто у вас принимает решение по закупке"),
+            ("client", "но цену мне надо согласовать с директором")],
+    "ЛВР": [("employee", "а кто еще участвует в выборе поставщика"),
+            ("client", "еще покажу предложение главному механику")],
+}
+_ADVANTAGE = {
+    "свой склад": "у нас собственный склад в городе",
+    "сервисный центр": "есть свой сервисный центр для обслуживания техники",
+    "отгрузка в день заказа": "и отгрузка в день заказа по всей области",
+}
+_MATERIAL = {
+    "прайс": "я пришлю прайс на почту",
+    "наличие на складе": "сейчас проверю наличие по номеру",
+}
+
 
 _NAMES = ["Анна", "Мария", "Ольга", "Елена", "Дмитрий", "Сергей", "Алексей", "Павел", "Ирина",
           "Максим"]
@@ -231,6 +262,41 @@ def _negotiation(rng: np.random.Generator, ctx: dict[str, str], p: dict[str, flo
     return turns, lab
 
 
+def _plant_brief(turns: list[tuple[str, str]], lab: dict[str, Any], rng: np.random.Generator,
+                 p: dict[str, float]) -> dict[int, str]:
+    """Decision-maker cues, advantages and materials to append to turns of a negotiation.
+
+    Returns ``{turn index: text to append}``; only turns between the client's request and the
+    result are used, so the greeting, the result and the closing keep their text. Labels name
+    what was planted (``; ``-joined).
+    """
+    extra: dict[int, str] = {}
+    mid = range(2, max(2, len(turns) - 3))
+    emp = [i for i in mid if turns[i][0] == "employee"] or [len(turns) - 3]
+    cli = [i for i in mid if turns[i][0] == "client"] or [len(turns) - 2]
+
+    def add(who: str, text: str) -> None:
+        idx = emp if who == "employee" else cli
+        i = idx[int(rng.integers(len(idx)))]
+        extra[i] = (extra[i] + " " + text) if i in extra else text
+
+    roles = []
+    for role, variants in _DECISION.items():
+        if rng.random() < p["decision_maker"] * (1.0 if role == "ЛПР" else 0.5):
+            who, text = variants[int(rng.random() < 0.3)]
+            add(who, text)
+            roles.append(role)
+    adv = [a for a in _ADVANTAGE if rng.random() < p["advantage"]]
+    for a in adv:
+        add("employee", _ADVANTAGE[a])
+    mat = [m for m in _MATERIAL if rng.random() < p["material"]]
+    for m in mat:
+        add("employee", _MATERIAL[m])
+    lab.update({"decision_makers": "; ".join(roles), "advantages": "; ".join(adv),
+                "materials": "; ".join(mat)})
+    return extra
+
+
 def _navigation(rng: np.random.Generator, ctx: dict[str, str]
                 ) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     scen = _pick(rng, sorted(_NAVIGATION))
@@ -239,7 +305,8 @@ def _navigation(rng: np.random.Generator, ctx: dict[str, str]
     turns += [(s, _fmt(t, ctx)) for s, t in _NAVIGATION[scen]]
     lab = {"scenario": scen, "call_kind": "navigation", "call_result": "none", "greeting": greet,
            "needs": False, "offer": False, "closing": False, "competitor": "none",
-           "profanity": 0, "stop_words": 0}
+           "profanity": 0, "stop_words": 0, "decision_makers": "", "advantages": "",
+           "materials": ""}
     return turns, lab
 
 
@@ -247,7 +314,9 @@ def make_transcripts(calls: pd.DataFrame, *, seed: int = 0, navigation_share: fl
                      no_greeting: float = 0.1, no_needs: float = 0.2, no_offer: float = 0.2,
                      no_next_step: float = 0.25, no_closing: float = 0.15,
                      competitor: float = 0.15, profanity: float = 0.05, stop_words: float = 0.15,
-                     noise: float = 0.03, words: int = 150) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     noise: float = 0.03, words: int = 150, decision_maker: float = 0.5,
+                     advantage: float = 0.35, material: float = 0.4
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate one fictional Russian dialogue per answered call, with planted violations.
 
     Parameters
@@ -266,6 +335,12 @@ def make_transcripts(calls: pd.DataFrame, *, seed: int = 0, navigation_share: fl
         Share of long words with a recognition-style vowel error.
     words
         Rough length of a negotiation dialogue in words (filler talk is added to reach it).
+    decision_maker, advantage, material
+        In a negotiation: probability that the ЛПР is asked about or named (the ЛВР at half of
+        it; by the seller 70 %, by the client 30 %), that each advantage of
+        ``DEMO_BRIEF["advantages"]`` is named by the seller, that each material of
+        ``DEMO_BRIEF["materials"]`` is used. Labels ``decision_makers``, ``advantages``,
+        ``materials`` list what was planted.
 
     Returns
     -------
@@ -287,6 +362,8 @@ def make_transcripts(calls: pd.DataFrame, *, seed: int = 0, navigation_share: fl
     if schema.STATUS in src.columns:
         src = src.loc[src[schema.STATUS].astype("string") == schema.ANSWERED]
     rng = np.random.default_rng(seed)
+    rng_brief = np.random.default_rng([seed, 2])   # its own stream: the rest stays as it was
+    p_brief = {"decision_maker": decision_maker, "advantage": advantage, "material": material}
     p = {"no_greeting": no_greeting, "no_needs": no_needs, "no_offer": no_offer,
          "no_next_step": no_next_step, "no_closing": no_closing, "competitor": competitor,
          "profanity": profanity, "stop_words": stop_words}
@@ -298,16 +375,20 @@ def make_transcripts(calls: pd.DataFrame, *, seed: int = 0, navigation_share: fl
                "qty": _pick(rng, _QTY),
                "day": _pick(rng, _DAYS), "street": _pick(rng, _STREETS),
                "n": str(int(rng.integers(2, 60))), "comp": _pick(rng, COMPETITORS)}
+        extra: dict[int, str] = {}
         if rng.random() < navigation_share:
             turns, lab = _navigation(rng, ctx)
         else:
             turns, lab = _negotiation(rng, ctx, p, words)
+            extra = _plant_brief(turns, lab, rng_brief, p_brief)
         keep = set(_PROFANE) | {c.lower() for c in COMPETITORS}
         t = float(rng.uniform(0.5, 2.0))
         prev_end = 0.0
         nwords = 0
-        for spk, text in turns:
+        for k, (spk, text) in enumerate(turns):
             text = _noisy(text, rng, noise, keep)
+            if k in extra:   # planted brief items: no recognition noise, no draws on rng
+                text += " " + extra[k]
             n = len(text.split())
             nwords += n
             dur = round(n * float(rng.uniform(0.3, 0.45)) + 0.2, 2)

@@ -14,8 +14,8 @@ import pandas as pd
 from callkit import schema
 from callkit.speech.analyze import SpeechResult
 
-__all__ = ["summary_table", "checklist_rates", "manager_table", "violations", "plot_stage_rates",
-           "LABELS"]
+__all__ = ["summary_table", "checklist_rates", "manager_table", "brief_table", "violations",
+           "plot_stage_rates", "LABELS"]
 
 LABELS: dict[str, dict[str, str]] = {
     "ru": {
@@ -31,6 +31,10 @@ LABELS: dict[str, dict[str, str]] = {
         "problem": "Нарушение", "no_greeting": "нет приветствия", "no_next_step": "нет следующего шага",
         "competitor_named": "назван конкурент", "profanity": "мат/грубость", "stop_words": "стоп-слова",
         "stage_rate": "Выполнение этапов скрипта в переговорах", "share": "Доля звонков",
+        "decision_maker": "ЛПР/ЛВР", "advantage": "преимущество", "material": "материал",
+        "decision_maker_rate": "Переговоров с выходом на ЛПР/ЛВР",
+        "advantage_rate": "Названо преимуществ (доля)",
+        "material_rate": "Переговоров с материалами (прайс, наличие…)",
     },
     "en": {
         "calls": "Transcribed calls", "negotiation": "Negotiation", "navigation": "Navigation",
@@ -45,6 +49,10 @@ LABELS: dict[str, dict[str, str]] = {
         "problem": "Violation", "no_greeting": "no greeting", "no_next_step": "no next step",
         "competitor_named": "competitor named", "profanity": "profanity", "stop_words": "stop words",
         "stage_rate": "Script stages done in negotiations", "share": "Share of calls",
+        "decision_maker": "decision maker", "advantage": "advantage", "material": "material",
+        "decision_maker_rate": "Negotiations reaching a decision maker",
+        "advantage_rate": "Advantages named (share)",
+        "material_rate": "Negotiations using materials (price list, stock…)",
     },
 }
 
@@ -78,8 +86,15 @@ def summary_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
         (t["stop_calls"], int((pc["stop_words"] > 0).sum())),
         (t["competitor_calls"], int(comp)),
         (t["talk_ratio"], float(pc["talk_ratio"].mean()) if len(pc) else float("nan")),
-        (t["verdict"], result.verdict.text),
     ]
+    for kind, how in (("decision_maker", "any"), ("advantage", "share"), ("material", "any")):
+        hit, total = f"{kind}s_hit", f"{kind}s_total"
+        if hit not in neg.columns or not len(neg) or not (neg[total].fillna(0) > 0).any():
+            continue  # the profile does not define this part of the brief
+        h = neg[hit].astype(float)
+        v = (h > 0).mean() if how == "any" else (h / neg[total].astype(float)).mean()
+        rows.append((t[f"{kind}_rate"], float(v)))
+    rows.append((t["verdict"], result.verdict.text))
     return pd.DataFrame(rows, columns=["metric", "value"])
 
 
@@ -105,7 +120,56 @@ def manager_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
            "script_score": t["script_score"], "result_rate": t["result_rate"],
            "profanity_calls": t["profanity_calls"], "talk_ratio": t["talk_ratio"]}
     bm = bm.drop(columns=["stop_words_per_call"], errors="ignore")
+    ren.update({c: t[c] for c in ("decision_maker_rate", "advantage_rate", "material_rate")})
     return bm.rename(columns=ren)
+
+
+def brief_table(result: SpeechResult, *, lang: str = "ru", items: bool = True,
+                labels: bool = True) -> pd.DataFrame:
+    """Per manager: decision makers reached, advantages named, materials used (negotiations).
+
+    Parameters
+    ----------
+    result
+        The speech result.
+    lang
+        Label language.
+    items
+        Add one column per role / advantage / material (``ЛПР/ЛВР: ЛПР``...) after the rates.
+    labels
+        Translate the column names; False keeps ``department, employee, negotiation_calls,
+        decision_maker_rate, advantage_rate, material_rate`` and ``<kind>:<item>``.
+
+    Returns
+    -------
+    DataFrame
+        One row per employee with negotiation calls; empty (no columns) when the profile has
+        none of ``decision_makers``, ``advantages``, ``materials``.
+
+    Examples
+    --------
+    ``advantage_rate`` is the mean share of the profile's advantages named per negotiation:
+    two advantages, one named in a call and both in another give (1/2 + 2/2) / 2 = 0.75.
+    """
+    t = _l(lang)
+    bm = result.by_manager
+    rates = [c for c in ("decision_maker_rate", "advantage_rate", "material_rate") if c in bm.columns]
+    if not rates:
+        return pd.DataFrame()
+    kinds = ("decision_maker:", "advantage:", "material:")
+    cols = [schema.DEPARTMENT, schema.EMPLOYEE, "negotiation_calls", *rates]
+    if items:
+        cols += [c for c in bm.columns if str(c).startswith(kinds)]
+    out = bm.loc[bm["negotiation_calls"] > 0, cols].reset_index(drop=True)
+    if not labels:
+        return out
+    ren = {schema.DEPARTMENT: t["department"], schema.EMPLOYEE: t["employee"],
+           "negotiation_calls": t["neg_calls"], **{c: t[c] for c in rates}}
+    for c in cols:
+        if str(c).startswith(kinds):
+            kind, item = str(c).split(":", 1)
+            ren[c] = f"{t[kind]}: {item}"
+    return out.rename(columns=ren)
 
 
 def violations(result: SpeechResult, *, lang: str = "ru", mask_numbers: bool = True,
