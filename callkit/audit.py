@@ -26,6 +26,7 @@ from callkit.metrics import (
     SUMMARY_COLUMNS,
     TRAFFIC_COLUMNS,
     compare_managers,
+    concurrency,
     manager_summary,
     missed_calls,
     peak_hours,
@@ -167,9 +168,10 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     peaks = peak_hours(tr, top=top_peaks)
     presence = presence_at_peaks(flagged, top=top_peaks)
     missed = missed_calls(flagged, window_h=th.callback_window_h)
+    conc = concurrency(flagged)
     st = staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
-                  wrapup_s=th.wrapup_s)
-    tech = tech_signals(flagged)
+                  wrapup_s=th.wrapup_s, conc=conc)
+    tech = tech_signals(flagged, conc=conc)
     findings = build_findings(managers=managers, compare=compare, traffic=tr, presence=presence,
                               missed=missed, staffing=st, tech=tech, thresholds=th, lang=lang)
     pop = prev_managers = prev = None

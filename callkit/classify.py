@@ -151,10 +151,10 @@ def call_kind_fallback(calls: pd.DataFrame) -> pd.Series:
     ext = calls[schema.DIRECTION].isin([schema.INCOMING, schema.OUTGOING]).to_numpy(dtype=bool)
     ok = ext & answered_by_person(calls).to_numpy()
     talk = calls[schema.TALK_S].fillna(0).to_numpy(dtype=float)
-    kind = np.where(talk >= NEGOTIATION_MIN_S, "negotiation",
-                    np.where(talk < NAVIGATION_MAX_S, "navigation", "unknown")).astype(object)
-    kind[~ok] = None
-    return pd.Series(kind, index=calls.index, dtype="string")
+    codes = np.where(talk >= NEGOTIATION_MIN_S, 0, np.where(talk < NAVIGATION_MAX_S, 1, 2))
+    codes = np.where(ok, codes, -1).astype(np.int8)
+    kind = pd.Categorical.from_codes(codes, categories=["negotiation", "navigation", "unknown"])
+    return pd.Series(kind, index=calls.index).astype("string")
 
 
 def _known_set(known_clients: Iterable[str] | pd.Series | pd.DataFrame | None) -> set[str]:

@@ -84,7 +84,8 @@ def required_agents(erlangs: float, aht_s: float, *, target: float = 0.8,
 
 
 def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s: float = 20,
-             wrapup_s: float = 0, period: tuple[object, object] | None = None) -> pd.DataFrame:
+             wrapup_s: float = 0, period: tuple[object, object] | None = None,
+             conc: pd.DataFrame | None = None) -> pd.DataFrame:
     """Agents needed per weekday × hour slot (Erlang C) against the employees active then.
 
     Parameters
@@ -99,6 +100,8 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
         After-call work added to the AHT (default 0).
     period : (start, end) or None
         Inclusive local dates; None = the ``in_period`` flag if present, else all data.
+    conc : DataFrame, optional
+        :func:`callkit.metrics.concurrency` of ``calls`` if already computed.
 
     Returns
     -------
@@ -146,7 +149,7 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
     active = per_day.reindex(grid, fill_value=0).to_numpy(float) / np.where(d > 0, d, np.nan)
     active = np.nan_to_num(active)
 
-    conc = concurrency(calls)
+    conc = concurrency(calls) if conc is None else conc
     conc = conc[inp[calls.index.get_indexer(conc.index)]]
     cf = slot_frame(calls.loc[conc.index, schema.START])
     cf["level"] = conc["level"].to_numpy()

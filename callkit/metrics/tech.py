@@ -54,8 +54,8 @@ def concurrency(calls: pd.DataFrame, *, include_internal: bool = True) -> pd.Dat
 
 
 def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = None,
-                 short_ring_s: float = 5.0, burst_window_min: int = 10, burst_min: int = 5
-                 ) -> pd.DataFrame:
+                 short_ring_s: float = 5.0, burst_window_min: int = 10, burst_min: int = 5,
+                 conc: pd.DataFrame | None = None) -> pd.DataFrame:
     """Signals of a technology problem rather than a people problem.
 
     - ``short_ring_drops`` (subject ``all``, each line, and each weekday-hour slot ``"2 16"``
@@ -72,6 +72,8 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
       (``value``); ``count`` = local days on which that ceiling was reached; ``reference`` =
       unanswered/failed sessions that started while every line of the ceiling was busy. A flat
       ceiling reached on many days with calls failing at it hints at a channel limit.
+
+    ``conc`` takes a precomputed :func:`concurrency` of ``calls``.
 
     Returns
     -------
@@ -109,7 +111,7 @@ def tech_signals(calls: pd.DataFrame, *, period: tuple[object, object] | None = 
                          "value": r["sum"] / r["size"], "reference": float(r["size"]),
                          "count": int(r["sum"]), "detail": f"slot; ring < {short_ring_s:g} s"})
     # --- a concurrency ceiling
-    conc = concurrency(calls)
+    conc = concurrency(calls) if conc is None else conc
     conc = conc[inp[calls.index.get_indexer(conc.index)]]
     at_ceiling = np.zeros(len(calls), dtype=bool)
     if len(conc):
