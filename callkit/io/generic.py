@@ -267,14 +267,42 @@ def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Reject
                line: pd.Series | None = None) -> pd.DataFrame:
     """Turn one-row-per-call (or per-leg) records into the leg frame of :data:`LEG_INPUT`.
 
-    Parties come either as ``src``/``dst`` (+ ``answered_by``), or as ``employee`` + ``client``
-    placed by ``direction``: incoming → client calls the employee; outgoing (or unknown) →
-    the employee calls the client. On the company side a party that is not a person (a
-    company number) becomes the line. ``status`` is canonical (NA = decide from the times).
-    ``key`` is the export's call id (empty → the record is its own call, keyed ``file:line``).
-    Times: any of end / duration / talk / ring / answer time, see
-    :func:`~callkit.io.base.times_from`; the talk and ring seconds also give the answer time.
-    ``labels`` maps the time columns of ``df`` to the file's header names for rejection reasons.
+    Parameters
+    ----------
+    df : DataFrame
+        Raw strings of the good records (from :func:`~callkit.io.base.legs_frame`), indexed by
+        record number in ``table``.
+    table, ctx, rej
+        The table read, the parse context (time zone) and the rejects collector; bad times,
+        durations and times out of order are added to ``rej`` with reasons.
+    start, end, answer, duration, talk, ring : str, optional
+        Names of the ``df`` columns with the start, end and answer times, the total, talk and
+        ring (wait) seconds. Any of end / duration / talk + ring gives the end; talk or ring
+        gives the answer time. ``start_label`` and ``labels`` (``df`` column → the file's header
+        name) make the rejection reasons name the file's own columns.
+    direction, status : Series, optional
+        Canonical ``incoming``/``outgoing``/``internal`` and ``answered``/``missed``/``busy``/
+        ``failed`` (the caller maps and rejects unknown words). Without ``status`` a record is
+        answered when it has talk time or an answer time. Unanswered records get no answer time
+        and 0 talk.
+    key : Series, optional
+        The export's call id: records sharing it are legs of one call; an empty id makes the
+        record its own call keyed ``file:line`` (``leg_id`` stays NA then).
+    employee, client : Series, optional
+        Parties as a CRM lists them, placed by ``direction``: incoming → the client calls the
+        employee; outgoing or unknown → the employee calls the client.
+    src, dst, answered_by : Series, optional
+        Parties as a PBX lists them (from / to / who answered). Persons (extensions, names) are
+        told from numbers by :func:`person_like`. On an incoming call a non-person ``dst`` (the
+        company's number) becomes the line; likewise a non-person ``src`` of an outgoing call.
+        ``answered_by`` names the callee of incoming calls only.
+    line : Series, optional
+        The company number or trunk, when the export has one.
+
+    Returns
+    -------
+    DataFrame
+        One row per record with the columns of :data:`~callkit.io.base.LEG_INPUT`.
     """
     idx = df.index
     # work on the time columns under the file's own header names, so reasons name them
