@@ -50,7 +50,9 @@ GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "answered_at": ("время ответа на звонок", "answered at", "answer time", "answer"),
     "employee": ("сотрудник", "менеджер", "оператор", "ответственный", "фио сотрудника", "пользователь",
                  "employee", "agent", "manager", "operator", "user", "кто ответил"),
-    "extension": ("добавочный", "добавочный номер", "внутренний номер", "внутренний", "extension", "ext"),
+    "extension": ("добавочный", "добавочный номер", "внутренний номер", "внутренний", "номер сотрудника",
+                  "номер менеджера", "номер оператора", "телефон сотрудника", "телефон менеджера",
+                  "extension", "ext", "agent extension"),
     "client": ("номер клиента", "телефон клиента", "клиент", "номер телефона", "телефон", "номер",
                "client", "client number", "customer", "phone", "phone number", "number", "contact"),
     "from": ("откуда", "кто звонил", "звонящий", "from", "caller", "src", "source"),
@@ -58,7 +60,7 @@ GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "direction": ("направление", "тип звонка", "тип", "direction", "type", "call type"),
     "status": ("статус", "результат", "статус звонка", "результат звонка", "status", "result",
                "disposition", "outcome"),
-    "line": ("линия", "номер компании", "наш номер", "входящая линия", "line", "trunk", "did",
+    "line": ("линия", "номер линии", "номер компании", "наш номер", "входящая линия", "line", "trunk", "did",
              "virtual number"),
 }
 CANONICAL_FIELDS: tuple[str, ...] = tuple(GENERIC_SYNONYMS)
