@@ -122,6 +122,17 @@ def test_threecx_queue_and_parties():
            talk_s=30.0)
 
 
+def test_threecx_transfer_is_handled_by_the_first_answerer(tmp_path):
+    # 101 answers the client, then transfers to 102 (ReplacedDst): 101 handled the call
+    line = ("Call 8,CID_8,00:03:00,2026/10/01 10:00:00,2026/10/01 10:00:07,2026/10/01 10:03:07,"
+            "TerminatedBySrc,89720123456,Ext.101,10000,101,74950011111,ReplacedDst,Ext.102,102,,,,,"
+            "\"Chain: 89720123456,Ext.101,Ext.102,\",Line,Extension,Extension,,Иванов И.,Петров П.,\n")
+    f = tmp_path / "cdr.log"
+    f.write_text(line, encoding="utf-8")
+    _check(load_calls(f, tz=TZ).calls.iloc[0], direction="incoming", status="answered", employee="101",
+           ring_s=7.0, talk_s=180.0)
+
+
 def test_threecx_alternative_field_order(tmp_path):
     # …bill-name, chain, missed-queue-calls, from-dispname, to-dispname, final-dispname, types last
     line = ("Call 7,CID_7,00:01:00,2026/10/01 10:00:00,2026/10/01 10:00:05,2026/10/01 10:01:05,"

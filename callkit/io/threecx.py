@@ -8,7 +8,8 @@ script moves ``missed-queue-calls`` before the display names and the types last 
 where the type words (Internal/External/Extension/Line/Queue …) are. Shorter logs with the first
 20 fields are accepted too. ``Ext.NNN`` parties are extensions; ``duration`` (``HH:MM:SS``) is the
 talk time, empty when never answered; times ``YYYY/MM/DD HH:MM:SS``; one row per call, the
-answering party in ``final-number``/``final-dn``.
+answering party in ``final-number``/``final-dn`` — except after a transfer (``reason-changed``
+``ReplacedDst``), when the first destination (``to-no``) answered and handled the call.
 """
 from __future__ import annotations
 
@@ -112,6 +113,12 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
     if "final_type" in df and "to_type" in df:
         to_ty = df["to_type"].where(~use_final, df["final_type"])
     dst, callee = _party(to_no, to_dn, to_ty)
+    # a call the first destination answered and then transferred (ReplacedDst) was handled by
+    # that first destination; final-number is whom it was passed to
+    _, first_callee = _party(df["to_no"], df["to_dn"], df.get("to_type"))
+    changed = df["reason_changed"].astype("string").str.strip().str.lower().fillna("")
+    transferred = answered & (changed == "replaceddst") & first_callee.notna()
+    callee = callee.where(~transferred, first_callee)
     cid = df["callid"].astype("string").str.strip()
     hid = df["historyid"].astype("string").str.strip()
     key = cid.where(cid.notna() & (cid != ""), hid)
