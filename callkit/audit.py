@@ -153,8 +153,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     known = _known(known_clients, region)
     emp = _employees(employees)
     _, _, per = classify.period_bounds(calls, period)
-    legs = getattr(load, "legs", None) if load is not None else None
-    calls = classify.infer_departments(calls, legs=legs)
+    calls = classify.infer_departments(calls)
     flagged = classify.add_client_flags(calls, period=per, known_clients=known)
     inp = flagged[classify.IN_PERIOD]
     if not inp.any():

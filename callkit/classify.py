@@ -8,8 +8,8 @@ Every function here is pure: it returns a new DataFrame and never mutates its in
   ``call_kind_fallback`` (a duration rule for calls without a transcript).
 * :func:`load_known_clients` — the client's list of existing clients (CSV/XLSX with a phone
   column), normalized to E.164.
-* :func:`infer_departments` — the department of unanswered queue calls from the agents they
-  rang (the legs) or from the line, flagged in ``department_inferred``.
+* :func:`infer_departments` — the department of unanswered calls the loader could not place
+  (it rang nobody, or several departments), from the line; flagged in ``department_inferred``.
 """
 from __future__ import annotations
 
@@ -229,15 +229,15 @@ def add_client_flags(calls: pd.DataFrame, *, period: tuple[object, object] | Non
     return out
 
 
-def infer_departments(calls: pd.DataFrame, *, legs: pd.DataFrame | None = None,
-                      min_share: float = 0.8) -> pd.DataFrame:
-    """Fill the department of sessions that have none (typically an incoming call that rang a
-    queue and nobody answered), and flag the filled rows in ``department_inferred``.
+def infer_departments(calls: pd.DataFrame, *, min_share: float = 0.8) -> pd.DataFrame:
+    """Fill the department of sessions that still have none from their line, and flag the
+    filled rows in ``department_inferred``.
 
-    1. From the legs: when every employee the session rang belongs to one department (each
-       employee's department as it appears on their own calls), that department.
-    2. From the line: when at least ``min_share`` of the sessions with a known department on the
-       same ``line`` (company number) belong to one department, that department.
+    The loader (:mod:`callkit.io.fold`) already gives an unanswered call that rang people of a
+    single department that department; what is left is typically a call that rang nobody (the
+    queue's wait leg only, the provider dropped it, nobody was free) or rang people of several
+    departments. Such a call gets the department of its ``line`` (company number) when at least
+    ``min_share`` of the sessions with a known department on that line belong to it.
 
     Rows that already have a department are never changed.
 
@@ -245,10 +245,8 @@ def infer_departments(calls: pd.DataFrame, *, legs: pd.DataFrame | None = None,
     ----------
     calls : DataFrame
         Canonical call table.
-    legs : DataFrame, optional
-        ``LoadResult.legs`` (``call_id``, ``employee`` per leg).
     min_share : float
-        Majority needed for the line rule.
+        Majority needed on the line.
 
     Returns
     -------
@@ -257,34 +255,19 @@ def infer_departments(calls: pd.DataFrame, *, legs: pd.DataFrame | None = None,
 
     Examples
     --------
-    A missed queue call whose legs rang Ann and Bob, both of "Продажи", gets "Продажи".
+    Line +74950001100 carries 9 sessions of "Продажи" and 1 of "Сервис" (90 % ≥ 80 %): a missed
+    call on that line that rang nobody gets "Продажи".
     """
     out = calls.copy()
     dep = out[schema.DEPARTMENT].astype("string")
     na = dep.isna().to_numpy(dtype=bool)
     inferred = np.zeros(len(out), dtype=bool)
-    known = out.loc[~na & out[schema.EMPLOYEE].notna().to_numpy(dtype=bool),
-                    [schema.EMPLOYEE, schema.DEPARTMENT]]
-    emp_dep = known.drop_duplicates(schema.EMPLOYEE).set_index(schema.EMPLOYEE)[schema.DEPARTMENT] \
-        if len(known) else pd.Series(dtype="string")
-    if na.any() and legs is not None and len(legs) and schema.EMPLOYEE in legs:
-        lg = legs.loc[legs[schema.EMPLOYEE].notna(), [schema.CALL_ID, schema.EMPLOYEE]]
-        lg = lg[lg[schema.CALL_ID].isin(out.loc[na, schema.CALL_ID])]
-        if len(lg):
-            lg = lg.assign(_d=lg[schema.EMPLOYEE].map(emp_dep)).dropna(subset=["_d"])
-            per = lg.groupby(schema.CALL_ID)["_d"].agg(["nunique", "first"])
-            one = per.loc[per["nunique"] == 1, "first"]
-            fill = out[schema.CALL_ID].map(one).astype("string")
-            put = na & fill.notna().to_numpy(dtype=bool)
-            dep = dep.where(~put, fill)
-            inferred |= put
-    na = dep.isna().to_numpy(dtype=bool)
     if na.any() and schema.LINE in out and out[schema.LINE].notna().any():
         kl = pd.DataFrame({"l": out[schema.LINE], "d": dep}).dropna()
         if len(kl):
             cnt = kl.groupby(["l", "d"]).size()
             tot = cnt.groupby(level=0).sum()
-            best = cnt.sort_values(ascending=False).groupby(level=0).head(1)
+            best = cnt.sort_values(ascending=False, kind="stable").groupby(level=0).head(1)
             best = best[best / tot.reindex(best.index.get_level_values(0)).to_numpy() >= min_share]
             line_dep = pd.Series(best.index.get_level_values(1), index=best.index.get_level_values(0))
             fill = out[schema.LINE].map(line_dep).astype("string")

@@ -88,22 +88,33 @@ def test_load_known_clients_missing_file(tmp_path):
         classify.load_known_clients(tmp_path / "nope.csv")
 
 
-def test_infer_departments_from_legs_and_line():
+def test_infer_departments_from_the_line_only():
     c = calls_frame([
         call("a", "2026-10-05 10:00", "incoming", "answered", "Ann", N, talk=30, dept="Sales",
              line="+74950001100"),
-        call("b", "2026-10-05 10:05", "outgoing", "answered", "Bob", H, talk=30, dept="Sales"),
-        call("s", "2026-10-05 10:06", "outgoing", "answered", "Sue", H, talk=30, dept="Service"),
-        # missed queue call that rang Ann and Bob (both Sales) -> Sales, from the legs
-        call("q", "2026-10-05 11:00", "incoming", "missed", None, N),
-        # missed call that rang Ann and Sue (two departments) on an unknown line -> stays NA
-        call("r", "2026-10-05 12:00", "incoming", "missed", None, N),
-        # missed call on Sales' line with no legs -> Sales, from the line (1 of 1 known = 100 %)
+        call("b", "2026-10-05 10:05", "incoming", "answered", "Bob", H, talk=30, dept="Sales",
+             line="+74950001100"),
+        call("c", "2026-10-05 10:06", "incoming", "answered", "Cat", H, talk=30, dept="Sales",
+             line="+74950001100"),
+        call("s", "2026-10-05 10:07", "incoming", "answered", "Sue", H, talk=30, dept="Service",
+             line="+74950001100"),
+        call("t", "2026-10-05 10:08", "incoming", "answered", "Sue", H, talk=30, dept="Service",
+             line="+74950001300"),
+        # the loader already placed this one (it rang Sales people): never changed
+        call("q", "2026-10-05 11:00", "incoming", "missed", None, N, dept="Sales",
+             line="+74950001300"),
+        # rang nobody on the Sales line: 3 of 4 known sessions there are Sales = 75 % < 80 %
         call("l", "2026-10-05 13:00", "incoming", "missed", None, N, line="+74950001100"),
+        # rang nobody on the Service line: t and q -> 1 of 2 = 50 %, stays NA
+        call("m", "2026-10-05 13:30", "incoming", "missed", None, N, line="+74950001300"),
     ])
-    legs = pd.DataFrame({"call_id": ["q", "q", "r", "r"], "employee": ["Ann", "Bob", "Ann", "Sue"]})
-    out = classify.infer_departments(c, legs=legs).set_index(schema.CALL_ID)
-    assert out.loc["q", "department"] == "Sales" and out.loc["q", classify.DEPARTMENT_INFERRED]
-    assert pd.isna(out.loc["r", "department"]) and not out.loc["r", classify.DEPARTMENT_INFERRED]
+    out = classify.infer_departments(c).set_index(schema.CALL_ID)
+    assert out.loc["q", "department"] == "Sales" and not out.loc["q", classify.DEPARTMENT_INFERRED]
+    assert pd.isna(out.loc["l", "department"]) and pd.isna(out.loc["m", "department"])
+    # with a 70 % majority the Sales line's 3 of 4 is enough; the Service line's 50 % is not
+    out = classify.infer_departments(c, min_share=0.7).set_index(schema.CALL_ID)
     assert out.loc["l", "department"] == "Sales" and out.loc["l", classify.DEPARTMENT_INFERRED]
-    assert out.loc["s", "department"] == "Service" and not out.loc["s", classify.DEPARTMENT_INFERRED]
+    assert pd.isna(out.loc["m", "department"]) and not out.loc["m", classify.DEPARTMENT_INFERRED]
+    assert out[classify.DEPARTMENT_INFERRED].sum() == 1
+    # the input is not mutated
+    assert classify.DEPARTMENT_INFERRED not in c.columns and pd.isna(c.loc[6, "department"])
