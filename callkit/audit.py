@@ -64,9 +64,12 @@ class Audit:
     pop : DataFrame or None
         Period over period (:func:`callkit.metrics.period_over_period`) when a previous period
         was given.
-    speech : Any
-        Transcript analytics from ``callkit.speech.analyze_calls`` when the profile has
-        transcripts and that function exists; else None.
+    speech : SpeechResult or None
+        Transcript analytics (``callkit.speech.analyze_profile(...).result``) when the profile
+        has transcripts; else None. Its ``speech_csv()``/``checklist_csv()`` are speech.csv and
+        checklist.csv.
+    speech_load : TranscriptLoad or None
+        The transcript load (``.report``: rows read, rejected, calls matched) beside ``speech``.
     """
 
     load: Any
@@ -82,6 +85,7 @@ class Audit:
     findings: pd.DataFrame
     pop: pd.DataFrame | None = None
     speech: Any = None
+    speech_load: Any = None
     period: tuple[dt.date, dt.date] | None = None
     previous_period: tuple[dt.date, dt.date] | None = None
     previous_managers: pd.DataFrame | None = None
@@ -188,26 +192,25 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
 
 
 def _speech_hook(audit: Audit, profile: Profile) -> Any:
-    """Transcript analytics, when the profile has transcripts and ``callkit.speech`` provides
-    ``analyze_calls(calls, profile=profile)``; None otherwise (the hook's contract)."""
+    """Transcript analytics through ``callkit.speech.analyze_profile(profile, calls=...)``
+    (a ``SpeechRun``) when the profile has transcripts; None otherwise. The audit's own call
+    table is passed, so the transcripts are matched to the same sessions and employees."""
     if profile.transcripts is None:
         return None
     try:
-        from callkit import speech
+        from callkit.speech import analyze_profile
     except ImportError:
         return None
-    fn = getattr(speech, "analyze_calls", None)
-    if fn is None:
-        return None
-    return fn(audit.calls, profile=profile)
+    return analyze_profile(profile, calls=audit.calls, lang=audit.lang)
 
 
 def build_audit(profile: Profile) -> Audit:
     """Load a client's calls as its profile says and compute the whole audit.
 
     Uses the profile's ``calls`` (history files make numbers known), ``calls_format``,
-    ``column_map``, ``timezone``, ``region``, ``area_code``, ``employees``, ``own_numbers``,
-    ``known_clients``, ``period``, ``previous_period``, ``thresholds`` and ``lang``.
+    ``column_map``, ``timezone``, ``region``, ``area_code``, ``line_area_codes``, ``employees``,
+    ``own_numbers``, ``known_clients``, ``period``, ``previous_period``, ``thresholds`` and
+    ``lang``; and its ``transcripts`` through :func:`callkit.speech.analyze_profile`.
 
     Raises
     ------
@@ -223,6 +226,8 @@ def build_audit(profile: Profile) -> Audit:
     kwargs: dict[str, Any] = {}
     if profile.area_code:
         kwargs["area_code"] = profile.area_code
+    if profile.line_area_codes:
+        kwargs["line_area_codes"] = profile.line_area_codes
     load = load_calls(profile.calls, source=profile.calls_format, tz=profile.timezone,
                       region=profile.region, employees=emp, own_numbers=profile.own_numbers,
                       column_map=profile.column_map, **kwargs)
@@ -230,7 +235,10 @@ def build_audit(profile: Profile) -> Audit:
                             known_clients=profile.known_clients, lang=profile.lang,
                             previous_period=profile.previous_period, employees=emp,
                             region=profile.region, profile=profile)
-    audit.speech = _speech_hook(audit, profile)
+    run = _speech_hook(audit, profile)
+    if run is not None:
+        audit.speech = run.result
+        audit.speech_load = run.load
     return audit
 
 

@@ -158,3 +158,56 @@ def test_run_metrics_from_a_calls_file(tmp_path):
     # one answered outgoing of 60 s; Bob from the directory has a zero row
     assert m.loc["Ann", "outgoing"] == 1 and m.loc["Ann", "talk_s_total"] == 60
     assert m.loc["Bob", "external_calls"] == 0
+
+
+def test_build_audit_passes_line_area_codes(tmp_path):
+    """Two offices: a local 7-digit caller ID on the line mapped to area code 495 becomes
+    +7 495 …; the same kind of number on an unmapped line stays ``invalid``."""
+    from callkit.audit import build_audit
+    from callkit.profile import load_profile
+    from tests.asterisk_rows import cdr_line
+
+    day = "2026-10-01 "
+
+    def inc(src, dst, uid, hh):
+        return cdr_line(src=src, dst=dst, channel="SIP/trunk-0000000" + uid[-1],
+                        dstchannel="SIP/101-0000001" + uid[-1], start=day + hh + ":00:00",
+                        answer=day + hh + ":00:05", end=day + hh + ":01:05", duration=65,
+                        billsec=60, disposition="ANSWERED", uniqueid=uid, dcontext="from-trunk")
+
+    (tmp_path / "Master.csv").write_text(
+        inc("0012345", "74950011111", "4001.1", "10") + "\n"
+        + inc("0012346", "74950022222", "4002.1", "11") + "\n", encoding="utf-8")
+    (tmp_path / "employees.csv").write_text("extension,name,department\n101,Ann,Sales\n",
+                                            encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(
+        "client: Test\nslug: test\ntimezone: Europe/Moscow\nregion: RU\n"
+        "calls: [Master.csv]\nemployees: employees.csv\n"
+        "own_numbers: ['+74950011111', '+74950022222']\n"
+        "line_area_codes: {'+74950011111': '495'}\n", encoding="utf-8")
+    a = build_audit(load_profile(tmp_path / "p.yaml"))
+    c = a.calls.set_index(schema.CALL_ID)
+    assert c.loc["4001.1", schema.CLIENT_NUMBER] == "+74950012345"
+    assert c.loc["4001.1", schema.NUMBER_TYPE] == "landline"
+    assert c.loc["4002.1", schema.NUMBER_TYPE] == "invalid"
+    assert a.speech is None and a.speech_load is None      # no transcripts in the profile
+
+
+def test_build_audit_on_the_sample_runs_the_speech_audit(tmp_path):
+    """data_samples has 150 transcribed calls: the audit keeps the transcript load report and
+    writes speech.csv (one row per transcribed call) and checklist.csv beside the metrics."""
+    from pathlib import Path
+
+    from callkit.audit import build_audit
+    from callkit.profile import load_profile
+
+    prof = load_profile(Path(__file__).resolve().parents[1] / "data_samples" / "profile.yaml")
+    a = build_audit(prof)
+    assert a.speech_load.report.calls == 150 and a.speech_load.report.calls_matched == 150
+    files = [p.name for p in write_metrics(a, tmp_path)]
+    assert files[-2:] == ["speech.csv", "checklist.csv"]
+    sp = pd.read_csv(tmp_path / "speech.csv", dtype={"call_id": str})
+    assert len(sp) == 150 and {"call_id", "employee", "call_kind", "script_score"} <= set(sp.columns)
+    # every transcribed call's employee is the one the call table names for that session
+    calls = a.calls.set_index(schema.CALL_ID)[schema.EMPLOYEE].astype(str)
+    assert (sp["employee"].astype(str).to_numpy() == calls.loc[sp["call_id"].astype(str)].to_numpy()).all()
