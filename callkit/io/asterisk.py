@@ -47,18 +47,24 @@ def channel_peer(channel: pd.Series) -> pd.Series:
     return channel.astype("str").str.extract(_PEER, expand=False)
 
 
-_PERSON = re.compile(r"^(?:SIP|PJSIP|IAX2|DAHDI|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP)/(\d{1,5})(?:[-@;/&]|$)", re.I)
-_PERSON_LOCAL = re.compile(r"^(?:SIP|PJSIP|IAX2|DAHDI|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP|Local)/(\d{1,5})(?:[-@;/&]|$)", re.I)
+_TECH = "SIP|PJSIP|IAX2|DAHDI|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP"
+_PERSON = f"(?i)^(?:{_TECH})/(?P<p>\\d{{1,5}})(?:[-@;/&]|$)"
+_PERSON_LOCAL = f"(?i)^(?:{_TECH}|Local)/(?P<p>\\d{{1,5}})(?:[-@;/&]|$)"
 
 
 def _person(channel: pd.Series, *, allow_local: bool) -> pd.Series:
     """The extension on a channel when its peer is an extension (1–5 digits), else NA.
 
     ``Local/`` channels are pseudo-channels; as a *caller* they carry the client's call, so
-    they name a person only on the callee side.
+    they name a person only on the callee side. Matched with Arrow's RE2 over the whole column.
     """
-    rx = _PERSON_LOCAL if allow_local else _PERSON
-    return channel.astype("str").str.extract(rx, expand=False)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = pa.array(channel.astype("str"), type=pa.string())
+    m = pc.extract_regex(arr, _PERSON_LOCAL if allow_local else _PERSON)
+    peer = pc.if_else(pc.is_valid(m), pc.struct_field(m, "p"), pa.scalar(None, pa.string()))
+    return pd.Series(peer.to_pandas(types_mapper=pd.ArrowDtype).astype("str").to_numpy(),
+                     index=channel.index, dtype="str")
 
 
 def _share(table: RawTable, test, n: int = 50) -> float:

@@ -121,6 +121,13 @@ def _take(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return ext[np.where(idx < 0, len(values), idx)]
 
 
+def _strings(col: pd.Series) -> np.ndarray:
+    """A column as an object array of str with "" for missing (cheap for all-missing columns)."""
+    if col.dtype == object and col.isna().all():
+        return np.full(len(col), "", dtype=object)
+    return col.astype("str").fillna("").to_numpy(object)
+
+
 def _union_seconds(g: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray, m: int) -> np.ndarray:
     """Per group, the length in seconds of the union of intervals [a, b) where ``mask`` holds."""
     idx = np.flatnonzero(mask)
@@ -174,8 +181,9 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     ncodes, nuniq = pd.factorize(pd.concat([legs["src"].astype("str"), legs["dst"].astype("str")],
                                            ignore_index=True))
     num_u, typ_u = classify_unique(pd.Series(nuniq, dtype="str"), region, area_code=area_code)
-    own_u = np.array([(x in own_set) for x in num_u], dtype=bool) | pd.Series(nuniq, dtype="str").isin(own_raw).to_numpy(bool)
-    digits_u = np.array([x is not None and any(c.isdigit() for c in x) for x in num_u], dtype=bool)
+    own_u = pd.Series(num_u, dtype=object).isin(own_set).to_numpy(bool) | \
+        pd.Series(nuniq, dtype="str").isin(own_raw).to_numpy(bool)
+    digits_u = pd.notna(num_u)   # classify_unique gives None for a party with no digits
     src_nc, dst_nc = ncodes[:n], ncodes[n:]
 
     def per_leg(u: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -186,12 +194,12 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     dst_ext = per_leg(digits_u, dst_nc) & ~dst_own & (callee_pc < 0)
     src_in = (caller_pc >= 0) | src_own
     dst_in = (callee_pc >= 0) | dst_own
-    hint = legs["direction_hint"].astype("str").fillna("").to_numpy(object)
+    hint = _strings(legs["direction_hint"])
     ldir = np.select([src_ext, dst_ext, src_in & dst_in, hint == "incoming", hint == "outgoing",
                       hint == "internal", caller_pc >= 0, callee_pc >= 0],
                      [1, 2, 3, 1, 2, 3, 3, 1], default=0)          # 1 in, 2 out, 3 internal
 
-    status = legs["leg_status"].astype("str").fillna("").to_numpy(object)
+    status = _strings(legs["leg_status"])
     answered = status == "answered"
     missed = status == "missed"
     busy = status == "busy"
@@ -241,7 +249,7 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     first_emp_pos = _first_where(emp_s >= 0, first, n)
     first_emp = np.where(first_emp_pos >= 0, emp_s[np.maximum(first_emp_pos, 0)], -1)
     has = emp_s >= 0
-    pair = np.unique(g[has].astype(np.int64) * (len(puniq) + 1) + emp_s[has])
+    pair = pd.unique(g[has].astype(np.int64) * (len(puniq) + 1) + emp_s[has])
     n_persons = np.bincount(pair // (len(puniq) + 1), minlength=m)
     emp = np.where(emp_pa >= 0, emp_pa,
                    np.where(is_in, np.where(n_persons == 1, first_emp, -1), first_emp))
@@ -259,10 +267,10 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     ctype = np.where(sdir == 3, None, np.where(pd.isna(client), "invalid", ctype))
 
     # line: the provider's line, else the own number on the company side of the first leg
-    line_hint = legs["line_hint"].astype("str")
-    lh_s = srt(line_hint.notna().to_numpy(bool) & (line_hint.fillna("") != "").to_numpy(bool))
-    lh_pos = _first_where(lh_s, first, n)
-    line = _take(line_hint.to_numpy(object), np.where(lh_pos >= 0, perm[np.maximum(lh_pos, 0)], -1))
+    line_hint = _strings(legs["line_hint"])
+    lh_pos = _first_where(srt(line_hint != ""), first, n)
+    line = _take(line_hint, np.where(lh_pos >= 0, perm[np.maximum(lh_pos, 0)], -1))
+    line = np.where(line == "", None, line)
     own_side = np.where(is_in, dst_nc_s[first], src_nc_s[first])
     own_line = _take(num_u, own_side)
     own_ok = np.append(own_u, False)[np.where(own_side < 0, len(own_u), own_side)]
@@ -296,14 +304,14 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     rung = has & (np.append(dept_codes, -1)[np.where(emp_s < 0, len(dept_codes), emp_s)] >= 0)
     if rung.any():
         dc = dept_codes[emp_s[rung]]
-        gd = np.unique(g[rung].astype(np.int64) * (len(dept_uniq) + 1) + dc)
+        gd = pd.unique(g[rung].astype(np.int64) * (len(dept_uniq) + 1) + dc)
         gg, dd = gd // (len(dept_uniq) + 1), gd % (len(dept_uniq) + 1)
         n_depts = np.bincount(gg, minlength=m)
         only = np.full(m, -1)
         only[gg] = dd
         dept = np.where((dept < 0) & (emp < 0) & (n_depts == 1), only, dept)
     first_leg = perm[first]
-    src_file = legs["source_file"].astype("str").to_numpy(object)
+    src_file = _strings(legs["source_file"])
     direction = np.array(["", "incoming", "outgoing", "internal"], dtype=object)[sdir]
 
     calls = pd.DataFrame({
@@ -336,15 +344,15 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     emp_leg = np.empty(n, dtype=np.int64)
     emp_leg[perm] = emp_s
     legs_out = pd.DataFrame({
-        S.CALL_ID: legs["session_key"].astype("string"),
-        "leg_id": legs["leg_id"].astype("string"),
+        S.CALL_ID: legs["session_key"].astype("str"),
+        "leg_id": legs["leg_id"].astype("str"),
         S.START: legs["start"], S.ANSWERED_AT: legs["answered_at"], S.END: legs["end"],
         S.TALK_S: legs["talk_s"].astype(float),
-        "src": legs["src"].astype("string"), "dst": legs["dst"].astype("string"),
-        "leg_status": legs["leg_status"].astype("string"),
-        S.EXTENSION: pd.array(_take(p_ext, emp_leg), dtype="string"),
-        S.EMPLOYEE: pd.array(_take(p_name, emp_leg), dtype="string"),
-        S.SOURCE_FILE: legs["source_file"].astype("string"),
+        "src": legs["src"].astype("str"), "dst": legs["dst"].astype("str"),
+        "leg_status": legs["leg_status"].astype("str"),
+        S.EXTENSION: pd.array(_take(p_ext, emp_leg), dtype="str"),
+        S.EMPLOYEE: pd.array(_take(p_name, emp_leg), dtype="str"),
+        S.SOURCE_FILE: legs["source_file"].astype("str"),
         S.SOURCE_ROW: legs["source_row"].astype("int64"),
     })
     notes.extend(_coverage_notes(calls, persons_known))
