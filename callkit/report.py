@@ -41,7 +41,9 @@ __all__ = [
     "prepare", "section_title", "section_coverage", "section_overview", "section_managers",
     "section_compare", "section_activity", "section_number_types", "section_repeat",
     "section_traffic", "section_presence", "section_missed", "section_staffing", "section_tech",
-    "section_findings", "section_kpi", "export_workbook", "write_workbook",
+    "section_speech", "section_findings", "section_kpi", "export_workbook", "write_workbook",
+    "speech_result", "speech_summary_items", "speech_calls_table", "speech_snippets_table",
+    "speech_managers_table",
     "overview_items", "kpi_definitions", "pop_table", "active_managers", "callback_list", "call_back_table", "presence_table",
     "notebook_path", "notebook_parameters", "validate_parameters", "export_html",
     "run_client", "run_batch", "demo", "find_profiles", "sample_profile_path",
@@ -70,6 +72,8 @@ SECTIONS: dict[str, dict[str, str]] = {
     "missed": {"ru": "Пропущенные звонки и перезвоны", "en": "Missed calls and callbacks"},
     "staffing": {"ru": "Нагрузка и численность", "en": "Staffing vs load"},
     "tech": {"ru": "Технические сигналы", "en": "Technology signals"},
+    "speech": {"ru": "Речевая аналитика: скрипт, ЛПР, преимущества, материалы",
+               "en": "Speech analytics: script, decision makers, advantages, materials"},
     "findings": {"ru": "Выводы", "en": "Findings"},
     "kpi": {"ru": "Как считаются показатели", "en": "How the figures are computed"},
 }
@@ -120,6 +124,24 @@ _T: dict[str, dict[str, str]] = {
     "growth_list": {"ru": "Зоны роста: {n} (отставание от лучшего в отделе больше {pct}); все сравнения — в Excel.",
                     "en": "Growth zones: {n} (gap to the department's best over {pct}); every comparison is in Excel."},
     "files_written": {"ru": "Файлы отчёта", "en": "Report files"},
+    "no_transcripts": {"ru": "Расшифровок звонков нет (в профиле не указан файл transcripts): "
+                             "речевая аналитика не проводилась.",
+                       "en": "No call transcripts (the profile names no transcripts file): "
+                             "speech analytics was not run."},
+    "no_speech": {"ru": "Расшифровки указаны в профиле, но результатов речевой аналитики нет.",
+                  "en": "The profile names transcripts, but there are no speech analytics results."},
+    "no_speech_calls": {"ru": "В расшифровках нет ни одного звонка этого клиента.",
+                        "en": "The transcripts hold no call of this client."},
+    "speech_checklist": {"ru": "Чек-лист по переговорам (все менеджеры)",
+                         "en": "Checklist over negotiations (all managers)"},
+    "speech_managers": {"ru": "Менеджеры: скрипт, результат, ЛПР/ЛВР, преимущества, материалы",
+                        "en": "Managers: script, result, decision makers, advantages, materials"},
+    "speech_brief": {"ru": "Пункты брифа по менеджерам (доля переговоров)",
+                     "en": "Brief items per manager (share of negotiations)"},
+    "speech_violations": {"ru": "Нарушения: примеры (первые {n}; все звонки — в Excel)",
+                          "en": "Violations: examples (first {n}; every call is in Excel)"},
+    "speech_in_excel": {"ru": "По каждому звонку — в Excel: листы «{calls}», «{snips}», «{mgr}».",
+                        "en": "Per call in Excel: sheets “{calls}”, “{snips}”, “{mgr}”."},
 }
 
 
@@ -204,7 +226,56 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "previous": ("Прошлый период", "Previous period"),
     "change": ("Изменение", "Change"),
     "change_rel": ("Изменение, %", "Change, %"),
+    # speech analytics (SpeechResult tables)
+    "call_kind": ("Тип звонка", "Call kind"),
+    "call_result": ("Результат звонка", "Call result"),
+    "script_score": ("Доля этапов скрипта", "Script stages share"),
+    "stages_hit": ("Этапов выполнено", "Stages done"),
+    "stages_total": ("Этапов в скрипте", "Stages in the script"),
+    "questions_hit": ("Вопросов задано", "Questions asked"),
+    "questions_total": ("Обязательных вопросов", "Mandatory questions"),
+    "decision_makers_hit": ("ЛПР/ЛВР выявлено", "Decision makers reached"),
+    "advantages_hit": ("Преимуществ названо", "Advantages named"),
+    "materials_hit": ("Материалов использовано", "Materials used"),
+    "competitor_mentions": ("Упоминаний конкурентов", "Competitor mentions"),
+    "profanity": ("Мат/грубость сотрудника", "Employee profanity"),
+    "profanity_words": ("Слова (скрыты)", "Words (masked)"),
+    "stop_words": ("Стоп-слов", "Stop words"),
+    "stop_word_list": ("Стоп-фразы", "Stop phrases"),
+    "talk_ratio": ("Доля речи сотрудника", "Employee talk share"),
+    "missed_items": ("Не сделано", "Not done"),
+    "kind": ("Тип пункта", "Item kind"),
+    "item": ("Пункт чек-листа", "Checklist item"),
+    "at_s": ("Секунда звонка", "Second of the call"),
+    "snippet": ("Фрагмент", "Snippet"),
+    "speaker": ("Кто сказал", "Speaker"),
+    "calls": ("Звонков", "Calls"),
+    "hit_rate": ("Выполнено", "Done"),
+    "negotiation_calls": ("Переговоров", "Negotiations"),
+    "result_rate": ("Переговоров с результатом", "Negotiations with a result"),
+    "decision_maker_rate": ("Выход на ЛПР/ЛВР", "Decision maker reached"),
+    "advantage_rate": ("Доля названных преимуществ", "Advantages named, share"),
+    "material_rate": ("С материалами (прайс, наличие…)", "Negotiations using materials"),
+    "profanity_calls": ("Звонков с матом", "Calls with profanity"),
 }
+
+#: Checklist kinds and speech values as the report shows them: ``SPEECH_VALUES[value] = (ru, en)``.
+SPEECH_VALUES: dict[str, tuple[str, str]] = {
+    "stage": ("этап скрипта", "script stage"), "question": ("вопрос", "question"),
+    "result": ("результат", "result"), "competitor": ("конкурент", "competitor"),
+    "term": ("условие сделки", "deal term"), "decision_maker": ("ЛПР/ЛВР", "decision maker"),
+    "advantage": ("преимущество", "advantage"), "material": ("материал", "material"),
+    "negotiation": ("переговоры", "negotiation"), "navigation": ("навигация", "navigation"),
+    "unknown": ("не определено", "unknown"), "employee": ("сотрудник", "employee"),
+    "client": ("клиент", "client"), "none": ("нет", "none"), "sale": ("продажа", "sale"),
+    "invoice": ("счёт", "invoice"), "meeting": ("встреча", "meeting"),
+    "next_contact": ("следующий контакт", "next contact"), "clarify": ("уточнение заявки", "clarify"),
+}
+
+
+def _speech_value(value: Any, lang: str) -> Any:
+    pair = SPEECH_VALUES.get(value) if isinstance(value, str) else None
+    return value if pair is None else pair[1 if lang == "en" else 0]
 
 
 def column_label(column: str, lang: str = "ru") -> str:
@@ -216,6 +287,10 @@ def column_label(column: str, lang: str = "ru") -> str:
     ('Внешних в день', 'Gap')
     """
     pair = COLUMN_LABELS.get(column)
+    if pair is None and ":" in column:   # per-item checklist rates: "stage:greeting"
+        kind, item = column.split(":", 1)
+        if kind in SPEECH_VALUES:
+            return f"{_speech_value(kind, lang)}: {item}"
     return column if pair is None else pair[1 if lang == "en" else 0]
 
 
@@ -228,6 +303,10 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "traffic": ("Трафик", "Traffic"),
     "staffing": ("Нагрузка", "Staffing"),
     "findings": ("Выводы", "Findings"),
+    # only when the audit has speech results
+    "speech_calls": ("Речь. Звонки", "Speech. Calls"),
+    "speech_snippets": ("Речь. Фрагменты", "Speech. Snippets"),
+    "speech_managers": ("Речь. Менеджеры", "Speech. Managers"),
 }
 
 
@@ -311,8 +390,13 @@ def _get(audit: Any, name: str) -> pd.DataFrame:
     return _frame(getattr(audit, name, None))
 
 
+_CHECKLIST_PREFIXES = ("stage:", "question:", "result:", "term:", "decision_maker:", "advantage:",
+                       "material:")
+
+
 def _is_share(col: str) -> bool:
-    return col.endswith(("_share", "_rate")) or col in ("gap", "presence", "service_level", "change_rel")
+    return (col.endswith(("_share", "_rate")) or col.startswith(_CHECKLIST_PREFIXES)
+            or col in ("gap", "presence", "service_level", "change_rel", "script_score", "talk_ratio"))
 
 
 def _is_seconds(col: str) -> bool:
@@ -785,6 +869,143 @@ def section_tech(ctx: ReportContext) -> list[Any]:
     return out
 
 
+def speech_result(audit: Any) -> Any:
+    """The audit's transcript analytics (a ``callkit.speech.SpeechResult``), or None.
+
+    Anything without the ``per_call`` and ``checklist`` tables counts as no result.
+    """
+    sp = getattr(audit, "speech", None)
+    if sp is None or not isinstance(getattr(sp, "per_call", None), pd.DataFrame) \
+            or not isinstance(getattr(sp, "checklist", None), pd.DataFrame):
+        return None
+    return sp
+
+
+def speech_summary_items(result: Any, lang: str = "ru") -> list[tuple[str, Any]]:
+    """The speech summary as (label, value) pairs (``callkit.speech.views.summary_table``
+    without the verdict, which the section prints as text)."""
+    from callkit.speech import views
+
+    tab = views.summary_table(result, lang=lang)
+    verdict = views.LABELS["en" if lang == "en" else "ru"]["verdict"]
+    return [(str(k), v) for k, v in zip(tab["metric"], tab["value"]) if k != verdict]
+
+
+#: Per-call columns of the speech sheet, in order (those the result lacks are skipped).
+_SPEECH_CALL_COLUMNS = (
+    "call_id", "employee", "department", "call_kind", "call_result", "script_score", "stages_hit",
+    "stages_total", "questions_hit", "questions_total", "decision_makers_hit", "advantages_hit",
+    "materials_hit", "missed_items", "competitor_mentions", "profanity", "profanity_words",
+    "stop_words", "stop_word_list", "talk_ratio",
+)
+_MISSED_KINDS = ("stage", "question", "decision_maker", "advantage", "material")
+
+
+def speech_calls_table(result: Any, lang: str = "ru") -> pd.DataFrame:
+    """One row per transcribed call: kind, result, script share, brief items, violations.
+
+    ``missed_items`` lists, for negotiation calls, the stages, mandatory questions, decision
+    makers, advantages and materials the call lacked (``этап скрипта: offer; материал: прайс``).
+    Kind and result values are translated; profane words are already masked.
+    """
+    pc = result.per_call
+    cl = result.checklist
+    neg = set(pc.loc[pc["call_kind"] == "negotiation", "call_id"].astype(str))
+    miss = cl.loc[~cl["hit"].astype(bool) & cl["kind"].isin(_MISSED_KINDS)
+                  & cl["call_id"].astype(str).isin(neg)]
+    text = (miss["kind"].map(lambda k: _speech_value(k, lang)) + ": " + miss["item"].astype(str))
+    missed = text.groupby(miss["call_id"].astype(str), sort=False).agg("; ".join)
+    out = pc.copy()
+    out["missed_items"] = out["call_id"].astype(str).map(missed).fillna("")
+    for col in ("call_kind", "call_result"):
+        out[col] = out[col].map(lambda v: _speech_value(v, lang))
+    return out[[c for c in _SPEECH_CALL_COLUMNS if c in out.columns]].reset_index(drop=True)
+
+
+def speech_snippets_table(result: Any, lang: str = "ru") -> pd.DataFrame:
+    """Every checklist hit with where it was said: ``call_id, employee, kind, item, at_s,
+    speaker, snippet`` (snippets have profanity masked; numbers are masked by the writer)."""
+    cl = result.checklist
+    hits = cl.loc[cl["hit"].astype(bool)].copy()
+    people = result.per_call.set_index(result.per_call["call_id"].astype(str))["employee"]
+    hits.insert(1, "employee", hits["call_id"].astype(str).map(people).to_numpy())
+    for col in ("kind", "speaker"):
+        hits[col] = hits[col].map(lambda v: _speech_value(v, lang))
+    cols = ["call_id", "employee", "kind", "item", "at_s", "speaker", "snippet"]
+    return hits[[c for c in cols if c in hits.columns]].reset_index(drop=True)
+
+
+def speech_managers_table(result: Any, *, items: bool = True) -> pd.DataFrame:
+    """Compliance per manager (negotiation calls): script share, result rate, decision makers,
+    advantages, materials, profanity, talk share and, with ``items``, the rate of every
+    checklist item (``stage:<name>``...). Raw column names; :func:`column_label` reads them."""
+    bm = result.by_manager
+    first = ["department", "employee", "calls", "negotiation_calls", "script_score", "result_rate",
+             "decision_maker_rate", "advantage_rate", "material_rate", "profanity_calls", "talk_ratio"]
+    cols = [c for c in first if c in bm.columns]
+    if items:
+        cols += [c for c in bm.columns if str(c).startswith(_CHECKLIST_PREFIXES)]
+    return bm[cols].reset_index(drop=True)
+
+
+def section_speech(ctx: ReportContext, *, max_rows: int = 20) -> list[Any]:
+    """Speech analytics from the call transcripts, when the audit has them.
+
+    Key figures and the fit verdict, script stage rates (chart), the checklist over
+    negotiations, per manager: script, result, decision makers (ЛПР/ЛВР), advantages and
+    materials; examples of violations. Without results the section says why.
+    """
+    from IPython.display import Markdown
+
+    from callkit.speech import views
+
+    lang = ctx.lang
+    out: list[Any] = [heading("speech", lang)]
+    res = speech_result(ctx.audit)
+    if res is None:
+        has_tr = getattr(ctx.profile, "transcripts", None) is not None
+        return out + [_note(_t("no_speech" if has_tr else "no_transcripts", lang))]
+    if res.per_call.empty:
+        return out + [_note(_t("no_speech_calls", lang))]
+    items = speech_summary_items(res, lang)
+    table = _pairs(items, ctx)
+    table[_t("value", lang)] = [_fmt_value(v, "value_share" if isinstance(v, float) else "count", lang)
+                                for _, v in items]
+    out.append(_table(table, ctx))
+    verdict = getattr(getattr(res, "verdict", None), "text", "")
+    if verdict:
+        out.append(Markdown("**" + views.LABELS["en" if lang == "en" else "ru"]["verdict"] + ":** "
+                            + _md_escape(str(verdict))))
+    comp = res.compliance
+    stages = comp.loc[(comp["level"] == "all") & (comp["kind"] == "stage")]
+    if not stages.empty:
+        out.append(_chart(ctx, "speech_stages",
+                          lambda ax: views.plot_stage_rates(res, lang=lang, ax=ax),
+                          size=(8, 0.8 + 0.45 * len(stages))))
+    rates = comp.loc[comp["level"] == "all", ["kind", "item", "calls", "rate"]].rename(
+        columns={"rate": "hit_rate"})
+    if not rates.empty:
+        rates = rates.assign(kind=rates["kind"].map(lambda k: _speech_value(k, lang)))
+        out += [_note(_t("speech_checklist", lang)), _table(rates.reset_index(drop=True), ctx)]
+    mgr = speech_managers_table(res, items=False)
+    mgr = mgr.loc[mgr["negotiation_calls"] > 0] if "negotiation_calls" in mgr else mgr
+    if not mgr.empty:
+        out += [_note(_t("speech_managers", lang)), _table(mgr, ctx)]
+    brief = views.brief_table(res, lang=lang, labels=False)
+    item_cols = [c for c in brief.columns if str(c).startswith(_CHECKLIST_PREFIXES)]
+    if not brief.empty and item_cols:
+        shown = brief[["department", "employee", "negotiation_calls", *item_cols]]
+        out += [_note(_t("speech_brief", lang)), _table(shown, ctx)]
+    viol = views.violations(res, lang=lang, mask_numbers=ctx.mask, limit=max_rows)
+    if not viol.empty:
+        out += [_note(_t("speech_violations", lang, n=len(viol))), _table(viol, ctx)]
+    sheet = {k: SHEET_NAMES[k][1 if lang == "en" else 0]
+             for k in ("speech_calls", "speech_snippets", "speech_managers")}
+    out.append(_note(_t("speech_in_excel", lang, calls=sheet["speech_calls"],
+                        snips=sheet["speech_snippets"], mgr=sheet["speech_managers"])))
+    return out
+
+
 _SEVERITY_ORDER = {"high": 0, "critical": 0, "medium": 1, "warning": 1, "low": 2, "info": 3}
 
 
@@ -865,7 +1086,7 @@ def _sheet_frames(audit: Any, ctx: ReportContext) -> dict[str, pd.DataFrame]:
             head.append((_t("period_label", ctx.lang), f"{prof.period_start} — {prof.period_end}"))
         items = head + items
     summary = pd.DataFrame({"item": [k for k, _ in items], "value": [v for _, v in items]})
-    return {
+    frames: dict[str, pd.DataFrame] = {
         "summary": summary,
         "managers": _get(audit, "managers"),
         "comparison": _get(audit, "compare"),
@@ -874,6 +1095,12 @@ def _sheet_frames(audit: Any, ctx: ReportContext) -> dict[str, pd.DataFrame]:
         "staffing": _get(audit, "staffing"),
         "findings": _get(audit, "findings"),
     }
+    res = speech_result(audit)
+    if res is not None:
+        frames["speech_calls"] = speech_calls_table(res, ctx.lang)
+        frames["speech_snippets"] = speech_snippets_table(res, ctx.lang)
+        frames["speech_managers"] = speech_managers_table(res)
+    return frames
 
 
 def _excel_value(v: Any) -> Any:
@@ -909,7 +1136,11 @@ def write_workbook(audit: Any, path: str | Path, *, mask: bool = True, lang: str
     """Write the manager-ready Excel workbook of an audit.
 
     Sheets (names in ``lang``, see :data:`SHEET_NAMES`): summary, managers, comparison,
-    missed-to-call-back, traffic, staffing, findings. Each has a bold frozen header with an
+    missed-to-call-back, traffic, staffing, findings; when the audit has speech results
+    (``audit.speech``, a ``callkit.speech.SpeechResult``) also speech calls (one row per
+    transcribed call, with what it lacked), speech snippets (every checklist hit with its
+    second and a masked snippet) and speech managers (compliance per manager: script,
+    result, decision makers, advantages, materials, every checklist item). Each has a bold frozen header with an
     autofilter, column widths fitted to the content, percent format for shares, ``с``/``s``
     suffix for seconds, dates as dates; flagged comparison rows are filled red. Client numbers
     are masked unless ``mask=False``; every text cell is written as a string (text starting
