@@ -49,7 +49,26 @@ class Thresholds:
 
 @dataclass
 class Profile:
-    """A validated client profile. Paths are absolute (resolved against the YAML's folder)."""
+    """A validated client profile. Paths are absolute (resolved against the YAML's folder).
+
+    The brief's transcript checks (DESIGN §4) include three mappings *name -> cue phrases*
+    (phrases in any inflection; matching is on lemmas and tolerates recognition errors; a bare
+    list makes each phrase its own item; a single string is a one-phrase list):
+
+    - ``decision_makers``: the roles at the client's side and the cues that the seller reached
+      them, e.g. ``{"ЛПР": ["кто принимает решение", "согласовать с директором"],
+      "ЛВР": ["кто участвует в выборе"]}`` — said by either side (the client saying "надо
+      согласовать с директором" names who decides);
+    - ``advantages``: what the seller must say about the company against competitors, e.g.
+      ``{"свой склад": ["собственный склад"]}`` — counts only when the employee says it;
+    - ``materials``: the materials the seller should use in the call and the cues of using
+      them, e.g. ``{"прайс": ["пришлю прайс"], "наличие на складе": ["проверю наличие"]}`` —
+      counts only when the employee says it.
+
+    They become checklist items of kinds ``decision_maker``, ``advantage``, ``material``
+    (``callkit.speech``: ``checklist.csv`` rows and rates per manager). Anything but a mapping
+    or list of strings is a :class:`~callkit.errors.ProfileError` naming the field.
+    """
 
     client: str
     slug: str

@@ -52,3 +52,43 @@ def test_yaml_syntax_error_has_line(tmp_path):
     y.write_text("client: X\nslug: [x\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="not valid YAML at line"):
         load_profile(y)
+
+
+# --- brief keys of issue 6: decision_makers, advantages, materials ---------------------------
+
+def test_brief_phrase_maps_are_parsed():
+    p = profile_from_dict({**BASE,
+                           "decision_makers": {"ЛПР": ["кто принимает решение", "согласовать с директором"],
+                                               "ЛВР": "главный механик"},   # one string = one phrase
+                           "advantages": ["собственный склад", "гарантия три года"],  # bare list
+                           "materials": {"прайс": ["пришлю прайс"]}}, check_files=False)
+    assert p.decision_makers == {"ЛПР": ["кто принимает решение", "согласовать с директором"],
+                                 "ЛВР": ["главный механик"]}
+    # a bare list: each phrase is its own item, named by itself
+    assert p.advantages == {"собственный склад": ["собственный склад"],
+                            "гарантия три года": ["гарантия три года"]}
+    assert p.materials == {"прайс": ["пришлю прайс"]}
+    assert profile_from_dict(BASE, check_files=False).materials == {}
+
+
+@pytest.mark.parametrize("patch, match", [
+    ({"decision_makers": "кто принимает решение"}, r"field 'decision_makers' .*expected a mapping"),
+    ({"advantages": 3}, r"field 'advantages' .*expected a mapping"),
+    ({"materials": {"прайс": [["пришлю прайс"]]}}, r"field 'materials\.прайс' .*expected a list of strings"),
+    ({"decision_makers": {"ЛПР": {"a": 1}}}, r"field 'decision_makers\.ЛПР'"),
+])
+def test_brief_phrase_maps_bad_values_are_named(patch, match):
+    with pytest.raises(ProfileError, match=match):
+        profile_from_dict({**BASE, **patch}, check_files=False)
+
+
+def test_sample_profile_has_the_brief_keys():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data_samples" / "profile.yaml"
+    if not path.exists():
+        pytest.skip("data_samples/ not generated")
+    p = load_profile(path)
+    assert p.decision_makers["ЛПР"] == ["кто принимает решение", "согласовать с директором"]
+    assert set(p.advantages) == {"свой склад", "сервисный центр", "отгрузка в день заказа"}
+    assert set(p.materials) == {"прайс", "наличие на складе"}
