@@ -107,3 +107,12 @@ def test_validate_json_has_the_contract_keys(tmp_path, capsys):
                               "duplicates", "sessions")} == {
         "format": "asterisk_csv", "encoding": "utf-8", "rows_read": 2, "rows_loaded": 2,
         "rows_rejected": 0, "duplicates": 0, "sessions": 2}
+
+
+def test_notes_are_worded_in_russian_for_reports(tmp_path):
+    p = tmp_path / "report.csv"
+    p.write_text("Дата;Номер;Длительность;Сотрудник\n", encoding="utf-8")
+    r = load_calls(p).report
+    assert "report.csv: header only, no data rows" in r.notes
+    assert "report.csv: только заголовок, строк с данными нет" in r.notes_in("ru")
+    assert r.notes_in("en") == r.notes

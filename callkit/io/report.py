@@ -2,14 +2,68 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["LoadReport", "LoadResult", "REJECT_COLUMNS"]
+__all__ = ["LoadReport", "LoadResult", "REJECT_COLUMNS", "note_text"]
 
 REJECT_COLUMNS = ("source_file", "source_row", "raw", "reason")
+
+
+# Russian wording of the loader's notes (they are written in English, the report speaks Russian
+# first). A note with no entry here is shown as written.
+_NOTES_RU: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in [
+    (r"^(?P<f>[^:]+): header only, no data rows$", "{f}: только заголовок, строк с данными нет"),
+    (r"^no row could be loaded", "ни одна строка не загружена — причины в списке отклонённых строк"),
+    (r"^(?P<f>[^:]+): (?P<n>\d+) byte\(s\) are not valid UTF-8",
+     "{f}: {n} байт(а) не в кодировке UTF-8, заменены на «�»"),
+    (r"^(?P<f>[^:]+): no linkedid column .* grouped by uniqueid$",
+     "{f}: нет колонки linkedid (cdr.conf newcdrcolumns=no) — плечи звонка склеены по uniqueid"),
+    (r"^(?P<f>[^:]+): no uniqueid/linkedid columns",
+     "{f}: нет колонок uniqueid/linkedid — каждая строка считается отдельным звонком"),
+    (r"^the export names no extensions or employees",
+     "в выгрузке нет внутренних номеров и сотрудников: неизвестно, кто ответил; ответ автоответчика "
+     "не отличить от ответа человека"),
+    (r"^no internal calls in this export", "в выгрузке нет внутренних звонков (доля внутренних будет 0)"),
+    (r"^this export has no unanswered incoming calls",
+     "в выгрузке нет неотвеченных входящих (возможно, выгружены только отвеченные звонки)"),
+    (r"^no incoming calls in this export", "в выгрузке нет входящих звонков"),
+    (r"^no call could be attributed to an employee", "ни один звонок не привязан к сотруднику"),
+    (r"^(?P<n>\d+) external call\(s\) have no client number",
+     "{n} внешних звонков без номера клиента (скрытый или анонимный номер)"),
+    (r"^(?P<n>\d+) external call\(s\) have a number that is not a valid phone number; (?P<k>\d+) of them",
+     "{n} внешних звонков с номером, который не является телефонным; из них {k} похожи на городские "
+     "номера без кода города (укажите area_code в профиле)"),
+    (r"^(?P<n>\d+) external call\(s\) have a number that is not a valid phone number$",
+     "{n} внешних звонков с номером, который не является телефонным"),
+    (r"^(?P<n>\d+) incoming call\(s\) were answered only by the PBX",
+     "{n} входящих звонков принял только автоответчик/IVR (человек не ответил): считаются "
+     "пропущенными, отмечены machine_answered"),
+    (r"^(?P<f>[^:]+): (?P<n>\d+) call\(s\) with several legs joined by bleg_uuid$",
+     "{f}: {n} звонков из нескольких плеч склеены по bleg_uuid"),
+    (r"^(?P<f>[^:]+): (?P<n>\d+) line\(s\) above the header were skipped",
+     "{f}: пропущено строк над заголовком (названия отчёта, не звонки): {n}"),
+    (r"^(?P<f>[^:]+): no status column", "{f}: нет колонки статуса — звонок считается отвеченным, если есть время разговора"),
+    (r"^(?P<f>[^:]+): no direction column", "{f}: нет колонки направления — все звонки считаются исходящими"),
+    (r"^(?P<f>[^:]+): Bitrix24 statistics give no ring time",
+     "{f}: статистика Битрикс24 не содержит времени ожидания — ring_s отвеченных звонков равно 0"),
+    (r"^(?P<f>[^:]+): the only duration column \((?P<c>[^)]*)\) is taken as the talk",
+     "{f}: единственная колонка длительности ({c}) принята за время разговора; время ожидания неизвестно"),
+]]
+
+
+def note_text(note: str, lang: str = "ru") -> str:
+    """A loader note in ``lang`` (Russian wording for the known notes; English as written)."""
+    if lang != "ru":
+        return note
+    for rx, template in _NOTES_RU:
+        m = rx.search(note)
+        if m:
+            return template.format(**m.groupdict())
+    return note
 
 
 @dataclass
@@ -35,6 +89,10 @@ class LoadReport:
     @property
     def rows_rejected(self) -> int:
         return int(len(self.rejected))
+
+    def notes_in(self, lang: str = "ru") -> list[str]:
+        """The notes worded for a report in ``lang``."""
+        return [note_text(n, lang) for n in self.notes]
 
     @property
     def reconciled(self) -> bool:
