@@ -365,7 +365,8 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
 
 def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
                 employees: str | Path | None = None, tz: str = "Europe/Moscow",
-                source: str = "auto", region: str = "RU", lang: str = "ru") -> list[Path]:
+                source: str = "auto", region: str = "RU", lang: str = "ru",
+                own_numbers: Iterable[str] = ()) -> list[Path]:
     """``callkit metrics (PROFILE.yaml | CALLS [--employees F] [--tz TZ]) --out DIR`` in one call.
 
     A ``.yaml``/``.yml`` target is a client profile (:func:`build_audit`); anything else is one
@@ -381,6 +382,7 @@ def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
         from callkit.io import load_calls, load_employees
 
         emp = load_employees(employees) if employees is not None else None
-        load = load_calls(paths, source=source, tz=tz, region=region, employees=emp)
+        load = load_calls(paths, source=source, tz=tz, region=region, employees=emp,
+                          own_numbers=tuple(own_numbers))
         audit = audit_from_load(load, employees=emp, region=region, lang=lang)
     return write_metrics(audit, out)

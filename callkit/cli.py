@@ -40,22 +40,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit_from_args(args: argparse.Namespace):
-    from callkit import audit as A
-    first = Path(args.input[0])
-    if len(args.input) == 1 and first.suffix.lower() in (".yaml", ".yml"):
-        from callkit.profile import load_profile
-        return A.build_audit(load_profile(first))
-    from callkit.io import load_calls
-    res = load_calls(args.input, source=args.source, tz=args.tz, region=args.region,
-                     employees=args.employees, own_numbers=args.own_number or ())
-    return A.audit_from_load(res)
-
-
 def cmd_metrics(args: argparse.Namespace) -> int:
-    from callkit import audit as A
-    audit = _audit_from_args(args)
-    written = A.write_metrics(audit, Path(args.out))
+    from callkit.audit import run_metrics
+    written = run_metrics(args.input, out=Path(args.out), employees=args.employees, tz=args.tz,
+                          source=args.source, region=args.region, own_numbers=args.own_number or ())
     for p in written:
         print(p)
     return 0
