@@ -18,6 +18,8 @@ def test_notebook_is_clean_and_parameterized():
         assert line in src
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    # the brief items (issue 6): decision makers, advantages, materials per manager
+    assert any("views.brief_table(sr.result" in c.source for c in code)
 
 
 @pytest.mark.slow
@@ -33,5 +35,17 @@ def test_notebook_runs_on_samples(tmp_path):
     both = speech.merge(labels, on="call_id", suffixes=("", "_true"))
     assert len(both) == len(labels)
     assert (both["call_kind"] == both["call_kind_true"]).mean() >= 0.95
-    checklist = pd.read_csv(tmp_path / "filtr-servis" / "checklist.csv")
+    checklist = pd.read_csv(tmp_path / "filtr-servis" / "checklist.csv", dtype={"call_id": str},
+                            keep_default_na=False)
     assert list(checklist.columns) == ["call_id", "kind", "item", "hit", "at_s", "snippet"]
+    assert set(checklist["kind"]) == {"stage", "question", "result", "competitor", "term",
+                                      "decision_maker", "advantage", "material"}
+    # every planted decision maker, advantage and material is found, nothing else
+    lab = pd.read_csv(REPO / "data_samples" / "transcripts_labels.csv", dtype=str,
+                      keep_default_na=False).set_index("call_id")
+    for kind, col in (("decision_maker", "decision_makers"), ("advantage", "advantages"),
+                      ("material", "materials")):
+        sub = checklist.loc[checklist["kind"] == kind]
+        truth = [item in lab.at[c, col].split("; ") for c, item in zip(sub["call_id"], sub["item"])]
+        assert (sub["hit"].astype(str) == "True").tolist() == truth, kind
+        assert 0 < sum(truth) < len(truth), kind

@@ -4,7 +4,14 @@ kind and result, dialog metrics, topics and a fit verdict.
 Public names are re-exported here; nothing else happens at import.
 """
 from callkit.speech.analyze import PER_CALL_COLUMNS, SPEECH_CSV_COLUMNS, SpeechResult, analyze_calls
-from callkit.speech.checklist import CHECKLIST_COLUMNS, ChecklistItem, checklist_items, compliance
+from callkit.speech.checklist import (
+    BRIEF_KINDS,
+    CHECKLIST_COLUMNS,
+    CHECKLIST_KINDS,
+    ChecklistItem,
+    checklist_items,
+    compliance,
+)
 from callkit.speech.dialog import DIALOG_COLUMNS, dialog_metrics
 from callkit.speech.kind import CallKindClassifier, call_documents, kind_from_cues
 from callkit.speech.load import (
@@ -26,7 +33,7 @@ __all__ = [
     "analyze_calls", "SpeechResult", "PER_CALL_COLUMNS", "SPEECH_CSV_COLUMNS",
     "analyze_profile", "SpeechRun", "write_speech",
     "load_transcripts", "join_calls", "TranscriptLoad", "TranscriptReport", "UTTERANCE_COLUMNS",
-    "CHECKLIST_COLUMNS", "ChecklistItem", "checklist_items", "compliance",
+    "CHECKLIST_COLUMNS", "CHECKLIST_KINDS", "BRIEF_KINDS", "ChecklistItem", "checklist_items", "compliance",
     "DIALOG_COLUMNS", "dialog_metrics",
     "CallKindClassifier", "call_documents", "kind_from_cues",
     "PhraseMatcher", "phrase_matches",
