@@ -6,6 +6,12 @@ from callkit.metrics.compare import (
     compare_managers,
     period_over_period,
 )
+from callkit.metrics.concentration import (
+    CONCENTRATION_COLUMNS,
+    CONCENTRATION_SUMMARY_COLUMNS,
+    concentration_summary,
+    flow_concentration,
+)
 from callkit.metrics.managers import SUMMARY_COLUMNS, SUMMARY_METRICS, manager_summary
 from callkit.metrics.missed import MISSED_COLUMNS, missed_calls, to_call_back
 from callkit.metrics.staffing import (
@@ -35,4 +41,6 @@ __all__ = [
     "MISSED_COLUMNS", "missed_calls", "to_call_back",
     "STAFFING_COLUMNS", "erlang_c", "service_level", "required_agents", "staffing",
     "TECH_COLUMNS", "concurrency", "tech_signals",
+    "CONCENTRATION_COLUMNS", "CONCENTRATION_SUMMARY_COLUMNS", "flow_concentration",
+    "concentration_summary",
 ]

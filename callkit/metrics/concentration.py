@@ -1,0 +1,310 @@
+"""Who holds the department's clients: flow concentration per department (issue 6 item 1).
+
+In B2B, clients tend to get "stuck" with long-serving managers; in B2C a few "star" managers
+capture the incoming flow. Both make the department depend on one person (holidays, sick leave,
+a resignation take the clients along) and leave the others without incoming work.
+
+:func:`flow_concentration` — one row per manager: their share of the department's incoming
+answered calls and of its known clients, the clients only they served, new vs existing clients
+and tenure. :func:`concentration_summary` — one row per department with the concentration
+index.
+
+Definitions (over the analysis period):
+
+* **incoming_answered** — incoming sessions answered by a person (not only by the PBX) whose
+  ``employee`` is the manager; ``incoming_share`` = that / the department's total.
+* A **client** is a client number with at least one call counted in ``external_calls``
+  (DESIGN §3: outgoing attempts and answered incoming). It **belongs** to the manager who
+  handled most of its calls (a tie goes to whoever handled it first) and to that manager's
+  department. ``clients_share`` = the manager's clients / the department's clients.
+* **clients_single** — the manager's clients whose calls were all handled by them alone.
+* **clients_new** / **clients_existing** — the manager's clients that are new (DESIGN §3,
+  ``is_new_client``) or not; ``new_client_share`` = new / all their clients.
+* **tenure_days** — days from the hire date (employees file ``hire_date``) to the first day of
+  the period (0 for someone hired during it; without ``period``, the first day with an
+  in-period call); NA without a hire date.
+* **managers** (n) — the department's managers with at least ``min_active_days`` active days;
+  ``even_share`` = 1 / n, the share each would have if the flow were spread evenly. Managers
+  with fewer days are listed (``counted`` False) but do not make n.
+* **hhi** — the Herfindahl–Hirschman index of the incoming shares, Σ share². Plain meaning:
+  the chance that two incoming calls picked at random went to the same manager. It is 1 / n
+  when the flow is even and 1 when one manager takes every call. **effective_managers** =
+  1 / hhi: the flow is as concentrated as if it were shared evenly by that many managers.
+  **hhi_norm** = (hhi − 1/n) / (1 − 1/n), clipped to 0..1: 0 = even, 1 = one manager
+  (comparable between departments of different sizes). ``clients_hhi`` is the same index
+  over the clients' shares.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from callkit import classify, schema
+from callkit.metrics._util import ensure_flags, masks
+
+__all__ = ["CONCENTRATION_COLUMNS", "CONCENTRATION_SUMMARY_COLUMNS", "flow_concentration",
+           "concentration_summary", "hhi", "effective_number"]
+
+#: Per-manager columns (concentration.csv).
+CONCENTRATION_COLUMNS: tuple[str, ...] = (
+    schema.DEPARTMENT, schema.EMPLOYEE, "counted", "days_active",
+    "incoming_answered", "incoming_share", "clients", "clients_share", "clients_single",
+    "clients_new", "clients_existing", "new_client_share", "hire_date", "tenure_days",
+    "department_incoming", "department_clients", "managers", "even_share", "hhi", "hhi_norm",
+    "effective_managers", "clients_hhi",
+)
+#: Per-department columns (:func:`concentration_summary`).
+CONCENTRATION_SUMMARY_COLUMNS: tuple[str, ...] = (
+    schema.DEPARTMENT, "managers", "incoming_answered", "even_share", "top_employee",
+    "top_incoming", "top_share", "top_ratio", "hhi", "hhi_norm", "effective_managers",
+    "clients", "top_clients_share", "clients_hhi", "clients_single", "clients_single_share",
+    "new_share_senior", "new_share_junior",
+)
+
+
+def hhi(shares: pd.Series | np.ndarray) -> float:
+    """Herfindahl–Hirschman index Σ share² of shares that sum to 1 (NaN for no shares).
+
+    Examples
+    --------
+    >>> round(hhi([0.6, 0.3, 0.1]), 2)
+    0.46
+    """
+    s = np.asarray(shares, dtype=float)
+    s = s[~np.isnan(s)]
+    return float((s ** 2).sum()) if len(s) and s.sum() > 0 else float("nan")
+
+
+def effective_number(index: float) -> float:
+    """1 / HHI: how many managers sharing evenly would give the same concentration."""
+    return float(1.0 / index) if index and index > 0 else float("nan")
+
+
+def _norm_hhi(index: float, n: int) -> float:
+    if n < 2 or not np.isfinite(index):
+        return float("nan")
+    return float(min(1.0, max(0.0, (index - 1.0 / n) / (1.0 - 1.0 / n))))
+
+
+def _div(a: pd.Series, b: pd.Series) -> pd.Series:
+    a = a.astype(float)
+    b = b.astype(float)
+    return (a / b.where(b > 0)).astype(float)
+
+
+def _owners(ext: pd.DataFrame) -> pd.DataFrame:
+    """One row per client number: its owner (most calls, tie: first handled), whether one
+    manager served it alone, and ``is_new_client``."""
+    cnt = ext.groupby([schema.CLIENT_NUMBER, schema.EMPLOYEE], sort=False).agg(
+        n=(schema.START, "size"), first=(schema.START, "min"))
+    cnt = cnt.reset_index().sort_values([schema.CLIENT_NUMBER, "n", "first", schema.EMPLOYEE],
+                                        ascending=[True, False, True, True], kind="stable")
+    people = cnt.groupby(schema.CLIENT_NUMBER, sort=False).size()
+    own = cnt.drop_duplicates(schema.CLIENT_NUMBER).set_index(schema.CLIENT_NUMBER)
+    own["single"] = people.reindex(own.index).to_numpy() == 1
+    new = ext.groupby(schema.CLIENT_NUMBER, sort=False)[classify.IS_NEW_CLIENT].any()
+    own["new"] = new.reindex(own.index).fillna(False).to_numpy(dtype=bool)
+    return own
+
+
+def flow_concentration(calls: pd.DataFrame, *, period: tuple[object, object] | None = None,
+                       managers: pd.DataFrame | None = None,
+                       employees: pd.DataFrame | None = None,
+                       min_active_days: int = 3) -> pd.DataFrame:
+    """Each manager's share of the department's incoming answered calls and known clients.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Canonical call table, ideally through :func:`callkit.classify.add_client_flags` (which
+        knows the known-clients list and the history); otherwise the flags are computed here.
+    period : (start, end) or None
+        Inclusive local dates; None = the ``in_period`` flag if present, else all data.
+    managers : DataFrame, optional
+        :func:`callkit.metrics.manager_summary` of the same calls (its ``employee``,
+        ``department``, ``days_active``); computed here when None.
+    employees : DataFrame, optional
+        The employees directory; its ``hire_date`` gives ``tenure_days``.
+    min_active_days : int
+        Managers with fewer active days are listed but not counted in n (``managers``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`CONCENTRATION_COLUMNS`, one row per manager (the rows of ``managers``), sorted by
+        department and then by incoming share, largest first. Per manager: ``counted`` (bool),
+        ``days_active``, ``incoming_answered`` (int), ``incoming_share`` (0..1), ``clients``,
+        ``clients_share``, ``clients_single``, ``clients_new``, ``clients_existing`` (ints),
+        ``new_client_share`` (0..1), ``hire_date`` (datetime or NaT), ``tenure_days`` (Int64).
+        Per department, repeated on its rows: ``department_incoming``, ``department_clients``,
+        ``managers`` (n), ``even_share`` (1/n), ``hhi``, ``hhi_norm``, ``effective_managers``,
+        ``clients_hhi`` (see the module docstring). Shares are NaN when the department has no
+        such calls.
+
+    Examples
+    --------
+    Three managers of one department answer 6, 3 and 1 incoming calls: shares 0.6 / 0.3 / 0.1,
+    HHI = 0.36 + 0.09 + 0.01 = 0.46 (as if 1 / 0.46 ≈ 2.2 managers shared evenly), even share
+    1/3, hhi_norm = (0.46 − 1/3) / (2/3) = 0.19.
+    """
+    flagged, inp = ensure_flags(calls, period)
+    if managers is None:
+        from callkit.metrics.managers import manager_summary
+
+        managers = manager_summary(flagged, period=period, employees=employees)
+    mk = masks(flagged)
+    emp = flagged[schema.EMPLOYEE]
+    has_emp = emp.notna().to_numpy(dtype=bool)
+    roster = managers.loc[managers[schema.EMPLOYEE].notna(),
+                          [schema.EMPLOYEE, schema.DEPARTMENT, "days_active"]].copy()
+    roster[schema.EMPLOYEE] = roster[schema.EMPLOYEE].astype("string")
+    roster[schema.DEPARTMENT] = roster[schema.DEPARTMENT].astype("string")
+    roster = roster.drop_duplicates(schema.EMPLOYEE).reset_index(drop=True)
+    idx = pd.Index(roster[schema.EMPLOYEE])
+
+    # incoming answered by a person, per manager
+    inc = inp & mk["incoming"] & mk["answered"] & has_emp
+    n_in = emp[inc].astype("string").value_counts()
+    # clients: numbers with calls counted in external_calls (outgoing attempts + answered incoming)
+    counted_ext = inp & has_emp & flagged[schema.CLIENT_NUMBER].notna().to_numpy(dtype=bool) \
+        & (mk["outgoing"] | (mk["incoming"] & mk["answered"]))
+    ext = flagged.loc[counted_ext, [schema.CLIENT_NUMBER, schema.EMPLOYEE, schema.START,
+                                    classify.IS_NEW_CLIENT]]
+    ext = ext.assign(**{schema.EMPLOYEE: ext[schema.EMPLOYEE].astype("string"),
+                        schema.CLIENT_NUMBER: ext[schema.CLIENT_NUMBER].astype("string")})
+    if len(ext):
+        own = _owners(ext)
+        by = own.groupby(schema.EMPLOYEE)
+        clients = by.size()
+        single = by["single"].sum()
+        new = by["new"].sum()
+    else:
+        clients = single = new = pd.Series(dtype="int64")
+
+    out = roster.copy()
+    out["days_active"] = out["days_active"].fillna(0).astype("int64")
+    out["counted"] = out["days_active"] >= int(min_active_days)
+    out["incoming_answered"] = n_in.reindex(idx).fillna(0).astype("int64").to_numpy()
+    out["clients"] = clients.reindex(idx).fillna(0).astype("int64").to_numpy()
+    out["clients_single"] = single.reindex(idx).fillna(0).astype("int64").to_numpy()
+    out["clients_new"] = new.reindex(idx).fillna(0).astype("int64").to_numpy()
+    out["clients_existing"] = out["clients"] - out["clients_new"]
+    out["new_client_share"] = _div(out["clients_new"], out["clients"])
+
+    # hire date and tenure at the start of the period
+    out["hire_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    if employees is not None and "hire_date" in employees and schema.EMPLOYEE in employees:
+        hd = employees.loc[employees[schema.EMPLOYEE].notna(), [schema.EMPLOYEE, "hire_date"]]
+        hd = hd.assign(**{schema.EMPLOYEE: hd[schema.EMPLOYEE].astype("string")}) \
+            .drop_duplicates(schema.EMPLOYEE).set_index(schema.EMPLOYEE)["hire_date"]
+        hd = pd.to_datetime(hd, errors="coerce")
+        out["hire_date"] = pd.to_datetime(hd.reindex(idx).to_numpy()).astype("datetime64[us]")
+    p0 = _period_start(flagged, period, inp)
+    if p0 is not None:
+        days = (p0 - out["hire_date"]).dt.days
+        out["tenure_days"] = days.clip(lower=0).astype("Int64")
+    else:
+        out["tenure_days"] = pd.array([pd.NA] * len(out), dtype="Int64")
+
+    # department totals and indices
+    dep_key = out[schema.DEPARTMENT].astype("string").fillna("\x00")
+    g = out.groupby(dep_key, sort=False)
+    out["department_incoming"] = g["incoming_answered"].transform("sum").astype("int64")
+    out["department_clients"] = g["clients"].transform("sum").astype("int64")
+    out["managers"] = g["counted"].transform("sum").astype("int64")
+    out["incoming_share"] = _div(out["incoming_answered"], out["department_incoming"])
+    out["clients_share"] = _div(out["clients"], out["department_clients"])
+    out["even_share"] = _div(pd.Series(1.0, index=out.index), out["managers"])
+    dep_hhi = out.groupby(dep_key, sort=False)["incoming_share"].agg(hhi)
+    dep_chhi = out.groupby(dep_key, sort=False)["clients_share"].agg(hhi)
+    out["hhi"] = dep_key.map(dep_hhi).astype(float)
+    out["clients_hhi"] = dep_key.map(dep_chhi).astype(float)
+    out["hhi_norm"] = [_norm_hhi(h, int(n)) for h, n in zip(out["hhi"], out["managers"])]
+    out["effective_managers"] = [effective_number(h) for h in out["hhi"]]
+    out = out.assign(_d=dep_key).sort_values(
+        ["_d", "incoming_share", "clients", schema.EMPLOYEE],
+        ascending=[True, False, False, True], kind="stable", na_position="last")
+    return out.loc[:, list(CONCENTRATION_COLUMNS)].reset_index(drop=True)
+
+
+def _period_start(calls: pd.DataFrame, period: tuple[object, object] | None,
+                  inp: np.ndarray) -> pd.Timestamp | None:
+    if period is not None:
+        return pd.Timestamp(classify.period_bounds(calls, period)[2][0])
+    if not inp.any():
+        return None
+    day = classify.local_dates(calls.loc[inp, schema.START].dropna()).min()
+    return pd.Timestamp(day)
+
+
+def _pooled_new_share(rows: pd.DataFrame) -> float:
+    n = rows["clients"].sum()
+    return float(rows["clients_new"].sum() / n) if n > 0 else float("nan")
+
+
+def concentration_summary(conc: pd.DataFrame) -> pd.DataFrame:
+    """One row per department from :func:`flow_concentration`'s table.
+
+    Parameters
+    ----------
+    conc : DataFrame
+        The per-manager table (:data:`CONCENTRATION_COLUMNS`).
+
+    Returns
+    -------
+    DataFrame
+        :data:`CONCENTRATION_SUMMARY_COLUMNS`: ``managers`` (n), ``incoming_answered``,
+        ``even_share`` (1/n), ``top_employee`` / ``top_incoming`` / ``top_share`` (the manager
+        with the largest incoming share), ``top_ratio`` = top_share / even_share (2.0 = twice
+        an even share), ``hhi``, ``hhi_norm``, ``effective_managers``, ``clients``,
+        ``top_clients_share`` (the top manager's share of the clients), ``clients_hhi``,
+        ``clients_single`` and ``clients_single_share`` (clients served by one manager only),
+        ``new_share_senior`` / ``new_share_junior``: the pooled share of new clients among the
+        clients of the counted managers with tenure at or above / below the department's median
+        (NaN without hire dates or with fewer than two such managers).
+
+    Examples
+    --------
+    Shares 0.6 / 0.3 / 0.1 of 10 calls among 3 counted managers: top_share 0.6, even_share 1/3,
+    top_ratio 1.8, hhi 0.46, effective_managers 2.17.
+    """
+    rows = []
+    key = conc[schema.DEPARTMENT].astype("string").fillna("\x00")
+    for _, g in conc.groupby(key, sort=True):
+        first = g.iloc[0]
+        top = g.sort_values(["incoming_share", "clients"], ascending=False, kind="stable",
+                            na_position="last").iloc[0]
+        has_in = first["department_incoming"] > 0
+        clients = int(first["department_clients"])
+        senior = junior = float("nan")
+        t = g[g["counted"] & g["tenure_days"].notna()]
+        if len(t) >= 2:
+            med = float(t["tenure_days"].astype(float).median())
+            hi = t[t["tenure_days"].astype(float) >= med]
+            lo = t[t["tenure_days"].astype(float) < med]
+            senior = _pooled_new_share(hi)
+            junior = _pooled_new_share(lo) if len(lo) else float("nan")
+        rows.append({
+            schema.DEPARTMENT: first[schema.DEPARTMENT], "managers": int(first["managers"]),
+            "incoming_answered": int(first["department_incoming"]),
+            "even_share": first["even_share"],
+            "top_employee": top[schema.EMPLOYEE] if has_in else pd.NA,
+            "top_incoming": int(top["incoming_answered"]) if has_in else 0,
+            "top_share": top["incoming_share"] if has_in else np.nan,
+            "top_ratio": top["incoming_share"] / first["even_share"]
+            if has_in and first["even_share"] > 0 else np.nan,
+            "hhi": first["hhi"], "hhi_norm": first["hhi_norm"],
+            "effective_managers": first["effective_managers"], "clients": clients,
+            "top_clients_share": top["clients_share"] if has_in else np.nan,
+            "clients_hhi": first["clients_hhi"], "clients_single": int(g["clients_single"].sum()),
+            "clients_single_share": g["clients_single"].sum() / clients if clients else np.nan,
+            "new_share_senior": senior, "new_share_junior": junior,
+        })
+    out = pd.DataFrame(rows, columns=list(CONCENTRATION_SUMMARY_COLUMNS))
+    for c in (schema.DEPARTMENT, "top_employee"):
+        out[c] = out[c].astype("string")
+    for c in ("even_share", "top_share", "top_ratio", "hhi", "hhi_norm", "effective_managers",
+              "top_clients_share", "clients_hhi", "clients_single_share", "new_share_senior",
+              "new_share_junior"):
+        out[c] = out[c].astype(float)
+    return out

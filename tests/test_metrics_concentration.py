@@ -1,0 +1,147 @@
+"""Flow concentration (issue 6 item 1) on a log small enough to work out by hand."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+from test_metrics_helpers import call, calls_frame
+
+from callkit import classify, schema
+from callkit.metrics.concentration import (
+    CONCENTRATION_COLUMNS,
+    CONCENTRATION_SUMMARY_COLUMNS,
+    concentration_summary,
+    effective_number,
+    flow_concentration,
+    hhi,
+)
+
+OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+S, V = "Sales", "Service"
+N1, N2 = "+79720123456", "+79730123457"                    # first seen in October: new
+X1, X2, X3 = "+74950012341", "+74950012342", "+74950012343"  # called in September: existing
+N3 = "+79740123458"
+
+
+def log():
+    def inc(cid, day, who, num, dept=S):
+        return call(cid, f"2026-10-{day:02d} 10:{len(cid):02d}", "incoming", "answered", who, num,
+                    talk=60, dept=dept)
+
+    return calls_frame([
+        # history: X1..X3 become existing clients (not counted: outside the period)
+        call("h1", "2026-09-10 10:00", "outgoing", "answered", "Ann", X1, talk=30, dept=S),
+        call("h2", "2026-09-10 11:00", "outgoing", "answered", "Ann", X2, talk=30, dept=S),
+        call("h3", "2026-09-10 12:00", "outgoing", "answered", "Ann", X3, talk=30, dept=S),
+        # Ann: 6 answered incoming on 10-05/10-06 (N1 x3, N2 x2, X1)
+        inc("a1", 5, "Ann", N1), inc("a2", 5, "Ann", N1), inc("a3", 6, "Ann", N1),
+        inc("a4", 5, "Ann", N2), inc("a5", 6, "Ann", N2), inc("a6", 6, "Ann", X1),
+        # a missed call that rang only Ann: not an answered incoming, not a client call
+        call("am", "2026-10-06 15:00", "incoming", "missed", "Ann", N3, dept=S),
+        # Bob: 3 answered incoming (N2, X2 x2) and one unanswered outgoing to N2 (an attempt)
+        inc("b1", 6, "Bob", N2), inc("b2", 6, "Bob", X2), inc("b3", 7, "Bob", X2),
+        call("bo", "2026-10-07 16:00", "outgoing", "missed", "Bob", N2, dept=S),
+        # Cat: 1 answered incoming (X3) and an outgoing to N1; an internal call
+        inc("c1", 7, "Cat", X3),
+        call("co", "2026-10-07 17:00", "outgoing", "answered", "Cat", N1, talk=20, dept=S),
+        call("ci", "2026-10-07 17:30", "internal", "answered", "Cat", None, talk=20, dept=S),
+        # another department: Sue takes both of its calls
+        inc("s1", 8, "Sue", X1, dept=V), inc("s2", 9, "Sue", N3, dept=V),
+    ])
+
+
+def employees():
+    return pd.DataFrame({
+        "extension": ["101", "102", "103", "301"], "employee": ["Ann", "Bob", "Cat", "Sue"],
+        "department": [S, S, S, V],
+        "hire_date": pd.to_datetime(["2020-10-01", "2025-10-01", "2026-10-15", None])})
+
+
+def test_hhi_and_effective_number():
+    # 0.6^2 + 0.3^2 + 0.1^2 = 0.36 + 0.09 + 0.01 = 0.46; 1 / 0.46 = 2.17 managers
+    assert math.isclose(hhi([0.6, 0.3, 0.1]), 0.46)
+    assert math.isclose(effective_number(0.46), 1 / 0.46)
+    assert hhi([0.25] * 4) == 0.25 and math.isnan(hhi([]))
+
+
+def test_shares_clients_and_tenure_per_manager():
+    flagged = classify.add_client_flags(log(), period=OCT)
+    c = flow_concentration(flagged, period=OCT, employees=employees(), min_active_days=1)
+    assert list(c.columns) == list(CONCENTRATION_COLUMNS)
+    # sorted by department, then incoming share
+    assert list(c["employee"]) == ["Ann", "Bob", "Cat", "Sue"]
+    r = c.set_index("employee")
+    # incoming answered: 6 / 3 / 1 of 10 -> 0.6 / 0.3 / 0.1; the missed 'am' is not counted
+    assert list(r.loc[["Ann", "Bob", "Cat"], "incoming_answered"]) == [6, 3, 1]
+    assert list(r.loc[["Ann", "Bob", "Cat"], "incoming_share"]) == [0.6, 0.3, 0.1]
+    assert r.loc["Ann", "department_incoming"] == 10 and r.loc["Ann", "managers"] == 3
+    # HHI 0.46; even share 1/3; hhi_norm = (0.46 - 1/3) / (2/3) = 0.19
+    assert math.isclose(r.loc["Ann", "hhi"], 0.46)
+    assert math.isclose(r.loc["Ann", "even_share"], 1 / 3)
+    assert math.isclose(r.loc["Ann", "hhi_norm"], (0.46 - 1 / 3) / (2 / 3))
+    assert math.isclose(r.loc["Ann", "effective_managers"], 1 / 0.46)
+    # clients (calls counted in external_calls, October only):
+    #   N1: Ann 3, Cat 1 -> Ann, not single; N2: Ann 2 (10-05 first), Bob 2 (incl. the missed
+    #   outgoing attempt) -> tie, Ann handled it first -> Ann, not single; X1: Ann 1 (10-06),
+    #   Sue of Service 1 (10-08) -> tie, Ann first -> Ann's, but not single; X2 -> Bob alone;
+    #   X3 -> Cat alone (the September calls are outside the period)
+    assert list(r.loc[["Ann", "Bob", "Cat", "Sue"], "clients"]) == [3, 1, 1, 1]   # Sue: N3
+    assert list(r.loc[["Ann", "Bob", "Cat"], "clients_single"]) == [0, 1, 1]
+    assert list(r.loc[["Ann", "Bob", "Cat"], "clients_new"]) == [2, 0, 0]      # N1, N2
+    assert list(r.loc[["Ann", "Bob", "Cat"], "clients_existing"]) == [1, 1, 1]
+    assert math.isclose(r.loc["Ann", "new_client_share"], 2 / 3)
+    # clients' shares 3/5, 1/5, 1/5 -> HHI 0.36 + 0.04 + 0.04 = 0.44
+    assert list(r.loc[["Ann", "Bob", "Cat"], "clients_share"]) == [0.6, 0.2, 0.2]
+    assert math.isclose(r.loc["Ann", "clients_hhi"], 0.44)
+    # tenure at 2026-10-01: Ann 6 years incl. 29 Feb 2024 = 2191 days; Bob 365; Cat hired
+    # 2026-10-15, during the period -> 0; Sue has no hire date
+    assert list(r.loc[["Ann", "Bob", "Cat"], "tenure_days"]) == [2191, 365, 0]
+    assert pd.isna(r.loc["Sue", "tenure_days"])
+    # Service: Sue alone takes everything; n = 1 -> hhi 1, hhi_norm undefined
+    assert r.loc["Sue", "incoming_share"] == 1.0 and r.loc["Sue", "hhi"] == 1.0
+    assert math.isnan(r.loc["Sue", "hhi_norm"])
+    # the input is not mutated
+    assert "incoming_share" not in flagged.columns
+
+
+def test_min_active_days_sets_the_number_of_managers():
+    # days: Ann 10-05, 10-06; Bob 10-06, 10-07; Cat 10-07 only -> with 2 days Cat is listed
+    # but not counted: n = 2, even share 0.5; hhi 0.46 < 0.5 -> hhi_norm clipped to 0
+    c = flow_concentration(classify.add_client_flags(log(), period=OCT), min_active_days=2)
+    r = c.set_index("employee")
+    assert list(r.loc[["Ann", "Bob", "Cat"], "counted"]) == [True, True, False]
+    assert r.loc["Ann", "managers"] == 2 and r.loc["Ann", "even_share"] == 0.5
+    assert r.loc["Ann", "hhi_norm"] == 0.0
+    assert list(r.loc[["Ann", "Bob", "Cat"], "days_active"]) == [2, 2, 1]
+
+
+def test_department_summary():
+    flagged = classify.add_client_flags(log(), period=OCT)
+    s = concentration_summary(flow_concentration(flagged, period=OCT, employees=employees(),
+                                                 min_active_days=1))
+    assert list(s.columns) == list(CONCENTRATION_SUMMARY_COLUMNS)
+    d = s.set_index("department")
+    # Sales: Ann tops with 6 of 10 = 0.6, 1.8 x the even share 1/3
+    assert d.loc[S, "top_employee"] == "Ann" and d.loc[S, "top_incoming"] == 6
+    assert math.isclose(d.loc[S, "top_ratio"], 1.8) and math.isclose(d.loc[S, "hhi"], 0.46)
+    assert d.loc[S, "clients"] == 5 and d.loc[S, "top_clients_share"] == 0.6
+    # X2 and X3 were served by one manager only (X1 also by Sue of Service): 2 of 5
+    assert d.loc[S, "clients_single"] == 2 and d.loc[S, "clients_single_share"] == 0.4
+    # tenure median of 2191, 365, 0 is 365: senior = Ann + Bob -> new 2 of 4 clients = 0.5;
+    # junior = Cat -> 0 of 1
+    assert d.loc[S, "new_share_senior"] == 0.5 and d.loc[S, "new_share_junior"] == 0.0
+    # Service has no hire dates -> no tenure split
+    assert math.isnan(d.loc[V, "new_share_senior"])
+
+
+def test_without_flags_or_managers_it_computes_them():
+    # the raw log (no classifier columns): period given -> the same shares as above
+    c = flow_concentration(log(), period=OCT, min_active_days=1).set_index("employee")
+    assert c.loc["Ann", "incoming_share"] == 0.6 and c.loc["Ann", "clients"] == 3
+    assert (c["hire_date"].isna()).all() and c["tenure_days"].isna().all()
+    # without a period the tenure is counted from the first in-period day (10-05): Ann
+    # 2191 + 4 = 2195 days
+    flagged = classify.add_client_flags(log(), period=OCT)
+    c = flow_concentration(flagged, employees=employees(), min_active_days=1)
+    assert c.set_index(schema.EMPLOYEE).loc["Ann", "tenure_days"] == 2195
