@@ -21,12 +21,15 @@ from callkit import classify, schema
 from callkit.errors import InputError
 from callkit.findings import build_findings
 from callkit.metrics import (
+    CONCENTRATION_COLUMNS,
     MISSED_COLUMNS,
     STAFFING_COLUMNS,
     SUMMARY_COLUMNS,
     TRAFFIC_COLUMNS,
     compare_managers,
+    concentration_summary,
     concurrency,
+    flow_concentration,
     manager_summary,
     missed_calls,
     peak_hours,
@@ -45,7 +48,7 @@ __all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "run_metr
 #: The files :func:`write_metrics` always writes (DESIGN §5), plus speech.csv / checklist.csv
 #: when the audit has transcript results.
 METRIC_FILES = ("calls.csv", "managers.csv", "compare.csv", "traffic.csv", "missed.csv",
-                "staffing.csv", "findings.csv")
+                "staffing.csv", "concentration.csv", "findings.csv")
 
 
 @dataclass
@@ -61,6 +64,14 @@ class Audit:
         (``in_period``, ``first_contact``, ``is_new_client``, ``call_kind_fallback``).
     managers, compare, traffic, peaks, presence, missed, staffing, tech, findings : DataFrame
         The outputs of :mod:`callkit.metrics` and :mod:`callkit.findings` over the period.
+    concentration : DataFrame
+        Flow concentration per manager (:func:`callkit.metrics.flow_concentration`, columns
+        :data:`~callkit.metrics.CONCENTRATION_COLUMNS`): shares of the department's answered
+        incoming calls and clients, clients served alone, new vs existing clients, tenure.
+    concentration_departments : DataFrame
+        One row per department (:func:`callkit.metrics.concentration_summary`): the top
+        manager, HHI, effective number of managers, new-client share of senior vs junior
+        managers.
     pop : DataFrame or None
         Period over period (:func:`callkit.metrics.period_over_period`) when a previous period
         was given.
@@ -83,6 +94,8 @@ class Audit:
     staffing: pd.DataFrame
     tech: pd.DataFrame
     findings: pd.DataFrame
+    concentration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    concentration_departments: pd.DataFrame = field(default_factory=pd.DataFrame)
     pop: pd.DataFrame | None = None
     speech: Any = None
     speech_load: Any = None
@@ -175,8 +188,12 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     st = staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
                   wrapup_s=th.wrapup_s, conc=conc)
     tech = tech_signals(flagged, conc=conc)
+    flow = flow_concentration(flagged, period=per, managers=managers, employees=emp,
+                              min_active_days=th.min_active_days)
+    flow_dep = concentration_summary(flow)
     findings = build_findings(managers=managers, compare=compare, traffic=tr, presence=presence,
-                              missed=missed, staffing=st, tech=tech, thresholds=th, lang=lang)
+                              missed=missed, staffing=st, tech=tech, concentration=flow_dep,
+                              thresholds=th, lang=lang)
     pop = prev_managers = prev = None
     if previous_period is not None:
         _, _, prev = classify.period_bounds(calls, previous_period)
@@ -186,7 +203,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
             pop = period_over_period(managers, prev_managers)
     return Audit(load=load, calls=flagged, managers=managers, compare=compare, traffic=tr,
                  peaks=peaks, presence=presence, missed=missed, staffing=st, tech=tech,
-                 findings=findings, pop=pop, speech=None, period=per, previous_period=prev,
+                 findings=findings, concentration=flow, concentration_departments=flow_dep,
+                 pop=pop, speech=None, period=per, previous_period=prev,
                  previous_managers=prev_managers, to_call_back=to_call_back(missed),
                  thresholds=th, lang=lang, profile=profile)
 
@@ -324,6 +342,12 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
             include_header=False, quoting_style="needed"))
 
 
+def _concentration_table(conc: pd.DataFrame) -> pd.DataFrame:
+    out = conc.reindex(columns=list(CONCENTRATION_COLUMNS))
+    hd = pd.to_datetime(out["hire_date"], errors="coerce")
+    return out.assign(hire_date=hd.dt.strftime("%Y-%m-%d").astype("string"))
+
+
 def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     """Write the machine-readable CSVs of DESIGN §5 into ``out_dir`` (created if needed).
 
@@ -332,8 +356,22 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
 
     Files: ``calls.csv`` (canonical table + classifier columns, all loaded sessions),
     ``managers.csv``, ``compare.csv``, ``traffic.csv``, ``missed.csv``, ``staffing.csv``,
-    ``findings.csv``; plus ``speech.csv`` and ``checklist.csv`` when the audit has transcript
-    results.
+    ``concentration.csv``, ``findings.csv``; plus ``speech.csv`` and ``checklist.csv`` when the
+    audit has transcript results.
+
+    ``concentration.csv`` — one row per manager (flow concentration, issue 6 item 1):
+    ``department, employee``; ``counted`` (True when they have >= min_active_days active days
+    and so count in n); ``days_active``; ``incoming_answered`` (incoming sessions they answered,
+    a person not the PBX) and ``incoming_share`` (of the department's); ``clients`` (client
+    numbers that belong to them: they handled most of the number's calls counted in
+    external_calls, a tie to whoever handled it first), ``clients_share``, ``clients_single``
+    (their clients nobody else handled), ``clients_new``, ``clients_existing``,
+    ``new_client_share``; ``hire_date`` and ``tenure_days`` (at the period's first day; empty
+    without a hire date); then per department, repeated on each of its rows:
+    ``department_incoming``, ``department_clients``, ``managers`` (n, counted managers),
+    ``even_share`` (1/n), ``hhi`` (sum of squared incoming shares: 1/n even, 1 = one manager),
+    ``hhi_norm`` ((hhi - 1/n) / (1 - 1/n), 0..1), ``effective_managers`` (1/hhi),
+    ``clients_hhi`` (the same index over client shares).
 
     Returns
     -------
@@ -352,6 +390,7 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         "traffic.csv": audit.traffic.loc[:, list(TRAFFIC_COLUMNS)],
         "missed.csv": audit.missed.loc[:, list(MISSED_COLUMNS)],
         "staffing.csv": audit.staffing.loc[:, list(STAFFING_COLUMNS)],
+        "concentration.csv": _concentration_table(audit.concentration),
         "findings.csv": audit.findings,
     }
     tables.update(_speech_frames(audit.speech))

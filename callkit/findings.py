@@ -19,7 +19,7 @@ from callkit.metrics.traffic import presence_summary
 from callkit.profile import Thresholds
 
 __all__ = ["Rule", "RULES", "RULE_NAMES", "FINDING_COLUMNS", "SEVERITIES", "rules_table",
-           "build_findings"]
+           "build_findings", "flow_threshold"]
 
 FINDING_COLUMNS = ("rule", "severity", "subject", "metric", "value", "reference", "text")
 SEVERITIES = ("high", "medium", "low")
@@ -62,6 +62,11 @@ LINE_LIMIT_BLOCKED = 5
 MAX_SLOT_FINDINGS = 10
 NO_DEPARTMENT = "(no department)"   # subject for missed calls whose department is unknown
 GAP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
+FLOW_SHARE_X = 2.0        # flow_concentration: top share >= 2 x the even share 1/n ...
+FLOW_SHARE_CAP = 0.8      # ... or >= 80 % when 2/n is out of reach (two managers)
+FLOW_HHI_NORM = 0.1       # and the flow as a whole concentrated: normalized HHI >= 0.1
+FLOW_HIGH_X = 3.0         # high severity from 3 x the even share (or >= 90 %)
+MIN_FLOW_CALLS = 50       # answered incoming calls of the department in the period
 GAP_Z = 2.0
 
 RULES: tuple[Rule, ...] = (
@@ -142,6 +147,24 @@ RULES: tuple[Rule, ...] = (
          "than missed by people.",
          "Много неотвеченных входящих обрываются за секунды: сбрасывает линия/IVR, а не "
          "пропускают люди."),
+    Rule("flow_concentration", "department", "incoming_share", FLOW_SHARE_X,
+         f"department incoming answered >= {MIN_FLOW_CALLS}; >= 2 managers with >= "
+         "min_active_days active days (n)",
+         f"high if top share >= min({FLOW_HIGH_X:g}/n, 0.9), else medium",
+         "One manager takes far more of the department's answered incoming calls than an even "
+         f"share: top share >= min({FLOW_SHARE_X:g} x 1/n, {FLOW_SHARE_CAP:g}) AND the "
+         f"normalized HHI (hhi - 1/n) / (1 - 1/n) >= {FLOW_HHI_NORM:g}. HHI = sum of the "
+         "managers' squared shares: the chance two calls went to the same manager; 1/HHI = the "
+         "number of managers who, sharing evenly, would give the same concentration. The flow "
+         "(and the clients) depend on one person: absences lose calls, the others get little "
+         "incoming work.",
+         "Один менеджер принимает намного больше отвеченных входящих отдела, чем при равном "
+         f"распределении: доля лидера ≥ min({FLOW_SHARE_X:g} × 1/n; {FLOW_SHARE_CAP:g}) И "
+         f"нормированный индекс HHI (hhi − 1/n) / (1 − 1/n) ≥ {FLOW_HHI_NORM:g}. HHI — сумма "
+         "квадратов долей менеджеров: вероятность, что два звонка попали к одному человеку; "
+         "1/HHI — сколько менеджеров, деля поток поровну, дали бы ту же концентрацию. Поток и "
+         "клиенты зависят от одного человека: его отсутствие — потерянные звонки, остальные "
+         "недогружены входящими."),
     Rule("failed_burst", "time window", "failed", 5.0, "5+ failed calls in a 10-minute window",
          "medium", "A burst of failed (congestion) calls: an outage of the line or provider.",
          "Всплеск неуспешных (перегрузка) звонков: сбой линии или оператора."),
@@ -211,6 +234,17 @@ _TEXT = {
               "обрываются за секунды. Проверьте линию/IVR.",
         "en": "{where_en}: {value:.0%} of unanswered incoming calls ({count} of {reference:.0f}) "
               "end within seconds. Check the line/IVR."},
+    "flow_concentration": {
+        "ru": "{subject}: {employee} принимает {value:.0%} отвеченных входящих отдела ({calls} из "
+              "{total}) при равной доле {reference:.0%} на {n} менеджеров и ведёт {clients:.0%} "
+              "клиентов отдела. Индекс концентрации HHI {hhi:.2f}: поток распределён так, будто его "
+              "делят поровну {eff:.1f} менеджера. Клиенты зависят от одного человека; остальные "
+              "недогружены входящими.",
+        "en": "{subject}: {employee} takes {value:.0%} of the department's answered incoming "
+              "calls ({calls} of {total}) against an even share of {reference:.0%} among {n} "
+              "managers, and holds {clients:.0%} of its clients. Concentration index HHI {hhi:.2f}: "
+              "the flow is as concentrated as if {eff:.1f} managers shared it evenly. The clients "
+              "depend on one person; the others get little incoming work."},
     "failed_burst": {
         "ru": "{subject}: {value:.0f} неуспешных звонков за {window} мин — сбой линии или "
               "оператора.",
@@ -384,6 +418,28 @@ def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
                     LOST_SHARE, lost=lost, n=n, window=float(th.callback_window_h))
 
 
+def flow_threshold(n: int) -> float:
+    """The top share at which ``flow_concentration`` fires for ``n`` counted managers:
+    min(2/n, 0.8) — 0.8 for 2 managers, 2/3 for 3, 0.5 for 4, 0.4 for 5."""
+    return min(FLOW_SHARE_X / n, FLOW_SHARE_CAP) if n > 0 else float("inf")
+
+
+def _flow_rule(out: _Out, summary: pd.DataFrame) -> None:
+    s = summary[(summary["managers"] >= 2) & (summary["incoming_answered"] >= MIN_FLOW_CALLS)]
+    for _, r in s.iterrows():
+        n = int(r["managers"])
+        top = float(r["top_share"])
+        if not (top >= flow_threshold(n) and float(r["hhi_norm"]) >= FLOW_HHI_NORM):
+            continue
+        dep = r["department"]
+        sev = _sev(top, min(FLOW_HIGH_X / n, 0.9))
+        out.add("flow_concentration", sev, NO_DEPARTMENT if pd.isna(dep) else str(dep),
+                "incoming_share", top, float(r["even_share"]), employee=str(r["top_employee"]),
+                calls=int(r["top_incoming"]), total=int(r["incoming_answered"]), n=n,
+                clients=float(np.nan_to_num(r["top_clients_share"])), hhi=float(r["hhi"]),
+                eff=float(r["effective_managers"]))
+
+
 def _tech_rules(out: _Out, tech: pd.DataFrame) -> None:
     alls = tech[(tech["signal"] == "short_ring_drops") & (tech["subject"] == "all")]
     overall_short = float(alls["value"].iloc[0]) if len(alls) else 0.0
@@ -412,14 +468,18 @@ def _tech_rules(out: _Out, tech: pd.DataFrame) -> None:
 def build_findings(*, managers: pd.DataFrame | None = None, compare: pd.DataFrame | None = None,
                    traffic: pd.DataFrame | None = None, presence: pd.DataFrame | None = None,
                    missed: pd.DataFrame | None = None, staffing: pd.DataFrame | None = None,
-                   tech: pd.DataFrame | None = None, thresholds: Thresholds | None = None,
-                   lang: str = "ru") -> pd.DataFrame:
+                   tech: pd.DataFrame | None = None,
+                   concentration: pd.DataFrame | None = None,
+                   thresholds: Thresholds | None = None, lang: str = "ru") -> pd.DataFrame:
     """Apply every rule of :data:`RULES` to the audit tables it needs.
 
     Parameters
     ----------
     managers, compare, traffic, presence, missed, staffing, tech : DataFrame, optional
         The tables of :mod:`callkit.metrics` (a missing table silences its rules).
+    concentration : DataFrame, optional
+        :func:`callkit.metrics.concentration_summary` (one row per department) for
+        ``flow_concentration``; its subject is the department, the text names the manager.
     thresholds : Thresholds, optional
         The profile's thresholds (manager_gap, min_active_days, callback_window_h).
     lang : {"ru", "en"}
@@ -453,6 +513,8 @@ def build_findings(*, managers: pd.DataFrame | None = None, compare: pd.DataFram
         _missed_rule(out, missed, th)
     if tech is not None and not tech.empty:
         _tech_rules(out, tech)
+    if concentration is not None and not concentration.empty:
+        _flow_rule(out, concentration)
     res = pd.DataFrame(out.rows, columns=list(FINDING_COLUMNS))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     rule_order = {r: i for i, r in enumerate(RULE_NAMES)}

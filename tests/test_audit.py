@@ -72,6 +72,15 @@ def test_audit_tables_and_csvs(tmp_path):
     assert list(s.columns) == ["weekday", "hour", "calls_per_hour", "aht_s", "erlangs",
                                "required_agents", "active_employees", "max_concurrent",
                                "understaffed"]
+    k = pd.read_csv(tmp_path / "out" / "concentration.csv").set_index("employee")
+    assert list(k.columns[:4]) == ["department", "counted", "days_active", "incoming_answered"]
+    # Ann answered a3, the department's only answered incoming -> share 1.0; Bob's b1 was
+    # missed. Clients: Ann OLD, NEW1, NEW2 (a1-a3); Bob NEW3 (the busy attempt b2) -> 3/4, 1/4
+    assert k.loc["Ann", "incoming_share"] == 1.0 and k.loc["Bob", "incoming_share"] == 0.0
+    assert k.loc["Ann", "clients"] == 3 and k.loc["Bob", "clients_share"] == 0.25
+    assert k.loc["Ann", "clients_new"] == 2          # NEW1, NEW2 (OLD known from September)
+    # nobody has 3 active days -> n = 0, no even share
+    assert not k["counted"].any() and k["even_share"].isna().all()
     f = pd.read_csv(tmp_path / "out" / "findings.csv")
     assert list(f.columns) == ["rule", "severity", "subject", "metric", "value", "reference", "text"]
     assert f.empty      # 7 calls are too little data for any rule

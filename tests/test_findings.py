@@ -190,3 +190,44 @@ def test_mobile_heavy_not_raised_when_the_whole_department_calls_mobiles():
     m = managers().assign(mobile_share=[0.9, 0.85, 0.85, 0.85])
     f = build_findings(managers=m)
     assert "mobile_heavy" not in set(f["rule"])
+
+
+def concentration():
+    """Department summaries (callkit.metrics.concentration_summary columns used by the rule)."""
+    return pd.DataFrame({
+        "department": ["Sales", "Retail", "Service", "Small", "Support"],
+        "managers": [4, 4, 2, 3, 5],
+        "incoming_answered": [80, 100, 100, 30, 100],
+        "even_share": [0.25, 0.25, 0.5, 1 / 3, 0.2],
+        "top_employee": ["Ann", "Rob", "Sue", "Tim", "Una"],
+        "top_incoming": [48, 80, 70, 27, 40],
+        "top_share": [0.6, 0.8, 0.7, 0.9, 0.4],
+        # Sales: 0.6^2 + 3 x (0.4/3)^2 = 0.4133; Retail 0.64 + 3 x (0.2/3)^2 = 0.6533;
+        # Service 0.49 + 0.09 = 0.58; Support: 0.4 and five others at 0.12 (one of them not
+        # counted in n) -> 0.16 + 5 x 0.0144 = 0.232
+        "hhi": [0.36 + 3 * (0.4 / 3) ** 2, 0.64 + 3 * (0.2 / 3) ** 2, 0.58, 0.83, 0.232],
+        "top_clients_share": [0.5, 0.7, 0.6, 0.9, 0.3],
+    }).assign(
+        hhi_norm=lambda d: ((d.hhi - 1 / d.managers) / (1 - 1 / d.managers)).clip(0, 1),
+        effective_managers=lambda d: 1 / d.hhi)
+
+
+def test_flow_concentration_rule():
+    f = build_findings(concentration=concentration(), lang="ru")
+    got = dict(zip(f["subject"], f["severity"]))
+    # Sales: 0.6 >= 2/4 and hhi_norm (0.4133 - 0.25) / 0.75 = 0.218 >= 0.1; 0.6 < 3/4 -> medium
+    # Retail: 0.8 >= 3/4 -> high
+    # Service: 2 managers -> the bar is 0.8 (2/2 is out of reach); 0.7 < 0.8 -> silent
+    # Small: 30 answered calls < 50 -> too little data; Support: 0.4 = 2/5 but the flow is
+    # otherwise even: hhi_norm (0.232 - 0.2) / 0.8 = 0.04 < 0.1 -> silent
+    assert got == {"Sales": "medium", "Retail": "high"}
+    assert set(f["rule"]) == {"flow_concentration"}
+    r = f.set_index("subject").loc["Sales"]
+    assert r.metric == "incoming_share" and r.value == 0.6 and r.reference == 0.25
+    assert "Ann" in r.text and "60%" in r.text and "48 из 80" in r.text and "HHI 0.41" in r.text
+    assert "2.4 менеджера" in r.text       # 1 / 0.4133 = 2.42
+    en = build_findings(concentration=concentration(), lang="en").set_index("subject")
+    assert "Ann takes 60%" in en.loc["Sales", "text"] and "25%" in en.loc["Sales", "text"]
+    from callkit.findings import flow_threshold
+    assert [flow_threshold(n) for n in (2, 4, 5)] == [0.8, 0.5, 0.4]
+    assert "flow_concentration" in set(rules_table("en")["rule"])
