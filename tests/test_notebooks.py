@@ -137,6 +137,35 @@ def test_html_shows_the_managers_figures(run, metrics_csv):
         assert f">{int(calls):,}<".replace(",", "\u00a0") in html
 
 
+def test_speech_section_and_sheets_on_the_sample(run, metrics_csv):
+    """data_samples has transcripts: the report shows the speech section with the brief items
+    and the workbook's speech sheets hold the same calls and scores as speech.csv."""
+    html = run.html.read_text(encoding="utf-8")
+    assert report.SECTIONS["speech"]["ru"] in html
+    assert "Расшифровок звонков нет" not in html
+    for text in ("Выход на ЛПР/ЛВР", "ЛПР/ЛВР: ЛПР", "преимущество: свой склад", "материал: прайс"):
+        assert text in html, text
+    assert (run.charts_dir / "speech_stages.png").is_file()
+    wb = openpyxl.load_workbook(run.workbook)
+    for key in ("speech_calls", "speech_snippets", "speech_managers"):
+        assert report.SHEET_NAMES[key][0] in wb.sheetnames, key
+    sheet, ref = _sheet(wb, "speech_calls"), metrics_csv["speech"]
+    assert len(sheet) == len(ref) == 150
+    assert sorted(pd.to_numeric(sheet["call_id"])) == sorted(ref["call_id"].astype(float))
+    got = pd.Series(pd.to_numeric(sheet["script_score"]).to_numpy(), index=pd.to_numeric(sheet["call_id"]))
+    want = pd.Series(ref["script_score"].to_numpy(), index=ref["call_id"].astype(float))
+    assert got.sort_index().to_numpy() == pytest.approx(want.sort_index().to_numpy())
+    cl = metrics_csv["checklist"]
+    assert {"decision_maker", "advantage", "material"} <= set(cl["kind"])
+    snippets = _sheet(wb, "speech_snippets")
+    assert len(snippets) == int(cl["hit"].astype(bool).sum())
+    words = sheet["profanity_words"].dropna().astype(str)
+    assert len(words) and words.str.contains("*", regex=False).all()   # profanity is masked
+    managers = _sheet(wb, "speech_managers")
+    assert {"decision_maker_rate", "advantage_rate", "material_rate"} <= set(managers.columns)
+    assert managers["decision_maker_rate"].astype(float).between(0, 1).all()
+
+
 def test_explore_notebook_executes(tmp_path):
     import papermill
 

@@ -336,3 +336,109 @@ def test_pop_table_keeps_key_metrics_in_order():
     out = report.pop_table(pop)
     assert out["metric"].tolist() == ["external_calls_per_day", "outgoing_new_clients_per_day"]
     assert list(out.columns) == ["employee", "department", "metric", "current", "previous", "change_rel"]
+
+
+# --- speech section and sheets ---------------------------------------------------------------
+
+SPEECH_PROFILE = profile_from_dict({
+    "client": "ООО Ромашка", "slug": "romashka", "transcripts": "t.jsonl",
+    "script": [{"stage": "greeting", "phrases": ["добрый день"]}],
+    "call_results": {"invoice": ["выставить счет"]},
+    "decision_makers": {"ЛПР": ["кто принимает решение", "согласовать с директором"],
+                        "ЛВР": ["главный механик"]},
+    "advantages": {"свой склад": ["собственный склад"], "гарантия": ["гарантия три года"]},
+    "materials": {"прайс": ["пришлю прайс"], "наличие": ["проверю наличие"]},
+}, check_files=False)
+
+
+def speech_audit() -> types.SimpleNamespace:
+    """make_audit plus the speech result of two hand-made negotiations (Анна c1, Борис c2)."""
+    from callkit.speech import analyze_calls
+
+    utt = pd.DataFrame([
+        ("c1", "employee", 0, 4, "Добрый день компания фильтр сервис"),
+        ("c1", "client", 4, 6, "нужны фильтры на погрузчик"),
+        ("c1", "employee", 6, 10, "а кто у вас принимает решение о закупке"),   # ЛПР at 6.5
+        ("c1", "client", 10, 12, "директор а пришлите прайс"),
+        # 9 words in [12, 17]: собственный word 2 -> 13.11, пришлю word 4 -> 14.22
+        ("c1", "employee", 12, 17, "у нас собственный склад пришлю прайс и выставлю счет"),
+        ("c2", "employee", 0, 2, "Добрый день слушаю"),
+        ("c2", "client", 2, 8, "нам нужна гарантия три года и цену надо согласовать с директором"),
+        ("c2", "employee", 8, 11, "хорошо выставлю вам счет"),
+    ], columns=["call_id", "speaker", "start", "end", "text"])
+    calls = pd.DataFrame({"call_id": ["c1", "c2"], "employee": ["Анна", "Борис"],
+                          "department": ["Продажи", "Продажи"]})
+    audit = make_audit()
+    audit.speech = analyze_calls(utt, SPEECH_PROFILE, calls=calls)
+    return audit
+
+
+def test_speech_section_says_why_when_there_is_nothing():
+    ctx = report.ReportContext(audit=make_audit(), profile=PROFILE)
+    objs = report.section_speech(ctx)
+    assert objs[0]._repr_markdown_() == "## " + report.SECTIONS["speech"]["ru"]
+    assert len(objs) == 2 and "Расшифровок звонков нет" in objs[1]._repr_html_()
+    # transcripts named in the profile, but the audit has no result
+    en = report.ReportContext(audit=make_audit(), profile=SPEECH_PROFILE, lang="en")
+    objs = report.section_speech(en)
+    assert objs[0]._repr_markdown_() == "## Speech analytics: script, decision makers, advantages, materials"
+    assert "no speech analytics results" in objs[1]._repr_html_()
+    assert report.speech_result(types.SimpleNamespace(speech={"not": "a result"})) is None
+
+
+def test_speech_section_tables_and_chart(tmp_path):
+    ctx = report.prepare(SPEECH_PROFILE, out=tmp_path, audit=speech_audit())
+    objs = report.section_speech(ctx)
+    text = _html_of(objs)
+    # summary: 2 transcribed calls, both negotiations; advantages (1/2 + 0/2) / 2 = 25 %
+    assert "<td class=\"ck-text\">Расшифрованных звонков</td><td class=\"ck-text\">2</td>" in text
+    assert "Названо преимуществ (доля)</td><td class=\"ck-text\">25,0\u00a0%" in text
+    # managers: Анна reached the ЛПР (100 %), named 1 of 2 advantages (50 %), used a material
+    assert "<th>Выход на ЛПР/ЛВР</th>" in text and "<th>ЛПР/ЛВР: ЛВР</th>" in text
+    anna = re.search(r"<tr><td class=\"ck-text\">Продажи</td><td class=\"ck-text\">Анна</td>(.*?)</tr>", text)
+    assert anna and "50,0\u00a0%" in anna.group(1) and "100,0\u00a0%" in anna.group(1)
+    assert "преимущество</td><td class=\"ck-text\">гарантия</td><td>2</td><td>0,0\u00a0%" in text
+    assert "Вывод:" in text
+    assert (ctx.out_dir / "charts" / "speech_stages.png").exists()
+    assert (ctx.out_dir / "charts" / "speech_stages.svg").exists()
+
+
+def test_workbook_speech_sheets(tmp_path):
+    path = report.write_workbook(speech_audit(), tmp_path / "a.xlsx", profile=SPEECH_PROFILE)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[-3:] == ["Речь. Звонки", "Речь. Фрагменты", "Речь. Менеджеры"]
+    calls = list(wb["Речь. Звонки"].iter_rows(values_only=True))
+    head = list(calls[0])
+    rows = {r[0]: dict(zip(head, r)) for r in calls[1:]}
+    assert head[:5] == ["ID звонка", "Менеджер", "Отдел", "Тип звонка", "Результат звонка"]
+    c1, c2 = rows["c1"], rows["c2"]
+    assert (c1["Тип звонка"], c1["Результат звонка"]) == ("переговоры", "счёт")
+    assert (c1["ЛПР/ЛВР выявлено"], c1["Преимуществ названо"], c1["Материалов использовано"]) == (1, 1, 1)
+    # what c1 lacked, in checklist order: ЛВР, гарантия, наличие
+    assert c1["Не сделано"] == "ЛПР/ЛВР: ЛВР; преимущество: гарантия; материал: наличие"
+    assert c2["Не сделано"] == ("ЛПР/ЛВР: ЛВР; преимущество: свой склад; преимущество: гарантия; "
+                                "материал: прайс; материал: наличие")
+    snips = list(wb["Речь. Фрагменты"].iter_rows(values_only=True))
+    shead = list(snips[0])
+    hits = {(r[0], r[3]): dict(zip(shead, r)) for r in snips[1:]}
+    price = hits[("c1", "прайс")]
+    assert price["Секунда звонка"] == 14.22 and price["Кто сказал"] == "сотрудник"
+    assert price["Тип пункта"] == "материал" and "пришлю прайс" in price["Фрагмент"]
+    assert hits[("c2", "ЛПР")]["Кто сказал"] == "клиент" and hits[("c2", "ЛПР")]["Секунда звонка"] == 6.36
+    # 2 greetings + 2 invoices + 2 ЛПР + свой склад + прайс = 8 hits
+    assert len(snips) - 1 == 8
+    ws = wb["Речь. Менеджеры"]
+    mhead = [c.value for c in ws[1]]
+    col = mhead.index("Доля названных преимуществ") + 1
+    by_name = {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)}
+    cell = ws.cell(by_name["Анна"], col)
+    assert cell.value == 0.5 and cell.number_format == "0.0%"
+    assert ws.cell(by_name["Борис"], col).value == 0.0
+    item = ws.cell(by_name["Анна"], mhead.index("ЛПР/ЛВР: ЛПР") + 1)
+    assert item.value == 1 and "материал: прайс" in mhead
+
+    en = openpyxl.load_workbook(report.write_workbook(speech_audit(), tmp_path / "en.xlsx", lang="en",
+                                                      profile=SPEECH_PROFILE))
+    assert en.sheetnames[-3:] == ["Speech. Calls", "Speech. Snippets", "Speech. Managers"]
+    assert "decision maker: ЛПР" in [c.value for c in en["Speech. Managers"][1]]
+    assert en["Speech. Calls"].cell(2, 4).value == "negotiation"
