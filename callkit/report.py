@@ -991,6 +991,12 @@ def section_speech(ctx: ReportContext, *, max_rows: int = 20) -> list[Any]:
     mgr = mgr.loc[mgr["negotiation_calls"] > 0] if "negotiation_calls" in mgr else mgr
     if not mgr.empty:
         out += [_note(_t("speech_managers", lang)), _table(mgr, ctx)]
+    brief_items = comp.loc[(comp["level"] == "all")
+                           & comp["kind"].isin(["decision_maker", "advantage", "material"])]
+    if not brief_items.empty:
+        out.append(_chart(ctx, "speech_brief",
+                          lambda ax: views.plot_brief_rates(res, lang=lang, ax=ax),
+                          size=(8, 0.8 + 0.45 * len(brief_items))))
     brief = views.brief_table(res, lang=lang, labels=False)
     item_cols = [c for c in brief.columns if str(c).startswith(_CHECKLIST_PREFIXES)]
     if not brief.empty and item_cols:

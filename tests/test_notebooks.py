@@ -145,7 +145,7 @@ def test_speech_section_and_sheets_on_the_sample(run, metrics_csv):
     assert "Расшифровок звонков нет" not in html
     for text in ("Выход на ЛПР/ЛВР", "ЛПР/ЛВР: ЛПР", "преимущество: свой склад", "материал: прайс"):
         assert text in html, text
-    assert (run.charts_dir / "speech_stages.png").is_file()
+    assert (run.charts_dir / "speech_stages.png").is_file() and (run.charts_dir / "speech_brief.png").is_file()
     wb = openpyxl.load_workbook(run.workbook)
     for key in ("speech_calls", "speech_snippets", "speech_managers"):
         assert report.SHEET_NAMES[key][0] in wb.sheetnames, key

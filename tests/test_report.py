@@ -401,6 +401,7 @@ def test_speech_section_tables_and_chart(tmp_path):
     assert "Вывод:" in text
     assert (ctx.out_dir / "charts" / "speech_stages.png").exists()
     assert (ctx.out_dir / "charts" / "speech_stages.svg").exists()
+    assert (ctx.out_dir / "charts" / "speech_brief.png").exists()
 
 
 def test_workbook_speech_sheets(tmp_path):

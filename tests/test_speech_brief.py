@@ -147,3 +147,14 @@ def test_synthetic_plants_have_their_own_stream():
     assert (lab_off[["decision_makers", "advantages", "materials"]] == "").all().all()
     cols = ["call_kind", "call_result", "greeting", "competitor", "profanity"]
     assert lab_on[cols].equals(lab_off[cols])
+
+
+def test_plot_brief_rates(res):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = views.plot_brief_rates(res, lang="en")
+    # bars bottom-up (the compliance order reversed): наличие 0, прайс 1/2, гарантия 0,
+    # свой склад 1/2, ЛВР 0, ЛПР 2/2
+    assert [p.get_width() for p in ax.patches] == [0.0, 0.5, 0.0, 0.5, 0.0, 1.0]
+    assert ax.get_title() == "Decision makers, advantages and materials in negotiations"

@@ -15,7 +15,7 @@ from callkit import schema
 from callkit.speech.analyze import SpeechResult
 
 __all__ = ["summary_table", "checklist_rates", "manager_table", "brief_table", "violations",
-           "plot_stage_rates", "LABELS"]
+           "plot_stage_rates", "plot_brief_rates", "LABELS"]
 
 LABELS: dict[str, dict[str, str]] = {
     "ru": {
@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "decision_maker_rate": "Переговоров с выходом на ЛПР/ЛВР",
         "advantage_rate": "Названо преимуществ (доля)",
         "material_rate": "Переговоров с материалами (прайс, наличие…)",
+        "brief_rate": "ЛПР/ЛВР, преимущества и материалы в переговорах",
     },
     "en": {
         "calls": "Transcribed calls", "negotiation": "Negotiation", "navigation": "Navigation",
@@ -53,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "decision_maker_rate": "Negotiations reaching a decision maker",
         "advantage_rate": "Advantages named (share)",
         "material_rate": "Negotiations using materials (price list, stock…)",
+        "brief_rate": "Decision makers, advantages and materials in negotiations",
     },
 }
 
@@ -222,6 +224,28 @@ def plot_stage_rates(result: SpeechResult, *, lang: str = "ru", ax: Any = None) 
     ax.set_xlim(0, 1)
     ax.set_xlabel(t["share"])
     ax.set_title(t["stage_rate"])
+    for y, v in enumerate(c["rate"].tolist()[::-1]):
+        ax.text(min(v + 0.01, 0.92), y, f"{v:.0%}", va="center")
+    return ax
+
+
+def plot_brief_rates(result: SpeechResult, *, lang: str = "ru", ax: Any = None) -> Any:
+    """Horizontal bars: share of negotiation calls with each decision-maker role, advantage and
+    material of the brief (``ЛПР/ЛВР: ЛПР``, ``преимущество: …``, ``материал: …``)."""
+    import matplotlib.pyplot as plt
+
+    t = _l(lang)
+    c = result.compliance
+    c = c.loc[(c["level"] == "all") & c["kind"].isin(["decision_maker", "advantage", "material"])]
+    names = [f"{t[k]}: {i}" for k, i in zip(c["kind"], c["item"])]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(c), 1)))
+    colors = {"decision_maker": "#4C72B0", "advantage": "#55A868", "material": "#C44E52"}
+    ax.barh(names[::-1], c["rate"].tolist()[::-1],
+            color=[colors[k] for k in c["kind"].tolist()[::-1]])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(t["share"])
+    ax.set_title(t["brief_rate"])
     for y, v in enumerate(c["rate"].tolist()[::-1]):
         ax.text(min(v + 0.01, 0.92), y, f"{v:.0%}", va="center")
     return ax
