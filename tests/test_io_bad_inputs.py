@@ -116,3 +116,15 @@ def test_notes_are_worded_in_russian_for_reports(tmp_path):
     assert "report.csv: header only, no data rows" in r.notes
     assert "report.csv: только заголовок, строк с данными нет" in r.notes_in("ru")
     assert r.notes_in("en") == r.notes
+
+
+def test_absurd_years_and_durations_are_rejected_in_asterisk(tmp_path):
+    year = GOOD[0].replace('"2026-10-01 12:00:00"', '"2326-10-01 12:00:00"', 1)
+    huge = GOOD[1].replace(",20,0,", ",89720123456,0,")
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join([year, huge, GOOD[0]]) + "\n", encoding="utf-8")
+    r = load_calls(p).report
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (3, 1, 2)
+    reasons = dict(zip(r.rejected["source_row"], r.rejected["reason"]))
+    assert "2326-10-01" in reasons[1] and "'start'" in reasons[1]
+    assert "89720123456" in reasons[2] and "0 to 24 h" in reasons[2]

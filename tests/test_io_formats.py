@@ -348,7 +348,7 @@ def test_absurd_duration_is_rejected_not_overflowing(tmp_path):
     res = load_calls(f, tz=TZ)
     reasons = res.report.rejected["reason"].tolist()
     assert reasons[0] == ("column 'Длительность разговора' has '89720123456'; expected the seconds of one "
-                          "call (at most 24 h)")
+                          "call: a number, HH:MM:SS or m'ss, 0 to 24 h")
     assert "column 'Длительность разговора' has '-5'" in reasons[1]
     assert res.report.rows_loaded == 1 and res.calls["talk_s"].tolist() == [30.0]
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from callkit.io.text import RawTable, norm_header
-from callkit.io.values import parse_datetimes, parse_durations
+from callkit.io.values import DURATION_EXPECTED, parse_datetimes, parse_durations
 
 __all__ = [
     "LEG_INPUT", "Format", "ParseContext", "Parsed", "Rejects", "legs_frame", "header_index",
@@ -133,7 +133,7 @@ def times_from(df: pd.DataFrame, rej: Rejects, table: RawTable, ctx: ParseContex
     if duration is not None and duration in df:
         dur, badd = parse_durations(df[duration])
         rej.add(df.index[badd], lambda r: f"column {duration!r} has {str(df.at[r, duration])!r}; "
-                                          "expected seconds, HH:MM:SS or m'ss (not negative)")
+                                          + DURATION_EXPECTED)
     e = None
     if end is not None and end in df:
         e, bade = parse_datetimes(df[end], tz=ctx.tz)
@@ -155,7 +155,7 @@ def times_from(df: pd.DataFrame, rej: Rejects, table: RawTable, ctx: ParseContex
     if talk is not None and talk in df:
         t, badt = parse_durations(df[talk])
         rej.add(df.index[badt], lambda r: f"column {talk!r} has {str(df.at[r, talk])!r}; "
-                                          "expected seconds, HH:MM:SS or m'ss (not negative)")
+                                          + DURATION_EXPECTED)
     if a is None:
         a = pd.Series(pd.NaT, index=df.index, dtype=out["start"].dtype)
         if t is not None:

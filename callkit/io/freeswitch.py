@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from callkit.io.base import Format, ParseContext, Parsed, Rejects, legs_frame, times_from
-from callkit.io.generic import guard_durations, person_like, row_keys
+from callkit.io.generic import person_like, row_keys
 from callkit.io.text import RawTable
 
 __all__ = ["FREESWITCH", "FREESWITCH_FIELDS", "HANGUP_CAUSES", "hangup_status", "link_sessions"]
@@ -110,7 +110,6 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
     df = legs_frame(table, good, {c: j for j, c in enumerate(FREESWITCH_FIELDS)})
     if df.empty:
         return Parsed(pd.DataFrame(), rej.items())
-    df = guard_durations(df, ["duration", "billsec"], rej)
     t = times_from(df, rej, table, ctx, start="start_stamp", answer="answer_stamp", end="end_stamp",
                    duration="duration", talk="billsec")
     answered = t["answered_at"].notna()

@@ -22,10 +22,10 @@ import pandas as pd
 from callkit.errors import FormatError
 from callkit.io.base import Format, ParseContext, Parsed, Rejects, legs_frame, map_status, times_from
 from callkit.io.text import RawTable, norm_header
-from callkit.io.values import parse_durations
+from callkit.io.values import DURATION_EXPECTED, parse_durations
 
 __all__ = [
-    "GENERIC", "GENERIC_SYNONYMS", "CANONICAL_FIELDS", "MAX_CALL_S", "guard_durations", "match_columns", "header_rows", "build_legs",
+    "GENERIC", "GENERIC_SYNONYMS", "CANONICAL_FIELDS", "match_columns", "header_rows", "build_legs",
     "map_direction", "map_status_loose", "person_like", "row_keys",
 ]
 
@@ -225,28 +225,6 @@ def map_status_loose(values: pd.Series) -> pd.Series:
     return out
 
 
-MAX_CALL_S = 86400.0
-
-
-def guard_durations(df: pd.DataFrame, cols: Sequence[str | None], rej: Rejects,
-                    labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Reject records whose duration is over 24 h (a phone number or an id in a duration column)
-    and blank those cells in a copy, so later time arithmetic cannot overflow."""
-    out = df
-    for c in cols:
-        if c is None or c not in df:
-            continue
-        sec, _bad = parse_durations(df[c])
-        huge = (sec > MAX_CALL_S).fillna(False)
-        if huge.any():
-            name = (labels or {}).get(c, c)
-            rej.add(df.index[huge], lambda r, c=c, name=name: f"column {name!r} has {str(df.at[r, c])!r}; "
-                                                              "expected the seconds of one call (at most 24 h)")
-            out = out.copy() if out is df else out
-            out.loc[huge, c] = ""
-    return out
-
-
 def _nonempty(s: pd.Series) -> pd.Series:
     t = s.astype("string").str.strip()
     return (t.notna() & (t != "")).astype(bool)
@@ -315,12 +293,11 @@ def build_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Reject
     work = df[keys].rename(columns=names)
     start, end, answer, duration, talk, ring = (None if k is None else names[k]
                                                 for k in (start, end, answer, duration, talk, ring))
-    work = guard_durations(work, [duration, talk, ring], rej).copy()
+    work = work.copy()
     ring_s = None
     if ring is not None:
         ring_s, badr = parse_durations(work[ring])
-        rej.add(idx[badr], lambda r: f"column {ring!r} has {str(work.at[r, ring])!r}; "
-                                     "expected seconds, HH:MM:SS or m'ss (not negative)")
+        rej.add(idx[badr], lambda r: f"column {ring!r} has {str(work.at[r, ring])!r}; " + DURATION_EXPECTED)
     dur_col = duration
     if duration is None and end is None and (talk is not None or ring is not None):
         t0 = parse_durations(work[talk])[0] if talk is not None else pd.Series(0.0, index=idx)

@@ -18,7 +18,7 @@ import re
 import pandas as pd
 
 from callkit.io.base import Format, ParseContext, Parsed, Rejects, legs_frame, times_from
-from callkit.io.generic import guard_durations, row_keys
+from callkit.io.generic import row_keys
 from callkit.io.text import RawTable
 
 __all__ = ["THREECX", "THREECX_FIELDS", "THREECX_FIELDS_ALT", "REASONS_TERMINATED"]
@@ -91,7 +91,6 @@ def _parse(table: RawTable, ctx: ParseContext) -> Parsed:
         return Parsed(pd.DataFrame(), rej.items())
     fields = _order(table, good)
     df = legs_frame(table, good, {c: j for j, c in enumerate(fields)})
-    df = guard_durations(df, ["duration"], rej)
     t = times_from(df, rej, table, ctx, start="time_start", answer="time_answered", end="time_end",
                    talk="duration")
     answered = t["answered_at"].notna()

@@ -10,7 +10,14 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_datetimes", "parse_durations", "DATE_FORMATS"]
+__all__ = ["parse_datetimes", "parse_durations", "DATE_FORMATS", "MAX_CALL_S", "DURATION_EXPECTED"]
+
+#: The longest duration taken as one call's; more is a number or an id in the wrong column.
+MAX_CALL_S = 86400.0
+#: What a duration cell must hold (used in rejection reasons).
+DURATION_EXPECTED = "expected the seconds of one call: a number, HH:MM:SS or m'ss, 0 to 24 h"
+_MIN_TS = pd.Timestamp("1990-01-01")
+_MAX_TS = pd.Timestamp("2100-01-01")
 
 # Tried in order on a sample; the first that parses the whole sample wins, the rest are fallbacks.
 DATE_FORMATS: tuple[str, ...] = (
@@ -29,6 +36,11 @@ DATE_FORMATS: tuple[str, ...] = (
 )
 _UNIX = re.compile(r"^\d{9,10}(?:\.\d+)?$")
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+
+
+def _plausible(p: pd.Series) -> pd.Series:
+    """Parsed naive times outside 1990–2100 become NaT (a misread year, not a call)."""
+    return p.where((p >= _MIN_TS) & (p < _MAX_TS))
 
 
 def _localize(ts: pd.Series, tz: str) -> pd.Series:
@@ -69,7 +81,7 @@ def parse_datetimes(values: pd.Series, *, tz: str) -> tuple[pd.Series, pd.Series
         scores = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in DATE_FORMATS}
         fmt = max(DATE_FORMATS, key=lambda f: scores[f])
         if scores[fmt]:
-            p = pd.to_datetime(todo, format=fmt, errors="coerce")
+            p = _plausible(pd.to_datetime(todo, format=fmt, errors="coerce"))
             ok = p.notna()
             if ok.any():
                 out.loc[p[ok].index] = _localize(p[ok], tz).astype(out.dtype)
@@ -79,17 +91,19 @@ def parse_datetimes(values: pd.Series, *, tz: str) -> tuple[pd.Series, pd.Series
         unix = todo.str.match(_UNIX)
         if unix.any():
             sec = pd.to_numeric(todo[unix], errors="coerce")
+            sec = sec.where((sec >= 631152000) & (sec < 4102444800))   # 1990..2100
             out.loc[sec.index] = pd.to_datetime(sec, unit="s", utc=True).dt.tz_convert(tz).astype(out.dtype)
         rest = todo[~unix]
         aware = rest.str.contains(_TZ_SUFFIX) & rest.str.contains("T")
         if aware.any():
             p = pd.to_datetime(rest[aware], errors="coerce", utc=True, format="ISO8601")
+            p = p.where((p >= _MIN_TS.tz_localize("UTC")) & (p < _MAX_TS.tz_localize("UTC")))
             out.loc[p.index] = p.dt.tz_convert(tz).astype(out.dtype)
         remaining = rest[~aware]
         for fmt in DATE_FORMATS:
             if remaining.empty:
                 break
-            p = pd.to_datetime(remaining, format=fmt, errors="coerce")
+            p = _plausible(pd.to_datetime(remaining, format=fmt, errors="coerce"))
             ok = p.notna()
             if ok.any():
                 out.loc[p[ok].index] = _localize(p[ok], tz).astype(out.dtype)
@@ -107,7 +121,8 @@ def parse_durations(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Accepts plain seconds (``75``, ``75.5``, ``75,5``), ``HH:MM:SS`` / ``MM:SS`` and the
     Panasonic ``m'ss`` / ``hh:mm'ss`` forms. Empty means 0. Negative or unparseable values come
-    back as NaN and flagged in the mask.
+    back as NaN and flagged in the mask, and so do durations over 24 h (:data:`MAX_CALL_S`: a
+    phone number or an id in a duration column).
 
     Examples
     --------
@@ -134,6 +149,6 @@ def parse_durations(values: pd.Series) -> tuple[pd.Series, pd.Series]:
                 sec = h * 3600 + pd.to_numeric(m[1], errors="coerce") * 60 + pd.to_numeric(m[2], errors="coerce")
                 out.loc[sec[ok].index] = sec[ok].astype(float)
                 sub = sub[~ok]
-    bad = out.isna() | (out < 0)
-    out[out < 0] = np.nan
+    bad = out.isna() | (out < 0) | (out > MAX_CALL_S)
+    out[bad] = np.nan
     return out, bad
