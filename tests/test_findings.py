@@ -175,7 +175,7 @@ def test_planted_behaviours_found_and_controls_not_accused():
             want = {f"{wd} {p['hour']}" for wd in p["weekdays"]}
         elif rule in ("understaffed", "short_ring_drops"):
             want = {f"{p['weekday']} {p['hour']}"}
-        elif rule == "missed_no_callback":
+        elif rule in ("missed_no_callback", "flow_concentration"):
             want = {p["department"]}
         else:
             want = {"all"}
@@ -183,6 +183,12 @@ def test_planted_behaviours_found_and_controls_not_accused():
             assert (rule, subject) in got, (rule, subject)
     accused = {s for _, s in got} & set(c.truth["not_flagged"])
     assert not accused
+    # the star's department is flagged, the control departments are not
+    flow = c.truth["planted"]["flow_concentration"]
+    conc = {s for r, s in got if r == "flow_concentration"}
+    assert conc == {flow["department"]} and not conc & set(flow["control_departments"])
+    top = a.concentration_departments.set_index("department").loc[flow["department"]]
+    assert top["top_employee"] == flow["star"]["employee"] and top["top_share"] >= 0.5
 
 
 def test_mobile_heavy_not_raised_when_the_whole_department_calls_mobiles():

@@ -113,6 +113,25 @@ def test_repeat_dialer_calls_a_few_numbers_many_times(company, metrics):
     assert others < 1.6
 
 
+def test_b2c_star_takes_most_incoming_and_the_other_departments_stay_even(company):
+    per = _period(company)
+    ans = per.loc[(per[schema.DIRECTION] == "incoming") & (per[schema.STATUS] == "answered")]
+    star = company.truth["planted"]["flow_concentration"]
+    for dept, g in ans.groupby(schema.DEPARTMENT):
+        share = g["extension"].value_counts(normalize=True)
+        n = (company.employees["department"] == dept).sum()
+        if dept == star["department"]:
+            # 4 managers, even share 0.25: the star takes >= 0.6 (e.g. 105 of 151 = 0.70),
+            # nobody else more than 0.2
+            assert share.idxmax() == star["star"]["extension"] and share.max() >= 0.6
+            assert share.drop(star["star"]["extension"]).max() <= 0.2
+            assert share.max() == pytest.approx(star["evidence"]["top_share"], abs=1e-3)
+        else:
+            # B2B (5 counted managers): nobody reaches 2/5; Сервис (2): nobody reaches 0.8
+            assert dept in star["control_departments"]
+            assert share.max() < min(2 / (n - (dept == "Продажи B2B")), 0.8)
+
+
 def test_avoider_and_controls_gaps(company, metrics):
     ext = _ext(company, "avoider")
     row = metrics.loc[ext]
@@ -120,7 +139,7 @@ def test_avoider_and_controls_gaps(company, metrics):
     assert row["gap_external_calls_per_day"] > 0.4
     assert row["gap_outgoing_new_clients_per_day"] == pytest.approx(1.0)   # no new clients at all
     controls = metrics.loc[metrics["employee"].isin(company.truth["controls"])]
-    assert len(controls) == 6
+    assert len(controls) == 5          # 2 in B2B, 1 in B2C (the other B2C "control" is the star), 2 in Сервис
     assert (controls["gap_external_calls_per_day"] < 0.25).all()
     assert (controls["gap_outgoing_new_clients_per_day"] < 0.25).all()
     # the new hire has 2 active days: reported, below the min_active_days guard of 3

@@ -27,7 +27,7 @@ from callkit.samples._company import (
 __all__ = ["SampleCompany", "generate", "reference_metrics", "missed_truth", "transcript_calls",
            "GENERATOR_VERSION"]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2   # 2: the B2C star (queue priority) for flow_concentration
 
 #: the columns of :attr:`SampleCompany.sessions` beyond the canonical ones
 SESSION_EXTRA = ("extension", "machine_answered", "in_period", "n_legs", "attempt", "rang",
@@ -403,8 +403,25 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
                              "count_in_period": len(machine),
                              "call_ids": sorted(machine[schema.CALL_ID].astype(str))},
     }
+    star = by_role["star"]
+    star_in = inc.loc[(inc[schema.STATUS] == "answered") & (inc[schema.DEPARTMENT] == star.dept)
+                      & ~inc["machine_answered"]]
+    by_ext = star_in["extension"].value_counts()
+    shares = by_ext / by_ext.sum()
+    planted["flow_concentration"] = {
+        "rule": "flow_concentration", "department": star.dept,
+        "star": {"employee": star.name, "extension": star.ext, "hire_date": star.hire.isoformat()},
+        "routing": "the B2C queue rings the star first whenever she is free (member penalty 0, "
+                   "the others 1); the others get a call only when she is busy, away or does not "
+                   "pick up",
+        "control_departments": [d for d in DEPARTMENTS if d != star.dept],
+        "evidence": {"incoming_answered": {str(k): int(v) for k, v in by_ext.sort_index().items()},
+                     "top_share": round(float(shares.get(star.ext, 0.0)), 3),
+                     "hhi": round(float((shares ** 2).sum()), 3)}}
     new_hire = by_role["new_hire"]
     allowed = [
+        {"rule": "manager_gap", "subject": star.name, "metric": "outgoing_new_clients_per_day",
+         "why": "the star answers the incoming flow and prospects little"},
         {"rule": "manager_gap", "subject": mob.name, "metric": "outgoing_new_clients_per_day",
          "why": "she calls known clients, so few new ones"},
         {"rule": "manager_gap", "subject": rep.name, "metric": "outgoing_new_clients_per_day",

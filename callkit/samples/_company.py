@@ -61,6 +61,7 @@ class Agent:
     callbacks: bool = True        # does callbacks after missed calls
     tech: str = "SIP"
     local_member: bool = False    # rings through a Local/ channel pair (follow-me)
+    priority: bool = False        # rung first by the queue whenever free (member penalty 0, others 1)
 
     @property
     def peer(self) -> str:
@@ -78,12 +79,17 @@ STAFF: tuple[Agent, ...] = (
           out_known=8.0, in_weight=0.2, callbacks=False),
     Agent("106", "Новиков Илья", B2B, "new_hire", dt.date(2026, 10, 29), out_new=1.0, out_known=2.0,
           internal=0.0, in_weight=0.0, mobile=0.0, callbacks=False),
-    Agent("201", "Соколова Елена", B2C, "control", dt.date(2020, 5, 18), tech="PJSIP"),
-    Agent("202", "Морозов Артём", B2C, "control", dt.date(2024, 8, 26), tech="PJSIP"),
-    Agent("203", "Зайцева Ольга", B2C, "internal_heavy", dt.date(2023, 1, 16), internal=12.0,
-          tech="PJSIP", callbacks=False),
+    # the B2C "star": the queue rings her first, so she takes most incoming answered calls
+    # (flow_concentration); she prospects little, and the others work the known base instead,
+    # so external calls per day stay level across the department (no manager_gap on controls)
+    Agent("201", "Соколова Елена", B2C, "star", dt.date(2020, 5, 18), out_new=1.5,
+          out_known=0.0, tech="PJSIP", priority=True),
+    Agent("202", "Морозов Артём", B2C, "control", dt.date(2024, 8, 26), out_known=6.0,
+          tech="PJSIP"),
+    Agent("203", "Зайцева Ольга", B2C, "internal_heavy", dt.date(2023, 1, 16), out_known=6.0,
+          internal=12.0, tech="PJSIP", callbacks=False),
     Agent("204", "Павлов Игорь", B2C, "absent_at_peak", dt.date(2022, 7, 11), out_new=3.0,
-          out_known=4.0, in_weight=1.3, tech="PJSIP", callbacks=False),
+          out_known=6.0, in_weight=1.3, tech="PJSIP", callbacks=False),
     Agent("301", "Лебедева Светлана", SERVICE, "control", dt.date(2019, 10, 1), out_new=3.0,
           out_known=3.0, tech="PJSIP"),
     Agent("302", "Фёдоров Максим", SERVICE, "control", dt.date(2021, 2, 15), out_new=3.0,
@@ -651,7 +657,9 @@ class _Sim:
         self.occupy(t, self.sessions[-1]["end"])
 
     def _pick_order(self, on: list[Agent]) -> list[Agent]:
-        keys = [(self.answered_today[a.ext] / a.in_weight, float(self.rng.uniform()), a.ext) for a in on]
+        """Ring order: priority members first, then fewest answered today per ``in_weight``."""
+        keys = [(not a.priority, self.answered_today[a.ext] / a.in_weight, float(self.rng.uniform()), a.ext)
+                for a in on]
         order = sorted(zip(keys, on), key=lambda x: x[0])
         return [a for _, a in order]
 

@@ -161,6 +161,9 @@ def _readme(company: SampleCompany, files: list[tuple[str, str]], command: str, 
         f"- missed_no_callback: {pl['missed_no_callback']['department']} rarely calls back;",
         f"- short_ring_drops: Wednesday {pl['short_ring_drops']['hour']}:00, calls dropped within 1–4 s;",
         "- machine_answered: after hours the announcement (Playback) answers; no person.",
+        f"- flow_concentration: {pl['flow_concentration']['department']} — the queue rings "
+        f"{pl['flow_concentration']['star']['employee']} first; she takes "
+        f"{pl['flow_concentration']['evidence']['top_share']:.0%} of the answered incoming calls;",
         f"- controls, who must not be flagged: {', '.join(t['controls'])}; "
         f"{t['few_active_days']['employee']} has {t['few_active_days']['days_active']} active days "
         "(reported, not flagged).",
