@@ -29,7 +29,11 @@ SIPUNI = ("Тип;Статус;Время;Схема;Откуда;Куда;Кт�
           "Время ответа;Оценка;ID записи;Метка;ID заказа звонка;;\n"
           "входящий;отвечен;01.10.2026 10:00:00;Основная;89720123456;74950011111;101;70;60;10;;1.1;;;\n"
           "исходящий;не отвечен;01.10.2026 11:00:00;;102;89750001111;;20;0;;;1.2;;;\n")
-BASES = ["\n".join(BASE_ROWS) + "\n", SIPUNI]
+FIXTURES = Path(__file__).parent / "data" / "io"
+BASES = ["\n".join(BASE_ROWS) + "\n", SIPUNI] + [
+    f.read_bytes().decode("utf-8", errors="replace") if not f.name.endswith("cp1251.csv")
+    else f.read_bytes().decode("cp1251")
+    for f in sorted(FIXTURES.glob("*")) if f.suffix in (".csv", ".log")]
 
 mutation = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 10_000), st.integers(1, 40)),
