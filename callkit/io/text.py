@@ -107,11 +107,14 @@ class RawTable:
 
     @property
     def rows(self) -> list[list[str]]:
-        """All records as lists of strings (built on first use)."""
+        """All records as lists of strings (built on first use by the csv module).
+
+        Building them also resets ``lines``/``nfields`` to the csv module's view of the records,
+        so a parser that reads ``rows`` and the report that reads ``lines`` always agree, even
+        on a file whose stray quotes make the csv module join lines.
+        """
         if self._rows is None:
-            text = self._text()
-            self._rows = [rec for rec in csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
-                          if rec and not (len(rec) == 1 and rec[0] == "")]
+            self._scan(force_rows=True)
         return self._rows
 
     def head(self, n: int = 50) -> list[list[str]]:
