@@ -916,7 +916,8 @@ def speech_calls_table(result: Any, lang: str = "ru") -> pd.DataFrame:
     text = (miss["kind"].map(lambda k: _speech_value(k, lang)) + ": " + miss["item"].astype(str))
     missed = text.groupby(miss["call_id"].astype(str), sort=False).agg("; ".join)
     out = pc.copy()
-    out["missed_items"] = out["call_id"].astype(str).map(missed).fillna("")
+    missed_by_call = missed.to_dict()
+    out["missed_items"] = [missed_by_call.get(c, "") for c in out["call_id"].astype(str)]
     for col in ("call_kind", "call_result"):
         out[col] = out[col].map(lambda v: _speech_value(v, lang))
     return out[[c for c in _SPEECH_CALL_COLUMNS if c in out.columns]].reset_index(drop=True)
@@ -1185,7 +1186,7 @@ def write_workbook(audit: Any, path: str | Path, *, mask: bool = True, lang: str
     flag_fill = PatternFill("solid", fgColor="F8D3CF")
     for key, frame in frames.items():
         ws = wb.create_sheet(SHEET_NAMES[key][1 if lang == "en" else 0])
-        data = mask_frame(frame) if mask else frame
+        data = mask_frame(frame) if mask and len(frame) else frame   # nothing to mask in an empty sheet
         if key == "summary":
             headers = [_t("item", lang), _t("value", lang)]
         else:

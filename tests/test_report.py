@@ -443,3 +443,24 @@ def test_workbook_speech_sheets(tmp_path):
     assert en.sheetnames[-3:] == ["Speech. Calls", "Speech. Snippets", "Speech. Managers"]
     assert "decision maker: ЛПР" in [c.value for c in en["Speech. Managers"][1]]
     assert en["Speech. Calls"].cell(2, 4).value == "negotiation"
+
+
+def test_speech_with_navigation_calls_only(tmp_path):
+    from callkit.speech import analyze_calls
+
+    utt = pd.DataFrame([("n1", "client", 0, 2, "алло это автосервис"),
+                        ("n1", "employee", 2, 4, "нет вы ошиблись номером")],
+                       columns=["call_id", "speaker", "start", "end", "text"])
+    audit = make_audit()
+    audit.speech = analyze_calls(utt, SPEECH_PROFILE)
+    ctx = report.prepare(SPEECH_PROFILE, out=tmp_path, audit=audit)
+    text = _html_of(report.section_speech(ctx))
+    # one call, a navigation one: no checklist to rate, no chart, no manager rows
+    assert "Расшифрованных звонков</td><td class=\"ck-text\">1</td>" in text
+    assert "Навигация</td><td class=\"ck-text\">1</td>" in text
+    assert "<th>Выход на ЛПР/ЛВР</th>" not in text
+    assert not list((ctx.out_dir / "charts").glob("speech_*"))
+    wb = openpyxl.load_workbook(report.write_workbook(audit, tmp_path / "a.xlsx", profile=SPEECH_PROFILE))
+    assert wb["Речь. Фрагменты"].max_row == 1          # the header only: nothing was hit
+    assert wb["Речь. Звонки"].cell(2, 4).value == "навигация"
+    assert wb["Речь. Звонки"].cell(2, 14).value is None   # navigation: nothing "not done"
