@@ -37,7 +37,7 @@ from callkit.profile import Profile, load_profile
 
 __all__ = [
     "ReportError", "ReportContext", "ClientRun", "ClientStatus", "BatchSummary",
-    "SECTIONS", "SHEET_NAMES", "COLUMN_LABELS", "column_label", "heading",
+    "SECTIONS", "SHEET_NAMES", "COLUMN_LABELS", "SPEECH_VALUES", "column_label", "heading",
     "prepare", "section_title", "section_coverage", "section_overview", "section_managers",
     "section_compare", "section_activity", "section_number_types", "section_repeat",
     "section_traffic", "section_presence", "section_missed", "section_staffing", "section_tech",
