@@ -99,17 +99,21 @@ def classify_unique(values: pd.Series, region: str = "RU", *,
     digits, so one full parse per six-digit prefix serves all numbers sharing it (checked
     against a full parse of every number in the tests). Everything else is parsed one by one.
     """
-    raw = pd.Series(values, dtype="str").reset_index(drop=True)
+    raw = pd.Series(values).reset_index(drop=True)
     numbers = np.empty(len(raw), dtype=object)
     types = np.empty(len(raw), dtype=object)
     slow = np.ones(len(raw), dtype=bool)
     if region == "RU" and len(raw):
-        clean = raw.str.replace(r'[\s()\-.\u00a0/"]', "", regex=True)
-        nat = clean.str.extract(_ZONE7, expand=False)
-        ok = nat.notna() & ~((clean.str.len() == 10) & clean.str.startswith("8"))
-        ok = ok.fillna(False).to_numpy(bool)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        arr = pa.array(raw.to_numpy(object), type=pa.string(), from_pandas=True)
+        clean = pc.replace_substring_regex(arr, pattern='[\\s()\\-.\u00a0/"]', replacement="")
+        m = pc.extract_regex(clean, r"^(?:\+7|8|7)?(?P<nat>\d{10})$")
+        ok = pc.and_(pc.is_valid(m), pc.invert(pc.and_(pc.equal(pc.utf8_length(clean), 10),
+                                                         pc.starts_with(clean, "8"))))
+        ok = ok.fill_null(False).to_numpy(zero_copy_only=False)
         if ok.any():
-            nat_ok = nat[ok]
+            nat_ok = pd.Series(pc.struct_field(m, "nat").to_numpy(zero_copy_only=False)[ok], dtype=object)
             pref = nat_ok.str.slice(0, 6)
             first_of = pd.Series(nat_ok.to_numpy(), index=pref.to_numpy()).groupby(level=0).first()
             typ_of = {p: _classify("+7" + n, region, None)[1] for p, n in first_of.items()}
@@ -120,8 +124,8 @@ def classify_unique(values: pd.Series, region: str = "RU", *,
             types[idx] = t[valid]
             slow[idx] = False
     for i in np.flatnonzero(slow):
-        v = raw.iloc[i]
-        numbers[i], types[i] = (None, None) if pd.isna(v) else _classify(str(v), region, area_code)
+        v = raw.iat[i]
+        numbers[i], types[i] = (None, None) if v is None or v != v else _classify(str(v), region, area_code)
     return numbers, types
 
 

@@ -176,6 +176,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         legs = legs.assign(source_file=f.name, source_row=table.lines[legs["row"].to_numpy(dtype=int)],
                            _fmt=name)
         all_legs.append(legs)
+        del table, parsed, legs   # the file's bytes are not needed past this point (peak memory)
     report.rejected = pd.DataFrame(rejected, columns=list(REJECT_COLUMNS))
     fmts = sorted(set(report.formats.values()))
     report.format = fmts[0] if len(fmts) == 1 else "+".join(fmts)

@@ -180,9 +180,9 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     caller_pc, callee_pc = pcodes[:n], pcodes[n:]
     ncodes, nuniq = pd.factorize(pd.concat([legs["src"].astype("str"), legs["dst"].astype("str")],
                                            ignore_index=True))
-    num_u, typ_u = classify_unique(pd.Series(nuniq, dtype="str"), region, area_code=area_code)
-    own_u = pd.Series(num_u, dtype=object).isin(own_set).to_numpy(bool) | \
-        pd.Series(nuniq, dtype="str").isin(own_raw).to_numpy(bool)
+    nuniq = pd.Series(nuniq, dtype=object)
+    num_u, typ_u = classify_unique(nuniq, region, area_code=area_code)
+    own_u = pd.Series(num_u, dtype=object).isin(own_set).to_numpy(bool) | nuniq.isin(own_raw).to_numpy(bool)
     digits_u = pd.notna(num_u)   # classify_unique gives None for a party with no digits
     src_nc, dst_nc = ncodes[:n], ncodes[n:]
 
