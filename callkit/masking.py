@@ -124,7 +124,7 @@ def mask_frame(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
             ser = out[col]
             if ser.dtype == object or pd.api.types.is_string_dtype(ser.dtype):
                 if ser.map(lambda v: isinstance(v, str) and bool(
-                        _NUMBER_IN_TEXT.search(v) or _RU_DOMESTIC_IN_TEXT.search(v))).any():
+                        _NUMBER_IN_TEXT.search(v) or _RU_DOMESTIC_IN_TEXT.search(v))).astype(bool).any():
                     out[col] = ser.map(mask_text).astype(object)
     return out
 

@@ -550,7 +550,7 @@ def section_coverage(ctx: ReportContext) -> list[Any]:
     if not items:
         return out + [_note(_t("no_data", ctx.lang))]
     out.append(_table(_pairs(items, ctx), ctx))
-    notes = list(getattr(rep, "notes", []) or [])
+    notes = rep.notes_in(ctx.lang) if hasattr(rep, "notes_in") else list(getattr(rep, "notes", []) or [])
     if notes:
         out.append(_note(_t("notes", ctx.lang) + ": " + "; ".join(str(n) for n in notes)))
     rejected = _frame(getattr(rep, "rejected", None))

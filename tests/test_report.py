@@ -129,6 +129,8 @@ def test_mask_text_and_frame():
     assert out["client_number"].tolist()[0] == "+7 972 ***-**-56" and pd.isna(out["client_number"][1])
     assert out["text"].tolist() == ["от +7 495 ***-**-45", "—"]
     assert df["client_number"][0] == "+79720123456"  # input untouched
+    empty = mask_frame(pd.DataFrame({"text": pd.Series([], dtype="str")}))   # no TypeError on empty
+    assert empty.empty and list(empty.columns) == ["text"]
 
 
 def test_formula_helpers():
