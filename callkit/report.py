@@ -1440,7 +1440,9 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
     try:
         papermill.execute_notebook(str(nb_in), str(nb_out), parameters=params, kernel_name=kernel_name,
                                    progress_bar=False, log_output=False, cwd=str(nb_in.parent),
-                                   execution_timeout=timeout)
+                                   execution_timeout=timeout,
+                                   # the kernel's own start-up warnings are noise for the analyst
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
         raise ReportError(f"{profile_path}: notebook failed in cell {exc.exec_count}: "
                           f"{exc.ename}: {' '.join(str(exc.evalue).split())}"[:800]) from None
