@@ -33,7 +33,7 @@ from callkit import schema
 __all__ = [
     "theme", "label", "LABELS", "WEEKDAYS",
     "plot_managers", "plot_gaps", "plot_activity", "plot_number_types", "plot_repeat_dialing",
-    "plot_traffic_heatmap", "plot_presence", "plot_callback_delay", "plot_staffing",
+    "plot_traffic_heatmap", "plot_presence", "plot_concentration", "plot_callback_delay", "plot_staffing",
     "plot_concurrency", "plot_tech", "traffic_grid", "save_chart",
 ]
 
@@ -50,6 +50,10 @@ WEEKDAYS: dict[str, list[str]] = {
 #: Chart and axis labels, ``LABELS[key][lang]``.
 LABELS: dict[str, dict[str, str]] = {
     "employee": {"ru": "Менеджер", "en": "Manager"},
+    "concentration_title": {"ru": "Доля отвеченных входящих отдела у каждого менеджера",
+                            "en": "Each manager's share of the department's answered incoming"},
+    "even_share": {"ru": "равная доля", "en": "even share"},
+    "incoming_share": {"ru": "Доля входящих отдела", "en": "Share of the department's incoming"},
     "department": {"ru": "Отдел", "en": "Department"},
     "hour": {"ru": "Час", "en": "Hour"},
     "weekday": {"ru": "День недели", "en": "Weekday"},
@@ -440,6 +444,42 @@ def plot_traffic_heatmap(traffic: pd.DataFrame, *, value: str = "incoming", hour
     ax.grid(which="major", visible=False)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
+    return ax
+
+
+def plot_concentration(conc: pd.DataFrame, *, lang: str = "ru", ax: Axes | None = None,
+                       **kwargs: Any) -> Axes:
+    """Horizontal bar per manager: their share of the department's incoming answered calls,
+    with the even share (1 / managers) marked for each department.
+
+    Parameters
+    ----------
+    conc : DataFrame
+        :func:`callkit.metrics.flow_concentration` output (``department``, ``employee``,
+        ``incoming_share``, ``even_share``; ``counted`` rows only are drawn when present).
+
+    Returns
+    -------
+    Axes
+        One bar per counted manager; bars over twice the even share in the flag colour.
+    """
+    ax = _new_ax(ax)
+    title = label("concentration_title", lang)
+    if conc is None or conc.empty or "incoming_share" not in conc:
+        return _empty(ax, title, lang)
+    data = conc[conc["counted"].astype(bool)] if "counted" in conc else conc
+    data = data.sort_values([schema.DEPARTMENT, "incoming_share"], kind="stable")
+    share, even = _num(data, "incoming_share"), _num(data, "even_share")
+    y = np.arange(len(data))
+    colors = [_FLAG if s_ >= 2 * e else _OK for s_, e in zip(share.fillna(0), even.fillna(1))]
+    ax.barh(y, share.to_numpy(), color=colors, **kwargs)
+    ax.scatter(even.to_numpy(), y, marker="|", s=300, color="black", zorder=3,
+               label=label("even_share", lang))
+    ax.set_yticks(y, [f"{e} ({d})" for e, d in zip(data[schema.EMPLOYEE], data[schema.DEPARTMENT])])
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(label("incoming_share", lang))
+    ax.set_title(title)
+    ax.legend(loc="lower right")
     return ax
 
 

@@ -40,7 +40,7 @@ __all__ = [
     "SECTIONS", "SHEET_NAMES", "COLUMN_LABELS", "SPEECH_VALUES", "column_label", "heading",
     "prepare", "section_title", "section_coverage", "section_overview", "section_managers",
     "section_compare", "section_activity", "section_number_types", "section_repeat",
-    "section_traffic", "section_presence", "section_missed", "section_staffing", "section_tech",
+    "section_traffic", "section_presence", "section_concentration", "concentration_tables", "section_missed", "section_staffing", "section_tech",
     "section_speech", "section_findings", "section_kpi", "export_workbook", "write_workbook",
     "speech_result", "speech_summary_items", "speech_calls_table", "speech_snippets_table",
     "speech_managers_table",
@@ -67,6 +67,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "number_types": {"ru": "Мобильные, городские и внутренние звонки",
                      "en": "Mobile, landline and internal calls"},
     "repeat": {"ru": "Повторные наборы", "en": "Repeat dialing"},
+    "concentration": {"ru": "Концентрация клиентского потока", "en": "Client flow concentration"},
     "traffic": {"ru": "Входящий трафик по часам и дням недели", "en": "Incoming traffic by hour and weekday"},
     "presence": {"ru": "Присутствие в часы пик", "en": "Presence at peak hours"},
     "missed": {"ru": "Пропущенные звонки и перезвоны", "en": "Missed calls and callbacks"},
@@ -84,6 +85,16 @@ _T: dict[str, dict[str, str]] = {
     "masked_note": {"ru": "Номера клиентов скрыты (+7 916 ***-**-67).",
                     "en": "Client numbers are masked (+7 916 ***-**-67)."},
     "no_data": {"ru": "Нет данных для этого раздела.", "en": "No data for this section."},
+    "hhi_meaning": {
+        "ru": "Индекс концентрации HHI — вероятность того, что два случайных отвеченных входящих звонка "
+              "отдела принял один и тот же менеджер: при равном распределении он равен 1/n, при одном "
+              "менеджере — 1. «Эффективное число менеджеров» = 1/HHI: поток распределён так, будто его "
+              "поровну делят столько человек. Клиент закреплён за менеджером, который провёл больше всего "
+              "его звонков.",
+        "en": "The HHI concentration index is the chance that two random answered incoming calls of the "
+              "department went to the same manager: 1/n when the flow is even, 1 when one manager takes "
+              "all. 'Effective managers' = 1/HHI: the flow is as concentrated as if that many people "
+              "shared it evenly. A client belongs to the manager who handled most of its calls."},
     "item": {"ru": "Показатель", "en": "Item"},
     "client": {"ru": "Клиент", "en": "Client"},
     "period_label": {"ru": "Период", "en": "Period"},
@@ -160,6 +171,19 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "outgoing": ("Исходящие", "Outgoing"),
     "outgoing_answered": ("Исходящие отвеченные", "Outgoing answered"),
     "incoming_answered": ("Входящие принятые", "Incoming answered"),
+    "incoming_share": ("Доля входящих отдела", "Share of department incoming"),
+    "clients": ("Клиентов", "Clients"),
+    "clients_share": ("Доля клиентов отдела", "Share of department clients"),
+    "clients_single": ("Клиентов только у него", "Clients served only by them"),
+    "new_client_share": ("Доля новых клиентов", "Share of new clients"),
+    "tenure_days": ("Стаж, дней", "Tenure, days"),
+    "even_share": ("Равная доля", "Even share"),
+    "managers": ("Менеджеров", "Managers"),
+    "top_employee": ("Лидер по входящим", "Top manager"),
+    "top_share": ("Доля лидера", "Top share"),
+    "hhi": ("HHI", "HHI"),
+    "effective_managers": ("Эффективно менеджеров", "Effective managers"),
+    "clients_single_share": ("Доля клиентов одного менеджера", "Share of single-manager clients"),
     "incoming_missed": ("Входящие пропущенные", "Incoming missed"),
     "internal_calls": ("Внутренние звонки", "Internal calls"),
     "internal_share": ("Доля внутренних", "Internal share"),
@@ -302,6 +326,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "callback": ("Перезвонить", "Call back"),
     "traffic": ("Трафик", "Traffic"),
     "staffing": ("Нагрузка", "Staffing"),
+    "concentration": ("Концентрация", "Concentration"),
     "findings": ("Выводы", "Findings"),
     # only when the audit has speech results
     "speech_calls": ("Речь. Звонки", "Speech. Calls"),
@@ -774,6 +799,36 @@ def presence_table(presence: pd.DataFrame) -> pd.DataFrame:
     return presence
 
 
+def concentration_tables(audit: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per department, per manager) views of the flow concentration for the report."""
+    conc = _get(audit, "concentration")
+    deps = _get(audit, "concentration_departments")
+    dep_cols = [c for c in (schema.DEPARTMENT, "managers", "incoming_answered", "even_share", "top_employee",
+                            "top_share", "hhi", "effective_managers", "clients", "clients_single_share")
+                if c in deps]
+    man_cols = [c for c in (schema.DEPARTMENT, schema.EMPLOYEE, "incoming_answered", "incoming_share",
+                            "clients", "clients_share", "clients_single", "new_client_share", "tenure_days")
+                if c in conc]
+    if "counted" in conc:
+        conc = conc[conc["counted"].astype(bool)]
+    return deps.loc[:, dep_cols], conc.loc[:, man_cols]
+
+
+def section_concentration(ctx: ReportContext) -> list[Any]:
+    """Who holds the department's incoming flow and clients (issue 6): chart, tables, meaning."""
+    out: list[Any] = [heading("concentration", ctx.lang)]
+    conc = _get(ctx.audit, "concentration")
+    if conc.empty:
+        return out + [_note(_t("no_data", ctx.lang))]
+    deps, managers = concentration_tables(ctx.audit)
+    out.append(_chart(ctx, "concentration", lambda ax: plots.plot_concentration(conc, lang=ctx.lang, ax=ax)))
+    if not deps.empty:
+        out.append(_table(deps, ctx))
+    out.append(_table(managers, ctx))
+    out.append(_note(_t("hhi_meaning", ctx.lang)))
+    return out
+
+
 def section_presence(ctx: ReportContext) -> list[Any]:
     """Presence of managers at peak hours."""
     out: list[Any] = [heading("presence", ctx.lang)]
@@ -1100,6 +1155,7 @@ def _sheet_frames(audit: Any, ctx: ReportContext) -> dict[str, pd.DataFrame]:
         "callback": call_back_table(audit),
         "traffic": _get(audit, "traffic"),
         "staffing": _get(audit, "staffing"),
+        "concentration": _get(audit, "concentration"),
         "findings": _get(audit, "findings"),
     }
     res = speech_result(audit)

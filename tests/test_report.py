@@ -10,8 +10,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgb
 
-from callkit import report
+from callkit import plots, report
 from callkit.errors import InputError
 from callkit.masking import (
     is_formula_like,
@@ -151,7 +152,8 @@ def test_workbook_sheets_formats_masking_and_formula_safety(tmp_path):
     audit = make_audit()
     path = report.write_workbook(audit, tmp_path / "audit.xlsx", profile=PROFILE)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Сводка", "Менеджеры", "Сравнение", "Перезвонить", "Трафик", "Нагрузка", "Выводы"]
+    assert wb.sheetnames == ["Сводка", "Менеджеры", "Сравнение", "Перезвонить", "Трафик", "Нагрузка", "Концентрация",
+                            "Выводы"]
 
     ws = wb["Менеджеры"]
     assert ws.freeze_panes == "A2"
@@ -466,3 +468,38 @@ def test_speech_with_navigation_calls_only(tmp_path):
     assert wb["Речь. Фрагменты"].max_row == 1          # the header only: nothing was hit
     assert wb["Речь. Звонки"].cell(2, 4).value == "навигация"
     assert wb["Речь. Звонки"].cell(2, 14).value is None   # navigation: nothing "not done"
+
+
+def test_concentration_section_chart_and_sheet(tmp_path):
+    # B2C: Анна 7 of 10 answered incoming (0.7), Борис 2 (0.2), Вера 1 (0.1); even share 1/3;
+    # HHI = 0.49 + 0.04 + 0.01 = 0.54, effective managers 1/0.54 = 1.85; only Анна ≥ 2 × 1/3
+    conc = pd.DataFrame({
+        "department": ["B2C"] * 3, "employee": ["Анна", "Борис", "Вера"], "counted": [True] * 3,
+        "incoming_answered": [7, 2, 1], "incoming_share": [0.7, 0.2, 0.1], "clients": [5, 3, 2],
+        "clients_share": [0.5, 0.3, 0.2], "clients_single": [4, 2, 2], "new_client_share": [0.4, 0.3, 0.5],
+        "tenure_days": [900, 300, 30], "even_share": [1 / 3] * 3, "hhi": [0.54] * 3,
+        "effective_managers": [1 / 0.54] * 3,
+    })
+    deps = pd.DataFrame({"department": ["B2C"], "managers": [3], "incoming_answered": [10],
+                         "even_share": [1 / 3], "top_employee": ["Анна"], "top_share": [0.7], "hhi": [0.54],
+                         "effective_managers": [1 / 0.54], "clients": [10], "clients_single_share": [0.8]})
+    audit = make_audit()
+    audit.concentration, audit.concentration_departments = conc, deps
+    ctx = report.prepare(PROFILE, out=tmp_path, audit=audit)
+    objs = report.section_concentration(ctx)
+    assert objs[0]._repr_markdown_() == "## " + report.SECTIONS["concentration"]["ru"]
+    html = _html_of(objs)
+    assert "Анна" in html and "70,0\u00a0%" in html and "1/HHI" in html
+    assert (ctx.out_dir / "charts" / "concentration.png").exists()
+    # chart: one bar per manager, only Анна (0.7 ≥ 2 × 1/3) in the flag colour
+    ax = plots.plot_concentration(conc)
+    bars = list(ax.patches)
+    assert len(bars) == 3
+    flagged = [b.get_width() for b in bars if np.allclose(b.get_facecolor()[:3], to_rgb("#c8423b"))]
+    assert flagged == [0.7]
+    wb_path = report.write_workbook(audit, tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(wb_path)
+    assert report.SHEET_NAMES["concentration"][0] in wb.sheetnames
+    # without concentration data the section says so
+    empty = report.prepare(PROFILE, out=tmp_path, audit=make_audit())
+    assert "Нет данных" in _html_of(report.section_concentration(empty))
