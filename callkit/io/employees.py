@@ -20,6 +20,14 @@ EMPLOYEE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _hire_dates(values: pd.Series) -> pd.Series:
+    """ISO dates (2023-09-04) as they are; Russian day-first dates (04.09.2023) day first."""
+    iso = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
+    rest = values.where(iso.isna())
+    ru = pd.to_datetime(rest, errors="coerce", dayfirst=True, format="mixed")
+    return iso.fillna(ru)
+
+
 def load_employees(path: str | Path) -> pd.DataFrame:
     """Read an employees directory (CSV/XLSX).
 
@@ -59,7 +67,7 @@ def load_employees(path: str | Path) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["extension", "employee", "department", "hire_date"])
     for c in ("extension", "employee", "department"):
         df[c] = df[c].astype("string")
-    df["hire_date"] = pd.to_datetime(df["hire_date"], errors="coerce", dayfirst=True, format="mixed")
+    df["hire_date"] = _hire_dates(df["hire_date"])
     dup = df["extension"].dropna().duplicated()
     if dup.any():
         first = df["extension"].dropna()[dup].iloc[0]
