@@ -179,6 +179,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "tenure_days": ("Стаж, дней", "Tenure, days"),
     "even_share": ("Равная доля", "Even share"),
     "managers": ("Менеджеров", "Managers"),
+    "new_share_senior": ("Доля новых клиентов у старших по стажу", "New-client share, senior half"),
+    "new_share_junior": ("Доля новых клиентов у младших по стажу", "New-client share, junior half"),
     "top_employee": ("Лидер по входящим", "Top manager"),
     "top_share": ("Доля лидера", "Top share"),
     "hhi": ("HHI", "HHI"),
@@ -804,7 +806,8 @@ def concentration_tables(audit: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     conc = _get(audit, "concentration")
     deps = _get(audit, "concentration_departments")
     dep_cols = [c for c in (schema.DEPARTMENT, "managers", "incoming_answered", "even_share", "top_employee",
-                            "top_share", "hhi", "effective_managers", "clients", "clients_single_share")
+                            "top_share", "hhi", "effective_managers", "clients", "clients_single_share",
+                            "new_share_senior", "new_share_junior")
                 if c in deps]
     man_cols = [c for c in (schema.DEPARTMENT, schema.EMPLOYEE, "incoming_answered", "incoming_share",
                             "clients", "clients_share", "clients_single", "new_client_share", "tenure_days")
