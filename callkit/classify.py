@@ -22,6 +22,7 @@ import pandas as pd
 
 from callkit import schema
 from callkit.errors import InputError
+from callkit.profile import as_date
 
 __all__ = [
     "IN_PERIOD", "FIRST_CONTACT", "IS_NEW_CLIENT", "CALL_KIND_FALLBACK", "CLASSIFIER_COLUMNS",
@@ -51,14 +52,8 @@ _PHONE_HEADERS = ("phone", "number", "client_number", "телефон", "ном�
 
 
 def _as_date(value: object, what: str) -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return as_date(value)
     except ValueError:
         raise InputError(f"Period {what} is {value!r}; expected a date YYYY-MM-DD.") from None
 

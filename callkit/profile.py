@@ -16,7 +16,7 @@ import yaml
 
 from callkit.errors import ProfileError
 
-__all__ = ["Profile", "Thresholds", "load_profile", "profile_from_dict", "DEFAULT_THRESHOLDS"]
+__all__ = ["Profile", "Thresholds", "load_profile", "profile_from_dict", "as_date", "DEFAULT_THRESHOLDS"]
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "manager_gap": 0.25,        # a gap to the department's best above this is a growth zone
@@ -116,13 +116,24 @@ def _err(where: str, key: str, msg: str) -> ProfileError:
     return ProfileError(f"{where}: field {key!r} {msg}")
 
 
-def _date(where: str, key: str, value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
+def as_date(value: Any) -> dt.date:
+    """A date from a date, datetime, pandas Timestamp or ``YYYY-MM-DD`` text.
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+    """
+    if isinstance(value, dt.datetime):   # pandas Timestamp is a datetime too
         return value.date()
     if isinstance(value, dt.date):
         return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _date(where: str, key: str, value: Any) -> dt.date:
     try:
-        return dt.date.fromisoformat(str(value))
+        return as_date(value)
     except ValueError:
         raise _err(where, key, f"has {value!r}; expected a date YYYY-MM-DD") from None
 
