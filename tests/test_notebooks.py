@@ -176,9 +176,13 @@ def test_explore_notebook_executes(tmp_path):
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
-    # the last cell shows the explorer's daily series: one row per day of the data
-    table = nb.cells[-1].outputs[0]["data"]["text/plain"]
+    # the explorer's daily series: one row per day of the data
+    series = next(c for c in nb.cells if c.cell_type == "code" and c.source.strip() == "explorer.data")
+    table = series.outputs[0]["data"]["text/plain"]
     assert "date" in table and "value" in table
+    # the last cell writes the data request for the client's IT (issue 6)
+    request = nb.cells[-1].outputs[0]["data"]["text/markdown"]
+    assert request.startswith("# Запрос данных для аудита отдела продаж") and "callkit validate" in request
 
 
 def _broken_client(folder: Path) -> Path:
