@@ -358,22 +358,10 @@ SPEECH_PROFILE = profile_from_dict({
 def speech_audit() -> types.SimpleNamespace:
     """make_audit plus the speech result of two hand-made negotiations (Анна c1, Борис c2)."""
     from callkit.speech import analyze_calls
+    from tests.test_speech_brief import CALLS, UTT  # the hand-checked dialogues
 
-    utt = pd.DataFrame([
-        ("c1", "employee", 0, 4, "Добрый день компания фильтр сервис"),
-        ("c1", "client", 4, 6, "нужны фильтры на погрузчик"),
-        ("c1", "employee", 6, 10, "а кто у вас принимает решение о закупке"),   # ЛПР at 6.5
-        ("c1", "client", 10, 12, "директор а пришлите прайс"),
-        # 9 words in [12, 17]: собственный word 2 -> 13.11, пришлю word 4 -> 14.22
-        ("c1", "employee", 12, 17, "у нас собственный склад пришлю прайс и выставлю счет"),
-        ("c2", "employee", 0, 2, "Добрый день слушаю"),
-        ("c2", "client", 2, 8, "нам нужна гарантия три года и цену надо согласовать с директором"),
-        ("c2", "employee", 8, 11, "хорошо выставлю вам счет"),
-    ], columns=["call_id", "speaker", "start", "end", "text"])
-    calls = pd.DataFrame({"call_id": ["c1", "c2"], "employee": ["Анна", "Борис"],
-                          "department": ["Продажи", "Продажи"]})
     audit = make_audit()
-    audit.speech = analyze_calls(utt, SPEECH_PROFILE, calls=calls)
+    audit.speech = analyze_calls(UTT, SPEECH_PROFILE, calls=CALLS)
     return audit
 
 
