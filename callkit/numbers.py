@@ -87,9 +87,6 @@ def normalize_number(value: str, region: str = "RU", *, area_code: str | None = 
     return _classify(value, region, area_code)
 
 
-_ZONE7 = r"^(?:\+7|8|7)?(\d{10})$"
-
-
 def classify_unique(values: pd.Series, region: str = "RU", *,
                     area_code: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Classify distinct raw numbers: (numbers, types) as object arrays aligned to ``values``.

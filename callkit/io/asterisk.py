@@ -22,7 +22,7 @@ from callkit.io.base import (
 )
 from callkit.io.text import RawTable, norm_header
 
-__all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB", "channel_peer"]
+__all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB"]
 
 _CSV_FIELDS = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
                "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
@@ -34,17 +34,6 @@ _DISPOSITIONS = {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "UNKNO
 _DISP_CODES = {"1": "NO ANSWER", "2": "BUSY", "3": "FAILED", "4": "ANSWERED"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")
 _UNIQ = re.compile(r"^(?:[\w.-]+-)?\d{9,10}\.\d+$")
-_PEER = re.compile(r"^(?:SIP|PJSIP|IAX2|DAHDI|Local|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP)/([^-@;/&]+)", re.I)
-_EXT = re.compile(r"^\d{1,5}$")
-
-
-def channel_peer(channel: pd.Series) -> pd.Series:
-    """The peer name of a channel: ``SIP/101-0000001a`` → ``101``; ``Local/102@ctx-…;2`` → ``102``.
-
-    >>> channel_peer(pd.Series(["SIP/101-0000001a", "PJSIP/trunk_mango-00000002", ""])).tolist()
-    ['101', 'trunk_mango', nan]
-    """
-    return channel.astype("str").str.extract(_PEER, expand=False)
 
 
 _TECH = "SIP|PJSIP|IAX2|DAHDI|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP"

@@ -71,9 +71,6 @@ class Rejects:
             if r not in self.reasons:
                 self.reasons[int(r)] = reason(int(r)) if callable(reason) else reason
 
-    def mask(self, index: pd.Index) -> np.ndarray:
-        return index.isin(list(self.reasons))
-
     def items(self) -> list[tuple[int, str]]:
         return sorted(self.reasons.items())
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from callkit.errors import FormatError, InputError
 
-__all__ = ["RawTable", "read_table", "decode_bytes", "sniff_delimiter", "norm_header"]
+__all__ = ["RawTable", "read_table", "sniff_delimiter", "norm_header"]
 
 _DELIMS = (",", ";", "\t", "|")
 csv.field_size_limit(1 << 24)
@@ -227,17 +227,6 @@ def _fast_csv(table: RawTable, cols: list[int], width: int) -> tuple[pd.DataFram
     df.columns = cols
     blank = data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
     return df, invalid[0] == 0 and not blank
-
-
-def decode_bytes(data: bytes, path: Path | None = None) -> tuple[str, str, list[str]]:
-    """Decode export bytes: UTF-8 (with or without BOM) or cp1251.
-
-    A UTF-8 file with a few stray invalid bytes (seen in real Asterisk exports) is read as UTF-8
-    with those bytes replaced, and a note says how many. Returns (text, encoding, notes).
-    """
-    enc, notes = _detect_encoding(data)
-    body = data[3:] if enc == "utf-8-sig" else data
-    return body.decode("utf-8" if enc.startswith("utf-8") else enc, errors="replace"), enc, notes
 
 
 def _detect_encoding(data: bytes) -> tuple[str, list[str]]:
