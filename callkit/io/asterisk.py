@@ -14,10 +14,10 @@ from callkit.io.base import (
     ParseContext,
     Parsed,
     Rejects,
-    header_index,
     legs_frame,
     map_status,
     map_unique,
+    match_columns,
     times_from,
 )
 from callkit.io.text import RawTable, norm_header
@@ -187,7 +187,7 @@ def _detect_db(table: RawTable) -> float:
 def _parse_db(table: RawTable, ctx: ParseContext) -> Parsed:
     header = table.rows[0]
     table.header, table.header_line = header, table.lines[0]
-    idx = header_index(header, _DB_SYNONYMS, prefix=False)
+    idx = match_columns(header, _DB_SYNONYMS)
     rej = Rejects()
     good = []
     for i in range(1, len(table.rows)):

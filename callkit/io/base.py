@@ -6,7 +6,7 @@ with reasons. Parsers never drop a record silently.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +16,7 @@ from callkit.io.text import RawTable, norm_header
 from callkit.io.values import DURATION_EXPECTED, parse_datetimes, parse_durations
 
 __all__ = [
-    "LEG_INPUT", "Format", "ParseContext", "Parsed", "Rejects", "legs_frame", "header_index",
+    "LEG_INPUT", "Format", "ParseContext", "Parsed", "Rejects", "legs_frame", "match_columns",
     "times_from", "STATUS_WORDS", "map_status", "map_unique",
 ]
 
@@ -75,26 +75,40 @@ class Rejects:
         return sorted(self.reasons.items())
 
 
-def header_index(header: list[str], synonyms: dict[str, tuple[str, ...]], *,
-                 prefix: bool = True) -> dict[str, int]:
-    """Map canonical field names to header positions using normalized synonyms.
+def match_columns(header: Sequence[str], synonyms: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Map canonical fields to header positions.
 
-    A header cell matches a synonym when equal to it or (``prefix``) when it starts with it
-    followed by a space or a comma. The first match per field wins.
+    Two passes: first exact matches (after :func:`~callkit.io.text.norm_header`: lowercase, ё→е,
+    units such as ``, сек`` dropped), then prefix matches (``"длительность"`` matches
+    ``"длительность, мин:сек"``). Fields earlier in ``synonyms`` claim columns first; a column
+    serves one field.
+
+    Examples
+    --------
+    >>> match_columns(["Время", "Длительность разговора", "Длительность, сек"],
+    ...               {"talk": ("длительность разговора",), "duration": ("длительность",),
+    ...                "time": ("время",)})
+    {'talk': 1, 'duration': 2, 'time': 0}
     """
     normed = [norm_header(h) for h in header]
     found: dict[str, int] = {}
-    for key, names in synonyms.items():
-        for syn in names:
-            s = norm_header(syn)
-            for i, h in enumerate(normed):
-                if i in found.values():
-                    continue
-                if h == s or (prefix and (h.startswith(s + " ") or h.startswith(s + ","))):
-                    found[key] = i
-                    break
+    used: set[int] = set()
+    for exact in (True, False):
+        for key, names in synonyms.items():
             if key in found:
-                break
+                continue
+            for syn in names:
+                s = norm_header(syn)
+                for i, h in enumerate(normed):
+                    if i in used or not h:
+                        continue
+                    if (h == s) if exact else (h.startswith(s + " ") or h.startswith(s + ",")
+                                               or h.startswith(s + "(") or h.startswith(s + "/")):
+                        found[key] = i
+                        used.add(i)
+                        break
+                if key in found:
+                    break
     return found
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from callkit.errors import FormatError
-from callkit.io.base import header_index
+from callkit.io.base import match_columns
 from callkit.io.text import read_table
 
 __all__ = ["load_employees", "EMPLOYEE_SYNONYMS"]
@@ -49,7 +49,7 @@ def load_employees(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     table = read_table(path)
     header = table.rows[0]
-    idx = header_index(header, EMPLOYEE_SYNONYMS, prefix=True)
+    idx = match_columns(header, EMPLOYEE_SYNONYMS)
     if "extension" not in idx or "employee" not in idx:
         raise FormatError(f"{path}: line {table.lines[0]}: header {header!r} has no "
                           f"{'extension' if 'extension' not in idx else 'name'} column; expected "

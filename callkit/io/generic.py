@@ -14,13 +14,21 @@ row-width checks, the parties/status/direction logic): :func:`match_columns`,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from callkit.errors import FormatError
-from callkit.io.base import Format, ParseContext, Parsed, Rejects, legs_frame, map_status, times_from
+from callkit.io.base import (
+    Format,
+    ParseContext,
+    Parsed,
+    Rejects,
+    legs_frame,
+    map_status,
+    match_columns,
+    times_from,
+)
 from callkit.io.text import RawTable, norm_header
 from callkit.io.values import DURATION_EXPECTED, parse_durations
 
@@ -100,43 +108,6 @@ _ANON = re.compile(r"^(?:anonymous|unknown|restricted|private|unavailable|скр
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 _EXT = re.compile(r"^\d{1,5}$")
 _SIP = re.compile(r"^(?:sips?|tel):", re.I)
-
-
-def match_columns(header: Sequence[str], synonyms: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """Map canonical fields to header positions.
-
-    Two passes: first exact matches (after :func:`~callkit.io.text.norm_header`: lowercase, ё→е,
-    units such as ``, сек`` dropped), then prefix matches (``"длительность"`` matches
-    ``"длительность, мин:сек"``). Fields earlier in ``synonyms`` claim columns first; a column
-    serves one field.
-
-    Examples
-    --------
-    >>> match_columns(["Время", "Длительность разговора", "Длительность, сек"],
-    ...               {"talk": ("длительность разговора",), "duration": ("длительность",),
-    ...                "time": ("время",)})
-    {'talk': 1, 'duration': 2, 'time': 0}
-    """
-    normed = [norm_header(h) for h in header]
-    found: dict[str, int] = {}
-    used: set[int] = set()
-    for exact in (True, False):
-        for key, names in synonyms.items():
-            if key in found:
-                continue
-            for syn in names:
-                s = norm_header(syn)
-                for i, h in enumerate(normed):
-                    if i in used or not h:
-                        continue
-                    if (h == s) if exact else (h.startswith(s + " ") or h.startswith(s + ",")
-                                               or h.startswith(s + "(") or h.startswith(s + "/")):
-                        found[key] = i
-                        used.add(i)
-                        break
-                if key in found:
-                    break
-    return found
 
 
 def row_keys(table: RawTable, idx: pd.Index) -> pd.Series:
