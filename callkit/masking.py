@@ -31,8 +31,12 @@ _SLUG = re.compile(r"^[a-z0-9_-]+$")
 # An international number inside free text: '+' then 10..15 digits, possibly separated by
 # single spaces, dashes or brackets ("+79161234567", "+7 916 123-45-67", "+7 (916) 123 45 67").
 _NUMBER_IN_TEXT = re.compile(r"\+\d(?:[\s\-()]{0,2}\d){9,14}")
-# Russian domestic forms in free text: 8 916 123-45-67, 89161234567.
-_RU_DOMESTIC_IN_TEXT = re.compile(r"(?<![\d+])8(?:[\s\-()]{0,2}\d){10}(?!\d)")
+# Russian forms without '+' in free text: 8 916 123-45-67, 89161234567, and the 7-prefixed
+# form a transcript's tokenizer leaves of "+7 916 123-45-67" ("7 916 123-45-67").
+_RU_DOMESTIC_IN_TEXT = re.compile(r"(?<![\d+])[78](?:[\s\-()]{0,2}\d){10}(?!\d)")
+# A bare ten-digit national number as a client dictates it ("916 123 45 67", "4950012345"):
+# an area/operator code of three digits said together, then seven more digits.
+_RU_NATIONAL_IN_TEXT = re.compile(r"(?<![\d+])[3489]\d\d(?:[\s\-()]{0,2}\d){7}(?!\d)")
 
 
 def mask_number(e164: object) -> object:
@@ -85,7 +89,8 @@ def mask_text(text: object) -> object:
     if not isinstance(text, str):
         return text
     out = _NUMBER_IN_TEXT.sub(lambda m: mask_number(m.group(0)), text)
-    return _RU_DOMESTIC_IN_TEXT.sub(lambda m: mask_number(m.group(0)), out)
+    out = _RU_DOMESTIC_IN_TEXT.sub(lambda m: mask_number(m.group(0)), out)
+    return _RU_NATIONAL_IN_TEXT.sub(lambda m: mask_number("+7" + re.sub(r"\D", "", m.group(0))), out)
 
 
 def mask_frame(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
@@ -123,9 +128,10 @@ def mask_frame(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
                 continue
             ser = out[col]
             if ser.dtype == object or pd.api.types.is_string_dtype(ser.dtype):
-                if ser.map(lambda v: isinstance(v, str) and bool(
-                        _NUMBER_IN_TEXT.search(v) or _RU_DOMESTIC_IN_TEXT.search(v))).astype(bool).any():
-                    out[col] = ser.map(mask_text).astype(object)
+                masked = ser.map(mask_text).astype(object)
+                changed = [isinstance(v, str) and m != v for m, v in zip(masked, ser.astype(object))]
+                if any(changed):   # keep the column's dtype when nothing was masked
+                    out[col] = masked
     return out
 
 

@@ -134,6 +134,19 @@ def test_mask_text_and_frame():
     assert empty.empty and list(empty.columns) == ["text"]
 
 
+def test_mask_text_catches_numbers_as_transcripts_write_them():
+    # The speech tokenizer drops '+' and brackets: "+7 (972) 012-34-56" reaches a snippet as
+    # "7 972 012-34-56"; a client may dictate the ten national digits only ("972 012 34 56").
+    assert mask_text("номер 7 972 012-34-56 записал") == "номер +7 972 ***-**-56 записал"
+    assert mask_text("звоните 972 012 34 56") == "звоните +7 972 ***-**-56"
+    assert mask_text("или 4950012345") == "или +7 495 ***-**-45"
+    # not phone numbers: an amount with a lone leading digit, an Asterisk uniqueid, a date
+    for keep in ["сумма 4 000 000 000", "id 1761901234.5678", "2026-10-01 12:30"]:
+        assert mask_text(keep) == keep
+    snips = mask_frame(pd.DataFrame({"snippet": ["мой 972 012 34 56 да"]}))
+    assert snips["snippet"].tolist() == ["мой +7 972 ***-**-56 да"]
+
+
 def test_formula_helpers():
     assert [is_formula_like(x) for x in ["=1", "+7", "-1", "@x", "ok", 5]] == [True] * 4 + [False, False]
     assert safe_text("=1+1") == "'=1+1" and safe_text("Анна") == "Анна"
