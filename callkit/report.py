@@ -1250,8 +1250,11 @@ def write_workbook(audit: Any, path: str | Path, *, mask: bool = True, lang: str
             headers = [_t("item", lang), _t("value", lang)]
         else:
             headers = [column_label(str(c), lang) for c in data.columns]
-        ws.append(headers)
-        for cell in ws[1]:
+        for c, h in enumerate(headers, start=1):
+            cell = ws.cell(row=1, column=c)
+            cell.value = h
+            cell.data_type = "s"   # a header from a profile item ('=…') is text, not a formula
+            cell.quotePrefix = is_formula_like(h)
             cell.font = bold
             cell.fill = head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")

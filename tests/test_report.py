@@ -147,6 +147,15 @@ def test_mask_text_catches_numbers_as_transcripts_write_them():
     assert snips["snippet"].tolist() == ["мой +7 972 ***-**-56 да"]
 
 
+def test_workbook_header_from_data_is_never_a_formula(tmp_path):
+    # a column named by the profile ('=1+1' as a checklist item) stays a text header
+    audit = make_audit()
+    audit.managers = audit.managers.assign(**{"=1+1": [1, 2, 3]})
+    wb = openpyxl.load_workbook(report.write_workbook(audit, tmp_path / "a.xlsx", profile=PROFILE))
+    head = [c for c in wb["Менеджеры"][1] if c.value == "=1+1"]
+    assert len(head) == 1 and head[0].data_type == "s" and head[0].quotePrefix
+
+
 def test_formula_helpers():
     assert [is_formula_like(x) for x in ["=1", "+7", "-1", "@x", "ok", 5]] == [True] * 4 + [False, False]
     assert safe_text("=1+1") == "'=1+1" and safe_text("Анна") == "Анна"
