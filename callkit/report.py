@@ -578,8 +578,9 @@ def section_coverage(ctx: ReportContext) -> list[Any]:
         return out + [_note(_t("no_data", ctx.lang))]
     out.append(_table(_pairs(items, ctx), ctx))
     notes = rep.notes_in(ctx.lang) if hasattr(rep, "notes_in") else list(getattr(rep, "notes", []) or [])
-    if notes:
-        out.append(_note(_t("notes", ctx.lang) + ": " + "; ".join(str(n) for n in notes)))
+    if notes:   # a loader note may quote a source value (a number it could not read)
+        text = "; ".join(str(mask_text(str(n)) if ctx.mask else n) for n in notes)
+        out.append(_note(_t("notes", ctx.lang) + ": " + text))
     rejected = _frame(getattr(rep, "rejected", None))
     if not rejected.empty:
         n = min(10, len(rejected))

@@ -270,6 +270,19 @@ def test_sections_headings_switch_language_and_mask(tmp_path):
     assert "> 25%; not flagged under 3 active days" in kpi.iloc[:, 2].tolist()
 
 
+def test_coverage_masks_numbers_in_loader_notes_and_raw_lines():
+    # an Asterisk raw line carries the number without '+'; a note may quote a value it rejected
+    audit = make_audit()
+    audit.load.report.notes = ["строка 4: номер 79720123456 не распознан"]
+    audit.load.report.rejected = pd.DataFrame({"source_file": ["Master.csv"], "source_row": [4],
+                                               "raw": ['"","79730123400","101"'], "reason": ["bad date"]})
+    text = _html_of(report.section_coverage(report.prepare(PROFILE, audit=audit)))
+    assert "79720123456" not in text and "+7 972 ***-**-56" in text
+    assert "79730123400" not in text and "+7 973 ***-**-00" in text
+    shown = _html_of(report.section_coverage(report.prepare(PROFILE, audit=audit, mask_numbers=False)))
+    assert "79720123456" in shown
+
+
 def test_overview_counts_only_the_period():
     ctx = report.ReportContext(audit=make_audit(), profile=PROFILE)
     items = dict(report.overview_items(ctx))
