@@ -477,9 +477,8 @@ def _table(frame: pd.DataFrame, ctx: ReportContext, *, flag: str | None = None,
     """A formatted, localized, masked HTML table."""
     from IPython.display import HTML
 
-    data = mask_frame(frame) if ctx.mask else frame
-    if max_rows is not None:
-        data = data.head(max_rows)
+    data = frame.head(max_rows) if max_rows is not None else frame
+    data = mask_frame(data) if ctx.mask else data   # only the rows shown
     heads = "".join(f"<th>{html.escape(column_label(str(c), ctx.lang))}</th>" for c in data.columns)
     rows = []
     flags = data[flag].fillna(False).astype(bool).tolist() if flag and flag in data else [False] * len(data)
