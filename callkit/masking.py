@@ -28,6 +28,9 @@ NUMBER_COLUMNS: tuple[str, ...] = (schema.CLIENT_NUMBER, "number", "src", "dst")
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 _SLUG = re.compile(r"^[a-z0-9_-]+$")
+# What mask_number writes ("+7 916 ***-**-67", "+4420 ******18", "****"): left as it is, so
+# masking twice does not turn "+7 916 ***-**-67" into "+7 ***67".
+_MASKED = re.compile(r"^(?:\+\d{1,4} (?:\d{3} )?)?[*-]*\*[*-]*\d{0,2}$")
 # An international number inside free text: '+' then 10..15 digits, possibly separated by
 # single spaces, dashes or brackets ("+79161234567", "+7 916 123-45-67", "+7 (916) 123 45 67").
 _NUMBER_IN_TEXT = re.compile(r"\+\d(?:[\s\-()]{0,2}\d){9,14}")
@@ -67,7 +70,7 @@ def mask_number(e164: object) -> object:
         return e164
     text = str(e164).strip()
     digits = re.sub(r"\D", "", text)
-    if not digits:
+    if not digits or _MASKED.match(text):
         return text
     if len(digits) == 11 and (text.startswith("+7") or digits[0] in "78"):
         return f"+7 {digits[1:4]} ***-**-{digits[-2:]}"

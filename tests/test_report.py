@@ -122,6 +122,16 @@ def test_mask_number_keeps_missing():
     assert pd.isna(mask_number(pd.NA))
 
 
+def test_masking_twice_changes_nothing():
+    # a table masked once (e.g. speech violations) may pass through mask_frame again
+    for raw in ["+79720123456", "+442079460018", "1234"]:
+        once = mask_number(raw)
+        assert mask_number(once) == once
+    df = pd.DataFrame({"client_number": ["+79720123456"], "snippet": ["мой 7 972 012 34 56"]})
+    twice = mask_frame(mask_frame(df))
+    assert twice.iloc[0].tolist() == ["+7 972 ***-**-56", "мой +7 972 ***-**-56"]
+
+
 def test_mask_text_and_frame():
     assert mask_text("звонок +7 (972) 012-34-56 и 8 972 012 34 56") == \
         "звонок +7 972 ***-**-56 и +7 972 ***-**-56"

@@ -176,10 +176,11 @@ def brief_table(result: SpeechResult, *, lang: str = "ru", items: bool = True,
 
 def violations(result: SpeechResult, *, lang: str = "ru", mask_numbers: bool = True,
                limit: int = 30) -> pd.DataFrame:
-    """Negotiation calls with a violation, one row per violation, with where and a snippet.
+    """Calls with a violation, one row per violation, with where and a snippet.
 
-    Violations: no greeting stage, no result (next step), a competitor named, profanity or
-    stop words by the employee.
+    Violations: in negotiation calls, no greeting stage, no result (next step), a competitor
+    named; in any call, profanity (the employee's, masked) or stop words. Sorted by employee
+    and call, the first ``limit`` rows.
     """
     t = _l(lang)
     pc = result.per_call.set_index(schema.CALL_ID)
