@@ -124,3 +124,19 @@ def test_display_tables(res):
                                       "stop words: не знаю"]
     rates = views.checklist_rates(res, lang="en").set_index("Item")["Done"]
     assert rates["greeting"] == 1.0 and rates["offer"] == 0.0
+
+
+def test_distinctive_terms_show_profanity_masked():
+    # Анна's two calls both say "блять цена", Павел's "доставка срок": every term is in 2 of 4
+    # calls, so all idf are equal and each call's vector is (1/√2, 1/√2); Анна's mean for
+    # блять is 0.7071, the overall mean 0.3536 -> score 0.3536, tied with цена (stable order)
+    prof = profile_from_dict({"client": "D", "slug": "d"}, check_files=False)
+    u = pd.DataFrame({"call_id": ["a1", "a2", "p1", "p2"], "speaker": "employee", "start": 0.0,
+                      "end": 2.0, "text": ["блять цена", "блять цена", "доставка срок", "доставка срок"]})
+    calls = pd.DataFrame({"call_id": ["a1", "a2", "p1", "p2"], "department": "Опт",
+                          "employee": ["Анна", "Анна", "Павел", "Павел"]})
+    t = analyze_calls(u, prof, calls=calls).terms
+    anna = t.loc[t["group"] == "Анна"]
+    assert sorted(anna["term"]) == ["б****", "цена"]
+    assert anna["score"].tolist() == pytest.approx([0.5 ** 0.5 / 2] * 2)
+    assert not t["term"].str.contains("блят").any()

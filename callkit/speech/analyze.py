@@ -507,7 +507,10 @@ def _terms(docs: pd.Series, per_call: pd.DataFrame, top: int) -> pd.DataFrame:
     by = [c for c in (schema.DEPARTMENT, schema.EMPLOYEE) if c in idx.columns and idx[c].notna().any()]
     if not by:
         return pd.DataFrame(columns=["by", "group", "term", "score", "rank"])
-    return distinctive_terms(docs, idx[by], top=top, min_df=2)
+    terms = distinctive_terms(docs, idx[by], top=top, min_df=2)
+    # a manager who swears a lot gets мат among their distinctive terms: show it masked
+    terms["term"] = terms["term"].map(lambda w: mask_word(w) if isinstance(w, str) and profanity_kind(w) else w)
+    return terms
 
 
 def _by_manager(per_call: pd.DataFrame, checklist: pd.DataFrame, eng: _Engine) -> pd.DataFrame:
