@@ -548,7 +548,7 @@ def section_title(ctx: ReportContext) -> list[Any]:
 
     prof = ctx.profile
     client = prof.client if prof is not None else ""
-    out = [HTML(_CSS), Markdown("# " + _t("title", ctx.lang, client=client))]
+    out = [HTML(_CSS), Markdown("# " + _t("title", ctx.lang, client=_md_escape(str(client))))]
     if prof is not None and prof.period is not None:
         out.append(Markdown(_t("period", ctx.lang, start=prof.period_start, end=prof.period_end)))
     if ctx.mask:

@@ -293,6 +293,12 @@ def test_coverage_masks_numbers_in_loader_notes_and_raw_lines():
     assert "79720123456" in shown
 
 
+def test_title_escapes_the_client_name():
+    prof = profile_from_dict({"client": "ООО <b>Ромашка</b> *1*", "slug": "romashka"}, check_files=False)
+    title = report.section_title(report.prepare(prof, audit=make_audit()))[1]._repr_markdown_()
+    assert title.endswith(r"ООО \<b\>Ромашка\</b\> \*1\*")
+
+
 def test_overview_counts_only_the_period():
     ctx = report.ReportContext(audit=make_audit(), profile=PROFILE)
     items = dict(report.overview_items(ctx))
