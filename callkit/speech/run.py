@@ -48,7 +48,11 @@ def analyze_profile(profile: str | Path | Profile, *, calls: pd.DataFrame | None
         from callkit.io import load_calls, load_employees
 
         emp = load_employees(prof.employees) if prof.employees is not None else None
-        kwargs = {"area_code": prof.area_code} if prof.area_code else {}
+        kwargs: dict[str, object] = {}   # the same options as callkit.audit.build_audit
+        if prof.area_code:
+            kwargs["area_code"] = prof.area_code
+        if prof.line_area_codes:
+            kwargs["line_area_codes"] = prof.line_area_codes
         calls = load_calls(prof.calls, source=prof.calls_format, tz=prof.timezone,
                            region=prof.region, employees=emp, own_numbers=prof.own_numbers,
                            column_map=prof.column_map, **kwargs).calls
