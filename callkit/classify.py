@@ -111,8 +111,15 @@ def period_bounds(calls: pd.DataFrame, period: tuple[object, object] | None
     lo = pd.Timestamp(p0)
     hi = pd.Timestamp(p1 + dt.timedelta(days=1))
     if tz is not None:
-        lo, hi = lo.tz_localize(tz), hi.tz_localize(tz)
+        lo, hi = _local_midnight(lo, tz), _local_midnight(hi, tz)
     return lo, hi, (p0, p1)
+
+
+def _local_midnight(day: pd.Timestamp, tz: object) -> pd.Timestamp:
+    """The first instant of a local date. Where a DST change skips midnight (Santiago, Beirut,
+    Havana…) the day starts at the first time that exists; where midnight happens twice, at
+    the first of them."""
+    return day.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
 
 
 def in_period(calls: pd.DataFrame, period: tuple[object, object] | None) -> pd.Series:

@@ -118,3 +118,16 @@ def test_infer_departments_from_the_line_only():
     assert out[classify.DEPARTMENT_INFERRED].sum() == 1
     # the input is not mutated
     assert classify.DEPARTMENT_INFERRED not in c.columns and pd.isna(c.loc[6, "department"])
+
+
+def test_period_bounds_where_dst_skips_midnight():
+    # Santiago moves its clocks 00:00 -04:00 -> 01:00 -03:00 on 2026-09-06: local midnight does
+    # not exist that day, so the day starts at 01:00 -03:00 (pandas used to raise here)
+    c = calls_frame([]).assign(**{schema.START: pd.Series(dtype="datetime64[ns, America/Santiago]")})
+    lo, hi, _ = classify.period_bounds(c, ("2026-09-06", "2026-09-06"))
+    assert lo == pd.Timestamp("2026-09-06 01:00", tz="America/Santiago")
+    assert lo.utcoffset() == pd.Timedelta(hours=-3)
+    assert hi == pd.Timestamp("2026-09-07 00:00", tz="America/Santiago")
+    _, hi, _ = classify.period_bounds(c, ("2026-09-01", "2026-09-05"))
+    # 2026-09-06 01:00 -03:00 = 04:00 UTC = 2026-09-06 00:00 -04:00 (the instant midnight would be)
+    assert hi == pd.Timestamp("2026-09-06 04:00", tz="UTC")
