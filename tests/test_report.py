@@ -542,3 +542,21 @@ def test_concentration_section_chart_and_sheet(tmp_path):
     # without concentration data the section says so
     empty = report.prepare(PROFILE, out=tmp_path, audit=make_audit())
     assert "Нет данных" in _html_of(report.section_concentration(empty))
+
+
+def test_dictated_number_in_a_snippet_is_masked_in_the_workbook(tmp_path):
+    # c1's seller promises the price list to a number said aloud: the tokenizer leaves
+    # "7 972 012-34-56" (no '+', no brackets) in the snippet of the "пришлю прайс" hit
+    from callkit.speech import analyze_calls
+    from tests.test_speech_brief import CALLS, UTT
+
+    utt = UTT.copy()
+    utt.loc[4, "text"] = "у нас собственный склад пришлю прайс на +7 (972) 012-34-56 и выставлю счет"
+    audit = make_audit()
+    audit.speech = analyze_calls(utt, SPEECH_PROFILE, calls=CALLS)
+    raw = audit.speech.checklist["snippet"].str.contains("7 972 012-34-56", regex=False)
+    assert raw.any()                                   # the number is in the raw snippet ...
+    wb = openpyxl.load_workbook(report.write_workbook(audit, tmp_path / "a.xlsx", profile=SPEECH_PROFILE))
+    cells = [str(v) for row in wb["Речь. Фрагменты"].iter_rows(values_only=True) for v in row]
+    assert any("+7 972 ***-**-56" in c for c in cells)  # ... and masked in the workbook
+    assert not any("012-34-56" in c or "0123456" in c for c in cells)
