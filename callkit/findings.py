@@ -84,11 +84,12 @@ RULES: tuple[Rule, ...] = (
          "Mostly mobile numbers among outgoing calls (>= the threshold) and at least "
          f"{MOBILE_ABOVE_PEERS:.0%} points above the rest of the department: likely calling the "
          "old base rather than winning new (company) clients. Where the whole department calls "
-         "mobiles (B2C) nobody is singled out.",
+         "mobiles (B2C), or the employee has no colleague in the department who calls out, "
+         "nobody is singled out.",
          "Исходящие в основном на мобильные номера (не ниже порога) и минимум на "
          f"{MOBILE_ABOVE_PEERS * 100:.0f} п.п. выше, чем у остальных в отделе: вероятно, прозвон "
          "старой базы вместо привлечения новых клиентов. Если весь отдел звонит на мобильные "
-         "(B2C), никто не выделяется."),
+         "(B2C) или в отделе больше никто не звонит наружу, никто не выделяется."),
     Rule("internal_heavy", "employee", "internal_share", INTERNAL_SHARE,
          f"external_calls + internal_calls >= {MIN_CALLS}, days_active >= min_active_days",
          "high if >= 0.5, else medium",
@@ -218,10 +219,10 @@ _TEXT = {
         "en": "{slot_en}: {value:.0f} agents needed (Erlang C, {cph:.1f} calls/h), "
               "{reference:.1f} on the phone on average."},
     "line_limit": {
-        "ru": "Не больше {value:.0f} одновременных внешних звонков; потолок достигался в "
+        "ru": "Не больше {value:.0f} одновременных звонков; потолок достигался в "
               "{days} дн., {reference:.0f} звонков не прошли при занятых линиях. Похоже на "
               "ограничение линий.",
-        "en": "Never more than {value:.0f} simultaneous external calls; the ceiling was hit on "
+        "en": "Never more than {value:.0f} simultaneous calls; the ceiling was hit on "
               "{days} days and {reference:.0f} calls failed with all lines busy. Looks like a "
               "line limit."},
     "missed_no_callback": {
@@ -305,7 +306,8 @@ def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
     # the rest of the department (everyone but the row itself), vectorised
     g = m.groupby("_dep")
     rest_out = g["outgoing"].transform("sum") - m["outgoing"]
-    m["_peer_mob"] = ((g["_mob"].transform("sum") - m["_mob"]) / rest_out.where(rest_out > 0)).fillna(0.0)
+    # NaN when nobody else in the department calls out: no peers, no comparison, no finding
+    m["_peer_mob"] = (g["_mob"].transform("sum") - m["_mob"]) / rest_out.where(rest_out > 0)
     e_dep = m.loc[ok, "_dep"].to_numpy()
     e_ipd = m.loc[ok, "_ipd"].to_numpy(dtype=float)
     e_idx = m.index[ok].to_numpy()
@@ -329,8 +331,10 @@ def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
 
 def _gap_rule(out: _Out, compare: pd.DataFrame, th: Thresholds,
               managers: pd.DataFrame | None) -> None:
+    # flagged by compare_managers (eligible, >= 2 managers) and over the profile's threshold,
+    # whatever threshold the compare table was built with
     c = compare[compare["metric"].isin(GAP_METRICS) & compare["flagged"].astype(bool)
-                & (compare["best"] > 0)]
+                & (compare["best"] > 0) & (compare["gap"] > th.manager_gap)]
     days = None
     if managers is not None and "days_active" in managers:
         days = managers.set_index(managers[schema.EMPLOYEE].astype(str))["days_active"]

@@ -96,14 +96,14 @@ def test_each_rule_fires_on_its_evidence_only():
     assert got == sorted([
         ("manager_gap", "B"),            # 1 - 12/20 = 0.4 > 0.25 (talk_s_mean not a gap metric)
         ("mobile_heavy", "A"),           # 0.9 >= 0.75 with 100 outgoing; D has only 10
-        ("internal_heavy", "B"),         # 80/200 = 0.4 >= 0.3; C has 2 active days only
+        ("internal_heavy", "B"),         # 80/200 = 0.4 >= 0.35; C has 2 active days only
         ("repeat_dialing", "B"),         # 4.0 calls per number >= 3
         ("absent_at_peak", "A"),         # 4/6 absent; B has only 4 slots
         # Mon 10: 20 incoming = 5 per Monday >= 1/4 of Wed 11's 15 per day, and
         # 10/20 = 0.5 >= max(0.2, 2 x (3+5)/(60+5)); Tue 10 has 5 calls only
         ("missed_peak", "0 10"),
         ("understaffed", "0 10"),        # 5 needed vs 2.5; Wed short by 0.5; Tue 5 calls
-        ("missed_no_callback", "Sales"),  # 3/10 lost >= 0.2; Support has only 5 missed
+        ("missed_no_callback", "Sales"),  # 3/10 lost >= 0.3; Support has only 5 missed
         ("short_ring_drops", "all"),     # 0.5 of 40; the line's 10 unanswered are too few
         ("line_limit", "all"),           # ceiling 4 on 5 days, 8 blocked
         ("failed_burst", "2026-10-08 15:00"),
@@ -237,3 +237,24 @@ def test_flow_concentration_rule():
     from callkit.findings import flow_threshold
     assert [flow_threshold(n) for n in (2, 4, 5)] == [0.8, 0.5, 0.4]
     assert "flow_concentration" in set(rules_table("en")["rule"])
+
+
+def test_mobile_heavy_needs_colleagues_to_compare_with():
+    # A alone in "Retail": 90 of 100 outgoing to mobiles, but nobody else in the department
+    # calls out, so "above the rest of the department" cannot be judged -> silent; in Sales
+    # (B, C, D) the same 0.9 against B's 0.3 still fires
+    m = managers().assign(department=["Retail", "Sales", "Sales", "Sales"],
+                          mobile_share=[0.9, 0.3, 1.0, 0.9], outgoing=[100, 100, 20, 40])
+    f = build_findings(managers=m)
+    # D: 0.9 with 40 outgoing vs the rest of Sales (30 + 20) / (100 + 20) = 0.417 -> +0.48
+    assert sorted(f.loc[f["rule"] == "mobile_heavy", "subject"]) == ["D"]
+
+
+def test_manager_gap_uses_the_profiles_threshold():
+    # compare() was built with the default 0.25; a profile asking for 0.5 silences B's 0.4 gap
+    f = build_findings(managers=managers(), compare=compare(),
+                       thresholds=Thresholds(manager_gap=0.5), lang="en")
+    assert "manager_gap" not in set(f["rule"])
+    # line_limit counts every live session (internal ones too), and its text says so
+    t = build_findings(tech=tech(), lang="en").set_index("rule").loc["line_limit", "text"]
+    assert t.startswith("Never more than 4 simultaneous calls;")
