@@ -6,7 +6,8 @@ import pandas as pd
 
 from callkit import classify, schema
 
-__all__ = ["ensure_flags", "period_mask", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label"]
+__all__ = ["ensure_flags", "period_mask", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label",
+           "safe_div", "utc_naive"]
 
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
@@ -28,13 +29,7 @@ def ensure_flags(calls: pd.DataFrame, period: tuple[object, object] | None
     ``period`` without known clients.
     """
     if classify.IS_NEW_CLIENT in calls:
-        if period is not None:
-            mask = classify.in_period(calls, period).to_numpy(dtype=bool)
-        elif classify.IN_PERIOD in calls:
-            mask = calls[classify.IN_PERIOD].fillna(False).to_numpy(dtype=bool)
-        else:
-            mask = np.ones(len(calls), dtype=bool)
-        return calls, mask
+        return calls, period_mask(calls, period)
     flagged = classify.add_client_flags(calls, period=period)
     return flagged, flagged[classify.IN_PERIOD].to_numpy(dtype=bool)
 
@@ -46,6 +41,20 @@ def period_mask(calls: pd.DataFrame, period: tuple[object, object] | None) -> np
     if classify.IN_PERIOD in calls:
         return calls[classify.IN_PERIOD].fillna(False).to_numpy(dtype=bool)
     return np.ones(len(calls), dtype=bool)
+
+
+def safe_div(a: pd.Series, b: pd.Series) -> pd.Series:
+    """``a / b`` as floats, NaN where ``b`` is 0 (a ratio with nothing to divide by)."""
+    a = a.astype(float)
+    b = b.astype(float)
+    return (a / b.where(b > 0)).astype(float)
+
+
+def utc_naive(times: pd.Series) -> np.ndarray:
+    """tz-aware times as naive UTC ``datetime64[ns]`` (comparable across DST changes)."""
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    return times.to_numpy(dtype="datetime64[ns]")
 
 
 def masks(calls: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -41,6 +41,7 @@ import pandas as pd
 
 from callkit import classify, schema
 from callkit.metrics._util import ensure_flags, masks
+from callkit.metrics._util import safe_div as _div
 
 __all__ = ["CONCENTRATION_COLUMNS", "CONCENTRATION_SUMMARY_COLUMNS", "flow_concentration",
            "concentration_summary", "hhi", "effective_number"]
@@ -84,12 +85,6 @@ def _norm_hhi(index: float, n: int) -> float:
     if n < 2 or not np.isfinite(index):
         return float("nan")
     return float(min(1.0, max(0.0, (index - 1.0 / n) / (1.0 - 1.0 / n))))
-
-
-def _div(a: pd.Series, b: pd.Series) -> pd.Series:
-    a = a.astype(float)
-    b = b.astype(float)
-    return (a / b.where(b > 0)).astype(float)
 
 
 def _owners(ext: pd.DataFrame) -> pd.DataFrame:

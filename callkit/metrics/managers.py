@@ -6,6 +6,7 @@ import pandas as pd
 
 from callkit import classify, schema
 from callkit.metrics._util import ensure_flags, masks, slot_frame
+from callkit.metrics._util import safe_div as _div
 
 __all__ = ["SUMMARY_METRICS", "SUMMARY_COLUMNS", "PEER_EMPLOYEE", "manager_summary"]
 
@@ -22,17 +23,6 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "outgoing_new_clients_per_day",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (schema.EMPLOYEE, schema.EXTENSION, schema.DEPARTMENT) + SUMMARY_METRICS
-
-_COUNTS = ("external_calls", "outgoing", "outgoing_answered", "incoming_answered",
-           "incoming_missed", "internal_calls", "outgoing_new_clients", "new_clients_reached",
-           "unique_numbers", "days_active")
-
-
-def _div(a: pd.Series, b: pd.Series) -> pd.Series:
-    a = a.astype(float)
-    b = b.astype(float)
-    return (a / b.where(b > 0)).astype(float)
-
 
 def _mode_codes(code: np.ndarray, values: pd.Series, cats: pd.Index) -> pd.Series:
     """Most frequent non-NA value per employee code (ties: the first in sort order)."""

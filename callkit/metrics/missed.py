@@ -6,19 +6,13 @@ import pandas as pd
 
 from callkit import schema
 from callkit.metrics._util import masks, period_mask
+from callkit.metrics._util import utc_naive as _utc
 
 __all__ = ["MISSED_COLUMNS", "missed_calls", "to_call_back"]
 
 #: Columns of missed.csv (DESIGN §5); :func:`missed_calls` appends a few more after these.
 MISSED_COLUMNS = (schema.CALL_ID, schema.START, schema.CLIENT_NUMBER, schema.DEPARTMENT,
                   schema.EMPLOYEE, "callback_at", "callback_delay_s", "reached", "lost")
-
-
-def _utc(times: pd.Series) -> np.ndarray:
-    """tz-aware times as naive UTC datetime64[ns] (fast merge keys)."""
-    if getattr(times.dt, "tz", None) is not None:
-        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    return times.to_numpy(dtype="datetime64[ns]")
 
 
 def _next_after(left: pd.DataFrame, right: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from callkit import schema
-from callkit.metrics._util import masks, period_mask, slot_frame
+from callkit.metrics._util import masks, period_mask, slot_frame, utc_naive
 
 __all__ = ["TECH_COLUMNS", "concurrency", "tech_signals"]
 
@@ -13,9 +13,7 @@ TECH_COLUMNS = ("signal", "subject", "value", "reference", "count", "detail")
 
 
 def _ns(times: pd.Series) -> np.ndarray:
-    if getattr(times.dt, "tz", None) is not None:
-        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    return times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    return utc_naive(times).astype(np.int64)
 
 
 def concurrency(calls: pd.DataFrame, *, include_internal: bool = True) -> pd.DataFrame:
