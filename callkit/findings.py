@@ -97,10 +97,12 @@ RULES: tuple[Rule, ...] = (
          f"least {INTERNAL_PER_DAY_X:g} x the internal calls per day of the department's other "
          "managers (median): energy goes to colleagues (a broken internal process) instead of "
          "clients. The second condition keeps a manager with few external calls from being "
-         "flagged for an ordinary amount of internal calls.",
+         "flagged for an ordinary amount of internal calls; without such colleagues (with "
+         ">= min_active_days) the rule stays silent.",
          "Большая доля внутренних звонков (не ниже порога) И внутренних звонков в день не меньше "
          f"чем в {INTERNAL_PER_DAY_X:g} раза больше, чем у остальных менеджеров отдела (медиана): "
-         "силы уходят на коллег (сломан внутренний процесс), а не на клиентов."),
+         "силы уходят на коллег (сломан внутренний процесс), а не на клиентов. Без таких коллег "
+         "(с min_active_days рабочих дней) правило молчит."),
     Rule("repeat_dialing", "employee", "calls_per_number", CALLS_PER_NUMBER,
          f"external_calls >= {MIN_CALLS}, days_active >= min_active_days",
          "high if >= 5, else medium",
@@ -315,7 +317,9 @@ def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
         subj = str(r[schema.EMPLOYEE])
         peer_mob = r["_peer_mob"]
         others = e_ipd[(e_dep == r["_dep"]) & (e_idx != i)]
-        peer_ipd = float(np.nanmedian(others)) if len(others) else 0.0
+        # no eligible colleague: what is an ordinary amount of internal calls is unknown -> NaN,
+        # and the comparison below is False (no finding from too little data)
+        peer_ipd = float(np.nanmedian(others)) if len(others) else float("nan")
         if r["outgoing"] >= MIN_OUTGOING and r["mobile_share"] >= MOBILE_SHARE \
                 and r["mobile_share"] - peer_mob >= MOBILE_ABOVE_PEERS:
             out.add("mobile_heavy", "medium", subj, "mobile_share", r["mobile_share"],

@@ -258,3 +258,13 @@ def test_manager_gap_uses_the_profiles_threshold():
     # line_limit counts every live session (internal ones too), and its text says so
     t = build_findings(tech=tech(), lang="en").set_index("rule").loc["line_limit", "text"]
     assert t.startswith("Never more than 4 simultaneous calls;")
+
+
+def test_internal_heavy_needs_eligible_colleagues():
+    # B alone in "Back office" with 80 internal of 200 calls (0.4 >= 0.35) over 10 days: no
+    # colleague with >= 3 active days, so "2 x the colleagues' internal calls per day" cannot
+    # be judged -> silent. Back in Sales (A 1/day, C not eligible, D 0/day: median 0.5) B's
+    # 8/day >= 2 x 0.5 -> fires (the first test).
+    m = managers().assign(department=["Sales", "Back office", "Sales", "Sales"])
+    f = build_findings(managers=m)
+    assert "internal_heavy" not in set(f["rule"])
