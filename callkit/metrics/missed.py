@@ -69,7 +69,7 @@ def missed_calls(calls: pd.DataFrame, *, window_h: float = 24,
     inp = period_mask(calls, period)
     # integer codes of the client numbers (fast "by" keys for the as-of joins)
     allnum = calls[schema.CLIENT_NUMBER]
-    ncode, _ = pd.factorize(allnum.astype(object).where(allnum.notna(), None).to_numpy())
+    ncode, _ = pd.factorize(allnum)   # NA -> -1
     ext_num = ncode >= 0
     msel = inp & m["incoming"] & m["unanswered"]
     miss = calls.loc[msel, [c for c in (schema.CALL_ID, schema.START, schema.CLIENT_NUMBER,
