@@ -59,3 +59,14 @@ def test_staffing_slot_hand_worked():
     st2 = staffing(calls_frame(rows), wrapup_s=20).set_index(["weekday", "hour"])
     assert st2.loc[(0, 10), "aht_s"] == 200
     assert len(st) == 168 and st.loc[(3, 3), "required_agents"] == 0
+
+
+def test_staffing_without_any_answered_incoming():
+    # 12 calls on Monday 2026-10-05 at 10:00-10:55, all missed: no answered call gives a talk
+    # time, so AHT is unknown (NaN) and no agents can be computed -> 0 required, not
+    # understaffed; the 12 calls are still offered (12 per Monday over 1 Monday)
+    rows = [call(f"m{i}", f"2026-10-05 10:{i * 5:02d}", "incoming", "missed", None,
+                 "+79720123456", dept="Sales") for i in range(12)]
+    mon = staffing(calls_frame(rows)).set_index(["weekday", "hour"]).loc[(0, 10)]
+    assert mon.calls_per_hour == 12 and math.isnan(mon.aht_s)
+    assert mon.erlangs == 0 and mon.required_agents == 0 and not mon.understaffed

@@ -65,7 +65,9 @@ def compare_managers(summary: pd.DataFrame, *,
         ``best`` = the highest value among the department's eligible managers (lowest for
         lower-is-better metrics; when nobody in the department is eligible, the best of all of
         them, for reference); ``gap`` = 1 − value / best (mirror: 1 − best / value), so
-        0 = on par with the best, 0.4 = 40 % behind; NaN when the value is undefined.
+        0 = on par with the best, 0.4 = 40 % behind; NaN when the value is undefined. For a
+        lower-is-better metric whose best is 0 (a manager with no internal calls), every value
+        above 0 has gap 1.
         Employees without a department are compared among themselves.
 
     Examples

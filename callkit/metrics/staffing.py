@@ -109,8 +109,10 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
         168 rows (7 weekdays × 24 hours): ``weekday`` (0=Mon), ``hour``, ``calls_per_hour`` =
         incoming sessions offered in the slot per working day of that weekday; ``aht_s`` = mean
         talk of the slot's answered incoming + ``wrapup_s`` (the period's overall mean when the
-        slot has none); ``erlangs`` = calls_per_hour × aht_s / 3600; ``required_agents`` (Erlang
-        C for the target); ``active_employees`` = mean number of distinct employees with an
+        slot has none; NaN when no incoming call of the period was answered by a person, and
+        then ``erlangs`` and ``required_agents`` are 0: the load cannot be estimated, so such a
+        slot is never ``understaffed`` — the missed-call tables speak for it); ``erlangs`` =
+        calls_per_hour × aht_s / 3600; ``required_agents`` (Erlang C for the target); ``active_employees`` = mean number of distinct employees with an
         activity call (placed, or an answered incoming) starting in the slot per working day;
         ``max_concurrent`` = most simultaneous calls (internal included) at any call start in the slot over
         the period; ``understaffed`` = calls offered and required_agents > active_employees.
