@@ -21,8 +21,10 @@ from callkit.io.fold import Directory, fold_sessions
 from callkit.io.report import REJECT_COLUMNS, LoadReport, LoadResult
 from callkit.io.text import RawTable, read_table
 from callkit.numbers import normalize_numbers
+from callkit.profile import Profile
 
-__all__ = ["load_calls", "load_employees", "LoadReport", "LoadResult", "detect_format", "FORMATS"]
+__all__ = ["load_calls", "load_profile_calls", "load_employees", "LoadReport", "LoadResult",
+           "detect_format", "FORMATS"]
 
 FORMATS = registry.FORMATS
 
@@ -211,3 +213,24 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     if not report.reconciled:  # pragma: no cover - an internal invariant
         raise AssertionError(f"load report does not reconcile: {report.to_dict()}")
     return LoadResult(calls=calls, legs=legs_out, report=report)
+
+
+def load_profile_calls(profile: Profile, *, employees: pd.DataFrame | None = None) -> LoadResult:
+    """Load a client's calls the way its profile says (files, format, column map, time zone,
+    region, employees, own numbers, area codes): the one place audits and transcript runs
+    load a profile's calls from.
+
+    Raises
+    ------
+    InputError
+        When the profile names no call files, or a file cannot be loaded.
+    """
+    if not profile.calls:
+        raise InputError(f"{profile.source or 'profile'}: field 'calls' is empty; expected the "
+                         "call export file(s)")
+    if employees is None and profile.employees is not None:
+        employees = load_employees(profile.employees)
+    return load_calls(profile.calls, source=profile.calls_format, tz=profile.timezone,
+                      region=profile.region, employees=employees, own_numbers=profile.own_numbers,
+                      column_map=profile.column_map, area_code=profile.area_code,
+                      line_area_codes=profile.line_area_codes or None)

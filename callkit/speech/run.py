@@ -45,17 +45,9 @@ def analyze_profile(profile: str | Path | Profile, *, calls: pd.DataFrame | None
         raise InputError(f"{prof.source or 'profile'}: field 'transcripts' is missing; expected "
                          "the transcript file or folder")
     if calls is None and prof.calls:
-        from callkit.io import load_calls, load_employees
+        from callkit.io import load_profile_calls
 
-        emp = load_employees(prof.employees) if prof.employees is not None else None
-        kwargs: dict[str, object] = {}   # the same options as callkit.audit.build_audit
-        if prof.area_code:
-            kwargs["area_code"] = prof.area_code
-        if prof.line_area_codes:
-            kwargs["line_area_codes"] = prof.line_area_codes
-        calls = load_calls(prof.calls, source=prof.calls_format, tz=prof.timezone,
-                           region=prof.region, employees=emp, own_numbers=prof.own_numbers,
-                           column_map=prof.column_map, **kwargs).calls
+        calls = load_profile_calls(prof).calls
     tl = load_transcripts(prof.transcripts, calls=calls)
     res = analyze_calls(tl.utterances, prof, calls=calls, lang=lang, n_jobs=n_jobs)
     return SpeechRun(profile=prof, load=tl, calls=calls, result=res)
