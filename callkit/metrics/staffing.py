@@ -144,7 +144,7 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
                     if a > 0 and np.isfinite(t) and t > 0 else 0 for a, t in zip(erl, aht)],
                    dtype=np.int64)
 
-    act = activity_mask(calls) & inp
+    act = activity_mask(calls, m) & inp
     af = slot_frame(calls.loc[act, schema.START])
     af["emp"] = calls.loc[act, schema.EMPLOYEE].astype(str).to_numpy()
     per_day = af.drop_duplicates().groupby(["weekday", "hour"]).size()

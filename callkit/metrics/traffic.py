@@ -17,10 +17,11 @@ PRESENCE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour", "present
                     "department_incoming")
 
 
-def activity_mask(calls: pd.DataFrame) -> np.ndarray:
+def activity_mask(calls: pd.DataFrame, m: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Rows that show an employee at work: outgoing or internal calls they placed, incoming calls
-    they answered (the calls counted in external_calls / internal_calls, DESIGN §3)."""
-    m = masks(calls)
+    they answered (the calls counted in external_calls / internal_calls, DESIGN §3). ``m``: the
+    :func:`~callkit.metrics._util.masks` of ``calls`` if the caller already has them."""
+    m = masks(calls) if m is None else m
     has_emp = calls[schema.EMPLOYEE].notna().to_numpy(dtype=bool)
     return has_emp & (m["outgoing"] | m["internal"] | (m["incoming"] & m["answered"]))
 
@@ -146,7 +147,8 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     Peak hour 10; Ann worked 2026-10-05 (calls at 12:00 only) → a row with present False.
     """
     inp = period_mask(calls, period)
-    act = activity_mask(calls) & inp & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)
+    m = masks(calls)
+    act = activity_mask(calls, m) & inp & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)
     if isinstance(peaks, pd.DataFrame):
         if schema.DEPARTMENT in peaks:
             pk = {str(d): [int(h) for h in g["hour"]] for d, g in peaks.groupby(schema.DEPARTMENT)}
@@ -172,7 +174,6 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     h1 = np.where((en.astype("datetime64[h]") == en) & (h1 > h0), h1 - 1, h1)
     n = np.minimum(h1 - h0 + 1, 24)
     # integer codes for employees and departments: the joins below run on ints
-    m = masks(calls)
     inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool),
                     [schema.DEPARTMENT, schema.START]]
     ecode, enames = pd.factorize(a[schema.EMPLOYEE])
