@@ -235,20 +235,10 @@ def build_audit(profile: Profile) -> Audit:
     InputError
         No call files in the profile, a file that cannot be loaded, or no calls in the period.
     """
-    from callkit.io import load_calls, load_employees
+    from callkit.io import load_employees, load_profile_calls
 
-    if not profile.calls:
-        raise InputError(f"{profile.source or 'profile'}: field 'calls' is empty; expected the "
-                         "call export file(s)")
     emp = load_employees(profile.employees) if profile.employees is not None else None
-    kwargs: dict[str, Any] = {}
-    if profile.area_code:
-        kwargs["area_code"] = profile.area_code
-    if profile.line_area_codes:
-        kwargs["line_area_codes"] = profile.line_area_codes
-    load = load_calls(profile.calls, source=profile.calls_format, tz=profile.timezone,
-                      region=profile.region, employees=emp, own_numbers=profile.own_numbers,
-                      column_map=profile.column_map, **kwargs)
+    load = load_profile_calls(profile, employees=emp)
     audit = audit_from_load(load, period=profile.period, thresholds=profile.thresholds,
                             known_clients=profile.known_clients, lang=profile.lang,
                             previous_period=profile.previous_period, employees=emp,

@@ -64,3 +64,16 @@ def test_period_over_period_change():
                                          "external_calls": [10]})], ignore_index=True)
     pop2 = period_over_period(cur2, prev, metrics=["external_calls"]).set_index("employee")
     assert math.isnan(pop2.loc["F", "previous"]) and pop2.loc["F", "current"] == 10
+
+
+def test_lower_is_better_zero_is_not_the_ratio_base():
+    # three eligible managers, internal shares 0.0, 0.10, 0.12: the reference is 0.10 (the lowest
+    # non-zero), so the 0.12 manager's gap is 1 - 0.10/0.12 = 0.1667 (not flagged) and the
+    # zero's gap is 0; with 0 as the base both colleagues would have had gap 1 and been flagged
+    s = pd.DataFrame({"employee": ["X", "Y", "Z"], "department": ["Sales"] * 3, "days_active": [20] * 3,
+                      "internal_share": [0.0, 0.10, 0.12]})
+    c = compare_managers(s, metrics=["internal_share"], threshold=0.25).set_index("employee")
+    assert c["best"].tolist() == [0.10] * 3
+    assert c.loc["X", "gap"] == 0.0 and c.loc["Y", "gap"] == 0.0
+    assert math.isclose(c.loc["Z", "gap"], 1 - 0.10 / 0.12)
+    assert not c["flagged"].any()

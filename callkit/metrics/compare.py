@@ -66,8 +66,9 @@ def compare_managers(summary: pd.DataFrame, *,
         lower-is-better metrics; when nobody in the department is eligible, the best of all of
         them, for reference); ``gap`` = 1 − value / best (mirror: 1 − best / value), so
         0 = on par with the best, 0.4 = 40 % behind; NaN when the value is undefined. For a
-        lower-is-better metric whose best is 0 (a manager with no internal calls), every value
-        above 0 has gap 1.
+        lower-is-better metric the best is the lowest non-zero value: a manager with no internal
+        calls at all cannot be a ratio base (1 − 0 / value would flag every colleague with gap
+        1); zeros themselves have gap 0.
         Employees without a department are compared among themselves.
 
     Examples
@@ -91,6 +92,10 @@ def compare_managers(summary: pd.DataFrame, *,
     for metric, higher in direction.items():
         val = summary[metric].to_numpy(dtype=float)
         elig_val = pd.Series(np.where(eligible, val, np.nan))
+        if not higher:
+            # a zero (no internal calls at all) cannot be the base of a ratio: the reference is
+            # the lowest non-zero value; zeros themselves have gap 0
+            elig_val = elig_val.where(elig_val > 0)
         grp = elig_val.groupby(dkey)
         best_by = grp.max() if higher else grp.min()
         best = pd.Series(dkey).map(best_by).to_numpy(dtype=float)
