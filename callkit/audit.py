@@ -10,7 +10,7 @@ Used by the CLI (``callkit metrics``), the report and the notebooks:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -347,7 +347,8 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     Files: ``calls.csv`` (canonical table + classifier columns, all loaded sessions),
     ``managers.csv``, ``compare.csv``, ``traffic.csv``, ``missed.csv``, ``staffing.csv``,
     ``concentration.csv``, ``findings.csv``; plus ``speech.csv`` and ``checklist.csv`` when the
-    audit has transcript results.
+    audit has transcript results, and ``transcripts_load.csv`` (the transcript load report:
+    ``callkit.speech.TranscriptReport.table``) when it loaded transcripts.
 
     ``concentration.csv`` — one row per manager (flow concentration, issue 6 item 1):
     ``department, employee``; ``counted`` (True when they have >= min_active_days active days
@@ -384,6 +385,9 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         "findings.csv": audit.findings,
     }
     tables.update(_speech_frames(audit.speech))
+    speech_load = getattr(audit, "speech_load", None)
+    if speech_load is not None:   # rows read/loaded/rejected (line, reason), ids with no call
+        tables["transcripts_load.csv"] = speech_load.report.table()
     written = []
     for name, df in tables.items():
         p = out / name
@@ -395,18 +399,22 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
 def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
                 employees: str | Path | None = None, tz: str = "Europe/Moscow",
                 source: str = "auto", region: str = "RU", lang: str = "ru",
-                own_numbers: Iterable[str] = ()) -> list[Path]:
+                own_numbers: Iterable[str] = (),
+                on_note: Callable[[str], None] | None = None) -> list[Path]:
     """``callkit metrics (PROFILE.yaml | CALLS [--employees F] [--tz TZ]) --out DIR`` in one call.
 
     A ``.yaml``/``.yml`` target is a client profile (:func:`build_audit`); anything else is one
     or more call exports loaded with ``tz``/``employees``/``source`` over their whole date range
     (:func:`audit_from_load`). Returns the files written by :func:`write_metrics`.
+    ``on_note`` receives one-line summaries worth showing the user (the transcript load).
     """
     paths = [Path(target)] if isinstance(target, (str, Path)) else [Path(t) for t in target]
     if len(paths) == 1 and paths[0].suffix.lower() in (".yaml", ".yml"):
         from callkit.profile import load_profile
 
         audit = build_audit(load_profile(paths[0]))
+        if on_note is not None and audit.speech_load is not None:
+            on_note(audit.speech_load.report.summary_line())
     else:
         from callkit.io import load_calls, load_employees
 

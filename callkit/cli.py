@@ -29,21 +29,31 @@ def _samples_dir() -> Path:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from callkit.io import load_calls
+    if not args.calls and not args.transcripts:
+        raise CallkitError("validate: give call export file(s), --transcripts FILE, or both")
     res = load_calls(args.calls, source=args.source, tz=args.tz, region=args.region,
                      employees=args.employees, own_numbers=args.own_number or (),
                      columns=args.columns.split(",") if args.columns else None,
-                     area_code=args.area_code)
+                     area_code=args.area_code) if args.calls else None
+    tr = None
+    if args.transcripts:  # the transcript load report, joined to the calls when given
+        from callkit.speech import load_transcripts
+        tr = load_transcripts(args.transcripts, calls=res.calls if res else None).report
     if args.json:
-        print(json.dumps(res.report.to_dict(), ensure_ascii=False))
+        out = res.report.to_dict() if res else {}
+        if tr is not None:
+            out["transcripts"] = tr.as_dict()
+        print(json.dumps(out, ensure_ascii=False))
     else:
-        print(res.report.summary())
+        print("\n".join(str(x) for x in (res.report.summary() if res else None, tr) if x is not None))
     return 0
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     from callkit.audit import run_metrics
     written = run_metrics(args.input, out=Path(args.out), employees=args.employees, tz=args.tz,
-                          source=args.source, region=args.region, own_numbers=args.own_number or ())
+                          source=args.source, region=args.region, own_numbers=args.own_number or (),
+                          on_note=lambda line: print(line, file=sys.stderr))
     for p in written:
         print(p)
     return 0
@@ -120,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("validate", help="load call exports and print the load report")
-    p.add_argument("calls", nargs="+")
+    p.add_argument("calls", nargs="*")
+    p.add_argument("--transcripts", help="a transcript file or folder: print its load report too")
     _add_load_opts(p)
     p.add_argument("--columns", help="column order of a headerless export, comma-separated (Mango)")
     p.add_argument("--area-code", help="area code for local numbers written without it")

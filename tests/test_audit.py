@@ -214,7 +214,7 @@ def test_build_audit_on_the_sample_runs_the_speech_audit(tmp_path):
     a = build_audit(prof)
     assert a.speech_load.report.calls == 150 and a.speech_load.report.calls_matched == 150
     files = [p.name for p in write_metrics(a, tmp_path)]
-    assert files[-2:] == ["speech.csv", "checklist.csv"]
+    assert files[-3:] == ["speech.csv", "checklist.csv", "transcripts_load.csv"]
     sp = pd.read_csv(tmp_path / "speech.csv", dtype={"call_id": str})
     assert len(sp) == 150 and {"call_id", "employee", "call_kind", "script_score"} <= set(sp.columns)
     # every transcribed call's employee is the one the call table names for that session

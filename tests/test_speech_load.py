@@ -140,7 +140,11 @@ def test_folder_and_join_by_recording_id(tmp_path):
     assert sorted(r.utterances["call_id"]) == ["100", "c3", "rec-2"]
     assert rep.joined_by == "call_id+record_file"
     assert rep.calls_matched == 2 and rep.unmatched == ["rec-2"]
-    assert "1 transcript(s) with no call" in str(rep)
+    assert "1 transcript(s) (1 rows) with no call" in str(rep) and "no call: rec-2" in str(rep)
+    assert rep.unmatched_rows == 1
+    t = rep.table()
+    assert t.loc[t["record"] == "unmatched_id", "transcript_id"].tolist() == ["rec-2"]
+    assert t.set_index("record").loc["calls_matched", "value"] == 2
 
 
 def test_bad_json_file(tmp_path):
@@ -148,3 +152,64 @@ def test_bad_json_file(tmp_path):
     p.write_text("{not json", encoding="utf-8")
     with pytest.raises(FormatError, match="x.json: not valid JSON"):
         load_transcripts(p)
+
+
+_CSV = ("call_id,speaker,start,end,text\n"
+        "c1,employee,0,2,Добрый день компания Фильтр-Сервис\n"
+        "c1,client,2,4,Здравствуйте нужен фильтр\n"
+        "c1,client,x,4,плохое время\n")
+
+
+@pytest.mark.parametrize("encoding, label", [
+    ("utf-16", "utf-16"),            # with a BOM (Windows "Unicode" save)
+    ("utf-16-le", "utf-16-le"),      # without a BOM
+    ("utf-16-be", "utf-16-be"),
+    ("utf-8-sig", "utf-8-sig"),
+    ("cp1251", "cp1251"),
+    ("koi8_r", "koi8-r"),
+])
+def test_encodings_are_read_and_reported(tmp_path, encoding, label):
+    p = tmp_path / "t.csv"
+    p.write_bytes(_CSV.encode(encoding))
+    r = load_transcripts(p)
+    rep = r.report
+    # 3 data rows: two loaded, the bad time rejected with its line (4) and reason
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (3, 2, 1)
+    assert rep.encodings == {"t.csv": label} and rep.as_dict()["encoding"] == label
+    assert r.utterances["text"].tolist()[0] == "Добрый день компания Фильтр-Сервис"
+    assert rep.rejected.iloc[0]["source_row"] == 4
+    assert "start 'x'" in rep.rejected.iloc[0]["reason"]
+    line = rep.summary_line()
+    assert line.startswith("transcripts: 3 rows read, 2 loaded, 1 rejected") and "t.csv line 4" in line
+
+
+def test_utf16_jsonl_is_read_not_rejected(tmp_path):
+    rows = [{"call_id": "c1", "speaker": "employee", "start": i, "end": i + 1, "text": "алло"}
+            for i in range(50)]
+    p = tmp_path / "t.jsonl"
+    p.write_bytes("\n".join(json.dumps(x, ensure_ascii=False) for x in rows).encode("utf-16"))
+    rep = load_transcripts(p).report
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (50, 50, 0)
+
+
+def test_binary_and_all_rejected_are_refused(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_bytes(b"RIFF\x00\x01\x00\x00WAVEfmt \x10\x00\x00\x00" * 20)
+    with pytest.raises(InputError, match="t.csv: binary data"):
+        load_transcripts(p)
+    p.write_text("call_id,speaker,start,end,text\nc1,boss,0,1,да\nc1,boss,1,2,нет\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"none of the 2 transcript rows could be loaded; first "
+                                         r"rejected: t.csv line 2: speaker 'boss'"):
+        load_transcripts(p)
+
+
+def test_load_table_lists_every_rejected_line(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text(_CSV + "c2,client,5,4,наоборот\n", encoding="utf-8")
+    t = load_transcripts(p).report.table()
+    assert list(t.columns) == ["record", "value", "file", "line", "transcript_id", "reason", "raw"]
+    rej = t.loc[t["record"] == "rejected"]
+    assert rej["line"].tolist() == [4, 5]
+    counts = t.dropna(subset=["value"]).set_index("record")["value"]
+    assert (counts["rows_read"], counts["rows_loaded"], counts["rows_rejected"]) == (4, 2, 2)
+    assert t.loc[t["record"] == "file", "reason"].tolist() == ["utf-8"]

@@ -26,7 +26,7 @@ __all__ = [
     "SPEAKER", "UTT_START", "UTT_END", "TEXT", "TRANSCRIPT_ID", "EMPLOYEE_SPEAKER",
     "CLIENT_SPEAKER", "UNKNOWN_SPEAKER", "UTTERANCE_COLUMNS", "FORMATS",
     "TranscriptReport", "TranscriptLoad", "load_transcripts", "parse_transcripts",
-    "join_calls",
+    "join_calls", "decode_transcript_bytes", "LOAD_REPORT_COLUMNS",
 ]
 
 SPEAKER, UTT_START, UTT_END, TEXT = "speaker", "start", "end", "text"
@@ -53,6 +53,9 @@ _COLUMN_ALIASES = {
     UTT_END: ("end", "end_s", "to", "end_time", "stop", "конец"),
     TEXT: ("text", "utterance", "phrase", "transcript", "текст", "фраза"),
 }
+#: Columns of :meth:`TranscriptReport.table` (``transcripts_load.csv``).
+LOAD_REPORT_COLUMNS: tuple[str, ...] = ("record", "value", "file", "line", "transcript_id",
+                                        "reason", "raw")
 _DEFAULT_CHANNELS = {"0": EMPLOYEE_SPEAKER, "1": CLIENT_SPEAKER}
 _RECORDING_COLUMNS = ("recording_id", "recording", "record_id", "record", "record_file",
                       "recording_file", "record_url")
@@ -76,29 +79,103 @@ class TranscriptReport:
     joined_by: str | None = None
     calls_matched: int = 0
     unmatched: list[str] = field(default_factory=list)   # transcript ids with no call
+    unmatched_rows: int = 0                               # utterances of those transcripts
+    encodings: dict[str, str] = field(default_factory=dict)   # file name -> encoding read
+    notes: list[str] = field(default_factory=list)             # e.g. bytes replaced
+    calls_unlabelled: int = 0      # transcripts with no speaker/channel label on any utterance
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-friendly summary (no DataFrames)."""
-        return {"format": self.format, "files": len(self.files), "rows_read": self.rows_read,
+        return {"format": self.format, "files": len(self.files),
+                "encoding": "+".join(sorted(set(self.encodings.values()))),
+                "rows_read": self.rows_read,
                 "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
                 "duplicates": self.duplicates, "calls": self.calls,
                 "unknown_speaker_rows": self.unknown_speaker_rows,
+                "calls_unlabelled": self.calls_unlabelled,
                 "empty_text_rows": self.empty_text_rows, "joined_by": self.joined_by,
-                "calls_matched": self.calls_matched, "unmatched": len(self.unmatched)}
+                "calls_matched": self.calls_matched, "unmatched": len(self.unmatched),
+                "unmatched_rows": self.unmatched_rows, "notes": list(self.notes)}
+
+    def summary_line(self) -> str:
+        """One line for stderr: what was read, loaded, rejected and matched.
+
+        Examples
+        --------
+        >>> TranscriptReport(rows_read=5, rows_loaded=3, rows_rejected=2, calls=2).summary_line()
+        'transcripts: 5 rows read, 3 loaded, 2 rejected, 0 duplicates; 2 calls'
+        """
+        s = (f"transcripts: {self.rows_read} rows read, {self.rows_loaded} loaded, "
+             f"{self.rows_rejected} rejected, {self.duplicates} duplicates; {self.calls} calls")
+        if self.joined_by is not None:
+            s += f", {self.calls_matched} matched to calls, {len(self.unmatched)} matching no call"
+        if self.calls_unlabelled:
+            s += f", {self.calls_unlabelled} without speaker labels"
+        if len(self.rejected):
+            r = self.rejected.iloc[0]
+            s += f" (first rejected: {r[SOURCE_FILE]} line {r[SOURCE_ROW]}: {r['reason']})"
+        return s
+
+    def table(self) -> pd.DataFrame:
+        """The load report as one long table (``transcripts_load.csv``).
+
+        Columns :data:`LOAD_REPORT_COLUMNS`: ``record`` is ``file`` (one per file read, with
+        its ``encoding`` in ``reason``), a count (``rows_read``, ``rows_loaded``,
+        ``rows_rejected``, ``duplicates``, ``calls``, ``calls_matched``, ``unmatched``,
+        ``unmatched_rows``, ``unknown_speaker_rows``, ``calls_unlabelled``, ``empty_text_rows``
+        in ``value``), ``note``, then one ``rejected`` row per rejected line (``file, line,
+        reason, raw``) and one ``unmatched_id`` row per transcript id that matches no call
+        (``transcript_id``). ``raw`` is the first 300 characters of the line, numbers masked.
+        """
+        from callkit.masking import mask_text
+
+        rows: list[dict[str, Any]] = []
+        for f in self.files:
+            name = Path(f).name
+            rows.append({"record": "file", "file": name, "reason": self.encodings.get(name, "")})
+        d = self.as_dict()
+        for k in ("rows_read", "rows_loaded", "rows_rejected", "duplicates", "calls",
+                  "calls_matched", "unmatched", "unmatched_rows", "unknown_speaker_rows",
+                  "calls_unlabelled", "empty_text_rows"):
+            if k in ("calls_matched", "unmatched", "unmatched_rows") and self.joined_by is None:
+                continue
+            rows.append({"record": k, "value": d[k]})
+        rows += [{"record": "note", "reason": n} for n in self.notes]
+        for r in self.rejected.itertuples(index=False):
+            rows.append({"record": "rejected", "file": getattr(r, SOURCE_FILE),
+                         "line": getattr(r, SOURCE_ROW), "reason": r.reason,
+                         "raw": mask_text(str(r.raw))})
+        rows += [{"record": "unmatched_id", "transcript_id": i} for i in self.unmatched]
+        out = pd.DataFrame(rows, columns=list(LOAD_REPORT_COLUMNS))
+        out["value"] = out["value"].astype("Int64")
+        out["line"] = out["line"].astype("Int64")
+        return out
 
     def __str__(self) -> str:
         d = self.as_dict()
-        lines = [f"transcripts: {d['format']} from {d['files']} file(s)",
+        lines = [f"transcripts: {d['format']} from {d['files']} file(s), {d['encoding']}",
                  f"  rows read {d['rows_read']}, loaded {d['rows_loaded']}, rejected "
                  f"{d['rows_rejected']}, duplicates {d['duplicates']}; calls {d['calls']}"]
         if d["unknown_speaker_rows"]:
             lines.append(f"  rows without a speaker/channel: {d['unknown_speaker_rows']}")
+        if d["calls_unlabelled"]:
+            lines.append(f"  transcripts without speaker labels: {d['calls_unlabelled']} (their "
+                         "speaker-dependent checks are unknown)")
         if self.joined_by is not None:
             lines.append(f"  joined to calls by {self.joined_by}: {self.calls_matched} matched, "
-                         f"{len(self.unmatched)} transcript(s) with no call")
-        if len(self.rejected):
+                         f"{len(self.unmatched)} transcript(s) ({self.unmatched_rows} rows) "
+                         "with no call")
+            lines += [f"  no call: {i}" for i in self.unmatched[:10]]
+            if len(self.unmatched) > 10:
+                lines.append(f"  … and {len(self.unmatched) - 10} more transcript ids with no call")
+        lines += [f"  note: {n}" for n in self.notes]
+        for r in self.rejected.head(20).itertuples(index=False):
+            lines.append(f"  rejected: {getattr(r, SOURCE_FILE)} line {getattr(r, SOURCE_ROW)}: "
+                         f"{r.reason}")
+        if len(self.rejected) > 20:
             top = self.rejected["reason"].value_counts().head(5)
-            lines += [f"  rejected: {n} × {r}" for r, n in top.items()]
+            lines.append(f"  … {len(self.rejected) - 20} more rejected lines; most common reasons:")
+            lines += [f"    {n} × {r}" for r, n in top.items()]
         return "\n".join(lines)
 
 
@@ -116,6 +193,8 @@ class _Collector:
         self.rejected: list[dict[str, Any]] = []
         self.read = 0
         self.formats: list[str] = []
+        self.encodings: dict[str, str] = {}
+        self.notes: list[str] = []
 
     def reject(self, file: str, row: int, raw: Any, reason: str) -> None:
         self.read += 1
@@ -219,14 +298,67 @@ def _resolve_columns(cols: list[str], file: str) -> dict[str, str]:
     return out
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1251"):
+def _utf16_order(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when a BOM-less file looks like UTF-16 (NUL bytes at every other
+    position, as ASCII and Cyrillic text in UTF-16 has them), else None."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if z_odd > 0.3 and z_even < 0.05:
+        return "utf-16-le"
+    if z_even > 0.3 and z_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode_transcript_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """Decode a transcript file: UTF-8 (with or without BOM), UTF-16/UTF-32 (BOM, or UTF-16
+    without one, recognised by its NUL bytes), cp1251, or KOI8-R (cp1251 that reads as mostly
+    capital letters). Returns ``(text, encoding, notes)``; anything else is refused.
+
+    Raises
+    ------
+    InputError
+        Binary data (NUL bytes that are not UTF-16) or text in no supported encoding.
+
+    Examples
+    --------
+    >>> decode_transcript_bytes("текст".encode("utf-16"), "t.csv")[:2]
+    ('текст', 'utf-16')
+    >>> decode_transcript_bytes("текст".encode("cp1251"), "t.csv")[:2]
+    ('текст', 'cp1251')
+    """
+    from callkit.io.text import _detect_encoding
+
+    boms = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+            (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+    enc = next((e for bom, e in boms if data.startswith(bom)), None) or _utf16_order(data)
+    if enc is not None:
         try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: not UTF-8 or cp1251 text")
+            return data.decode(enc), enc, []
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: looks like {enc.upper()} text but byte {exc.start} does not "
+                             f"decode ({exc.reason}); re-save the file as UTF-8") from None
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: binary data (NUL bytes), not a transcript text file; expected "
+                         "UTF-8, UTF-16 or cp1251 CSV/JSONL/JSON")
+    enc, notes = _detect_encoding(data)
+    if enc.startswith("utf-8"):
+        return data.decode("utf-8-sig", errors="replace"), enc, notes
+    text = data.decode("cp1251", errors="replace")
+    cyr = [c for c in text if "А" <= c <= "я"]
+    if len(cyr) >= 20 and sum(c <= "Я" for c in cyr) / len(cyr) > 0.6:
+        koi = data.decode("koi8_r", errors="replace")
+        kcyr = [c for c in koi if "А" <= c <= "я"]
+        if kcyr and sum(c <= "Я" for c in kcyr) / len(kcyr) < 0.4:
+            return koi, "koi8-r", []
+    return text, "cp1251", []
+
+
+def _read_text(path: Path) -> tuple[str, str, list[str]]:
+    return decode_transcript_bytes(path.read_bytes(), str(path))
 
 
 def _generic_csv(text: str, file: str, col: _Collector, cmap: dict[str, str] | None) -> None:
@@ -338,7 +470,9 @@ def _json_kind(obj: Any) -> str:
 
 def _load_file(path: Path, fmt: str, col: _Collector, cmap: dict[str, str] | None) -> str:
     file = path.name
-    text = _read_text(path)
+    text, enc, notes = _read_text(path)
+    col.encodings[file] = enc
+    col.notes += [f"{file}: {n}" for n in notes]
     suffix = path.suffix.lower()
     if fmt == "auto":
         if suffix in (".csv", ".tsv", ".txt"):
@@ -471,12 +605,20 @@ def load_transcripts(path: str | Path, *, calls: pd.DataFrame | None = None, fmt
         rows_read=col.read, rows_loaded=len(df), rows_rejected=len(col.rejected),
         duplicates=before - len(df),
         rejected=pd.DataFrame(col.rejected, columns=[SOURCE_FILE, SOURCE_ROW, "raw", "reason"]),
+        encodings=dict(col.encodings), notes=list(col.notes),
     )
+    if col.read and not len(df):
+        r = rep.rejected.iloc[0]
+        raise InputError(f"{path}: none of the {col.read} transcript rows could be loaded; first "
+                         f"rejected: {r[SOURCE_FILE]} line {r[SOURCE_ROW]}: {r['reason']} "
+                         f"(read as {rep.as_dict()['encoding']})")
     if calls is not None:
         df, rep = join_calls(df, calls, report=rep)
     df = df.sort_values([schema.CALL_ID, UTT_START, UTT_END], kind="stable").reset_index(drop=True)
     rep.calls = int(df[schema.CALL_ID].nunique())
     rep.unknown_speaker_rows = int((df[SPEAKER] == UNKNOWN_SPEAKER).sum())
+    labelled = (df[SPEAKER] != UNKNOWN_SPEAKER).groupby(df[schema.CALL_ID]).any()
+    rep.calls_unlabelled = int((~labelled).sum())
     rep.empty_text_rows = int((df[TEXT].str.len() == 0).sum())
     return TranscriptLoad(df, rep)
 
@@ -512,4 +654,5 @@ def join_calls(utterances: pd.DataFrame, calls: pd.DataFrame, *,
     rep.joined_by = "+".join(joined) if joined else "none"
     rep.calls_matched = len(set(mapping.values()))
     rep.unmatched = sorted(str(i) for i in ids if i not in mapping)
+    rep.unmatched_rows = int((~out[TRANSCRIPT_ID].isin(list(mapping))).sum())
     return out, rep
