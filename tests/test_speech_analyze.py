@@ -7,6 +7,7 @@ import pytest
 from callkit.errors import InputError
 from callkit.profile import profile_from_dict
 from callkit.speech import SPEECH_CSV_COLUMNS, analyze_calls
+from callkit.speech.analyze import SPEAKER_COLUMNS
 
 PROFILE = profile_from_dict({
     "client": "Демо", "slug": "demo",
@@ -47,14 +48,18 @@ def res():
 
 def test_per_call_columns_and_values(res):
     pc = res.per_call.set_index("call_id")
-    assert list(res.speech_csv().columns) == list(SPEECH_CSV_COLUMNS)
+    assert list(res.speech_csv().columns) == list(SPEECH_CSV_COLUMNS) + list(SPEAKER_COLUMNS)
     c1, c2 = pc.loc["c1"], pc.loc["c2"]
     assert (c1["employee"], c1["call_kind"], c1["call_result"]) == ("Анна", "negotiation", "invoice")
     assert (c2["employee"], c2["call_kind"], c2["call_result"]) == ("Павел", "navigation", "none")
     # stages hit: greeting, needs, closing; offer missed -> 3/4
     assert c1["script_score"] == 0.75 and c2["script_score"] == 0.0
     assert (c1["profanity"], c1["profanity_words"], c1["stop_words"]) == (1, "б****", 1)
-    assert (c1["questions_hit"], c1["questions_total"], c1["competitor_mentions"]) == (1, 2, 1)
+    # Чистолинк was named by the client: not the employee's mention
+    assert (c1["questions_hit"], c1["questions_total"], c1["competitor_mentions"]) == (1, 2, 0)
+    assert (c1["client_mentions_competitor"], c1["client_profanity"], c1["speaker_labels"]) == (
+        1, 0, "labelled")
+    assert c1["call_result_by"] == "employee"
     assert c1["topics"] == "delivery; price" and c1["words"] == 5 + 4 + 4 + 6 + 6 + 1 + 2
     # employee talk 3+2+4+1 = 10 s, client 4+2+1 = 7 s -> 10/17; span 18 s, covered 17 s
     assert c1["talk_ratio"] == pytest.approx(10 / 17)
@@ -119,9 +124,11 @@ def test_display_tables(res):
     assert s["Средняя доля этапов скрипта (переговоры)"] == 0.75
     assert s["Звонков с матом/грубостью сотрудника"] == 1
     v = views.violations(res, lang="en")
-    # c1 (the only negotiation): competitor named by the client, profanity, one stop word
-    assert sorted(v["Violation"]) == ["competitor named: Чистолинк", "profanity: б****",
-                                      "stop words: не знаю"]
+    # c1 (the only negotiation): profanity and one stop word of the employee; the competitor
+    # was named by the client, which is no violation of the manager
+    assert sorted(v["Violation"]) == ["profanity: б****", "stop words: не знаю"]
+    assert s["Звонков, где сотрудник назвал конкурента"] == 0
+    assert s["Звонков, где конкурента назвал клиент"] == 1
     rates = views.checklist_rates(res, lang="en").set_index("Item")["Done"]
     assert rates["greeting"] == 1.0 and rates["offer"] == 0.0
 

@@ -29,15 +29,16 @@ def test_notebook_runs_on_samples(tmp_path):
     pm.execute_notebook(str(NB), str(tmp_path / "speech.ipynb"), parameters={"out": str(tmp_path)},
                         kernel_name="python3", progress_bar=False, cwd=str(NB.parent))
     speech = pd.read_csv(tmp_path / "filtr-servis" / "speech.csv", dtype={"call_id": str})
-    assert list(speech.columns) == ["call_id", "employee", "call_kind", "call_result", "script_score",
-                                    "profanity", "stop_words", "talk_ratio"]
+    assert list(speech.columns)[:8] == ["call_id", "employee", "call_kind", "call_result",
+                                        "script_score", "profanity", "stop_words", "talk_ratio"]
+    assert "client_mentions_competitor" in speech.columns
     labels = pd.read_csv(REPO / "data_samples" / "transcripts_labels.csv", dtype={"call_id": str})
     both = speech.merge(labels, on="call_id", suffixes=("", "_true"))
     assert len(both) == len(labels)
     assert (both["call_kind"] == both["call_kind_true"]).mean() >= 0.95
     checklist = pd.read_csv(tmp_path / "filtr-servis" / "checklist.csv", dtype={"call_id": str},
                             keep_default_na=False)
-    assert list(checklist.columns) == ["call_id", "kind", "item", "hit", "at_s", "snippet"]
+    assert list(checklist.columns) == ["call_id", "kind", "item", "hit", "at_s", "snippet", "speaker"]
     assert set(checklist["kind"]) == {"stage", "question", "result", "competitor", "term",
                                       "decision_maker", "advantage", "material"}
     # every planted decision maker, advantage and material is found, nothing else

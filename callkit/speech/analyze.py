@@ -12,10 +12,18 @@ Per-call columns (``SpeechResult.per_call``):
 - ``call_result`` a key of the profile's ``call_results`` (most valuable said) or ``none``;
 - ``script_score`` share of script stages the employee said (0..1; ``stages_hit`` of
   ``stages_total``), ``questions_hit`` of ``questions_total`` mandatory questions;
-- ``profanity`` profane words said by the employee (or an unknown speaker), ``profanity_mat``
-  those that are мат, ``profanity_client`` the client's, ``profanity_words`` masked;
-- ``stop_words`` stop phrases said by the employee (``stop_word_list``);
-- ``competitor_mentions`` by either side; ``topics`` the profile topics mentioned;
+- ``profanity`` profane words said by the employee, ``profanity_mat`` those that are мат,
+  ``profanity_words`` masked; ``client_profanity`` the client's;
+- ``stop_words`` stop phrases said by the employee (``stop_word_list``), ``client_stop_words``;
+- ``competitor_mentions`` by the employee, ``client_mentions_competitor`` by the client;
+  ``topics`` the profile topics mentioned;
+- who said it: ``speaker_labels`` is ``labelled`` (every utterance has employee/client),
+  ``partial`` or ``none``. Everything that judges the employee counts only the employee's
+  utterances; words of an utterance without a speaker go to ``unattributed_*`` and count
+  against nobody. With no labels at all (``none``) the employee's and the client's counts,
+  ``script_score``, ``stages_hit``, ``questions_hit``, ``advantages_hit`` and
+  ``materials_hit`` are NA (unknown — not zero, not a violation) and the employee-only
+  checklist items of the call are not listed; ``call_result_by`` says who said the result;
 - ``decision_makers_hit`` of ``decision_makers_total`` roles whose cues were said (either side),
   ``advantages_hit`` of ``advantages_total`` advantages and ``materials_hit`` of
   ``materials_total`` materials the employee named (the brief's issue-6 keys; totals are 0
@@ -59,8 +67,10 @@ from callkit.speech.kind import (
 )
 from callkit.speech.load import (
     CLIENT_SPEAKER,
+    EMPLOYEE_SPEAKER,
     SPEAKER,
     TEXT,
+    UNKNOWN_SPEAKER,
     UTT_END,
     UTT_START,
 )
@@ -71,22 +81,38 @@ from callkit.speech.text import is_known_word, lemma, tokenize
 from callkit.speech.topics import distinctive_terms, topic_summary
 from callkit.speech.verdict import SpeechVerdict, speech_verdict
 
-__all__ = ["SpeechResult", "analyze_calls", "PER_CALL_COLUMNS", "SPEECH_CSV_COLUMNS"]
+__all__ = ["SpeechResult", "analyze_calls", "PER_CALL_COLUMNS", "SPEECH_CSV_COLUMNS",
+           "SPEECH_FILE_COLUMNS", "SPEAKER_COLUMNS", "LABELLED", "PARTIAL", "UNLABELLED"]
+
+LABELLED, PARTIAL, UNLABELLED = "labelled", "partial", "none"
 
 #: DESIGN §5 speech.csv columns, in order; ``per_call`` starts with them.
 SPEECH_CSV_COLUMNS: tuple[str, ...] = (
     schema.CALL_ID, schema.EMPLOYEE, "call_kind", "call_result", "script_score", "profanity",
     "stop_words", "talk_ratio",
 )
-PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_CSV_COLUMNS + (
+#: Who-said-it columns written to speech.csv after the DESIGN ones: ``speaker_labels``
+#: (``labelled`` / ``partial`` / ``none``), the employee's competitor mentions, then what the
+#: client said and what was said by an unlabelled speaker (counted against nobody).
+SPEAKER_COLUMNS: tuple[str, ...] = (
+    "speaker_labels", "competitor_mentions", "client_mentions_competitor", "client_profanity",
+    "client_stop_words", "unattributed_competitor_mentions", "unattributed_profanity",
+    "unattributed_stop_words", "call_result_by",
+)
+SPEECH_FILE_COLUMNS: tuple[str, ...] = SPEECH_CSV_COLUMNS + SPEAKER_COLUMNS
+PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_FILE_COLUMNS + (
     schema.DEPARTMENT, "stages_hit", "stages_total", "questions_hit", "questions_total",
-    "competitor_mentions", "decision_makers_hit", "decision_makers_total", "advantages_hit",
-    "advantages_total", "materials_hit", "materials_total", "profanity_mat", "profanity_client", "profanity_words",
+    "decision_makers_hit", "decision_makers_total", "advantages_hit",
+    "advantages_total", "materials_hit", "materials_total", "profanity_mat", "profanity_words",
     "stop_word_list", "topics", "words", "unknown_word_share", "navigation_cues",
     "negotiation_cues", "call_kind_rules",
 ) + tuple(c for c in DIALOG_COLUMNS if c != "talk_ratio")
 
 _STOP, _TOPIC, _NAV, _NEG = "stop_word", "topic", "nav", "neg"
+_COUNT_COLUMNS = ("profanity", "stop_words", "competitor_mentions", "client_mentions_competitor",
+                  "client_profanity", "client_stop_words", "unattributed_competitor_mentions",
+                  "unattributed_profanity", "unattributed_stop_words", "stages_hit",
+                  "questions_hit", "advantages_hit", "materials_hit", "profanity_mat")
 _SNIPPET_WORDS = 4
 
 
@@ -140,12 +166,13 @@ class SpeechResult:
         return self.per_call
 
     def speech_csv(self) -> pd.DataFrame:
-        """The DESIGN §5 ``speech.csv`` table."""
-        return self.per_call[list(SPEECH_CSV_COLUMNS)].copy()
+        """``speech.csv``: the DESIGN §5 columns, then :data:`SPEAKER_COLUMNS`."""
+        return self.per_call[list(SPEECH_FILE_COLUMNS)].copy()
 
     def checklist_csv(self) -> pd.DataFrame:
-        """The DESIGN §5 ``checklist.csv`` table."""
-        return self.checklist[[schema.CALL_ID, "kind", "item", "hit", "at_s", "snippet"]].copy()
+        """``checklist.csv``: the DESIGN §5 columns, then ``speaker`` (who said the hit)."""
+        return self.checklist[[schema.CALL_ID, "kind", "item", "hit", "at_s", "snippet",
+                               "speaker"]].copy()
 
 
 def _check_utterances(u: pd.DataFrame) -> None:
@@ -205,6 +232,10 @@ class _Engine:
         got = (lem, profanity_kind(tok), known, int(cyr), ids)
         self.info[tok] = got
         return got
+
+
+def _who(speaker: str) -> str:
+    return speaker if speaker in (EMPLOYEE_SPEAKER, CLIENT_SPEAKER) else UNKNOWN_SPEAKER
 
 
 def _snippet(toks: list[str], lo: int, hi: int, a: int, b: int) -> str:
@@ -335,9 +366,14 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             lo, hi = ubounds[j]
             return round(st[a + j] + (en[a + j] - st[a + j]) * (i - lo) / (hi - lo), 2)
 
+        who_utt = spk[a:b]
+        n_lab = sum(1 for w in who_utt if w == EMPLOYEE_SPEAKER or w == CLIENT_SPEAKER)
+        labels = LABELLED if n_lab == len(who_utt) else (PARTIAL if n_lab else UNLABELLED)
+        judged = labels != UNLABELLED   # employee-only checks can be judged
         lems: list[str] = []
         pos: dict[int, list[int]] = {}   # phrase-term id -> token positions
-        prof_emp = prof_cli = prof_mat = 0
+        prof = {EMPLOYEE_SPEAKER: 0, CLIENT_SPEAKER: 0, UNKNOWN_SPEAKER: 0}
+        prof_mat = 0
         prof_words: list[str] = []
         known = total = 0
         for i, t in enumerate(toks):
@@ -353,67 +389,89 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             known += inf[2]
             total += inf[3]
             if inf[1]:
-                who = spk[a + tutt[i]]
-                if who == CLIENT_SPEAKER:
-                    prof_cli += 1
-                else:
-                    prof_emp += 1
+                who = _who(spk[a + tutt[i]])
+                prof[who] += 1
+                if who == EMPLOYEE_SPEAKER:
                     prof_mat += inf[1] == MAT
                     prof_words.append(mask_word(t))
                 prof_rows.append((cid, who, tok_time(i), mask_word(t), inf[1]))
-        # phrases
+        # phrases: counted per speaker; employee-only items only when the employee said them;
+        # an item's first hit is the employee's when they said it (what they are judged on)
         first: dict[tuple[str, str], tuple[int, int]] = {}
-        counts: Counter[tuple[str, str]] = Counter()
+        emp_first: dict[tuple[str, str], tuple[int, int]] = {}
+        counts: Counter[tuple[str, str, str]] = Counter()
         for mt in m.find((), positions=pos):
             if tutt[mt.start] != tutt[mt.end]:
                 continue  # a phrase never spans two utterances
             ph = phrases[mt.phrase]
             key = (ph.kind, ph.item)
-            if key in eng.employee_only and spk[a + tutt[mt.start]] == CLIENT_SPEAKER:
+            who = _who(spk[a + tutt[mt.start]])
+            counts[(ph.kind, ph.item, who)] += 1
+            if key in eng.employee_only and who != EMPLOYEE_SPEAKER:
                 continue
-            counts[key] += 1
             if key not in first or mt.start < first[key][0]:
                 first[key] = (mt.start, mt.end)
+            if who == EMPLOYEE_SPEAKER and (key not in emp_first or mt.start < emp_first[key][0]):
+                emp_first[key] = (mt.start, mt.end)
+        first.update(emp_first)
         hits_by_kind: dict[str, set[str]] = {}
         for kind, item in first:
             hits_by_kind.setdefault(kind, set()).add(item)
         for it in eng.items:
             key = (it.kind, it.item)
+            if it.employee_only and not judged:
+                continue  # nobody is known to be the employee: the check is unknown, not missed
             if key in first:
-                s, e = first[key]
-                lo, hi = ubounds[tutt[s]]
-                check_rows.append((cid, it.kind, it.item, True, tok_time(s),
-                                   _snippet(toks, lo, hi, s, e), spk[a + tutt[s]]))
+                s_, e_ = first[key]
+                lo, hi = ubounds[tutt[s_]]
+                check_rows.append((cid, it.kind, it.item, True, tok_time(s_),
+                                   _snippet(toks, lo, hi, s_, e_), _who(spk[a + tutt[s_]])))
             else:
                 check_rows.append((cid, it.kind, it.item, False, np.nan, "", pd.NA))
-        for (kind, item), c in counts.items():
+        by_who: dict[tuple[str, str], int] = Counter()
+        for (kind, item, who), c in counts.items():
+            by_who[(kind, who)] += c
             if kind == _TOPIC:
                 topic_rows.append((cid, item, c))
         nav = len(hits_by_kind.get(_NAV, ()))
         neg = len(hits_by_kind.get(_NEG, ()))
         kind_rules = kind_from_cues(nav, neg, words=len(toks))
-        stop_items = [item for (kind, item), c in counts.items() if kind == _STOP for _ in range(c)]
+        stop_items = [item for (kind, item, who), c in counts.items()
+                      if kind == _STOP and who == EMPLOYEE_SPEAKER for _ in range(c)]
+        results = hits_by_kind.get(RESULT, set())
+        result_by = {item: _who(spk[a + tutt[first[(RESULT, item)][0]]]) for item in results}
+
+        def emp(v: Any, judged: bool = judged) -> Any:
+            return v if judged else pd.NA
+
         rows.append({
             schema.CALL_ID: cid,
             "call_kind_rules": kind_rules,
-            "result_hits": hits_by_kind.get(RESULT, set()),
+            "result_hits": results,
+            "result_by": result_by,
             "script_score": (len(hits_by_kind.get(STAGE, set()) & stage_set) / n_stages
-                             if n_stages else np.nan),
-            "profanity": prof_emp,
-            "stop_words": len(stop_items),
-            "stages_hit": len(hits_by_kind.get(STAGE, ())),
+                             if n_stages and judged else np.nan),
+            "profanity": emp(prof[EMPLOYEE_SPEAKER]),
+            "stop_words": emp(len(stop_items)),
+            "speaker_labels": labels,
+            "competitor_mentions": emp(by_who[(COMPETITOR, EMPLOYEE_SPEAKER)]),
+            "client_mentions_competitor": emp(by_who[(COMPETITOR, CLIENT_SPEAKER)]),
+            "client_profanity": emp(prof[CLIENT_SPEAKER]),
+            "client_stop_words": emp(by_who[(_STOP, CLIENT_SPEAKER)]),
+            "unattributed_competitor_mentions": by_who[(COMPETITOR, UNKNOWN_SPEAKER)],
+            "unattributed_profanity": prof[UNKNOWN_SPEAKER],
+            "unattributed_stop_words": by_who[(_STOP, UNKNOWN_SPEAKER)],
+            "stages_hit": emp(len(hits_by_kind.get(STAGE, ()))),
             "stages_total": n_stages,
-            "questions_hit": len(hits_by_kind.get(QUESTION, ())),
+            "questions_hit": emp(len(hits_by_kind.get(QUESTION, ()))),
             "questions_total": n_questions,
-            "competitor_mentions": sum(c for (kind, _), c in counts.items() if kind == COMPETITOR),
             "decision_makers_hit": len(hits_by_kind.get(DECISION_MAKER, ())),
             "decision_makers_total": n_brief[DECISION_MAKER],
-            "advantages_hit": len(hits_by_kind.get(ADVANTAGE, ())),
+            "advantages_hit": emp(len(hits_by_kind.get(ADVANTAGE, ()))),
             "advantages_total": n_brief[ADVANTAGE],
-            "materials_hit": len(hits_by_kind.get(MATERIAL, ())),
+            "materials_hit": emp(len(hits_by_kind.get(MATERIAL, ()))),
             "materials_total": n_brief[MATERIAL],
-            "profanity_mat": prof_mat,
-            "profanity_client": prof_cli,
+            "profanity_mat": emp(prof_mat),
             "profanity_words": "; ".join(prof_words),
             "stop_word_list": "; ".join(stop_items),
             "topics": "; ".join(sorted(hits_by_kind.get(_TOPIC, ()))),
@@ -447,7 +505,9 @@ def _assemble(utterances: pd.DataFrame, profile: Profile, eng: _Engine,
     per_call["call_result"] = [
         pick_result(h, eng.result_order) if k != NAVIGATION else NONE
         for h, k in zip(per_call["result_hits"], per_call["call_kind"])]
-    per_call = per_call.drop(columns=["result_hits"])
+    per_call["call_result_by"] = [by.get(r, pd.NA) if r != NONE else pd.NA
+                                  for r, by in zip(per_call["call_result"], per_call["result_by"])]
+    per_call = per_call.drop(columns=["result_hits", "result_by"])
     # employees and departments
     per_call = _attach_people(per_call, utterances, calls)
     per_call = per_call.merge(dm, left_on=schema.CALL_ID, right_index=True, how="left")
@@ -455,8 +515,11 @@ def _assemble(utterances: pd.DataFrame, profile: Profile, eng: _Engine,
         if c not in per_call.columns:
             per_call[c] = pd.NA
     per_call = per_call[list(PER_CALL_COLUMNS)].reset_index(drop=True)
-    for c in ("call_kind", "call_result", "call_kind_rules", schema.EMPLOYEE, schema.DEPARTMENT):
+    for c in ("call_kind", "call_result", "call_kind_rules", schema.EMPLOYEE, schema.DEPARTMENT,
+              "speaker_labels", "call_result_by"):
         per_call[c] = per_call[c].astype("string")
+    for c in _COUNT_COLUMNS:   # NA = unknown (no speaker labels), not zero
+        per_call[c] = per_call[c].astype("Int64")
 
     checklist = pd.DataFrame(check_rows, columns=list(CHECKLIST_COLUMNS))
     checklist[schema.CALL_ID] = checklist[schema.CALL_ID].astype("string")
@@ -521,8 +584,12 @@ def _by_manager(per_call: pd.DataFrame, checklist: pd.DataFrame, eng: _Engine) -
     keys = [schema.DEPARTMENT, schema.EMPLOYEE]
     base = pc.groupby(keys, sort=True).agg(
         calls=(schema.CALL_ID, "size"),
-        profanity_calls=("profanity", lambda s: int((s > 0).sum())),
-        stop_words_per_call=("stop_words", "mean"),
+        unlabelled_calls=("speaker_labels", lambda s: int((s == UNLABELLED).sum())),
+        profanity_calls=("profanity", lambda s: int((s.fillna(0) > 0).sum())),
+        stop_words_per_call=("stop_words", lambda s: float(s.astype("float64").mean())),
+        competitor_calls=("competitor_mentions", lambda s: int((s.fillna(0) > 0).sum())),
+        client_competitor_calls=("client_mentions_competitor", lambda s: int((s.fillna(0) > 0).sum())),
+        client_profanity_calls=("client_profanity", lambda s: int((s.fillna(0) > 0).sum())),
         talk_ratio=("talk_ratio", "mean"),
     )
     nstats = neg.groupby(keys, sort=True).agg(
@@ -539,7 +606,8 @@ def _by_manager(per_call: pd.DataFrame, checklist: pd.DataFrame, eng: _Engine) -
         if not eng.brief_items[kind]:
             continue
         hit = neg[f"{kind}s_hit"].astype(float)
-        val = (hit > 0).astype(float) if how == "any" else hit / neg[f"{kind}s_total"].astype(float)
+        val = ((hit > 0).astype(float).where(hit.notna()) if how == "any"
+               else hit / neg[f"{kind}s_total"].astype(float))
         out = out.join(val.groupby([neg[k] for k in keys], sort=True).mean().rename(col), how="left")
         brief_cols.append(col)
     item_kinds = [STAGE, QUESTION, *BRIEF_KINDS]
@@ -552,6 +620,7 @@ def _by_manager(per_call: pd.DataFrame, checklist: pd.DataFrame, eng: _Engine) -
         order += [f"{k}:{i}" for k in BRIEF_KINDS for i in eng.brief_items[k]]
         out = out.join(rates[[c for c in order if c in rates.columns]], how="left")
     cols = ["calls", "negotiation_calls", "script_score", "result_rate", "profanity_calls",
-            "stop_words_per_call", "talk_ratio", *brief_cols]
+            "stop_words_per_call", "competitor_calls", "talk_ratio", *brief_cols,
+            "client_competitor_calls", "client_profanity_calls", "unlabelled_calls"]
     rest = [c for c in out.columns if c not in cols]
     return out[cols + rest].reset_index()

@@ -22,7 +22,9 @@ LABELS: dict[str, dict[str, str]] = {
         "calls": "Расшифрованных звонков", "negotiation": "Переговоры", "navigation": "Навигация",
         "unknown": "Не определено", "script_score": "Средняя доля этапов скрипта (переговоры)",
         "result_rate": "Переговоров с результатом", "profanity_calls": "Звонков с матом/грубостью сотрудника",
-        "stop_calls": "Звонков со стоп-словами", "competitor_calls": "Звонков с упоминанием конкурентов",
+        "stop_calls": "Звонков со стоп-словами", "competitor_calls": "Звонков, где сотрудник назвал конкурента",
+        "client_competitor_calls": "Звонков, где конкурента назвал клиент",
+        "unlabelled_calls": "Расшифровок без разметки говорящих (мат, стоп-слова, скрипт — неизвестно)",
         "talk_ratio": "Доля речи сотрудника (среднее)", "verdict": "Вывод",
         "kind": "Тип", "item": "Пункт", "rate": "Выполнено", "calls_col": "Звонков",
         "stage": "этап", "question": "вопрос", "result": "результат", "competitor": "конкурент",
@@ -41,7 +43,9 @@ LABELS: dict[str, dict[str, str]] = {
         "calls": "Transcribed calls", "negotiation": "Negotiation", "navigation": "Navigation",
         "unknown": "Unknown", "script_score": "Mean share of script stages (negotiations)",
         "result_rate": "Negotiations with a result", "profanity_calls": "Calls with employee profanity",
-        "stop_calls": "Calls with stop words", "competitor_calls": "Calls naming a competitor",
+        "stop_calls": "Calls with stop words", "competitor_calls": "Calls where the employee named a competitor",
+        "client_competitor_calls": "Calls where the client named a competitor",
+        "unlabelled_calls": "Transcripts without speaker labels (profanity, stop words, script unknown)",
         "talk_ratio": "Employee talk share (mean)", "verdict": "Verdict",
         "kind": "Kind", "item": "Item", "rate": "Done", "calls_col": "Calls",
         "stage": "stage", "question": "question", "result": "result", "competitor": "competitor",
@@ -75,8 +79,10 @@ def summary_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
     pc = result.per_call
     neg = pc.loc[pc["call_kind"] == "negotiation"]
     kinds = pc["call_kind"].value_counts()
-    comp = result.checklist.loc[(result.checklist["kind"] == "competitor") & result.checklist["hit"],
-                                schema.CALL_ID].nunique()
+    comp = int((pc["competitor_mentions"].fillna(0) > 0).sum()) if "competitor_mentions" in pc else 0
+    client_comp = (int((pc["client_mentions_competitor"].fillna(0) > 0).sum())
+                   if "client_mentions_competitor" in pc else 0)
+    unlabelled = int((pc["speaker_labels"] == "none").sum()) if "speaker_labels" in pc else 0
     rows: list[tuple[str, Any]] = [
         (t["calls"], len(pc)),
         (t["negotiation"], int(kinds.get("negotiation", 0))),
@@ -84,9 +90,10 @@ def summary_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
         (t["unknown"], int(kinds.get("unknown", 0))),
         (t["script_score"], float(neg["script_score"].mean()) if len(neg) else float("nan")),
         (t["result_rate"], float((neg["call_result"] != "none").mean()) if len(neg) else float("nan")),
-        (t["profanity_calls"], int((pc["profanity"] > 0).sum())),
-        (t["stop_calls"], int((pc["stop_words"] > 0).sum())),
+        (t["profanity_calls"], int((pc["profanity"].fillna(0) > 0).sum())),
+        (t["stop_calls"], int((pc["stop_words"].fillna(0) > 0).sum())),
         (t["competitor_calls"], int(comp)),
+        (t["client_competitor_calls"], client_comp),
         (t["talk_ratio"], float(pc["talk_ratio"].mean()) if len(pc) else float("nan")),
     ]
     for kind, how in (("decision_maker", "any"), ("advantage", "share"), ("material", "any")):
@@ -96,6 +103,8 @@ def summary_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
         h = neg[hit].astype(float)
         v = (h > 0).mean() if how == "any" else (h / neg[total].astype(float)).mean()
         rows.append((t[f"{kind}_rate"], float(v)))
+    if unlabelled:
+        rows.append((t["unlabelled_calls"], unlabelled))
     rows.append((t["verdict"], result.verdict.text))
     return pd.DataFrame(rows, columns=["metric", "value"])
 
@@ -179,25 +188,29 @@ def violations(result: SpeechResult, *, lang: str = "ru", mask_numbers: bool = T
     """Calls with a violation, one row per violation, with where and a snippet.
 
     Violations: in negotiation calls, no greeting stage, no result (next step), a competitor
-    named; in any call, profanity (the employee's, masked) or stop words. Sorted by employee
-    and call, the first ``limit`` rows.
+    named by the employee; in any call, profanity or stop words of the employee (masked).
+    Only what the employee said counts: a client who swears or names a competitor is not the
+    manager's violation, and a transcript without speaker labels accuses nobody. Sorted by
+    employee and call, the first ``limit`` rows.
     """
     t = _l(lang)
     pc = result.per_call.set_index(schema.CALL_ID)
     neg_ids = set(pc.index[pc["call_kind"] == "negotiation"])
     cl = result.checklist
     rows: list[tuple[Any, ...]] = []
-    greet = cl.loc[(cl["kind"] == "stage") & (cl["item"] == "greeting") & ~cl["hit"], schema.CALL_ID]
+    greet = cl.loc[(cl["kind"] == "stage") & (cl["item"] == "greeting") & ~cl["hit"].astype(bool),
+                   schema.CALL_ID]
     rows += [(c, t["no_greeting"], float("nan"), "") for c in greet if c in neg_ids]
     rows += [(c, t["no_next_step"], float("nan"), "") for c in pc.index
              if c in neg_ids and pc.at[c, "call_result"] == "none"]
-    comp = cl.loc[(cl["kind"] == "competitor") & cl["hit"]]
+    comp = cl.loc[(cl["kind"] == "competitor") & cl["hit"].astype(bool)
+                  & (cl["speaker"] == "employee").fillna(False)]
     rows += [(r.call_id, f"{t['competitor_named']}: {r.item}", r.at_s, r.snippet)
              for r in comp.itertuples() if r.call_id in neg_ids]
     prof = result.profanity
-    prof = prof.loc[prof["speaker"] != "client"].drop_duplicates(schema.CALL_ID)
+    prof = prof.loc[prof["speaker"] == "employee"].drop_duplicates(schema.CALL_ID)
     rows += [(r.call_id, f"{t['profanity']}: {r.word}", r.at_s, "") for r in prof.itertuples()]
-    stop = pc.loc[pc["stop_words"] > 0]
+    stop = pc.loc[(pc["stop_words"].fillna(0) > 0).to_numpy(dtype=bool)]
     rows += [(c, f"{t['stop_words']}: {stop.at[c, 'stop_word_list']}", float("nan"), "")
              for c in stop.index]
     df = pd.DataFrame(rows, columns=["call_id", "problem", "at_s", "snippet"])
