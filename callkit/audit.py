@@ -19,7 +19,7 @@ import pandas as pd
 
 from callkit import classify, schema
 from callkit.errors import InputError
-from callkit.findings import build_findings
+from callkit.findings import EVIDENCE_COLUMNS, evaluate
 from callkit.metrics import (
     CONCENTRATION_COLUMNS,
     MISSED_COLUMNS,
@@ -41,14 +41,18 @@ from callkit.metrics import (
     traffic,
 )
 from callkit.metrics.compare import COMPARE_COLUMNS
-from callkit.profile import Profile, Thresholds
+from callkit.metrics.peers import peer_inputs
+from callkit.metrics.roles import ROLE_COLUMNS, unmatched_roles
+from callkit.profile import Economics, Profile, Thresholds
 
 __all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "run_metrics", "METRIC_FILES"]
 
 #: The files :func:`write_metrics` always writes (DESIGN §5), plus speech.csv / checklist.csv
 #: when the audit has transcript results.
 METRIC_FILES = ("calls.csv", "managers.csv", "compare.csv", "traffic.csv", "missed.csv",
-                "staffing.csv", "concentration.csv", "findings.csv")
+                "staffing.csv", "concentration.csv", "findings.csv", "evidence.csv")
+#: managers.csv: the §3 metrics, the role (and where it came from), presence at peaks.
+MANAGER_COLUMNS = SUMMARY_COLUMNS + ROLE_COLUMNS + ("peak_slots", "absent_slots", "absent_share")
 
 
 @dataclass
@@ -64,6 +68,15 @@ class Audit:
         (``in_period``, ``first_contact``, ``is_new_client``, ``call_kind_fallback``).
     managers, compare, traffic, peaks, presence, missed, staffing, tech, findings : DataFrame
         The outputs of :mod:`callkit.metrics` and :mod:`callkit.findings` over the period.
+        ``managers`` carries each manager's ``role`` and ``role_source`` (profile | inferred)
+        and presence at peaks (``peak_slots, absent_slots, absent_share``); ``compare`` the
+        peer reference (``reference, spread, peers``) the employee findings quote.
+    evidence : DataFrame
+        The calls behind every finding (evidence.csv, :data:`callkit.findings.EVIDENCE_COLUMNS`),
+        with full client numbers (masked when written).
+    notes : list of str
+        Problems that do not stop the audit (e.g. a name in the profile's ``roles`` that is
+        neither an employee nor a department).
     concentration : DataFrame
         Flow concentration per manager (:func:`callkit.metrics.flow_concentration`, columns
         :data:`~callkit.metrics.CONCENTRATION_COLUMNS`): shares of the department's answered
@@ -94,6 +107,8 @@ class Audit:
     staffing: pd.DataFrame
     tech: pd.DataFrame
     findings: pd.DataFrame
+    evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(EVIDENCE_COLUMNS)))
+    notes: list[str] = field(default_factory=list)
     concentration: pd.DataFrame = field(default_factory=pd.DataFrame)
     concentration_departments: pd.DataFrame = field(default_factory=pd.DataFrame)
     pop: pd.DataFrame | None = None
@@ -129,7 +144,9 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                     known_clients: str | Path | Iterable[str] | None = None, lang: str = "ru",
                     previous_period: tuple[object, object] | None = None,
                     employees: str | Path | pd.DataFrame | None = None, region: str = "RU",
-                    top_peaks: int = 3, profile: Profile | None = None) -> Audit:
+                    top_peaks: int = 3, profile: Profile | None = None,
+                    roles: dict[str, str] | None = None,
+                    economics: Economics | None = None) -> Audit:
     """Compute every audit table from loaded calls.
 
     Parameters
@@ -153,6 +170,11 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
         Home region for the known-clients numbers.
     top_peaks : int
         Number of peak hours (company-wide ``peaks``; per department for ``presence``).
+    roles : mapping name -> role, optional
+        Department or employee name -> hunter | farmer | inbound | service (the profile's
+        ``roles``); managers the mapping does not name get an inferred role.
+    economics : Economics, optional
+        Fills the findings' ``impact_rub``.
 
     Returns
     -------
@@ -177,12 +199,16 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
         raise InputError(f"No calls inside the period {per[0]}..{per[1]}; the data covers "
                          f"{classify.period_bounds(calls, None)[2][0]}.."
                          f"{classify.period_bounds(calls, None)[2][1]}.")
-    managers = manager_summary(flagged, employees=emp)
-    compare = compare_managers(managers, threshold=th.manager_gap,
-                               min_active_days=th.min_active_days)
     tr = traffic(flagged)
     peaks = peak_hours(tr, top=top_peaks)
     presence = presence_at_peaks(flagged, top=top_peaks)
+    summary = manager_summary(flagged, employees=emp)
+    managers = peer_inputs(summary, presence=presence, roles=roles,
+                           min_active_days=th.min_active_days)
+    notes = [f"roles: {name!r} is neither an employee nor a department of the audit; its role "
+             "was not applied" for name in unmatched_roles(managers, roles)]
+    compare = compare_managers(managers, threshold=th.manager_gap,
+                               min_active_days=th.min_active_days)
     missed = missed_calls(flagged, window_h=th.callback_window_h)
     conc = concurrency(flagged)
     st = staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
@@ -191,9 +217,9 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     flow = flow_concentration(flagged, period=per, managers=managers, employees=emp,
                               min_active_days=th.min_active_days)
     flow_dep = concentration_summary(flow)
-    findings = build_findings(managers=managers, compare=compare, traffic=tr, presence=presence,
-                              missed=missed, staffing=st, tech=tech, concentration=flow_dep,
-                              thresholds=th, lang=lang)
+    verdicts = evaluate(managers=managers, compare=compare, traffic=tr, presence=presence,
+                        missed=missed, staffing=st, tech=tech, concentration=flow_dep,
+                        calls=flagged, thresholds=th, economics=economics, lang=lang)
     pop = prev_managers = prev = None
     if previous_period is not None:
         _, _, prev = classify.period_bounds(calls, previous_period)
@@ -203,7 +229,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
             pop = period_over_period(managers, prev_managers)
     return Audit(load=load, calls=flagged, managers=managers, compare=compare, traffic=tr,
                  peaks=peaks, presence=presence, missed=missed, staffing=st, tech=tech,
-                 findings=findings, concentration=flow, concentration_departments=flow_dep,
+                 findings=verdicts.findings, evidence=verdicts.evidence, notes=notes,
+                 concentration=flow, concentration_departments=flow_dep,
                  pop=pop, speech=None, period=per, previous_period=prev,
                  previous_managers=prev_managers, to_call_back=to_call_back(missed),
                  thresholds=th, lang=lang, profile=profile)
@@ -242,7 +269,8 @@ def build_audit(profile: Profile) -> Audit:
     audit = audit_from_load(load, period=profile.period, thresholds=profile.thresholds,
                             known_clients=profile.known_clients, lang=profile.lang,
                             previous_period=profile.previous_period, employees=emp,
-                            region=profile.region, profile=profile)
+                            region=profile.region, profile=profile, roles=profile.roles,
+                            economics=profile.economics)
     run = _speech_hook(audit, profile)
     if run is not None:
         audit.speech = run.result
@@ -338,6 +366,16 @@ def _concentration_table(conc: pd.DataFrame) -> pd.DataFrame:
     return out.assign(hire_date=hd.dt.strftime("%Y-%m-%d").astype("string"))
 
 
+def _evidence_table(audit: Audit) -> pd.DataFrame:
+    """evidence.csv: client numbers masked unless the profile says ``mask_numbers: false``."""
+    ev = audit.evidence.reindex(columns=list(EVIDENCE_COLUMNS))
+    if audit.profile is not None and not audit.profile.mask_numbers:
+        return ev
+    from callkit.masking import mask_frame
+
+    return mask_frame(ev, columns=[schema.CLIENT_NUMBER], free_text=False)
+
+
 def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     """Write the machine-readable CSVs of DESIGN §5 into ``out_dir`` (created if needed).
 
@@ -376,13 +414,14 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         raise InputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
     tables: dict[str, pd.DataFrame] = {
         "calls.csv": _calls_table(audit.calls),
-        "managers.csv": audit.managers.loc[:, list(SUMMARY_COLUMNS)],
+        "managers.csv": audit.managers.reindex(columns=list(MANAGER_COLUMNS)),
         "compare.csv": audit.compare.loc[:, list(COMPARE_COLUMNS)],
         "traffic.csv": audit.traffic.loc[:, list(TRAFFIC_COLUMNS)],
         "missed.csv": audit.missed.loc[:, list(MISSED_COLUMNS)],
         "staffing.csv": audit.staffing.loc[:, list(STAFFING_COLUMNS)],
         "concentration.csv": _concentration_table(audit.concentration),
         "findings.csv": audit.findings,
+        "evidence.csv": _evidence_table(audit),
     }
     tables.update(_speech_frames(audit.speech))
     speech_load = getattr(audit, "speech_load", None)

@@ -1,33 +1,93 @@
-"""Rule-based findings with evidence, in Russian and English.
+"""Rule-based findings with evidence and impact, in Russian and English (DESIGN §3, §5).
 
-Each rule is documented in :data:`RULES` (definition, threshold, the minimum data it needs and
-its severity). :func:`build_findings` applies them to the audit tables and returns
-``rule, severity, subject, metric, value, reference, text`` — the columns of findings.csv
-(DESIGN §5). A rule never fires on too little data: each has a minimum (active days, calls,
-slots) below which it stays silent.
+Each rule is documented in :data:`RULES`: its exact condition (``definition_*``, the minimum
+data ``min_data``), what ``n`` counts, how ``impact_calls`` is computed, which calls are its
+evidence and how they reproduce ``value``, and what to do (``action``).
+
+:func:`evaluate` applies the rules to the audit tables and returns :class:`Verdicts` —
+``findings`` (the columns of findings.csv, :data:`FINDING_COLUMNS`) and ``evidence`` (the calls
+behind every finding, evidence.csv, :data:`EVIDENCE_COLUMNS`). :func:`build_findings` returns
+the findings alone. A rule never fires on too little data: each has a minimum (active days,
+calls, slots, colleagues) below which it stays silent.
+
+findings.csv
+------------
+``finding_id`` — ``<rule>-<8 hex>``: a hash of rule, subject, metric and the rule's key; the
+same finding gets the same id in every run and in both languages. ``severity`` — high |
+medium. ``subject`` — the employee, department, ``weekday hour`` slot (``"0 10"`` = Monday
+10:00) or ``all``. ``value`` and ``reference`` — the measured value and what it is compared
+with (for the employee rules: the median of the comparable colleagues, the same number as
+``reference`` in compare.csv). ``n`` — the sample the finding rests on (the denominator of
+``value``; also said in the text). ``impact_calls`` — client calls (leads) the problem costs
+over the period, by the rule's formula (NaN when the rule measures a risk, not a loss).
+``impact_rub`` — impact_calls x lead_to_deal x average_deal_rub when the profile has
+``economics`` (else NaN). ``evidence_n`` — the number of calls in evidence.csv for it.
+``action`` — what to do, one line. ``text`` — the finding in words. Rows are sorted by
+impact_calls (largest first; NaN last), then severity, then the order of :data:`RULES`.
+
+evidence.csv
+------------
+``finding_id, call_id, start, employee, client_number, direction, status, talk_s, note`` — the
+calls of the period behind each finding, taken from the same call table as calls.csv. How they
+reproduce ``value`` is the rule's ``reproduce`` (:data:`REPRODUCE`): ``share`` — value =
+evidence_n / n; ``per_day`` — value = evidence_n / n (n = active days); ``per_number`` — value
+= evidence_n / distinct client numbers in the evidence; ``slots`` — value = distinct local
+(date, hour) of the evidence / n; ``count`` — value = evidence_n; empty — the rule has no call
+evidence (yet). ``client_number`` is masked by :func:`callkit.audit.write_metrics` unless the
+profile says ``mask_numbers: false``.
+
+Writing a rule (the API inside this module)
+-------------------------------------------
+A rule is a function ``_x_rule(out: _Out, <tables>, ...)`` called from :func:`evaluate`, plus
+its :class:`Rule` in :data:`RULES`, its text in ``_TEXT`` and its action in ``_ACTION``
+(``str.format`` templates that see ``subject, value, reference, n, impact`` and the keyword
+arguments given to ``add``)::
+
+    fid = out.add("missed_peak", severity, subject, "missed_rate", value, reference,
+                  n=incoming, impact_calls=missed - reference * incoming, key="",
+                  **fmt)                       # fmt: extra fields of the text/action templates
+    out.attach(fid, call_ids, note="...")      # the evidence: call ids of the period
+
+``out.add`` returns the ``finding_id``; ``key`` tells apart two findings of one rule on the
+same subject and metric. ``out.attach_frame(df)`` takes many findings' evidence at once (columns
+``finding_id, call_id`` and optionally ``note``) — use it instead of a loop over findings.
+``out.calls`` is the in-period call table (None when :func:`evaluate` was given no calls; a
+rule then adds findings without evidence), ``out.counted`` its
+:func:`callkit.metrics.managers.counted_masks`, ``out.lang`` the language of notes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from callkit import schema
-from callkit.metrics._util import WEEKDAY_EN, WEEKDAY_RU, slot_label
-from callkit.metrics.traffic import presence_summary
-from callkit.profile import Thresholds
+from callkit.metrics._util import WEEKDAY_EN, WEEKDAY_RU, period_mask, slot_frame, slot_label
+from callkit.metrics.managers import PEER_EMPLOYEE, counted_masks
+from callkit.metrics.roles import role_applies
+from callkit.profile import Economics, Thresholds
 
-__all__ = ["Rule", "RULES", "RULE_NAMES", "FINDING_COLUMNS", "SEVERITIES", "rules_table",
-           "build_findings", "flow_threshold"]
+__all__ = ["Rule", "RULES", "RULE_NAMES", "FINDING_COLUMNS", "EVIDENCE_COLUMNS", "SEVERITIES",
+           "REPRODUCE", "Verdicts", "rules_table", "evaluate", "build_findings", "finding_id",
+           "flow_threshold", "ROLE_NAMES"]
 
-FINDING_COLUMNS = ("rule", "severity", "subject", "metric", "value", "reference", "text")
+FINDING_COLUMNS = ("finding_id", "rule", "severity", "subject", "metric", "value", "reference",
+                   "n", "impact_calls", "impact_rub", "evidence_n", "action", "text")
+EVIDENCE_COLUMNS = ("finding_id", schema.CALL_ID, schema.START, schema.EMPLOYEE,
+                    schema.CLIENT_NUMBER, schema.DIRECTION, schema.STATUS, schema.TALK_S, "note")
 SEVERITIES = ("high", "medium", "low")
+REPRODUCE = ("share", "per_day", "per_number", "slots", "count", "")
+ROLE_NAMES = {"hunter": ("охотник", "hunter"), "farmer": ("фермер", "farmer"),
+              "inbound": ("входящие", "inbound"), "service": ("сервис", "service")}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One documented rule: what it measures, when it fires, on how much data, how severe."""
+    """One documented rule: what it measures, when exactly it fires, on how much data, how
+    severe, what n counts, how its impact and evidence are computed, and what to do."""
 
     rule: str
     subject: str
@@ -37,18 +97,27 @@ class Rule:
     severity: str
     definition_en: str
     definition_ru: str
+    n_en: str = ""
+    impact_en: str = ""
+    impact_ru: str = ""
+    evidence_en: str = ""
+    reproduce: str = ""
 
 
 #: Minimum data and fixed thresholds of the rules (the profile's thresholds override
 #: manager_gap, min_active_days, callback_window_h, service level).
-MOBILE_SHARE = 0.75
-MOBILE_ABOVE_PEERS = 0.15
+PEER_K = 3.0              # an outlier is at least 3 robust spreads from the colleagues' median
+ALPHA = 0.01              # ... and beyond chance: one-sided p < 1 % (Poisson / binomial)
+MIN_PEERS = 2             # silent without two comparable colleagues
+MOBILE_MOSTLY = 0.5       # mobile_heavy: most outgoing calls go to mobiles ...
+MOBILE_ABOVE_PEERS = 0.15  # ... at least 15 points above the colleagues' median
 MIN_OUTGOING = 30
-INTERNAL_SHARE = 0.35
-INTERNAL_PER_DAY_X = 2.0
+INTERNAL_ABOVE_PEERS = 0.10   # internal_heavy: at least 10 points above the colleagues' median
+INTERNAL_PER_DAY_X = 1.5      # ... and 1.5 x their internal calls per day
 MIN_CALLS = 30
-CALLS_PER_NUMBER = 3.0
-ABSENT_SHARE = 0.5
+REPEAT_ABOVE_PEERS = 0.5      # repeat_dialing: at least 0.5 calls per number above the median
+ABSENT_SHARE = 0.5            # absent_at_peak: absent in at least half the peak slots ...
+ABSENT_ABOVE_PEERS = 0.25     # ... and 25 points more than the colleagues' median
 MIN_PEAK_SLOTS = 5
 MISSED_RATE = 0.20
 MIN_SLOT_INCOMING = 10
@@ -67,52 +136,117 @@ FLOW_SHARE_CAP = 0.8      # ... or >= 80 % when 2/n is out of reach (two manager
 FLOW_HHI_NORM = 0.1       # and the flow as a whole concentrated: normalized HHI >= 0.1
 FLOW_HIGH_X = 3.0         # high severity from 3 x the even share (or >= 90 %)
 MIN_FLOW_CALLS = 50       # answered incoming calls of the department in the period
-GAP_Z = 2.0
+
+_PEERS_EN = ("the comparable colleagues are the other managers of the same department AND "
+             "role with >= min_active_days active days; reference = their median, spread = "
+             f"max(1.4826 x their MAD, 10 % of the median, the metric's floor); silent with "
+             f"fewer than {MIN_PEERS} such colleagues")
+_PEERS_RU = ("сравнимые коллеги — остальные менеджеры того же отдела И той же роли, у которых "
+             "не меньше min_active_days рабочих дней; ориентир — их медиана, разброс — "
+             "max(1,4826 × их MAD, 10 % медианы, минимум метрики); меньше двух таких коллег — "
+             "правило молчит")
 
 RULES: tuple[Rule, ...] = (
     Rule("manager_gap", "employee", "external_calls_per_day | outgoing_new_clients_per_day",
-         0.25, "days_active >= min_active_days and >= 2 such managers in the department; the "
-         "shortfall over the period is beyond chance: (best - value) x days_active >= "
-         f"{GAP_Z:g} x sqrt(best x days_active) (Poisson)",
-         "high if gap >= 2 x threshold, else medium",
-         "Gap to the department's best manager (1 - value / best) above the threshold "
-         "(thresholds.manager_gap): a growth zone.",
-         "Отставание от лучшего менеджера отдела (1 − значение / лучшее) выше порога "
-         "(thresholds.manager_gap): зона роста."),
-    Rule("mobile_heavy", "employee", "mobile_share", MOBILE_SHARE,
-         f"outgoing >= {MIN_OUTGOING}, days_active >= min_active_days", "medium",
-         "Mostly mobile numbers among outgoing calls (>= the threshold) and at least "
-         f"{MOBILE_ABOVE_PEERS:.0%} points above the rest of the department: likely calling the "
-         "old base rather than winning new (company) clients. Where the whole department calls "
-         "mobiles (B2C), or the employee has no colleague in the department who calls out, "
-         "nobody is singled out.",
-         "Исходящие в основном на мобильные номера (не ниже порога) и минимум на "
-         f"{MOBILE_ABOVE_PEERS * 100:.0f} п.п. выше, чем у остальных в отделе: вероятно, прозвон "
-         "старой базы вместо привлечения новых клиентов. Если весь отдел звонит на мобильные "
-         "(B2C) или в отделе больше никто не звонит наружу, никто не выделяется."),
-    Rule("internal_heavy", "employee", "internal_share", INTERNAL_SHARE,
-         f"external_calls + internal_calls >= {MIN_CALLS}, days_active >= min_active_days",
-         "high if >= 0.5, else medium",
-         "A large share of calls are internal (>= the threshold) AND the employee makes at "
-         f"least {INTERNAL_PER_DAY_X:g} x the internal calls per day of the department's other "
-         "managers (median): energy goes to colleagues (a broken internal process) instead of "
-         "clients. The second condition keeps a manager with few external calls from being "
-         "flagged for an ordinary amount of internal calls; without such colleagues (with "
-         ">= min_active_days) the rule stays silent.",
-         "Большая доля внутренних звонков (не ниже порога) И внутренних звонков в день не меньше "
-         f"чем в {INTERNAL_PER_DAY_X:g} раза больше, чем у остальных менеджеров отдела (медиана): "
-         "силы уходят на коллег (сломан внутренний процесс), а не на клиентов. Без таких коллег "
-         "(с min_active_days рабочих дней) правило молчит."),
-    Rule("repeat_dialing", "employee", "calls_per_number", CALLS_PER_NUMBER,
-         f"external_calls >= {MIN_CALLS}, days_active >= min_active_days",
-         "high if >= 5, else medium",
-         "Many calls per distinct number: weak negotiation or padding a call quota.",
-         "Много звонков на один номер: слабые переговоры или «накрутка» плана по звонкам."),
+         0.25, f"days_active >= min_active_days; >= {MIN_PEERS} comparable colleagues",
+         "high if the shortfall >= 2 x thresholds.manager_gap of the reference, else medium",
+         "Below the comparable colleagues (" + _PEERS_EN + "): value <= reference x (1 - "
+         f"thresholds.manager_gap) AND reference - value >= {PEER_K:g} x spread AND the "
+         "shortfall is beyond chance: Poisson P(X <= value x days | mean reference x days) < "
+         f"{ALPHA:g}. outgoing_new_clients_per_day is judged for hunters only; "
+         "external_calls_per_day for every role (against the same role).",
+         "Ниже сравнимых коллег (" + _PEERS_RU + "): значение ≤ ориентир × (1 − "
+         f"thresholds.manager_gap) И ориентир − значение ≥ {PEER_K:g} × разброс И отставание "
+         f"не случайно: по Пуассону P(X ≤ значение × дни | среднее ориентир × дни) < {ALPHA:g}. "
+         "Исходящие новым клиентам оцениваются только у «охотников»; внешние звонки в день — у "
+         "всех ролей (в сравнении с той же ролью).",
+         n_en="active days (the per-day rate's denominator)",
+         impact_en="(reference - value) x days_active: the calls (new-client calls) the manager "
+                   "made fewer than the median colleague over the period",
+         impact_ru="(ориентир − значение) × рабочие дни: на столько звонков (новым клиентам) "
+                   "меньше, чем у медианного коллеги, за период",
+         evidence_en="the counted calls (external calls, or outgoing calls to new clients) of "
+                     "the period", reproduce="per_day"),
+    Rule("mobile_heavy", "employee", "mobile_share", MOBILE_MOSTLY,
+         f"outgoing >= {MIN_OUTGOING}, days_active >= min_active_days, role hunter, >= "
+         f"{MIN_PEERS} comparable colleagues",
+         "high if value - reference >= 2 x the margin it needed, else medium",
+         f"Most outgoing calls go to mobiles (value >= {MOBILE_MOSTLY:g}) AND value - reference "
+         f">= max({PEER_K:g} x spread, {MOBILE_ABOVE_PEERS:g}) against the comparable "
+         f"colleagues ({_PEERS_EN}) AND beyond chance: binomial P(X >= mobile calls | outgoing, "
+         f"p = reference) < {ALPHA:g}. Likely calling the old base (private numbers) rather "
+         "than winning new company clients; only hunters are judged (a farmer or an inbound "
+         "manager calls whoever their clients are).",
+         f"Исходящие в основном на мобильные (доля ≥ {MOBILE_MOSTLY:g}) И доля − ориентир ≥ "
+         f"max({PEER_K:g} × разброс; {MOBILE_ABOVE_PEERS:g}) в сравнении с коллегами ({_PEERS_RU}) "
+         f"И не случайно: биномиально P(X ≥ звонков на мобильные | исходящих, p = ориентир) < "
+         f"{ALPHA:g}. Вероятно, прозвон старой базы вместо привлечения новых клиентов-компаний; "
+         "оцениваются только «охотники».",
+         n_en="outgoing calls",
+         impact_en="(value - reference) x outgoing: calls to mobiles beyond the colleagues' share",
+         impact_ru="(доля − ориентир) × исходящие: звонков на мобильные сверх доли коллег",
+         evidence_en="the outgoing calls to mobile numbers", reproduce="share"),
+    Rule("internal_heavy", "employee", "internal_share", INTERNAL_ABOVE_PEERS,
+         f"external_calls + internal_calls >= {MIN_CALLS}, days_active >= min_active_days, >= "
+         f"{MIN_PEERS} comparable colleagues",
+         "high if value - reference >= 2 x the margin it needed, else medium",
+         f"value - reference >= max({PEER_K:g} x spread, {INTERNAL_ABOVE_PEERS:g}) against the "
+         f"comparable colleagues ({_PEERS_EN}) AND internal calls per day >= "
+         f"{INTERNAL_PER_DAY_X:g} x the colleagues' median (a manager with few external calls "
+         "is not flagged for an ordinary amount of internal calls) AND beyond chance: binomial "
+         f"P(X >= internal calls | all calls, p = reference) < {ALPHA:g}. Energy goes to "
+         "colleagues (a broken internal process) instead of clients.",
+         f"доля − ориентир ≥ max({PEER_K:g} × разброс; {INTERNAL_ABOVE_PEERS:g}) в сравнении с "
+         f"коллегами ({_PEERS_RU}) И внутренних звонков в день ≥ {INTERNAL_PER_DAY_X:g} × медиана "
+         "коллег (менеджер с малым числом внешних звонков не выделяется за обычное число "
+         "внутренних) И не случайно: биномиально P(X ≥ внутренних | всех звонков, p = ориентир) "
+         f"< {ALPHA:g}. Силы уходят на коллег (сломан внутренний процесс), а не на клиентов.",
+         n_en="external + internal calls",
+         impact_en="(value - reference) x (external + internal calls): internal calls beyond the "
+                   "colleagues' share, i.e. client calls not made",
+         impact_ru="(доля − ориентир) × (внешние + внутренние): внутренних звонков сверх доли "
+                   "коллег — несделанные звонки клиентам",
+         evidence_en="the internal calls the manager placed or answered", reproduce="share"),
+    Rule("repeat_dialing", "employee", "calls_per_number", REPEAT_ABOVE_PEERS,
+         f"external_calls >= {MIN_CALLS}, days_active >= min_active_days, role hunter or farmer, "
+         f">= {MIN_PEERS} comparable colleagues",
+         "high if value - reference >= 2 x the margin it needed, else medium",
+         f"value - reference >= max({PEER_K:g} x spread, {REPEAT_ABOVE_PEERS:g}) calls per number "
+         f"against the comparable colleagues ({_PEERS_EN}) AND beyond chance: the repeat calls "
+         "(external_calls - unique_numbers) are binomially more than the colleagues' repeat "
+         f"share 1 - 1/reference allows, P < {ALPHA:g}. Weak negotiation or padding a call "
+         "quota; inbound and service roles are not judged (their clients choose to call again).",
+         f"звонков на номер − ориентир ≥ max({PEER_K:g} × разброс; {REPEAT_ABOVE_PEERS:g}) в "
+         f"сравнении с коллегами ({_PEERS_RU}) И не случайно: повторных звонков (внешние − "
+         "уникальные номера) биномиально больше, чем допускает доля повторов коллег 1 − "
+         f"1/ориентир, P < {ALPHA:g}. Слабые переговоры или «накрутка» плана по звонкам; роли "
+         "«входящие» и «сервис» не оцениваются.",
+         n_en="external calls",
+         impact_en="external_calls - reference x unique_numbers: calls to the same numbers "
+                   "beyond the colleagues' rate (calls that could have reached other clients)",
+         impact_ru="внешние − ориентир × уникальные номера: звонков на те же номера сверх "
+                   "уровня коллег (могли бы достаться другим клиентам)",
+         evidence_en="every counted external call (the note says which call to that number it "
+                     "was)", reproduce="per_number"),
     Rule("absent_at_peak", "employee", "absent_share", ABSENT_SHARE,
-         f"peak slots (worked day x department peak hour with incoming) >= {MIN_PEAK_SLOTS}",
-         "high if >= 0.8, else medium",
-         "On the days they worked, no call activity in the department's peak hours.",
-         "В дни работы нет активности в часы пик отдела."),
+         f"peak slots (worked day x department peak hour with incoming) >= {MIN_PEAK_SLOTS}, "
+         f"days_active >= min_active_days, >= {MIN_PEERS} comparable colleagues",
+         "high if value >= 0.8, else medium",
+         f"On the days they worked, no call activity in at least {ABSENT_SHARE:.0%} of the "
+         f"department's peak slots AND value - reference >= max({PEER_K:g} x spread, "
+         f"{ABSENT_ABOVE_PEERS:g}) against the comparable colleagues ({_PEERS_EN}) AND beyond "
+         f"chance: binomial P(X >= absent slots | peak slots, p = reference) < {ALPHA:g}.",
+         f"В дни работы нет активности минимум в {ABSENT_SHARE:.0%} часов пик отдела И доля − "
+         f"ориентир ≥ max({PEER_K:g} × разброс; {ABSENT_ABOVE_PEERS:g}) в сравнении с коллегами "
+         f"({_PEERS_RU}) И не случайно: биномиально P(X ≥ пропущенных часов | часов пик, p = "
+         f"ориентир) < {ALPHA:g}.",
+         n_en="peak slots (worked date x peak hour with department incoming)",
+         impact_en="(value - reference) x peak_slots x (the department's incoming per peak slot "
+                   "/ its eligible managers): the peak calls that would have been theirs",
+         impact_ru="(доля − ориентир) × часы пик × (входящие отдела за час пик / число его "
+                   "менеджеров): звонки пиковых часов, которые пришлись бы на него",
+         evidence_en="the department's incoming calls in the peak slots the manager was absent "
+                     "from", reproduce="slots"),
     Rule("missed_peak", "weekday hour", "missed_rate", MISSED_RATE,
          f"an hour of the day with >= {2 * MIN_SLOT_INCOMING} incoming and >= half the busiest "
          f"hour's calls per day (its weekday slots with >= {MIN_SLOT_INCOMING // 2}); or a single "
@@ -123,25 +257,36 @@ RULES: tuple[Rule, ...] = (
          "a weekday-hour slot with >= the threshold and 2 x the rest.",
          "Загруженное время, когда звонки теряются: час, где доля пропущенных не ниже порога и в "
          "1,5 раза выше, чем в остальные часы (по дням недели), или отдельный час недели с долей "
-         "вдвое выше остальных."),
+         "вдвое выше остальных.",
+         n_en="incoming calls in the slot",
+         impact_en="(value - reference) x n: calls missed above the overall missed rate",
+         impact_ru="(доля − средняя доля) × входящие: пропущено сверх среднего уровня"),
     Rule("understaffed", "weekday hour", "required_agents", 1.0,
          f"incoming in the slot >= {MIN_SLOT_INCOMING}; at most {MAX_SLOT_FINDINGS} slots",
          "high if short by >= 2, else medium",
          "Erlang C needs at least one agent more (for the service-level target) than the "
          "employees on the phone in that slot.",
          "По Erlang C для целевого уровня сервиса нужно хотя бы на одного сотрудника больше, "
-         "чем было на линии в этот час."),
+         "чем было на линии в этот час.",
+         n_en="incoming calls in the slot"),
     Rule("line_limit", "all", "max_concurrent", float(LINE_LIMIT_DAYS),
          f"the ceiling reached on >= {LINE_LIMIT_DAYS} days and >= {LINE_LIMIT_BLOCKED} "
          "unanswered calls started while all its lines were busy", "high",
          "A flat ceiling of simultaneous calls with calls failing at it: a line (channel) limit.",
-         "Потолок одновременных звонков, на котором звонки не проходят: ограничение линий."),
+         "Потолок одновременных звонков, на котором звонки не проходят: ограничение линий.",
+         n_en="days the ceiling was reached",
+         impact_en="the unanswered calls that started while every line was busy",
+         impact_ru="неотвеченные звонки, начавшиеся при занятых линиях"),
     Rule("missed_no_callback", "department", "lost_share", LOST_SHARE,
          f"missed calls with a number >= {MIN_MISSED}", "high if >= 0.4, else medium",
          "Missed calls not called back within the window (thresholds.callback_window_h) and "
          "never reached: lost clients.",
          "Пропущенные, по которым не перезвонили в срок (thresholds.callback_window_h) и не "
-         "дозвонились: потерянные клиенты."),
+         "дозвонились: потерянные клиенты.",
+         n_en="missed calls with a caller number",
+         impact_en="the lost calls (not called back in the window, never reached)",
+         impact_ru="потерянные звонки (не перезвонили в срок и не дозвонились)",
+         evidence_en="the lost calls", reproduce="share"),
     Rule("short_ring_drops", "line | weekday hour", "short_ring_share", SHORT_RING_SHARE,
          f"overall/line: unanswered incoming >= {MIN_UNANSWERED} and share >= "
          f"{SHORT_RING_SHARE}; a weekday-hour slot: >= {MIN_SLOT_SHORT} drops and share >= "
@@ -149,7 +294,9 @@ RULES: tuple[Rule, ...] = (
          "Many unanswered incoming calls end within seconds: dropped by the line/IVR rather "
          "than missed by people.",
          "Много неотвеченных входящих обрываются за секунды: сбрасывает линия/IVR, а не "
-         "пропускают люди."),
+         "пропускают люди.",
+         n_en="unanswered incoming calls (of the line / slot)",
+         impact_en="the dropped calls", impact_ru="оборвавшиеся звонки"),
     Rule("flow_concentration", "department", "incoming_share", FLOW_SHARE_X,
          f"department incoming answered >= {MIN_FLOW_CALLS}; >= 2 managers with >= "
          "min_active_days active days (n)",
@@ -167,49 +314,85 @@ RULES: tuple[Rule, ...] = (
          "квадратов долей менеджеров: вероятность, что два звонка попали к одному человеку; "
          "1/HHI — сколько менеджеров, деля поток поровну, дали бы ту же концентрацию. Поток и "
          "клиенты зависят от одного человека: его отсутствие — потерянные звонки, остальные "
-         "недогружены входящими."),
+         "недогружены входящими.",
+         n_en="the department's answered incoming calls",
+         impact_en="none (NaN): a risk (the flow depends on one person), not calls lost",
+         impact_ru="нет (NaN): это риск (поток зависит от одного человека), а не потерянные "
+                   "звонки",
+         evidence_en="the top manager's answered incoming calls", reproduce="share"),
     Rule("failed_burst", "time window", "failed", 5.0, "5+ failed calls in a 10-minute window",
          "medium", "A burst of failed (congestion) calls: an outage of the line or provider.",
-         "Всплеск неуспешных (перегрузка) звонков: сбой линии или оператора."),
+         "Всплеск неуспешных (перегрузка) звонков: сбой линии или оператора.",
+         n_en="all external calls in the window", impact_en="the failed calls",
+         impact_ru="неуспешные звонки"),
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.rule for r in RULES)
+_RULE = {r.rule: r for r in RULES}
 
 
 def rules_table(lang: str = "ru") -> pd.DataFrame:
     """The documented rules as a table: rule, subject, metric, threshold, min_data, severity,
-    definition (in ``lang``)."""
+    definition, impact (in ``lang``), n, evidence, reproduce."""
+    ru = lang == "ru"
     rows = [{"rule": r.rule, "subject": r.subject, "metric": r.metric, "threshold": r.threshold,
              "min_data": r.min_data, "severity": r.severity,
-             "definition": r.definition_ru if lang == "ru" else r.definition_en} for r in RULES]
+             "definition": r.definition_ru if ru else r.definition_en,
+             "impact": r.impact_ru if ru else r.impact_en, "n": r.n_en,
+             "evidence": r.evidence_en, "reproduce": r.reproduce} for r in RULES]
     return pd.DataFrame(rows)
 
 
+def finding_id(rule: str, subject: str, metric: str, key: str = "") -> str:
+    """``<rule>-<8 hex>``: the same finding gets the same id in every run and language.
+
+    Examples
+    --------
+    >>> finding_id("repeat_dialing", "Григорьев Олег", "calls_per_number")[:15]
+    'repeat_dialing-'
+    """
+    h = hashlib.sha1("\x1f".join((rule, subject, metric, key)).encode("utf-8")).hexdigest()
+    return f"{rule}-{h[:8]}"
+
+
+@dataclass
+class Verdicts:
+    """What :func:`evaluate` returns: the findings and the calls behind them."""
+
+    findings: pd.DataFrame
+    evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(EVIDENCE_COLUMNS)))
+
+
+_PEER_RU = "медиана {peers} коллег отдела с той же ролью («{role_ru}»)"
+_PEER_EN = "the median of {peers} colleagues of the department with the same role ({role_en})"
 _TEXT = {
     "manager_gap": {
-        "ru": "{subject} ({department}): {metric_ru} {value:.1f} против {reference:.1f} у лучшего "
-              "в отделе — отставание {gap:.0%}. Зона роста.",
-        "en": "{subject} ({department}): {metric_en} {value:.1f} vs {reference:.1f} for the "
-              "department's best — {gap:.0%} behind. A growth zone."},
+        "ru": "{subject} ({department}): {metric_ru} {value:.1f} ({count} за {n} раб. дн.) против "
+              "{reference:.1f} — " + _PEER_RU + "; на {gap:.0%} меньше. Зона роста.",
+        "en": "{subject} ({department}): {metric_en} {value:.1f} ({count} over {n} active days) "
+              "vs {reference:.1f}, " + _PEER_EN + "; {gap:.0%} below. A growth zone."},
     "mobile_heavy": {
-        "ru": "{subject}: {value:.0%} исходящих — на мобильные (по отделу {reference:.0%}). "
-              "Похоже на прозвон старой базы вместо поиска новых клиентов.",
-        "en": "{subject}: {value:.0%} of outgoing calls go to mobiles (department {reference:.0%}). "
-              "Looks like calling the old base instead of finding new clients."},
+        "ru": "{subject}: {value:.0%} исходящих — на мобильные ({count} из {n}); " + _PEER_RU +
+              " — {reference:.0%}. Похоже на прозвон старой базы вместо поиска новых клиентов.",
+        "en": "{subject}: {value:.0%} of outgoing calls go to mobiles ({count} of {n}); "
+              + _PEER_EN + " is {reference:.0%}. Looks like calling the old base instead of "
+              "finding new clients."},
     "internal_heavy": {
-        "ru": "{subject}: {value:.0%} звонков — внутренние (по отделу {reference:.0%}). Время "
-              "уходит на коллег; проверьте внутренние процессы.",
-        "en": "{subject}: {value:.0%} of calls are internal (department {reference:.0%}). Time "
-              "goes to colleagues; check the internal processes."},
+        "ru": "{subject}: {value:.0%} звонков — внутренние ({count} из {n}); " + _PEER_RU +
+              " — {reference:.0%}. Время уходит на коллег; проверьте внутренние процессы.",
+        "en": "{subject}: {value:.0%} of calls are internal ({count} of {n}); " + _PEER_EN +
+              " is {reference:.0%}. Time goes to colleagues; check the internal processes."},
     "repeat_dialing": {
-        "ru": "{subject}: {value:.1f} звонка на один номер (по отделу {reference:.1f}). Слабые "
-              "переговоры или накрутка количества звонков.",
-        "en": "{subject}: {value:.1f} calls per number (department {reference:.1f}). Weak "
-              "negotiation or padding the call count."},
+        "ru": "{subject}: {value:.1f} звонка на один номер ({n} внешних на {numbers} номеров); "
+              + _PEER_RU + " — {reference:.1f}. Слабые переговоры или накрутка количества "
+              "звонков.",
+        "en": "{subject}: {value:.1f} calls per number ({n} external calls to {numbers} "
+              "numbers); " + _PEER_EN + " is {reference:.1f}. Weak negotiation or padding the "
+              "call count."},
     "absent_at_peak": {
-        "ru": "{subject}: нет звонков в {value:.0%} часов пик ({absent} из {slots}) в дни "
-              "работы.",
-        "en": "{subject}: no calls in {value:.0%} of peak hours ({absent} of {slots}) on the "
-              "days they worked."},
+        "ru": "{subject}: нет звонков в {value:.0%} часов пик ({absent} из {n}) в дни работы; "
+              + _PEER_RU + " — {reference:.0%}.",
+        "en": "{subject}: no calls in {value:.0%} of peak hours ({absent} of {n}) on the days "
+              "they worked; " + _PEER_EN + " is {reference:.0%}."},
     "missed_peak": {
         "ru": "{slot_ru}: пропущено {value:.0%} входящих ({missed} из {incoming}) при среднем "
               "{reference:.0%}.",
@@ -239,12 +422,12 @@ _TEXT = {
               "end within seconds. Check the line/IVR."},
     "flow_concentration": {
         "ru": "{subject}: {employee} принимает {value:.0%} отвеченных входящих отдела ({calls} из "
-              "{total}) при равной доле {reference:.0%} на {n} менеджеров и ведёт {clients:.0%} "
+              "{total}) при равной доле {reference:.0%} на {managers} менеджеров и ведёт {clients:.0%} "
               "клиентов отдела. Индекс концентрации HHI {hhi:.2f}: поток распределён так, будто его "
               "делят поровну {eff:.1f} менеджера. Клиенты зависят от одного человека; остальные "
               "недогружены входящими.",
         "en": "{subject}: {employee} takes {value:.0%} of the department's answered incoming "
-              "calls ({calls} of {total}) against an even share of {reference:.0%} among {n} "
+              "calls ({calls} of {total}) against an even share of {reference:.0%} among {managers} "
               "managers, and holds {clients:.0%} of its clients. Concentration index HHI {hhi:.2f}: "
               "the flow is as concentrated as if {eff:.1f} managers shared it evenly. The clients "
               "depend on one person; the others get little incoming work."},
@@ -254,10 +437,72 @@ _TEXT = {
         "en": "{subject}: {value:.0f} failed calls within {window} min — a line or provider "
               "outage."},
 }
+_ACTION = {
+    "manager_gap": {
+        "ru": "Разобрать с {subject} план звонков: не меньше {reference:.1f} {metric_ru} (медиана "
+              "коллег), проверять раз в неделю.",
+        "en": "Agree a plan with {subject}: at least {reference:.1f} {metric_en} (the "
+              "colleagues' median), reviewed weekly."},
+    "mobile_heavy": {
+        "ru": "Проверить, по какой базе звонит {subject}: нужны новые компании, а не частные "
+              "мобильные; доля мобильных — до {reference:.0%}.",
+        "en": "Check which list {subject} calls: new companies, not private mobiles; mobiles "
+              "down to {reference:.0%}."},
+    "internal_heavy": {
+        "ru": "Выяснить, по каким вопросам {subject} звонит коллегам, и закрыть их регламентом или "
+              "CRM; внутренних — до {reference:.0%}.",
+        "en": "Find out what {subject} calls colleagues about and settle it with a rule or the "
+              "CRM; internal calls down to {reference:.0%}."},
+    "repeat_dialing": {
+        "ru": "Прослушать повторные звонки {subject} на одни и те же номера; цель — не больше "
+              "{reference:.1f} звонка на номер.",
+        "en": "Listen to {subject}'s repeat calls to the same numbers; target at most "
+              "{reference:.1f} calls per number."},
+    "absent_at_peak": {
+        "ru": "Перенести перерывы {subject} с часов пик отдела ({hours}).",
+        "en": "Move {subject}'s breaks out of the department's peak hours ({hours})."},
+    "missed_peak": {
+        "ru": "Закрепить дежурных на {slot_ru}: в это время теряется {value:.0%} входящих.",
+        "en": "Put people on duty at {slot_en}: {value:.0%} of incoming calls are lost then."},
+    "understaffed": {
+        "ru": "Добавить на линию в {slot_ru} ещё {short:.0f} сотр. (Erlang C).",
+        "en": "Add {short:.0f} more agent(s) on the line at {slot_en} (Erlang C)."},
+    "line_limit": {
+        "ru": "Расширить число линий у оператора (сейчас {value:.0f} одновременных).",
+        "en": "Buy more lines from the provider (now {value:.0f} simultaneous calls)."},
+    "missed_no_callback": {
+        "ru": "Ввести правило перезвона за {window:g} ч в «{subject}»; список открытых случаев — "
+              "лист «Перезвонить».",
+        "en": "Make {subject} call every missed client back within {window:g} h; the open cases "
+              "are on the call-back list."},
+    "short_ring_drops": {
+        "ru": "Проверить у оператора и в IVR, почему обрываются звонки ({where_ru}).",
+        "en": "Ask the provider and check the IVR why calls drop ({where_en})."},
+    "flow_concentration": {
+        "ru": "Распределять входящие «{subject}» равномерно (без приоритета {employee}) и "
+              "передать часть клиентов коллегам.",
+        "en": "Spread {subject}'s incoming calls evenly (no priority for {employee}) and hand "
+              "some clients to colleagues."},
+    "failed_burst": {
+        "ru": "Запросить у оператора причину сбоя {subject}.",
+        "en": "Ask the provider what failed at {subject}."},
+}
 _METRIC_NAMES = {
     "external_calls_per_day": ("внешних звонков в день", "external calls per day"),
     "outgoing_new_clients_per_day": ("исходящих новым клиентам в день",
                                      "outgoing calls to new clients per day"),
+}
+_NOTES = {
+    "external": ("внешний звонок", "external call"),
+    "outgoing_new": ("исходящий новому клиенту", "outgoing to a new client"),
+    "outgoing_mobile": ("исходящий на мобильный", "outgoing to a mobile"),
+    "internal_placed": ("внутренний, сделал", "internal, placed"),
+    "internal_answered": ("внутренний, принял", "internal, answered"),
+    "repeat": ("звонок {k} из {of} на этот номер", "call {k} of {of} to this number"),
+    "absent": ("час пик {hour:02d}:00, у {employee} нет звонков",
+               "peak hour {hour:02d}:00, no call by {employee}"),
+    "incoming_answered": ("входящий, принял", "incoming, answered"),
+    "lost": ("пропущен, не перезвонили", "missed, not called back"),
 }
 
 
@@ -274,97 +519,315 @@ def _sev(value: float, high: float) -> str:
 
 
 class _Out:
-    def __init__(self, lang: str) -> None:
+    """Collects findings and their evidence (see the module docstring for the API)."""
+
+    def __init__(self, lang: str, calls: pd.DataFrame | None = None) -> None:
         self.lang = "en" if lang == "en" else "ru"
         self.rows: list[dict[str, object]] = []
+        self._evidence: list[pd.DataFrame] = []
+        self.calls: pd.DataFrame | None = None
+        self.counted: dict[str, np.ndarray] = {}
+        if calls is not None and len(calls):
+            inp = period_mask(calls, None)
+            self.calls = calls.loc[inp]
+            self.counted = counted_masks(self.calls)
+
+    def note(self, key: str, **fmt: object) -> str:
+        ru, en = _NOTES[key]
+        return (ru if self.lang == "ru" else en).format(**fmt)
 
     def add(self, rule: str, severity: str, subject: str, metric: str, value: float,
-            reference: float, **fmt: object) -> None:
-        text = _TEXT[rule][self.lang].format(subject=subject, value=value, reference=reference,
-                                             **fmt)
-        self.rows.append({"rule": rule, "severity": severity, "subject": subject,
-                          "metric": metric, "value": float(value),
-                          "reference": float(reference) if reference is not None else np.nan,
-                          "text": text})
+            reference: float, *, n: float, impact_calls: float = np.nan, key: str = "",
+            **fmt: object) -> str:
+        fid = finding_id(rule, subject, metric, key)
+        if any(r["finding_id"] == fid for r in self.rows):
+            fid = finding_id(rule, subject, metric, f"{key}\x1f{len(self.rows)}")
+        ref = float(reference) if reference is not None else np.nan
+        n_text = int(n) if float(n).is_integer() else n
+        fields = dict(subject=subject, value=value, reference=ref, n=n_text, impact=impact_calls,
+                      **fmt)
+        text = _TEXT[rule][self.lang].format(**fields)
+        action = _ACTION[rule][self.lang].format(**fields) if rule in _ACTION else ""
+        self.rows.append({"finding_id": fid, "rule": rule, "severity": severity,
+                          "subject": subject, "metric": metric, "value": float(value),
+                          "reference": ref, "n": float(n),
+                          "impact_calls": float(impact_calls), "action": action, "text": text})
+        return fid
+
+    def attach(self, fid: str, call_ids: object, note: str | pd.Series | None = None) -> None:
+        """The calls behind finding ``fid`` (call ids of the period)."""
+        ids = pd.Series(np.asarray(call_ids, dtype=object)).astype("string")
+        self.attach_frame(pd.DataFrame({"finding_id": fid, schema.CALL_ID: ids,
+                                        "note": note if note is not None else pd.NA}))
+
+    def attach_frame(self, frame: pd.DataFrame) -> None:
+        """Evidence of many findings at once: ``finding_id, call_id`` (+ ``note``)."""
+        if len(frame):
+            cols = [c for c in ("finding_id", schema.CALL_ID, "note") if c in frame]
+            self._evidence.append(frame.loc[:, cols])
+
+    def verdicts(self, economics: Economics | None) -> Verdicts:
+        res = pd.DataFrame(self.rows, columns=[c for c in FINDING_COLUMNS
+                                               if c not in ("impact_rub", "evidence_n")])
+        ev = self._evidence_frame()
+        counts = ev.groupby("finding_id").size() if len(ev) else pd.Series(dtype="int64")
+        res["evidence_n"] = res["finding_id"].map(counts).fillna(0).astype(np.int64)
+        res["impact_rub"] = economics.rub(res["impact_calls"]) if economics is not None else np.nan
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        rule_order = {r: i for i, r in enumerate(RULE_NAMES)}
+        if len(res):
+            res = res.assign(_i=-res["impact_calls"].fillna(-np.inf), _s=res["severity"].map(order),
+                             _r=res["rule"].map(rule_order)) \
+                .sort_values(["_i", "_s", "_r"], kind="stable").drop(columns=["_i", "_s", "_r"])
+        for col in ("finding_id", "rule", "severity", "subject", "metric", "action", "text"):
+            res[col] = res[col].astype("string")
+        for col in ("value", "reference", "n", "impact_calls", "impact_rub"):
+            res[col] = res[col].astype(float)
+        res = res.loc[:, list(FINDING_COLUMNS)].reset_index(drop=True)
+        if len(ev):
+            rank = {f: i for i, f in enumerate(res["finding_id"])}
+            ev = ev.assign(_o=ev["finding_id"].map(rank)).sort_values(
+                ["_o", schema.START, schema.CALL_ID], kind="stable").drop(columns="_o")
+        return Verdicts(findings=res, evidence=ev.reset_index(drop=True))
+
+    def _evidence_frame(self) -> pd.DataFrame:
+        if not self._evidence or self.calls is None:
+            return pd.DataFrame({c: pd.Series(dtype="string") for c in EVIDENCE_COLUMNS})
+        ev = pd.concat(self._evidence, ignore_index=True)
+        ev = ev.drop_duplicates(["finding_id", schema.CALL_ID], keep="first")
+        cols = [c for c in EVIDENCE_COLUMNS if c in self.calls and c != "note"
+                and c != "finding_id"]
+        calls = self.calls.loc[:, cols].assign(**{schema.CALL_ID: self.calls[schema.CALL_ID]
+                                                  .astype("string")})
+        missing = ~ev[schema.CALL_ID].isin(calls[schema.CALL_ID])
+        if missing.any():    # a rule's bug, not a data problem: never write dangling evidence
+            raise AssertionError(f"evidence names calls outside the period's call table: "
+                                 f"{ev.loc[missing, schema.CALL_ID].head(3).tolist()}")
+        out = ev.merge(calls, on=schema.CALL_ID, how="left")
+        out["note"] = out["note"].astype("string") if "note" in out else pd.NA
+        return out.loc[:, list(EVIDENCE_COLUMNS)]
 
 
-def _dept_pooled(managers: pd.DataFrame, num: str, den: str) -> pd.Series:
-    d = managers[schema.DEPARTMENT].astype(str)
-    g = managers.groupby(d)[[num, den]].sum()
-    return (g[num] / g[den].where(g[den] > 0)).astype(float)
+# ------------------------------------------------------------------------------------------------
+# employee rules: each manager against the comparable colleagues (compare.csv's reference)
 
 
-def _managers_rules(out: _Out, managers: pd.DataFrame, th: Thresholds) -> None:
-    m = managers.copy()
-    m["_dep"] = m[schema.DEPARTMENT].astype(str)
-    ok = m["days_active"].fillna(0) >= th.min_active_days
-    mob = m["outgoing"] * m["mobile_share"].fillna(0)
-    m["_mob"] = mob
-    dep_mob = _dept_pooled(m, "_mob", "outgoing")
-    m["_all"] = m["external_calls"] + m["internal_calls"]
-    dep_int = _dept_pooled(m, "internal_calls", "_all")
-    dep_cpn = _dept_pooled(m, "external_calls", "unique_numbers")
-    m["_ipd"] = m["internal_calls"] / m["days_active"].where(m["days_active"] > 0)
-    # the rest of the department (everyone but the row itself), vectorised
-    g = m.groupby("_dep")
-    rest_out = g["outgoing"].transform("sum") - m["outgoing"]
-    # NaN when nobody else in the department calls out: no peers, no comparison, no finding
-    m["_peer_mob"] = (g["_mob"].transform("sum") - m["_mob"]) / rest_out.where(rest_out > 0)
-    e_dep = m.loc[ok, "_dep"].to_numpy()
-    e_ipd = m.loc[ok, "_ipd"].to_numpy(dtype=float)
-    e_idx = m.index[ok].to_numpy()
-    for i, r in m[ok].iterrows():
-        subj = str(r[schema.EMPLOYEE])
-        peer_mob = r["_peer_mob"]
-        others = e_ipd[(e_dep == r["_dep"]) & (e_idx != i)]
-        # no eligible colleague: what is an ordinary amount of internal calls is unknown -> NaN,
-        # and the comparison below is False (no finding from too little data)
-        peer_ipd = float(np.nanmedian(others)) if len(others) else float("nan")
-        if r["outgoing"] >= MIN_OUTGOING and r["mobile_share"] >= MOBILE_SHARE \
-                and r["mobile_share"] - peer_mob >= MOBILE_ABOVE_PEERS:
-            out.add("mobile_heavy", "medium", subj, "mobile_share", r["mobile_share"],
-                    dep_mob.get(r["_dep"], np.nan))
-        if r["_all"] >= MIN_CALLS and r["internal_share"] >= INTERNAL_SHARE \
-                and r["_ipd"] >= INTERNAL_PER_DAY_X * peer_ipd:
-            out.add("internal_heavy", _sev(r["internal_share"], 0.5), subj, "internal_share",
-                    r["internal_share"], dep_int.get(r["_dep"], np.nan))
-        if r["external_calls"] >= MIN_CALLS and r["calls_per_number"] >= CALLS_PER_NUMBER:
-            out.add("repeat_dialing", _sev(r["calls_per_number"], 5.0), subj, "calls_per_number",
-                    r["calls_per_number"], dep_cpn.get(r["_dep"], np.nan))
+def _peer_frame(compare: pd.DataFrame, managers: pd.DataFrame, metric: str,
+                th: Thresholds) -> pd.DataFrame:
+    """compare.csv's rows of ``metric`` with the manager's counts: the candidates of a rule
+    (eligible, the metric fair for their role, enough comparable colleagues)."""
+    c = compare.loc[compare["metric"] == metric]
+    m = managers.drop(columns=[x for x in ("department", "role") if x in managers])
+    m = m.drop_duplicates(schema.EMPLOYEE)
+    c = c.merge(m, on=schema.EMPLOYEE, how="left", suffixes=("", "_m"))
+    ok = (c["days_active"].fillna(0) >= th.min_active_days) & (c["peers"] >= MIN_PEERS) \
+        & c["reference"].notna() & c["value"].notna()
+    role = c["role"].astype("string").fillna("hunter")
+    ok &= role_applies(c["metric"].astype(object), role)
+    return c.loc[ok.to_numpy(dtype=bool)].assign(role=role[ok.to_numpy(dtype=bool)]).reset_index(drop=True)
 
 
-def _gap_rule(out: _Out, compare: pd.DataFrame, th: Thresholds,
-              managers: pd.DataFrame | None) -> None:
-    # flagged by compare_managers (eligible, >= 2 managers) and over the profile's threshold,
-    # whatever threshold the compare table was built with
-    c = compare[compare["metric"].isin(GAP_METRICS) & compare["flagged"].astype(bool)
-                & (compare["best"] > 0) & (compare["gap"] > th.manager_gap)]
-    days = None
-    if managers is not None and "days_active" in managers:
-        days = managers.set_index(managers[schema.EMPLOYEE].astype(str))["days_active"]
-    for _, r in c.sort_values("gap", ascending=False, kind="stable").iterrows():
-        if days is not None:
-            # per-day counts: the shortfall must be beyond chance (Poisson z >= GAP_Z)
-            n = float(days.get(str(r[schema.EMPLOYEE]), 0) or 0)
-            expected = r["best"] * n
-            if expected <= 0 or (expected - r["value"] * n) < GAP_Z * np.sqrt(expected):
-                continue
-        ru, en = _METRIC_NAMES.get(str(r["metric"]), (str(r["metric"]), str(r["metric"])))
-        dep = r[schema.DEPARTMENT]
-        out.add("manager_gap", _sev(r["gap"], 2 * th.manager_gap), str(r[schema.EMPLOYEE]),
-                str(r["metric"]), r["value"], r["best"], gap=r["gap"], metric_ru=ru,
-                metric_en=en, department="—" if pd.isna(dep) else str(dep))
+def _role_fmt(r: pd.Series) -> dict[str, object]:
+    ru, en = ROLE_NAMES.get(str(r["role"]), (str(r["role"]), str(r["role"])))
+    dep = r[schema.DEPARTMENT]
+    return {"peers": int(r["peers"]), "role_ru": ru, "role_en": en,
+            "department": "—" if pd.isna(dep) else str(dep)}
 
 
-def _presence_rule(out: _Out, presence: pd.DataFrame) -> None:
-    if presence.empty:
+def _margin_sev(excess: float, margin: float) -> str:
+    return "high" if excess >= 2 * margin else "medium"
+
+
+def _attach_by_employee(out: _Out, fired: pd.DataFrame, mask_key: str, *,
+                        by: str = schema.EMPLOYEE) -> None:
+    """Evidence: the in-period calls of ``out.counted[mask_key]`` of each fired employee (one
+    join, not a loop over findings). ``by`` = the column naming the employee (``peer_employee``
+    for the answering side of internal calls)."""
+    if out.calls is None or fired.empty or by not in out.calls:
         return
-    s = presence_summary(presence)
-    s = s[(s["peak_slots"] >= MIN_PEAK_SLOTS) & (s["absent_share"] >= ABSENT_SHARE)]
-    for _, r in s.sort_values("absent_share", ascending=False, kind="stable").iterrows():
-        out.add("absent_at_peak", _sev(r["absent_share"], 0.8), str(r[schema.EMPLOYEE]),
-                "absent_share", r["absent_share"], ABSENT_SHARE, absent=int(r["absent_slots"]),
-                slots=int(r["peak_slots"]))
+    sel = out.counted[mask_key] & out.calls[by].isin(fired[schema.EMPLOYEE]).fillna(False).to_numpy(dtype=bool)
+    c = out.calls.loc[sel, [schema.CALL_ID, by]].rename(columns={by: schema.EMPLOYEE})
+    c[schema.EMPLOYEE] = c[schema.EMPLOYEE].astype("string")
+    ev = c.merge(fired[[schema.EMPLOYEE, "finding_id"]].astype({schema.EMPLOYEE: "string"}),
+                 on=schema.EMPLOYEE)
+    out.attach_frame(ev.assign(note=out.note(mask_key)))
+
+
+def _emit(out: _Out, rule: str, fired: pd.DataFrame, metric_of: str | None = None,
+          **cols: str) -> pd.DataFrame:
+    """add() each fired row (the text needs one format per finding); returns ``fired`` with
+    ``finding_id``. ``cols`` maps template fields to columns of ``fired``."""
+    ids = []
+    for _, r in fired.iterrows():
+        fmt = {k: r[v] for k, v in cols.items()}
+        ids.append(out.add(rule, r["_sev"], str(r[schema.EMPLOYEE]), metric_of or str(r["metric"]),
+                           r["value"], r["reference"], n=r["_n"], impact_calls=r["_impact"],
+                           **_role_fmt(r), **fmt))
+    return fired.assign(finding_id=ids)
+
+
+def _gap_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: Thresholds) -> None:
+    for metric in GAP_METRICS:
+        c = _peer_frame(compare, managers, metric, th)
+        if c.empty:
+            continue
+        days = c["days_active"].to_numpy(dtype=float)
+        value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
+        short = ref - value
+        count = np.rint(value * days)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(ref > 0, short / ref, 0.0)
+        p = stats.poisson.cdf(count, ref * days)
+        fire = (rel >= th.manager_gap) & (short >= PEER_K * c["spread"].to_numpy(dtype=float)) \
+            & (ref > 0) & (p < ALPHA)
+        f = c.loc[fire].copy()
+        if f.empty:
+            continue
+        f["_n"] = f["days_active"].astype(float)
+        f["_impact"] = (f["reference"] - f["value"]) * f["_n"]
+        f["_gap"] = 1 - f["value"] / f["reference"]
+        f["_sev"] = np.where(f["_gap"] >= 2 * th.manager_gap, "high", "medium")
+        f["_count"] = np.rint(f["value"] * f["_n"]).astype(np.int64)
+        ru, en = _METRIC_NAMES[metric]
+        f["_mru"], f["_men"] = ru, en
+        f = _emit(out, "manager_gap", f, gap="_gap", count="_count", metric_ru="_mru",
+                  metric_en="_men")
+        _attach_by_employee(out, f, "external" if metric == "external_calls_per_day" else "outgoing_new")
+
+
+def _binom_sf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    return stats.binom.sf(np.asarray(k, dtype=float) - 1, np.asarray(n, dtype=float),
+                          np.clip(np.asarray(p, dtype=float), 0.0, 1.0))
+
+
+def _mobile_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: Thresholds) -> None:
+    c = _peer_frame(compare, managers, "mobile_share", th)
+    if c.empty:
+        return
+    n = c["outgoing"].to_numpy(dtype=float)
+    value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
+    k = np.rint(value * n)
+    margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), MOBILE_ABOVE_PEERS)
+    fire = (n >= MIN_OUTGOING) & (value >= MOBILE_MOSTLY) & (value - ref >= margin) \
+        & (_binom_sf(k, n, ref) < ALPHA)
+    f = c.loc[fire].assign(_n=n[fire], _count=k[fire].astype(np.int64),
+                           _impact=(value - ref)[fire] * n[fire],
+                           _sev=[_margin_sev(e, m) for e, m in zip((value - ref)[fire], margin[fire])])
+    f = _emit(out, "mobile_heavy", f, count="_count")
+    _attach_by_employee(out, f, "outgoing_mobile")
+
+
+def _internal_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: Thresholds) -> None:
+    from callkit.metrics.peers import peer_stats
+
+    c = _peer_frame(compare, managers, "internal_share", th)
+    if c.empty:
+        return
+    # internal calls per day of the same comparable colleagues (same groups, same eligibility)
+    m = managers.assign(_ipd=managers["internal_calls"] / managers["days_active"].where(
+        managers["days_active"] > 0), _e=managers["days_active"].fillna(0) >= th.min_active_days,
+        _d=managers[schema.DEPARTMENT].astype(object),
+        _r=(managers["role"].astype(object) if "role" in managers else None))
+    ipd = m[[schema.EMPLOYEE, "_ipd"]].join(peer_stats(m, value="_ipd", group=["_d", "_r"],
+                                                       eligible="_e")["reference"])
+    c = c.merge(ipd.rename(columns={"reference": "_ipd_ref"}), on=schema.EMPLOYEE, how="left")
+    n = (c["external_calls"] + c["internal_calls"]).to_numpy(dtype=float)
+    value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
+    k = c["internal_calls"].to_numpy(dtype=float)
+    margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), INTERNAL_ABOVE_PEERS)
+    fire = (n >= MIN_CALLS) & (value - ref >= margin) \
+        & (c["_ipd"].to_numpy(dtype=float) >= INTERNAL_PER_DAY_X * c["_ipd_ref"].to_numpy(dtype=float)) \
+        & (_binom_sf(k, n, ref) < ALPHA)
+    f = c.loc[fire].assign(_n=n[fire], _count=k[fire].astype(np.int64),
+                           _impact=(value - ref)[fire] * n[fire],
+                           _sev=[_margin_sev(e, mg) for e, mg in zip((value - ref)[fire], margin[fire])])
+    f = _emit(out, "internal_heavy", f, count="_count")
+    _attach_by_employee(out, f, "internal_placed")
+    _attach_by_employee(out, f, "internal_answered", by=PEER_EMPLOYEE)
+
+
+def _repeat_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: Thresholds) -> None:
+    c = _peer_frame(compare, managers, "calls_per_number", th)
+    if c.empty:
+        return
+    n = c["external_calls"].to_numpy(dtype=float)
+    uniq = c["unique_numbers"].to_numpy(dtype=float)
+    value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
+    margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), REPEAT_ABOVE_PEERS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_ref = np.where(ref > 0, 1.0 - 1.0 / ref, 0.0)
+    fire = (n >= MIN_CALLS) & (value - ref >= margin) & (_binom_sf(n - uniq, n, p_ref) < ALPHA)
+    f = c.loc[fire].assign(_n=n[fire], _numbers=uniq[fire].astype(np.int64),
+                           _impact=n[fire] - ref[fire] * uniq[fire],
+                           _sev=[_margin_sev(e, mg) for e, mg in zip((value - ref)[fire], margin[fire])])
+    f = _emit(out, "repeat_dialing", f, numbers="_numbers")
+    if out.calls is None or f.empty:
+        return
+    sel = out.counted["external"] & out.calls[schema.EMPLOYEE].isin(f[schema.EMPLOYEE]).fillna(False).to_numpy(dtype=bool)
+    ev = out.calls.loc[sel, [schema.CALL_ID, schema.EMPLOYEE, schema.CLIENT_NUMBER, schema.START]]
+    ev = ev.sort_values([schema.START, schema.CALL_ID], kind="stable")
+    g = ev.groupby([ev[schema.EMPLOYEE].astype(str), ev[schema.CLIENT_NUMBER].astype(str)])
+    k = g.cumcount() + 1
+    of = g[schema.CALL_ID].transform("size")
+    ru, en = _NOTES["repeat"]
+    tmpl = ru if out.lang == "ru" else en
+    notes = [tmpl.format(k=a, of=b) for a, b in zip(k, of)]
+    ev = ev.assign(note=notes, **{schema.EMPLOYEE: ev[schema.EMPLOYEE].astype("string")})
+    out.attach_frame(ev.merge(f[[schema.EMPLOYEE, "finding_id"]].astype({schema.EMPLOYEE: "string"}),
+                              on=schema.EMPLOYEE))
+
+
+def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
+                   presence: pd.DataFrame, th: Thresholds) -> None:
+    c = _peer_frame(compare, managers, "absent_share", th)
+    if c.empty or presence.empty:
+        return
+    n = c["peak_slots"].to_numpy(dtype=float)
+    value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
+    k = c["absent_slots"].to_numpy(dtype=float)
+    margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), ABSENT_ABOVE_PEERS)
+    fire = (n >= MIN_PEAK_SLOTS) & (value >= ABSENT_SHARE) & (value - ref >= margin) \
+        & (_binom_sf(k, n, ref) < ALPHA)
+    f = c.loc[fire].copy()
+    if f.empty:
+        return
+    p = presence.loc[presence["department_incoming"] > 0]
+    p = p.assign(**{schema.EMPLOYEE: p[schema.EMPLOYEE].astype("string")})
+    per_slot = p.groupby(schema.EMPLOYEE)["department_incoming"].mean()
+    hours = p.groupby(schema.EMPLOYEE)["hour"].agg(lambda h: ", ".join(f"{x}:00" for x in sorted(set(h))))
+    elig = managers["days_active"].fillna(0) >= th.min_active_days
+    dep_n = managers.loc[elig].groupby(managers[schema.DEPARTMENT].astype(str)).size()
+    emp = f[schema.EMPLOYEE].astype("string")
+    share = per_slot.reindex(emp).to_numpy(dtype=float) / \
+        f[schema.DEPARTMENT].astype(str).map(dep_n).fillna(1).to_numpy(dtype=float)
+    f = f.assign(_n=n[fire], _absent=k[fire].astype(np.int64),
+                 _impact=(value - ref)[fire] * n[fire] * share,
+                 _sev=np.where(value[fire] >= 0.8, "high", "medium"),
+                 _hours=hours.reindex(emp).fillna("").to_numpy())
+    f = _emit(out, "absent_at_peak", f, absent="_absent", hours="_hours")
+    if out.calls is None:
+        return
+    # evidence: the department's incoming calls in the slots the manager was absent from
+    a = p.loc[~p["present"].astype(bool) & p[schema.EMPLOYEE].isin(f[schema.EMPLOYEE]),
+              [schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour"]]
+    a = a.merge(f[[schema.EMPLOYEE, "finding_id"]].astype({schema.EMPLOYEE: "string"}), on=schema.EMPLOYEE)
+    inc = out.calls.loc[out.counted["incoming_answered"] | (
+        (out.calls[schema.DIRECTION] == schema.INCOMING).fillna(False).to_numpy(dtype=bool)),
+        [schema.CALL_ID, schema.DEPARTMENT, schema.START]]
+    inc = inc.loc[inc[schema.DEPARTMENT].notna()]
+    sf = slot_frame(inc[schema.START])
+    inc = inc.assign(date=sf["date"].to_numpy(), hour=sf["hour"].to_numpy(),
+                     **{schema.DEPARTMENT: inc[schema.DEPARTMENT].astype("string")})
+    a = a.assign(date=pd.to_datetime(a["date"]).to_numpy().astype("datetime64[D]"),
+                 hour=a["hour"].astype(np.int64),
+                 **{schema.DEPARTMENT: a[schema.DEPARTMENT].astype("string")})
+    ev = a.merge(inc.assign(date=inc["date"].to_numpy().astype("datetime64[D]")),
+                 on=[schema.DEPARTMENT, "date", "hour"])
+    ru, en = _NOTES["absent"]
+    tmpl = ru if out.lang == "ru" else en
+    ev["note"] = [tmpl.format(hour=int(h), employee=e) for h, e in zip(ev["hour"], ev[schema.EMPLOYEE])]
+    out.attach_frame(ev)
 
 
 def _missed_peak_rule(out: _Out, traffic: pd.DataFrame) -> None:
@@ -394,8 +857,9 @@ def _missed_peak_rule(out: _Out, traffic: pd.DataFrame) -> None:
     for _, r in sel.iterrows():
         wd, hr = int(r["weekday"]), int(r["hour"])
         out.add("missed_peak", _sev(r["missed_rate"], 0.4), slot_label(wd, hr), "missed_rate",
-                r["missed_rate"], overall, missed=int(r["missed"]), incoming=int(r["incoming"]),
-                slot_ru=_slot_ru(wd, hr), slot_en=_slot_en(wd, hr))
+                r["missed_rate"], overall, n=int(r["incoming"]),
+                impact_calls=r["missed"] - overall * r["incoming"], missed=int(r["missed"]),
+                incoming=int(r["incoming"]), slot_ru=_slot_ru(wd, hr), slot_en=_slot_en(wd, hr))
 
 
 def _understaffed_rule(out: _Out, staffing: pd.DataFrame, traffic: pd.DataFrame | None) -> None:
@@ -410,8 +874,9 @@ def _understaffed_rule(out: _Out, staffing: pd.DataFrame, traffic: pd.DataFrame 
     for _, r in s.iterrows():
         wd, h = int(r["weekday"]), int(r["hour"])
         out.add("understaffed", _sev(r["_short"], 2), slot_label(wd, h), "required_agents",
-                r["required_agents"], r["active_employees"], cph=r["calls_per_hour"],
-                slot_ru=_slot_ru(wd, h), slot_en=_slot_en(wd, h))
+                r["required_agents"], r["active_employees"], n=r["incoming"],
+                cph=r["calls_per_hour"], short=r["_short"], slot_ru=_slot_ru(wd, h),
+                slot_en=_slot_en(wd, h))
 
 
 def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
@@ -422,8 +887,11 @@ def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
     for d, g in m.groupby(dep.to_numpy(), sort=True):
         n, lost = len(g), int(g["lost"].sum())
         if n >= MIN_MISSED and lost / n >= LOST_SHARE:
-            out.add("missed_no_callback", _sev(lost / n, 0.4), str(d), "lost_share", lost / n,
-                    LOST_SHARE, lost=lost, n=n, window=float(th.callback_window_h))
+            fid = out.add("missed_no_callback", _sev(lost / n, 0.4), str(d), "lost_share",
+                          lost / n, LOST_SHARE, n=n, impact_calls=lost, lost=lost,
+                          window=float(th.callback_window_h))
+            if out.calls is not None:
+                out.attach(fid, g.loc[g["lost"].astype(bool), schema.CALL_ID], out.note("lost"))
 
 
 def flow_threshold(n: int) -> float:
@@ -433,6 +901,7 @@ def flow_threshold(n: int) -> float:
 
 
 def _flow_rule(out: _Out, summary: pd.DataFrame) -> None:
+    fired = []
     s = summary[(summary["managers"] >= 2) & (summary["incoming_answered"] >= MIN_FLOW_CALLS)]
     for _, r in s.iterrows():
         n = int(r["managers"])
@@ -441,11 +910,16 @@ def _flow_rule(out: _Out, summary: pd.DataFrame) -> None:
             continue
         dep = r["department"]
         sev = _sev(top, min(FLOW_HIGH_X / n, 0.9))
-        out.add("flow_concentration", sev, NO_DEPARTMENT if pd.isna(dep) else str(dep),
-                "incoming_share", top, float(r["even_share"]), employee=str(r["top_employee"]),
-                calls=int(r["top_incoming"]), total=int(r["incoming_answered"]), n=n,
-                clients=float(np.nan_to_num(r["top_clients_share"])), hhi=float(r["hhi"]),
-                eff=float(r["effective_managers"]))
+        fid = out.add("flow_concentration", sev, NO_DEPARTMENT if pd.isna(dep) else str(dep),
+                      "incoming_share", top, float(r["even_share"]),
+                      n=int(r["incoming_answered"]), employee=str(r["top_employee"]),
+                      calls=int(r["top_incoming"]), total=int(r["incoming_answered"]), managers=n,
+                      clients=float(np.nan_to_num(r["top_clients_share"])), hhi=float(r["hhi"]),
+                      eff=float(r["effective_managers"]))
+        fired.append({schema.EMPLOYEE: str(r["top_employee"]), "finding_id": fid})
+    # evidence: the top manager's answered incoming calls (the numerator of the top share)
+    _attach_by_employee(out, pd.DataFrame(fired, columns=[schema.EMPLOYEE, "finding_id"]),
+                        "incoming_answered")
 
 
 def _tech_rules(out: _Out, tech: pd.DataFrame) -> None:
@@ -462,57 +936,81 @@ def _tech_rules(out: _Out, tech: pd.DataFrame) -> None:
                 subj_ru = _slot_ru(wd, hr) if slot else str(r["subject"])
                 subj_en = _slot_en(wd, hr) if slot else str(r["subject"])
                 out.add("short_ring_drops", "medium", str(r["subject"]), "short_ring_share",
-                        r["value"], r["reference"], count=int(r["count"]),
+                        r["value"], r["reference"], n=r["reference"], impact_calls=r["count"],
+                        count=int(r["count"]),
                         where_ru=subj_ru, where_en=subj_en)
         elif sig == "line_limit" and r["value"] >= 2 and r["count"] >= LINE_LIMIT_DAYS \
                 and r["reference"] >= LINE_LIMIT_BLOCKED:
             out.add("line_limit", "high", str(r["subject"]), "max_concurrent", r["value"],
-                    r["reference"], days=int(r["count"]))
+                    r["reference"], n=r["count"], impact_calls=r["reference"], days=int(r["count"]))
         elif sig == "failed_burst":
             out.add("failed_burst", "medium", str(r["subject"]), "failed", r["value"],
-                    r["reference"], window=str(r["detail"]).split(" ")[0])
+                    r["reference"], n=r["reference"], impact_calls=r["value"],
+                    window=str(r["detail"]).split(" ")[0])
 
 
-def build_findings(*, managers: pd.DataFrame | None = None, compare: pd.DataFrame | None = None,
-                   traffic: pd.DataFrame | None = None, presence: pd.DataFrame | None = None,
-                   missed: pd.DataFrame | None = None, staffing: pd.DataFrame | None = None,
-                   tech: pd.DataFrame | None = None,
-                   concentration: pd.DataFrame | None = None,
-                   thresholds: Thresholds | None = None, lang: str = "ru") -> pd.DataFrame:
+def evaluate(*, managers: pd.DataFrame | None = None, compare: pd.DataFrame | None = None,
+             traffic: pd.DataFrame | None = None, presence: pd.DataFrame | None = None,
+             missed: pd.DataFrame | None = None, staffing: pd.DataFrame | None = None,
+             tech: pd.DataFrame | None = None, concentration: pd.DataFrame | None = None,
+             calls: pd.DataFrame | None = None, thresholds: Thresholds | None = None,
+             economics: Economics | None = None, lang: str = "ru") -> Verdicts:
     """Apply every rule of :data:`RULES` to the audit tables it needs.
 
     Parameters
     ----------
-    managers, compare, traffic, presence, missed, staffing, tech : DataFrame, optional
+    managers : DataFrame, optional
+        managers.csv: :func:`callkit.metrics.manager_summary`, ideally through
+        :func:`callkit.metrics.peers.peer_inputs` (roles and presence at peaks); without
+        ``role`` the roles are inferred here, and ``absent_share`` is taken from ``presence``.
+    compare : DataFrame, optional
+        compare.csv (:func:`callkit.metrics.compare_managers` of ``managers``): the employee
+        rules quote its ``reference``. Computed here from ``managers`` when missing or without
+        the peer columns.
+    traffic, presence, missed, staffing, tech : DataFrame, optional
         The tables of :mod:`callkit.metrics` (a missing table silences its rules).
     concentration : DataFrame, optional
         :func:`callkit.metrics.concentration_summary` (one row per department) for
         ``flow_concentration``; its subject is the department, the text names the manager.
+    calls : DataFrame, optional
+        The classified call table (:func:`callkit.classify.add_client_flags`); its in-period
+        rows are the evidence. Without it the findings have no evidence (``evidence_n`` 0).
     thresholds : Thresholds, optional
         The profile's thresholds (manager_gap, min_active_days, callback_window_h).
+    economics : Economics, optional
+        The profile's ``economics``: fills ``impact_rub``.
     lang : {"ru", "en"}
-        Language of ``text``.
+        Language of ``text``, ``action`` and the evidence notes.
 
     Returns
     -------
-    DataFrame
-        ``rule, severity, subject, metric, value, reference, text``, most severe first.
-        ``value`` is the evidence, ``reference`` what it is compared with (the department's
-        best or pooled value, the overall rate, the threshold).
+    Verdicts
+        ``findings`` (:data:`FINDING_COLUMNS`, sorted by impact) and ``evidence``
+        (:data:`EVIDENCE_COLUMNS`, in the findings' order, by start time).
 
     Examples
     --------
-    A manager with 12 external calls/day in a department whose best makes 20 (gap 0.4 > 0.25)
-    → ``manager_gap``, medium, value 12, reference 20.
+    A hunter who makes 2 external calls per day over 20 days while his three colleagues of the
+    same role make 5, 5 and 6 (median 5, spread 0.5) is 60 % below: ``manager_gap``, high,
+    value 2, reference 5, n 20, impact_calls (5 − 2) × 20 = 60.
     """
+    from callkit.metrics.compare import compare_managers
+    from callkit.metrics.peers import peer_inputs
+
     th = thresholds or Thresholds()
-    out = _Out(lang)
-    if compare is not None and not compare.empty:
-        _gap_rule(out, compare, th, managers)
+    out = _Out(lang, calls)
     if managers is not None and not managers.empty:
-        _managers_rules(out, managers, th)
-    if presence is not None:
-        _presence_rule(out, presence)
+        if "role" not in managers or (presence is not None and "absent_share" not in managers):
+            managers = peer_inputs(managers, presence=presence, min_active_days=th.min_active_days)
+        if compare is None or "reference" not in compare:
+            compare = compare_managers(managers, threshold=th.manager_gap,
+                                       min_active_days=th.min_active_days)
+        _gap_rule(out, compare, managers, th)
+        _mobile_rule(out, compare, managers, th)
+        _internal_rule(out, compare, managers, th)
+        _repeat_rule(out, compare, managers, th)
+        if presence is not None and "absent_share" in managers:
+            _presence_rule(out, compare, managers, presence, th)
     if traffic is not None and not traffic.empty:
         _missed_peak_rule(out, traffic)
     if staffing is not None and not staffing.empty:
@@ -523,14 +1021,9 @@ def build_findings(*, managers: pd.DataFrame | None = None, compare: pd.DataFram
         _tech_rules(out, tech)
     if concentration is not None and not concentration.empty:
         _flow_rule(out, concentration)
-    res = pd.DataFrame(out.rows, columns=list(FINDING_COLUMNS))
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    rule_order = {r: i for i, r in enumerate(RULE_NAMES)}
-    if len(res):
-        res = res.assign(_s=res["severity"].map(order), _r=res["rule"].map(rule_order)) \
-            .sort_values(["_s", "_r"], kind="stable").drop(columns=["_s", "_r"])
-    for col in ("rule", "severity", "subject", "metric", "text"):
-        res[col] = res[col].astype("string")
-    res["value"] = res["value"].astype(float)
-    res["reference"] = res["reference"].astype(float)
-    return res.reset_index(drop=True)
+    return out.verdicts(economics)
+
+
+def build_findings(**tables: object) -> pd.DataFrame:
+    """The findings of :func:`evaluate` (same keyword arguments) without the evidence."""
+    return evaluate(**tables).findings  # type: ignore[arg-type]

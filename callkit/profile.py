@@ -16,7 +16,11 @@ import yaml
 
 from callkit.errors import ProfileError
 
-__all__ = ["Profile", "Thresholds", "load_profile", "profile_from_dict", "as_date", "DEFAULT_THRESHOLDS"]
+__all__ = ["Profile", "Thresholds", "Economics", "ROLES", "load_profile", "profile_from_dict", "as_date",
+           "DEFAULT_THRESHOLDS"]
+
+#: The roles of DESIGN §3/§4 (profile ``roles``: department or employee name -> role).
+ROLES: tuple[str, ...] = ("hunter", "farmer", "inbound", "service")
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "manager_gap": 0.25,        # a gap to the department's best above this is a growth zone
@@ -34,6 +38,7 @@ _KNOWN_KEYS = {
     "mask_numbers", "brief", "script", "mandatory_questions", "call_results", "competitors",
     "deal_terms", "stop_words", "topics", "navigation", "previous_period", "area_code",
     "line_area_codes", "decision_makers", "advantages", "materials", "negotiation",
+    "roles", "economics",
 }
 
 
@@ -45,6 +50,22 @@ class Thresholds:
     answer_within_s: float = 20
     min_active_days: int = 3
     wrapup_s: float = 0
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Profile ``economics``: what a lead is worth, so findings can say their cost in roubles.
+
+    ``impact_rub`` of a finding = impact_calls x ``lead_to_deal`` x ``average_deal_rub``.
+    """
+
+    average_deal_rub: float
+    lead_to_deal: float
+
+    def rub(self, calls: Any) -> Any:
+        """Roubles of ``calls`` leads (a number or an array/Series): calls x lead_to_deal x
+        average_deal_rub."""
+        return calls * self.lead_to_deal * self.average_deal_rub
 
 
 @dataclass
@@ -102,6 +123,8 @@ class Profile:
     decision_makers: dict[str, list[str]] = field(default_factory=dict)
     advantages: dict[str, list[str]] = field(default_factory=dict)
     materials: dict[str, list[str]] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    economics: Economics | None = None
     source: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -277,7 +300,51 @@ def profile_from_dict(data: dict[str, Any], *, base: Path | None = None,
     p.decision_makers = _phrase_map(where, "decision_makers", data.get("decision_makers"))
     p.advantages = _phrase_map(where, "advantages", data.get("advantages"))
     p.materials = _phrase_map(where, "materials", data.get("materials"))
+    p.roles = _roles(where, data.get("roles"))
+    p.economics = _economics(where, data.get("economics"))
     return p
+
+
+def _roles(where: str, value: Any) -> dict[str, str]:
+    """``roles``: department or employee name -> one of :data:`ROLES`."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _err(where, "roles", f"has {value!r}; expected a mapping department or employee "
+                                   f"name -> role ({' | '.join(ROLES)})")
+    out = {}
+    for k, v in value.items():
+        role = str(v).strip().lower() if isinstance(v, str) else v
+        if role not in ROLES:
+            raise _err(where, f"roles.{k}", f"has {v!r}; expected one of {' | '.join(ROLES)}")
+        out[str(k).strip()] = role
+    return out
+
+
+def _economics(where: str, value: Any) -> Economics | None:
+    """``economics: {average_deal_rub: 45000, lead_to_deal: 0.2}``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _err(where, "economics", f"has {value!r}; expected {{average_deal_rub: number, "
+                                       "lead_to_deal: 0..1}")
+    unknown = set(value) - {"average_deal_rub", "lead_to_deal"}
+    if unknown:
+        raise _err(where, f"economics.{sorted(unknown)[0]}", "is unknown; expected "
+                   "average_deal_rub and lead_to_deal")
+    nums = {}
+    for key in ("average_deal_rub", "lead_to_deal"):
+        v = value.get(key)
+        if v is None:
+            raise _err(where, f"economics.{key}", "is missing; economics needs both "
+                       "average_deal_rub and lead_to_deal")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float("inf"):
+            raise _err(where, f"economics.{key}", f"has {v!r}; expected a positive number")
+        nums[key] = float(v)
+    if nums["lead_to_deal"] > 1:
+        raise _err(where, "economics.lead_to_deal", f"has {value['lead_to_deal']!r}; expected a "
+                   "share of leads that become deals, 0..1 (0.2 = 20 %)")
+    return Economics(**nums)
 
 
 def load_profile(path: str | Path, *, check_files: bool = True) -> Profile:

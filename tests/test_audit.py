@@ -51,7 +51,8 @@ def test_audit_tables_and_csvs(tmp_path):
     assert m.loc["Bob", "days_active"] == 1 and m.loc["Bob", "internal_share"] == 0.5
 
     c = pd.read_csv(tmp_path / "out" / "compare.csv")
-    assert list(c.columns) == ["department", "employee", "metric", "value", "best", "gap", "flagged"]
+    assert list(c.columns) == ["department", "employee", "metric", "value", "best", "gap", "flagged",
+                               "role", "reference", "spread", "peers"]
     assert {"external_calls_per_day", "outgoing_new_clients_per_day"} <= set(c["metric"])
     # nobody has 3 active days -> nobody is flagged
     assert not c["flagged"].any()
@@ -82,8 +83,17 @@ def test_audit_tables_and_csvs(tmp_path):
     # nobody has 3 active days -> n = 0, no even share
     assert not k["counted"].any() and k["even_share"].isna().all()
     f = pd.read_csv(tmp_path / "out" / "findings.csv")
-    assert list(f.columns) == ["rule", "severity", "subject", "metric", "value", "reference", "text"]
+    assert list(f.columns) == ["finding_id", "rule", "severity", "subject", "metric", "value",
+                               "reference", "n", "impact_calls", "impact_rub", "evidence_n",
+                               "action", "text"]
     assert f.empty      # 7 calls are too little data for any rule
+    ev = pd.read_csv(tmp_path / "out" / "evidence.csv")
+    assert list(ev.columns) == ["finding_id", "call_id", "start", "employee", "client_number",
+                                "direction", "status", "talk_s", "note"] and ev.empty
+    # managers.csv: the role, inferred from the call mix (nobody has 20 external calls -> the
+    # default, hunter), and presence at peaks
+    assert set(m["role"]) == {"hunter"} and set(m["role_source"]) == {"inferred"}
+    assert {"peak_slots", "absent_slots", "absent_share"} <= set(m.columns)
 
     calls = pd.read_csv(tmp_path / "out" / "calls.csv", dtype=str)
     assert list(calls.columns[:14]) == list(schema.CALL_COLUMNS)

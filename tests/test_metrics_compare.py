@@ -43,7 +43,38 @@ def test_gap_to_department_best_with_min_active_days():
     assert c.loc[("E", "external_calls_per_day"), "gap"] == 0.0
     assert not c.loc[("E", "internal_share"), "flagged"]
     assert list(c.reset_index().columns) == ["employee", "metric", "department", "value", "best",
-                                             "gap", "flagged"]
+                                             "gap", "flagged", "role", "reference", "spread",
+                                             "peers"]
+    # the peer reference: the median of the OTHER eligible managers of the department (D, 2
+    # active days, is nobody's peer): for B the others are A 20 and C 16 -> 18; spread =
+    # max(1.4826 x MAD 2, 10 % of 18, 0.2) = 2.965; for D (not eligible) A, B, C -> 16
+    assert c.loc[("B", "external_calls_per_day"), "reference"] == 18.0
+    assert math.isclose(c.loc[("B", "external_calls_per_day"), "spread"], 1.4826 * 2)
+    assert c.loc[("B", "external_calls_per_day"), "peers"] == 2
+    assert c.loc[("D", "external_calls_per_day"), "reference"] == 16.0
+    assert c.loc[("E", "external_calls_per_day"), "peers"] == 0
+    assert math.isnan(c.loc[("E", "external_calls_per_day"), "reference"])
+
+
+def test_best_and_peers_within_the_role():
+    # A hunter 20, B hunter 12, C inbound 4 (ratio 0.2 of the best hunter) and D inbound 5: the
+    # inbound managers are compared with each other (best 5, C's gap 0.2), not with the
+    # hunters; and outgoing calls to new clients are never flagged for the inbound role
+    s = pd.DataFrame({"employee": list("ABCD"), "department": ["Sales"] * 4,
+                      "role": ["hunter", "hunter", "inbound", "inbound"], "days_active": [10] * 4,
+                      "external_calls_per_day": [20.0, 12.0, 4.0, 5.0],
+                      "outgoing_new_clients_per_day": [3.0, 2.8, 0.0, 2.0]})
+    c = compare_managers(s, metrics=["external_calls_per_day", "outgoing_new_clients_per_day"]
+                         ).set_index(["employee", "metric"])
+    assert c.loc[("C", "external_calls_per_day"), "best"] == 5.0
+    assert math.isclose(c.loc[("C", "external_calls_per_day"), "gap"], 0.2)
+    assert c.loc[("B", "external_calls_per_day"), "flagged"]            # 1 - 12/20 = 0.4
+    assert c.loc[("C", "outgoing_new_clients_per_day"), "gap"] == 1.0   # 1 - 0/2 ...
+    assert not c.loc[("C", "outgoing_new_clients_per_day"), "flagged"]  # ... but inbound
+    # one colleague of the same role only: the reference rests on 1 peer
+    assert c.loc[("C", "external_calls_per_day"), "reference"] == 5.0
+    assert c.loc[("C", "external_calls_per_day"), "peers"] == 1
+    assert c.loc[("C", "external_calls_per_day"), "role"] == "inbound"
 
 
 def test_compare_unknown_metric():

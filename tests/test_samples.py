@@ -132,12 +132,16 @@ def test_b2c_star_takes_most_incoming_and_the_other_departments_stay_even(compan
             assert share.max() < min(2 / (n - (dept == "Продажи B2B")), 0.8)
 
 
-def test_avoider_and_controls_gaps(company, metrics):
-    ext = _ext(company, "avoider")
+def test_inbound_lead_and_controls_gaps(company, metrics):
+    ext = _ext(company, "inbound_lead")
     row = metrics.loc[ext]
-    assert row["incoming_answered"] > 2 * row["outgoing"]          # mostly incoming
+    # mostly incoming (>= 1.5 x outgoing: the inbound role's inference), no new clients at all:
+    # the role-blind gap to the best B2B hunter is big, and it is not a fair accusation
+    assert row["incoming_answered"] > 2 * row["outgoing"]
     assert row["gap_external_calls_per_day"] > 0.4
-    assert row["gap_outgoing_new_clients_per_day"] == pytest.approx(1.0)   # no new clients at all
+    assert row["gap_outgoing_new_clients_per_day"] == pytest.approx(1.0)
+    assert company.truth["planted"]["inbound_lead"]["rule"] is None
+    assert row["employee"] in company.truth["not_flagged"]
     controls = metrics.loc[metrics["employee"].isin(company.truth["controls"])]
     assert len(controls) == 5          # 2 in B2B, 1 in B2C (the other B2C "control" is the star), 2 in Сервис
     assert (controls["gap_external_calls_per_day"] < 0.25).all()

@@ -9,9 +9,11 @@ import pandas as pd
 from callkit import schema
 from callkit.errors import InputError
 from callkit.metrics.managers import SUMMARY_METRICS
+from callkit.metrics.peers import peer_stats
+from callkit.metrics.roles import role_applies
 
-__all__ = ["COMPARE_METRICS", "LOWER_IS_BETTER", "COMPARE_COLUMNS", "compare_managers",
-           "period_over_period"]
+__all__ = ["COMPARE_METRICS", "RULE_METRICS", "LOWER_IS_BETTER", "COMPARE_COLUMNS",
+           "compare_managers", "period_over_period"]
 
 #: Metrics compared by default: True when higher is better.
 COMPARE_METRICS: dict[str, bool] = {
@@ -24,8 +26,17 @@ COMPARE_METRICS: dict[str, bool] = {
 }
 #: Metrics of the summary where a lower value is better (gap is mirrored).
 LOWER_IS_BETTER: frozenset[str] = frozenset({"internal_share", "calls_per_number",
-                                             "incoming_missed"})
-COMPARE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "metric", "value", "best", "gap", "flagged")
+                                             "incoming_missed", "mobile_share", "absent_share"})
+COMPARE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "metric", "value", "best", "gap", "flagged",
+                   "role", "reference", "spread", "peers")
+#: Metrics the employee rules compare with peers (compare.csv has them too, with the same
+#: reference the findings quote); ``absent_share`` when the summary carries it (the audit adds
+#: :func:`callkit.metrics.presence_summary`'s columns).
+RULE_METRICS: dict[str, bool] = {
+    "external_calls_per_day": True, "outgoing_new_clients_per_day": True,
+    "mobile_share": False, "internal_share": False, "calls_per_number": False,
+    "absent_share": False,
+}
 
 
 def _gap(value: np.ndarray, best: np.ndarray, higher: bool) -> np.ndarray:
@@ -41,34 +52,46 @@ def _gap(value: np.ndarray, best: np.ndarray, higher: bool) -> np.ndarray:
 
 
 def compare_managers(summary: pd.DataFrame, *,
-                     metrics: Iterable[str] | Mapping[str, bool] = tuple(COMPARE_METRICS),
+                     metrics: Iterable[str] | Mapping[str, bool] | None = None,
                      threshold: float = 0.25, min_active_days: int = 3) -> pd.DataFrame:
-    """Each manager's gap to the best manager of the same department, per metric.
+    """Each manager against the other managers of the same department and role, per metric.
 
     Parameters
     ----------
     summary : DataFrame
-        Output of :func:`callkit.metrics.manager_summary`.
-    metrics : iterable of names, or mapping name -> higher_is_better
-        Metrics to compare (names of summary columns). Direction defaults to
+        Output of :func:`callkit.metrics.manager_summary`, optionally with ``role`` (from
+        :func:`callkit.metrics.roles.assign_roles`; without it everyone is compared with the
+        whole department) and ``absent_share`` (presence at peaks).
+    metrics : iterable of names, or mapping name -> higher_is_better, optional
+        Metrics to compare (names of summary columns). Default: those of
+        :data:`COMPARE_METRICS` and :data:`RULE_METRICS` the summary has. Direction defaults to
         :data:`COMPARE_METRICS` / :data:`LOWER_IS_BETTER`.
     threshold : float
         A gap above this is a growth zone (``flagged``); default 0.25.
     min_active_days : int
         Managers with fewer active days are reported (value and gap) but never flagged, and
-        never serve as the department's best.
+        never serve as the best or as anybody's peer.
 
     Returns
     -------
     DataFrame
-        Long table ``department, employee, metric, value, best, gap, flagged``:
-        ``best`` = the highest value among the department's eligible managers (lowest for
-        lower-is-better metrics; when nobody in the department is eligible, the best of all of
-        them, for reference); ``gap`` = 1 − value / best (mirror: 1 − best / value), so
-        0 = on par with the best, 0.4 = 40 % behind; NaN when the value is undefined. For a
-        lower-is-better metric the best is the lowest non-zero value: a manager with no internal
-        calls at all cannot be a ratio base (1 − 0 / value would flag every colleague with gap
-        1); zeros themselves have gap 0.
+        Long table :data:`COMPARE_COLUMNS`:
+
+        - ``best`` = the highest value among the eligible managers of the same department and
+          role (lowest for lower-is-better metrics; when nobody there is eligible, the best of
+          all of them, for reference); ``gap`` = 1 − value / best (mirror: 1 − best / value),
+          so 0 = on par with the best, 0.4 = 40 % behind; NaN when the value is undefined. For a
+          lower-is-better metric the best is the lowest non-zero value: a manager with no
+          internal calls at all cannot be a ratio base (1 − 0 / value would flag every
+          colleague with gap 1); zeros themselves have gap 0.
+        - ``flagged`` = eligible, >= 2 eligible managers in the group, gap > threshold, and the
+          metric applies to the role (:data:`callkit.metrics.roles.METRIC_ROLES`: e.g. an
+          inbound manager is not flagged on outgoing calls to new clients).
+        - ``role``; ``reference``, ``spread``, ``peers`` = the peer comparison of
+          :func:`callkit.metrics.peers.peer_stats` (median and robust spread of the *other*
+          eligible managers of the same department and role, and how many they are): the one
+          reference the employee rules of :mod:`callkit.findings` quote.
+
         Employees without a department are compared among themselves.
 
     Examples
@@ -76,6 +99,9 @@ def compare_managers(summary: pd.DataFrame, *,
     Department with A = 20 calls/day and B = 12: best 20, B's gap = 1 − 12/20 = 0.4 > 0.25 →
     flagged.
     """
+    if metrics is None:
+        metrics = {m: h for m, h in {**COMPARE_METRICS, **RULE_METRICS}.items()
+                   if m in summary.columns}
     if isinstance(metrics, Mapping):
         direction = {str(k): bool(v) for k, v in metrics.items()}
     else:
@@ -85,9 +111,12 @@ def compare_managers(summary: pd.DataFrame, *,
         raise InputError(f"compare_managers: metric(s) {missing} not in the summary; expected "
                        f"names of {list(SUMMARY_METRICS)}")
     dept = summary[schema.DEPARTMENT].astype("string")
+    role = (summary["role"].astype("string") if "role" in summary
+            else pd.Series(pd.NA, index=summary.index, dtype="string"))
     days = summary["days_active"].fillna(0).to_numpy(dtype=float)
     eligible = days >= min_active_days
-    dkey = dept.fillna("\x00").to_numpy(dtype=object)
+    # the group: department and role (NA = a group of its own)
+    dkey = (dept.fillna("\x00") + "\x01" + role.fillna("\x00")).to_numpy(dtype=object)
     parts = []
     for metric, higher in direction.items():
         val = summary[metric].to_numpy(dtype=float)
@@ -99,23 +128,30 @@ def compare_managers(summary: pd.DataFrame, *,
         grp = elig_val.groupby(dkey)
         best_by = grp.max() if higher else grp.min()
         best = pd.Series(dkey).map(best_by).to_numpy(dtype=float)
-        # a department with no eligible manager: the best of all, for reference only
+        # a group with no eligible manager: the best of all, for reference only
         all_grp = pd.Series(val).groupby(dkey)
         best_all = pd.Series(dkey).map(all_grp.max() if higher else all_grp.min()).to_numpy(dtype=float)
         best = np.where(np.isnan(best), best_all, best)
         n_elig = pd.Series(eligible & ~np.isnan(val)).groupby(dkey).sum()
         n_dep = pd.Series(dkey).map(n_elig).to_numpy(dtype=float)
         gap = _gap(val, best, higher)
-        flagged = eligible & (n_dep >= 2) & ~np.isnan(gap) & (gap > threshold)
+        fair = role_applies(pd.Series(metric, index=role.index), role.fillna("hunter"))
+        flagged = eligible & (n_dep >= 2) & ~np.isnan(gap) & (gap > threshold) & fair
         parts.append(pd.DataFrame({
             schema.DEPARTMENT: dept.to_numpy(), schema.EMPLOYEE: summary[schema.EMPLOYEE].to_numpy(),
-            "metric": metric, "value": val, "best": best, "gap": gap, "flagged": flagged}))
+            "metric": metric, "value": val, "best": best, "gap": gap, "flagged": flagged,
+            "role": role.to_numpy(), "_eligible": eligible}))
     if not parts:
         return pd.DataFrame(columns=list(COMPARE_COLUMNS))
     out = pd.concat(parts, ignore_index=True)
+    out = out.join(peer_stats(out.assign(_d=out[schema.DEPARTMENT].astype(object),
+                                         _r=out["role"].astype(object)),
+                              value="value", group=["metric", "_d", "_r"], eligible="_eligible",
+                              metric="metric"))
     out[schema.DEPARTMENT] = out[schema.DEPARTMENT].astype("string")
     out[schema.EMPLOYEE] = out[schema.EMPLOYEE].astype("string")
     out["metric"] = out["metric"].astype("string")
+    out["role"] = out["role"].astype("string")
     out["flagged"] = out["flagged"].astype(bool)
     return out.loc[:, list(COMPARE_COLUMNS)]
 

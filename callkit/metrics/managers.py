@@ -8,7 +8,7 @@ from callkit import classify, schema
 from callkit.metrics._util import ensure_flags, masks, slot_frame
 from callkit.metrics._util import safe_div as _div
 
-__all__ = ["SUMMARY_METRICS", "SUMMARY_COLUMNS", "PEER_EMPLOYEE", "manager_summary"]
+__all__ = ["SUMMARY_METRICS", "SUMMARY_COLUMNS", "PEER_EMPLOYEE", "manager_summary", "counted_masks"]
 
 #: Optional column (not canonical): for an internal call, the employee who answered it. When a
 #: loader provides it, internal calls are counted for the answering side too (DESIGN §3).
@@ -23,6 +23,39 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "outgoing_new_clients_per_day",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (schema.EMPLOYEE, schema.EXTENSION, schema.DEPARTMENT) + SUMMARY_METRICS
+
+def counted_masks(calls: pd.DataFrame, m: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Which rows count in which metric of DESIGN §3 (boolean numpy masks over ``calls``).
+
+    The one definition :func:`manager_summary` counts with and the findings take their
+    evidence from (so the calls behind a finding reproduce its value). The masks do not look at
+    the period or the employee: combine them with the in-period mask and ``employee`` not NA.
+
+    - ``outgoing``: outgoing attempts to external numbers; ``outgoing_answered``;
+      ``outgoing_new``: outgoing to a new client; ``outgoing_mobile`` / ``outgoing_landline``
+    - ``incoming_answered``: incoming answered by a person (not only by the PBX)
+    - ``incoming_missed``: incoming not answered (the employee is the one it rang)
+    - ``external``: counted in external_calls (outgoing | incoming_answered);
+      ``external_answered``: those answered (talk time, new_clients_reached)
+    - ``internal_placed``: internal calls placed; ``internal_answered``: internal calls answered
+      (they count for ``peer_employee``, the answering side, when the loader gives it)
+    """
+    m = masks(calls) if m is None else m
+    out, ans = m["outgoing"], m["answered"]
+    inc_ans = m["incoming"] & ans
+    new = (calls[classify.IS_NEW_CLIENT].fillna(False).to_numpy(dtype=bool)
+           if classify.IS_NEW_CLIENT in calls else np.zeros(len(calls), dtype=bool))
+    ntype = calls[schema.NUMBER_TYPE]
+    ext = out | inc_ans
+    return {
+        "outgoing": out, "outgoing_answered": out & ans, "outgoing_new": out & new,
+        "outgoing_mobile": out & (ntype == "mobile").fillna(False).to_numpy(dtype=bool),
+        "outgoing_landline": out & (ntype == "landline").fillna(False).to_numpy(dtype=bool),
+        "incoming_answered": inc_ans, "incoming_missed": m["incoming"] & m["unanswered"],
+        "external": ext, "external_answered": ext & ans, "new": new,
+        "internal_placed": m["internal"], "internal_answered": m["internal"] & ans,
+    }
+
 
 def _mode_codes(code: np.ndarray, values: pd.Series, cats: pd.Index) -> pd.Series:
     """Most frequent non-NA value per employee code (ties: the first in sort order)."""
@@ -87,6 +120,7 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     """
     flagged, inp = ensure_flags(calls, period)
     m = masks(flagged)
+    cm = counted_masks(flagged, m)
     emp = flagged[schema.EMPLOYEE]
     # one integer code per employee name (callers, answerers and internal callees alike)
     peer = flagged[PEER_EMPLOYEE] if PEER_EMPLOYEE in flagged else None
@@ -105,32 +139,27 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     pcode = allcodes[n:2 * n] if peer is not None else None
     sel = inp & (code >= 0)
     cs = code[sel]
-    mm = {key: v[sel] for key, v in m.items()}
-    c = flagged.loc[sel, [classify.IS_NEW_CLIENT, schema.TALK_S, schema.NUMBER_TYPE, schema.START,
-                          schema.CLIENT_NUMBER]]
-    new = c[classify.IS_NEW_CLIENT].fillna(False).to_numpy(dtype=bool)
+    mm = {key: v[sel] for key, v in cm.items()}
+    c = flagged.loc[sel, [schema.TALK_S, schema.START, schema.CLIENT_NUMBER]]
     talk = c[schema.TALK_S].fillna(0).to_numpy(dtype=float)
-    ntype = c[schema.NUMBER_TYPE]
 
     def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         w = None if weights is None else weights[mask]
         return np.bincount(cs[mask], weights=w, minlength=k)
 
-    out = mm["outgoing"]
-    ans = mm["answered"]
-    inc_ans = mm["incoming"] & ans
-    ext_counted = out | inc_ans
-    ext_answered = ext_counted & ans
-    internal_placed = mm["internal"]
+    ext_counted = mm["external"]
+    ext_answered = mm["external_answered"]
+    internal_placed = mm["internal_placed"]
+    new = mm["new"]
     res = pd.DataFrame(index=pd.Index(cats, name=schema.EMPLOYEE))
-    res["outgoing"] = count(out).astype(np.int64)
-    res["outgoing_answered"] = count(out & ans).astype(np.int64)
-    res["incoming_answered"] = count(inc_ans).astype(np.int64)
-    res["incoming_missed"] = count(mm["incoming"] & mm["unanswered"]).astype(np.int64)
+    res["outgoing"] = count(mm["outgoing"]).astype(np.int64)
+    res["outgoing_answered"] = count(mm["outgoing_answered"]).astype(np.int64)
+    res["incoming_answered"] = count(mm["incoming_answered"]).astype(np.int64)
+    res["incoming_missed"] = count(mm["incoming_missed"]).astype(np.int64)
     internal = count(internal_placed).astype(np.int64)
-    res["outgoing_new_clients"] = count(out & new).astype(np.int64)
-    mobile = count(out & (ntype == "mobile").fillna(False).to_numpy(dtype=bool))
-    landline = count(out & (ntype == "landline").fillna(False).to_numpy(dtype=bool))
+    res["outgoing_new_clients"] = count(mm["outgoing_new"]).astype(np.int64)
+    mobile = count(mm["outgoing_mobile"])
+    landline = count(mm["outgoing_landline"])
     talk_total = count(ext_answered, talk)
     n_ans_ext = count(ext_answered)
 
@@ -139,7 +168,7 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     act_code, act_day = cs[counted], days[counted]
     # the answering side of internal calls, when the loader provides it
     if pcode is not None:
-        psel = inp & (pcode >= 0) & m["internal"] & m["answered"]
+        psel = inp & (pcode >= 0) & cm["internal_answered"]
         if psel.any():
             internal = internal + np.bincount(pcode[psel], minlength=k)
             pdays = slot_frame(flagged.loc[psel, schema.START])["date"].to_numpy().astype(np.int64)

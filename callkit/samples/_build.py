@@ -27,7 +27,9 @@ from callkit.samples._company import (
 __all__ = ["SampleCompany", "generate", "reference_metrics", "missed_truth", "transcript_calls",
            "GENERATOR_VERSION"]
 
-GENERATOR_VERSION = 2   # 2: the B2C star (queue priority) for flow_concentration
+GENERATOR_VERSION = 3   # 2: the B2C star (queue priority) for flow_concentration; 3: the truth
+#                        calls 103 an inbound lead (not an avoider) and lists the inbound-role
+#                        managers who must not be accused (the calls are those of version 2)
 
 #: the columns of :attr:`SampleCompany.sessions` beyond the canonical ones
 SESSION_EXTRA = ("extension", "machine_answered", "in_period", "n_legs", "attempt", "rang",
@@ -335,7 +337,7 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
     rejected = per.loc[per["tag"] == "line_limit"]
     machine = per.loc[per["machine_answered"]]
 
-    avoider, mob, rep = by_role["avoider"], by_role["mobile_heavy"], by_role["repeat_dialer"]
+    lead, mob, rep = by_role["inbound_lead"], by_role["mobile_heavy"], by_role["repeat_dialer"]
     inth, absent = by_role["internal_heavy"], by_role["absent_at_peak"]
     absent_peak_calls = per.loc[(per["extension"] == absent.ext)
                                 & per[schema.START].dt.hour.isin(PEAK_HOURS)]
@@ -345,11 +347,15 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
     new = _new_numbers(s, crm, c.period)
 
     planted: dict[str, Any] = {
-        "avoider": {**who("avoider"), "rule": "manager_gap",
-                    "metrics": ["external_calls_per_day", "outgoing_new_clients_per_day"],
-                    "evidence": metric(avoider.ext, "outgoing", "incoming_answered", "external_calls_per_day",
-                                       "outgoing_new_clients_per_day", "gap_external_calls_per_day",
-                                       "gap_outgoing_new_clients_per_day")},
+        "inbound_lead": {**who("inbound_lead"), "rule": None, "role": "inbound",
+                         "must_not_be_accused": "he takes 2.5 x the queue's calls and calls out "
+                                                "little: an inbound role (inferred from the call "
+                                                "mix), never flagged for few outgoing calls to "
+                                                "new clients",
+                         "evidence": metric(lead.ext, "outgoing", "incoming_answered",
+                                            "external_calls_per_day", "outgoing_new_clients_per_day",
+                                            "gap_external_calls_per_day",
+                                            "gap_outgoing_new_clients_per_day")},
         "mobile_heavy": {**who("mobile_heavy"), "rule": "mobile_heavy",
                          "evidence": {**metric(mob.ext, "outgoing", "mobile_share"),
                                       "outgoing_to_known": int((~mob_out[schema.CLIENT_NUMBER].isin(new)).sum())}},
@@ -420,14 +426,10 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
                      "hhi": round(float((shares ** 2).sum()), 3)}}
     new_hire = by_role["new_hire"]
     allowed = [
-        {"rule": "manager_gap", "subject": star.name, "metric": "outgoing_new_clients_per_day",
-         "why": "the star answers the incoming flow and prospects little"},
         {"rule": "manager_gap", "subject": mob.name, "metric": "outgoing_new_clients_per_day",
          "why": "she calls known clients, so few new ones"},
         {"rule": "manager_gap", "subject": rep.name, "metric": "outgoing_new_clients_per_day",
          "why": "he calls the same few known clients"},
-        {"rule": "absent_at_peak", "subject": avoider.name,
-         "why": "he makes few calls, so he is often idle at peaks"},
         *({"rule": "missed_peak", "subject": f"5 {h}", "why": "one duty agent on Saturdays also misses calls"}
           for h in (10, 11, 12, 13)),
         {"rule": "missed_peak", "subject": "2 16", "why": "the short-ring drops are missed calls too"},
@@ -449,7 +451,11 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
                      "callbacks": int((per["tag"] == "callback").sum())},
         "planted": planted,
         "controls": [a.name for a in controls],
-        "not_flagged": [a.name for a in controls] + [new_hire.name],
+        "not_flagged": [a.name for a in controls] + [new_hire.name, lead.name, star.name],
+        "inbound_role": {"employees": [lead.name, star.name],
+                         "why": "answered incoming dominates their outgoing (the star also takes "
+                                "most of the B2C queue): an inbound role, compared with nobody "
+                                "in a department of hunters"},
         "few_active_days": {"employee": new_hire.name, "extension": new_hire.ext,
                             "days_active": int(mrow.loc[new_hire.ext, "days_active"]),
                             "note": "hired near the end of the period: reported, not flagged"},

@@ -147,8 +147,9 @@ def _readme(company: SampleCompany, files: list[tuple[str, str]], command: str, 
         "",
         "## Planted behaviours (see `truth.json`)",
         "",
-        f"- avoider: {pl['avoider']['employee']} ({pl['avoider']['department']}) — few outgoing, "
-        "mostly incoming → `manager_gap` on external_calls_per_day and outgoing_new_clients_per_day;",
+        f"- inbound lead: {pl['inbound_lead']['employee']} ({pl['inbound_lead']['department']}) — "
+        "takes most queue calls, few outgoing: an inbound role (inferred), **not** to be accused "
+        "of few calls to new clients;",
         f"- mobile_heavy: {pl['mobile_heavy']['employee']} — outgoing almost only to known clients' mobiles;",
         f"- internal_heavy: {pl['internal_heavy']['employee']} — internal share above 40 %;",
         f"- repeat_dialing: {pl['repeat_dialer']['employee']} — most outgoing to six known numbers;",
