@@ -14,15 +14,13 @@ from callkit.io.base import (
     ParseContext,
     Parsed,
     Rejects,
-    legs_frame,
     map_status,
     map_unique,
-    match_columns,
     times_from,
 )
 from callkit.io.text import RawTable, norm_header
 
-__all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB"]
+__all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB", "cdr_legs", "cdr_session_key"]
 
 _CSV_FIELDS = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
                "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
@@ -185,29 +183,14 @@ def _detect_db(table: RawTable) -> float:
 
 
 def _parse_db(table: RawTable, ctx: ParseContext) -> Parsed:
-    header = table.rows[0]
-    table.header, table.header_line = header, table.lines[0]
-    idx = match_columns(header, _DB_SYNONYMS)
-    rej = Rejects()
-    good = []
-    for i in range(1, len(table.rows)):
-        r = table.rows[i]
-        if len(r) < len(header) - 3 or len(r) > len(header) + 1:
-            rej.add([i], f"has {len(r)} fields; the header has {len(header)}")
-        elif [norm_header(c) for c in r] == [norm_header(c) for c in header]:
-            rej.add([i], "repeated header line")
-        else:
-            good.append(i)
-    df = legs_frame(table, good, idx)
-    if df.empty:
-        return Parsed(pd.DataFrame(), rej.items(), data_rows=list(range(1, len(table.rows))))
-    key = _session_key(df, table)
-    line = None
-    if "did" in df:
-        line = df["did"].where(df["did"].astype(str).str.strip() != "", None)
-    legs = _legs(df, table, ctx, rej, key=key, start="calldate",
-                 answer="answer" if "answer" in df else None, end="end" if "end" in df else None, line=line)
-    return Parsed(legs, rej.items(), data_rows=list(range(1, len(table.rows))))
+    # one parser for every headered CDR table (unescaped quotes, NULL literals, slash dates)
+    from callkit.io.cdr_tables import parse_cdr_table
+    return parse_cdr_table(table, ctx)
+
+
+#: Legs from named raw CDR fields, and their session keys (shared with callkit.io.cdr_tables).
+cdr_legs = _legs
+cdr_session_key = _session_key
 
 
 ASTERISK_CSV = Format("asterisk_csv", "Asterisk cdr_csv Master.csv (no header, 16/17/18/21 columns)",

@@ -261,8 +261,10 @@ def sniff_delimiter(lines: list[str]) -> str:
                 counts.append(0)
         if max(counts) == 0:
             continue
-        mode = max(set(counts), key=counts.count)
-        share = counts.count(mode) / len(counts)
+        # lines without the delimiter (report titles above a header) do not vote for the mode
+        voting = [c for c in counts if c > 0]
+        mode = max(set(voting), key=voting.count)
+        share = voting.count(mode) / len(counts)
         score = share * 10 + min(mode, 40) / 40
         if mode > 0 and score > best_score:
             best, best_score = d, score
