@@ -33,7 +33,7 @@ FIXTURES = Path(__file__).parent / "data" / "io"
 BASES = ["\n".join(BASE_ROWS) + "\n", SIPUNI] + [
     f.read_bytes().decode("utf-8", errors="replace") if not f.name.endswith("cp1251.csv")
     else f.read_bytes().decode("cp1251")
-    for f in sorted(FIXTURES.glob("*")) if f.suffix in (".csv", ".log")]
+    for f in sorted(FIXTURES.glob("*")) if f.suffix in (".csv", ".log", ".txt", ".sql")]
 
 mutation = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 10_000), st.integers(1, 40)),

@@ -72,6 +72,7 @@ _SIPUNI_SYNONYMS: dict[str, tuple[str, ...]] = {
     "duration": ("продолжительность звонка", "длительность звонка"),
     "record_id": ("id записи",),
     "order_id": ("id заказа звонка",),
+    "line": ("исходящая линия",),   # the 24-column header (FORMATS.md §7.4)
 }
 
 
@@ -101,7 +102,7 @@ def _parse_sipuni(table: RawTable, ctx: ParseContext) -> Parsed:
                       duration="duration" if "duration" in df else None,
                       talk="talk" if "talk" in df else None, ring="ring" if "ring" in df else None,
                       direction=direction, status=status, key=key, src=df["from"], dst=df["to"],
-                      answered_by=df.get("answered_by"))
+                      answered_by=df.get("answered_by"), line=df.get("line"))
     return Parsed(legs, rej.items(), data_rows=data_rows)
 
 
