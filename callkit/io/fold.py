@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from callkit import schema as S
 from callkit.io.base import map_unique
@@ -141,9 +143,9 @@ def _union_seconds(g: np.ndarray, mask: np.ndarray, a: np.ndarray, b: np.ndarray
     return out / 1e9
 
 
-def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
-                  directory: Directory | None = None, own_numbers: tuple[str, ...] | list[str] = (),
-                  area_code: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def _fold_numpy(legs: pd.DataFrame, *, tz: str, region: str = "RU",
+                directory: Directory | None = None, own_numbers: tuple[str, ...] | list[str] = (),
+                area_code: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Fold a leg frame (all files) into the canonical call table.
 
     Parameters
@@ -391,3 +393,394 @@ def _coverage_notes(calls: pd.DataFrame, persons_known: bool) -> list[str]:
         notes.append(f"{m} incoming call(s) were answered only by the PBX (IVR/announcement, no person): "
                      "counted as missed, flagged machine_answered")
     return notes
+
+
+# --- the fold on DuckDB ------------------------------------------------------------------------
+# Strings never enter the SQL: a session key, a party (src/dst), a person key, a department, a
+# line or a file is an integer code into a table of its distinct values, resolved in Python once
+# per value (``classify_unique`` for numbers, ``Directory.resolve`` for persons). Times are int64
+# nanoseconds (UTC), so every duration comes out exactly as numpy computes it. ``rn`` ranks the
+# legs by (start, source order): "the first leg" of a session is its lowest rn; ``arank`` ranks
+# them by (answer time, rn): the person on the lowest-arank answered leg answered first.
+#
+# Leg columns: sk, rn, arank, t_start, t_ans, t_end, st (1 answered, 2 missed, 3 busy, 0 other),
+# hint (the provider's direction: 1 in, 2 out, 3 internal, 0 none), lh (line), cp / dp (caller /
+# callee person), src / dst (party), *_digits / *_own (the party has digits / is the company's
+# own number), cp_dept / dp_dept (the person's department), source_file, source_row.
+
+_LEG_SQL = """
+SELECT *, st = 1 AS ans,
+    CASE  -- the leg's direction from its parties (1 incoming, 2 outgoing, 3 internal, 0 unknown)
+        WHEN src_digits AND NOT src_own AND cp IS NULL THEN 1      -- an external caller
+        WHEN dst_digits AND NOT dst_own AND dp IS NULL THEN 2      -- an external callee
+        WHEN (cp IS NOT NULL OR src_own) AND (dp IS NOT NULL OR dst_own) THEN 3
+        WHEN hint > 0 THEN hint                                     -- the provider's label
+        WHEN cp IS NOT NULL THEN 3 WHEN dp IS NOT NULL THEN 1
+        ELSE 0 END AS ldir
+FROM legs
+"""
+
+#: What is known of a session from its legs: (name, aggregate, expression, which legs).
+#: ``arg_min:KEY`` is the expression on the leg with the lowest KEY among those legs.
+#: The company-side person of a leg is its callee in an incoming session, else its caller; the
+#: direction is known only per session, so both sides are aggregated: *_in for the callee (dp),
+#: *_out for the caller (cp). In an incoming session only a person's answer is an answer.
+_SESSION_AGGREGATES: tuple[tuple[str, str, str, str | None], ...] = (
+    ("any_in_leg", "bool_or", "ldir = 1", None),
+    ("any_out_leg", "bool_or", "ldir = 2", None),
+    ("s_start", "min", "t_start", None),
+    ("s_end", "max", "t_end", None),
+    ("first_rn", "min", "rn", None),
+    ("any_ans", "bool_or", "ans", None),
+    ("any_missed", "bool_or", "st = 2", None),
+    ("any_busy", "bool_or", "st = 3", None),
+    ("any_at", "min", "t_ans", "ans"),
+    ("pa_in", "bool_or", "ans AND dp IS NOT NULL", None),
+    ("pa_at_in", "min", "t_ans", "ans AND dp IS NOT NULL"),
+    # who answered first; the first person on the company side; the people it rang
+    ("answered_in", "arg_min:arank", "dp", "ans AND dp IS NOT NULL"),
+    ("answered_out", "arg_min:arank", "cp", "ans AND cp IS NOT NULL"),
+    ("first_in", "arg_min:rn", "dp", "dp IS NOT NULL"),
+    ("first_out", "arg_min:rn", "cp", "cp IS NOT NULL"),
+    ("min_dp", "min", "dp", None),
+    ("max_dp", "max", "dp", None),
+    ("min_dp_dept", "min", "dp_dept", None),
+    ("max_dp_dept", "max", "dp_dept", None),
+    ("min_cp_dept", "min", "cp_dept", None),
+    ("max_cp_dept", "max", "cp_dept", None),
+    # the client: the caller of the first incoming leg, or the callee of the first outgoing one
+    ("in_rn", "min", "rn", "ldir = 1"),
+    ("out_rn", "min", "rn", "ldir = 2"),
+    # the line: the provider's, else (below) the company's own number on the first leg
+    ("line_hint", "arg_min:rn", "lh", "lh IS NOT NULL"),
+)
+
+
+def _aggregate_sql(*, one_leg: bool) -> str:
+    """The select list of :data:`_SESSION_AGGREGATES`: aggregates over a session's legs, or,
+    for sessions of one leg (most of them), the same values read off that leg without a
+    GROUP BY (a hash aggregate with a group per row is the slow case of a hash aggregate)."""
+    out = []
+    for name, agg, expr, where in _SESSION_AGGREGATES:
+        if one_leg:
+            out.append(f"CASE WHEN {where} THEN {expr} END AS {name}" if where else f"{expr} AS {name}")
+            continue
+        fn, _, key = agg.partition(":")
+        call = f"{fn}({expr}, {key})" if key else f"{fn}({expr})"
+        out.append(f"{call} FILTER (WHERE {where}) AS {name}" if where else f"{call} AS {name}")
+    return ",\n    ".join(out)
+
+
+_SESSIONS_SQL = f"""
+CREATE TEMP TABLE sess AS
+WITH leg AS ({_LEG_SQL}), agg AS (
+    SELECT sk,
+    {_aggregate_sql(one_leg=False)}
+    FROM leg WHERE several GROUP BY sk
+    UNION ALL
+    SELECT sk,
+    {_aggregate_sql(one_leg=True)}
+    FROM leg WHERE NOT several
+)
+SELECT *,
+    CASE WHEN any_in_leg THEN 1 WHEN any_out_leg THEN 2 ELSE 3 END AS sdir,
+    min_dp = max_dp AS one_person_in,              -- it rang exactly one person
+    min_dp_dept = max_dp_dept AS one_dept_in,      -- the people it rang share one department
+    min_dp_dept AS dept_in,
+    min_cp_dept = max_cp_dept AS one_dept_out,
+    min_cp_dept AS dept_out
+FROM agg
+"""
+
+# the length of the union of the [answer, end) intervals of each session's answered legs
+# (overlapping legs counted once); {who} picks the legs: person-answered ones, or all answered
+_TALK_SQL = """
+WITH iv AS (
+    SELECT l.sk, l.t_ans AS a, greatest(coalesce(l.t_end, l.t_ans), l.t_ans) AS b
+    FROM legs l JOIN sess s USING (sk)
+    WHERE l.st = 1 AND l.t_ans IS NOT NULL AND {who}
+), w AS (
+    SELECT sk, a, b, max(b) OVER (PARTITION BY sk ORDER BY a
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+    FROM iv
+)
+SELECT sk, sum(greatest(b - greatest(a, coalesce(prev_end, a)), 0)) AS ns FROM w GROUP BY sk
+"""
+_PERSON_ANSWERED = "(s.sdir <> 1 OR l.dp IS NOT NULL)"
+
+_CALLS_SQL = """
+WITH f AS (
+    SELECT s.*,
+        CASE WHEN sdir = 1 THEN pa_in ELSE any_ans END AS any_pa,
+        CASE WHEN sdir = 1 THEN pa_at_in ELSE any_at END AS pa_at,
+        -- who handled it: who answered first; else (outgoing/internal) the caller of the first
+        -- leg; else (incoming) the only person it rang
+        CASE WHEN sdir = 1 THEN coalesce(answered_in, CASE WHEN one_person_in THEN first_in END)
+             ELSE coalesce(answered_out, first_out) END AS emp,
+        CASE WHEN sdir = 1 THEN one_dept_in ELSE one_dept_out END AS one_dept,
+        CASE WHEN sdir = 1 THEN dept_in ELSE dept_out END AS dept_rung
+    FROM sess s
+), g AS (
+    SELECT f.*,
+        sdir = 1 AND any_ans AND NOT any_pa AND {persons_known} AS machine,
+        CASE WHEN sdir = 1 THEN any_pa OR (any_ans AND NOT {persons_known}) ELSE any_ans END AS ans_ok
+    FROM f
+), h AS (
+    SELECT g.*, CASE WHEN ans_ok THEN {answer_at} END AS ans_at FROM g
+)
+SELECT k.call_id, h.sk, s_start, ans_at, s_end, sdir, first_rn, in_rn, out_rn, line_hint, machine, emp,
+    first_in AS peer,  -- an internal call's peer: the first person called
+    greatest(coalesce(ans_at, s_end) - s_start, 0)::DOUBLE / 1e9 AS ring_s,
+    CASE WHEN ans_at IS NULL THEN 0 ELSE coalesce({talk_ns}, 0) END::DOUBLE / 1e9 AS talk_s,
+    CASE WHEN ans_ok THEN 'answered' WHEN any_missed OR machine THEN 'missed'
+         WHEN any_busy THEN 'busy' ELSE 'failed' END AS status,
+    -- the department: the employee's; for a call nobody took, that of all the people it rang
+    CASE WHEN emp IS NOT NULL THEN pe.dept WHEN one_dept THEN dept_rung END AS dept
+FROM h
+JOIN keys k ON k.sk = h.sk
+LEFT JOIN persons pe ON pe.code = h.emp
+LEFT JOIN talk_pa ON talk_pa.sk = h.sk
+{talk_any_join}
+ORDER BY s_start, k.call_id
+"""
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for missing) and the distinct values (object array)."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), np.asarray(uniq, dtype=object)
+
+
+def _ints(codes: np.ndarray) -> pa.Array:
+    """int64 codes as an Arrow array, -1 → null."""
+    return pa.array(codes, type=pa.int64(), mask=codes < 0)
+
+
+def _pick(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """values[codes] with -1 → None (object arrays)."""
+    return np.append(np.asarray(values, dtype=object), None)[np.where(codes < 0, len(values), codes)]
+
+
+def _col(table: pa.Table, name: str, *, null: int = -1) -> np.ndarray:
+    """An integer column of a result as int64, null → ``null``."""
+    return table.column(name).fill_null(null).to_numpy().astype(np.int64)
+
+
+def _rank(*keys: np.ndarray) -> np.ndarray:
+    """Rank of each position when sorted by ``keys`` (last key most significant)."""
+    perm = np.lexsort(keys)
+    rank = np.empty(len(perm), dtype=np.int64)
+    rank[perm] = np.arange(len(perm))
+    return rank
+
+
+def _parties(raw: np.ndarray, *, region: str, area_code: str | None, own_raw: set[str],
+             own_set: set[str], known: set[str]) -> dict[str, np.ndarray]:
+    """Per distinct party string: number, type, own (the company's number), digits, and the
+    person key it stands for (an extension) or None."""
+    uniq = pd.Series(raw, dtype=object)
+    num_u, typ_u = classify_unique(uniq, region, area_code=area_code)
+    own = pd.Series(num_u, dtype=object).isin(own_set).to_numpy(bool) | uniq.isin(own_raw).to_numpy(bool)
+    v = uniq.astype(str).str.strip()
+    # With a directory, a short number that is not in it (a queue, ring group or IVR number
+    # such as 600) is not a person; without one, any 1–5 digit party is.
+    ok = v.isin(known) if known else v.str.fullmatch(r"\d{1,5}").fillna(False)
+    person = v.where(ok & ~v.isin(own_raw), None).to_numpy(object)
+    return {"num": num_u, "typ": typ_u, "own": own, "digits": pd.notna(num_u), "person": person}
+
+
+def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
+                  directory: Directory | None = None, own_numbers: tuple[str, ...] | list[str] = (),
+                  area_code: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Fold a leg frame (all files) into the canonical call table (rules: the module docstring).
+
+    Parameters
+    ----------
+    legs : DataFrame
+        Columns of :data:`callkit.io.base.LEG_INPUT` plus ``source_file``, ``source_row`` and
+        ``order`` (global record order); rows already validated.
+
+    Returns
+    -------
+    (calls, legs_out, notes)
+        The canonical table (DESIGN §2 + extra columns), the legs table
+        (:data:`callkit.schema.LEG_COLUMNS`) and coverage notes.
+
+    Notes
+    -----
+    The per-session work is SQL on DuckDB (:mod:`callkit.engine`) over Arrow integer codes;
+    strings are touched in Python only through their distinct values.
+    """
+    from callkit import engine
+
+    directory = directory or Directory(None)
+    notes: list[str] = []
+    if legs.empty:
+        return S.empty_calls(tz), pd.DataFrame(columns=list(S.LEG_COLUMNS)), notes
+    legs = legs.reset_index(drop=True)
+    n = len(legs)
+    own_raw = {str(x) for x in own_numbers}
+    own_set = set(normalize_numbers(list(own_numbers), region)["number"].dropna()) if own_numbers else set()
+
+    # --- distinct values and integer codes -----------------------------------------------------
+    sk, sk_uniq = _codes(legs["session_key"].astype("str"))
+    party, party_uniq = _codes(pd.concat([legs["src"].astype("str"), legs["dst"].astype("str")],
+                                         ignore_index=True))
+    src_c, dst_c = party[:n], party[n:]
+    pt = _parties(party_uniq, region=region, area_code=area_code, own_raw=own_raw, own_set=own_set,
+                  known=set(directory.by_ext))
+
+    def nonblank(col: pd.Series) -> pd.Series:
+        p = col.astype("str")
+        return p.where(p.str.strip() != "")
+
+    # person keys: the parser's explicit ones, else the party when it is an extension
+    pcodes, puniq = _codes(pd.concat([nonblank(legs["caller_person"]), nonblank(legs["callee_person"]),
+                                      pd.Series(pt["person"], dtype=object)], ignore_index=True))
+    party_person = pcodes[2 * n:]
+    cp = np.where(pcodes[:n] >= 0, pcodes[:n], _pick_int(party_person, src_c))
+    dp = np.where(pcodes[n:2 * n] >= 0, pcodes[n:2 * n], _pick_int(party_person, dst_c))
+    used = np.zeros(len(puniq), dtype=bool)
+    used[cp[cp >= 0]] = True
+    used[dp[dp >= 0]] = True
+    persons_known = bool(used.any())
+    res = [directory.resolve(k) if u else (None, None, None) for k, u in zip(puniq, used)]
+    p_ext = np.array([r[0] for r in res], dtype=object)
+    p_name = np.array([r[1] for r in res], dtype=object)
+    dept_code, dept_uniq = _codes(pd.Series([r[2] for r in res], dtype=object))
+
+    start = _ns(legs["start"])
+    ans = _ns(legs["answered_at"])
+    order = legs["order"].to_numpy(np.int64) if "order" in legs else np.arange(n, dtype=np.int64)
+    rn = _rank(order, start)
+    arank = _rank(rn, ans)                       # NaT (int64 min) first, as a key of the minimum
+    status = legs["leg_status"].astype("str")
+    st = np.select([status == "answered", status == "missed", status == "busy"], [1, 2, 3], 0)
+    hint = legs["direction_hint"].astype("str")
+    hint = np.select([hint == "incoming", hint == "outgoing", hint == "internal"], [1, 2, 3], 0)
+    line_hint = legs["line_hint"].astype("str")
+    lh, lh_uniq = _codes(line_hint.where(line_hint != ""))
+
+    def nullable_ns(v: np.ndarray) -> pa.Array:
+        return pa.array(v, type=pa.int64(), mask=v == _MIN)
+
+    table = pa.table({
+        "sk": pa.array(sk), "rn": pa.array(rn), "arank": pa.array(arank),
+        "t_start": nullable_ns(start), "t_ans": nullable_ns(ans), "t_end": nullable_ns(_ns(legs["end"])),
+        "st": pa.array(st.astype(np.int8)), "hint": pa.array(hint.astype(np.int8)), "lh": _ints(lh),
+        "cp": _ints(cp), "dp": _ints(dp),
+        "src_digits": pa.array(_pick_bool(pt["digits"], src_c)),
+        "src_own": pa.array(_pick_bool(pt["own"], src_c)),
+        "dst_digits": pa.array(_pick_bool(pt["digits"], dst_c)),
+        "dst_own": pa.array(_pick_bool(pt["own"], dst_c)),
+        "cp_dept": _ints(_pick_int(dept_code, cp)), "dp_dept": _ints(_pick_int(dept_code, dp)),
+        "several": pa.array(np.bincount(sk)[sk] > 1),
+    })
+    persons = pa.table({"code": pa.array(np.arange(len(puniq), dtype=np.int64)),
+                        "dept": _ints(dept_code)})
+    con = engine.connect()
+    try:
+        con.register("legs", table)
+        con.register("persons", persons)
+        con.register("keys", pa.table({"sk": pa.array(np.arange(len(sk_uniq), dtype=np.int64)),
+                                       "call_id": pa.array(sk_uniq, type=pa.string())}))
+        con.execute(_SESSIONS_SQL)
+        con.execute("CREATE TEMP TABLE talk_pa AS " + _TALK_SQL.format(who=_PERSON_ANSWERED))
+        pk = "true" if persons_known else "false"
+        if persons_known:
+            answer_at, talk_ns, talk_any_join = "pa_at", "talk_pa.ns", ""
+        else:
+            # nobody on the company side is named: an answered leg is the best evidence we have
+            con.execute("CREATE TEMP TABLE talk_any AS " + _TALK_SQL.format(who="true"))
+            answer_at = "coalesce(pa_at, any_at)"
+            talk_ns = "CASE WHEN coalesce(talk_pa.ns, 0) = 0 THEN talk_any.ns ELSE talk_pa.ns END"
+            talk_any_join = "LEFT JOIN talk_any ON talk_any.sk = h.sk"
+        out = con.sql(_CALLS_SQL.format(persons_known=pk, answer_at=answer_at, talk_ns=talk_ns,
+                                        talk_any_join=talk_any_join)).to_arrow_table()
+    finally:
+        con.close()
+
+    # --- read the legs the SQL picked; strings by Arrow takes from the distinct values ---------
+    by_rn = np.empty(n, dtype=np.int64)
+    by_rn[rn] = np.arange(n)
+    sdir = _col(out, "sdir")
+    first = by_rn[_col(out, "first_rn")]
+    # the client number: the caller of the first incoming leg / the callee of the first outgoing
+    in_leg = _pick_int(by_rn, _col(out, "in_rn"))
+    out_leg = _pick_int(by_rn, _col(out, "out_rn"))
+    client_c = np.where(sdir == 1, _pick_int(src_c, in_leg), np.where(sdir == 2, _pick_int(dst_c, out_leg), -1))
+    client = _take(pt["num"], client_c)
+    ctype = _pick(pt["typ"], client_c)
+    ctype = np.where(sdir == 3, None, np.where(pd.isna(_pick(pt["num"], client_c)), "invalid", ctype))
+    # the line: the provider's, else the company's own number on the company side of the first leg
+    line_c = _col(out, "line_hint")
+    own_side = np.where(sdir == 1, dst_c[first], src_c[first])
+    own_ok = _pick_bool(pt["own"], own_side)
+    line = pc.if_else(pa.array((line_c < 0) & own_ok), _take(pt["num"], own_side), _take(lh_uniq, line_c))
+    emp = _col(out, "emp")
+    peer = np.where(sdir == 3, _col(out, "peer"), -1)
+    files, file_uniq = _codes(legs["source_file"].astype("str").fillna(""))
+
+    calls = pd.DataFrame({
+        S.CALL_ID: _pd_string(out.column("call_id")),
+        S.START: engine.ns_to_times(out.column("s_start"), tz),
+        S.ANSWERED_AT: engine.ns_to_times(out.column("ans_at"), tz),
+        S.END: engine.ns_to_times(out.column("s_end"), tz),
+        S.RING_S: out.column("ring_s").to_numpy(),
+        S.TALK_S: out.column("talk_s").to_numpy(),
+        S.DIRECTION: pd.Categorical.from_codes(sdir - 1, categories=list(S.DIRECTIONS)),
+        S.STATUS: _pd_string(out.column("status")),
+        S.EMPLOYEE: _pd_string(_take(p_name, emp)),
+        S.DEPARTMENT: _pd_string(_take(dept_uniq, _col(out, "dept"))),
+        S.CLIENT_NUMBER: _pd_string(client),
+        S.NUMBER_TYPE: ctype,
+        S.LINE: _pd_string(line),
+        S.SOURCE_ROW: legs["source_row"].to_numpy(np.int64)[first],
+        S.EXTENSION: _pd_string(_take(p_ext, emp)),
+        S.MACHINE_ANSWERED: out.column("machine").to_numpy(zero_copy_only=False),
+        S.SOURCE_FILE: _pd_string(_take(file_uniq, files[first])),
+        "peer_extension": _pd_string(_take(p_ext, peer)),
+        "peer_employee": _pd_string(_take(p_name, peer)),
+    })
+    calls = S.coerce(calls)
+
+    # the legs table, in source order, with each leg's company-side person
+    leg_sdir = np.empty(len(sk_uniq), dtype=np.int64)
+    leg_sdir[_col(out, "sk")] = sdir
+    emp_leg = np.where(leg_sdir[sk] == 1, dp, cp)
+    legs_out = pd.DataFrame({
+        S.CALL_ID: legs["session_key"].astype("str"),
+        "leg_id": legs["leg_id"].astype("str"),
+        S.START: legs["start"], S.ANSWERED_AT: legs["answered_at"], S.END: legs["end"],
+        S.TALK_S: legs["talk_s"].astype(float),
+        "src": legs["src"].astype("str"), "dst": legs["dst"].astype("str"),
+        "leg_status": legs["leg_status"].astype("str"),
+        S.EXTENSION: _take(p_ext, emp_leg).to_pandas(),
+        S.EMPLOYEE: _take(p_name, emp_leg).to_pandas(),
+        S.SOURCE_FILE: legs["source_file"].astype("str"),
+        S.SOURCE_ROW: legs["source_row"].astype("int64"),
+    })
+    notes.extend(_coverage_notes(calls, persons_known))
+    return calls, legs_out, notes
+
+
+def _take(values: np.ndarray, codes: np.ndarray) -> pa.Array:
+    """values[codes] as an Arrow string array, -1 → null (values: a small array of distinct
+    strings, codes: one per row)."""
+    d = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    return d.take(pa.array(codes, type=pa.int64(), mask=codes < 0))
+
+
+def _pd_string(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """An Arrow string array as a pandas ``string`` Series (no copy through Python objects)."""
+    return pd.Series(arr.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get))
+
+
+def _pick_int(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """values[codes] for int arrays, -1 → -1."""
+    return np.append(np.asarray(values, dtype=np.int64), -1)[np.where(codes < 0, len(values), codes)]
+
+
+def _pick_bool(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """values[codes] for bool arrays, -1 → False."""
+    return np.append(np.asarray(values, dtype=bool), False)[np.where(codes < 0, len(values), codes)]
