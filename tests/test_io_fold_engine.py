@@ -18,6 +18,7 @@ import pytest
 import callkit.io as cio
 from callkit.io import fold
 from tests.asterisk_rows import cdr_line
+from tests.fold_reference import fold_numpy
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data_samples"
 EMPLOYEES = SAMPLES / "employees.csv"
@@ -26,7 +27,7 @@ EMPLOYEES = SAMPLES / "employees.csv"
 def _both(monkeypatch, path, **kw):
     """Load ``path`` with the SQL fold and with the numpy fold."""
     res = {}
-    for name, fn in (("sql", fold.fold_sessions), ("numpy", fold._fold_numpy)):
+    for name, fn in (("sql", fold.fold_sessions), ("numpy", fold_numpy)):
         monkeypatch.setattr(cio, "fold_sessions", fn)
         res[name] = cio.load_calls(path, **kw)
     return res["sql"], res["numpy"]
