@@ -92,7 +92,9 @@ def connect():
         if _db is None:
             _settings = _choose()
             _db = duckdb.connect(":memory:", config=dict(_settings))
-        return _db.cursor()
+        cur = _db.cursor()
+    cur.execute("SET enable_progress_bar = false")   # callkit shows its own (callkit.progress)
+    return cur
 
 
 def settings() -> dict[str, str]:
