@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import callkit.io as cio
+from callkit.errors import CallkitError
 from callkit.io import fold
 from tests.asterisk_rows import cdr_line
 from tests.fold_reference import fold_numpy
@@ -25,29 +26,37 @@ EMPLOYEES = SAMPLES / "employees.csv"
 
 
 def _both(monkeypatch, path, **kw):
-    """Load ``path`` with the SQL fold and with the numpy fold."""
+    """Load ``path`` with the SQL fold and with the numpy fold (or the error both raise)."""
     res = {}
     for name, fn in (("sql", fold.fold_sessions), ("numpy", fold_numpy)):
         monkeypatch.setattr(cio, "fold_sessions", fn)
-        res[name] = cio.load_calls(path, **kw)
+        try:
+            res[name] = cio.load_calls(path, **kw)
+        except CallkitError as exc:
+            res[name] = f"{type(exc).__name__}: {exc}"
     return res["sql"], res["numpy"]
 
 
 def _same(a, b):
+    if isinstance(a, str) or isinstance(b, str):
+        assert a == b
+        return
     pd.testing.assert_frame_equal(a.calls, b.calls, check_exact=True)
     pd.testing.assert_frame_equal(a.legs, b.legs, check_exact=True)
     assert a.report.notes == b.report.notes
     assert a.report.to_dict() == b.report.to_dict()
 
 
-SAMPLE_FILES = sorted([SAMPLES / "calls" / "Master.csv"] + [p for p in (SAMPLES / "formats").iterdir()])
+FIXTURES = Path(__file__).resolve().parent / "data" / "io"
+SAMPLE_FILES = sorted([SAMPLES / "calls" / "Master.csv"] + list((SAMPLES / "formats").iterdir())
+                      + list(FIXTURES.iterdir()))
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
 def test_sql_fold_equals_numpy_fold_on_samples(monkeypatch, path):
     sql, npy = _both(monkeypatch, path, employees=EMPLOYEES,
                      own_numbers=("+74950001000", "+74950001100"))
-    assert len(sql.calls) > 0
+    assert path.parent == FIXTURES or len(sql.calls) > 0
     _same(sql, npy)
     sql, npy = _both(monkeypatch, path)   # no directory: any short number is a person
     _same(sql, npy)
