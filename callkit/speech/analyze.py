@@ -7,8 +7,9 @@ dialog metrics. Outputs follow DESIGN §5 (``speech.csv``, ``checklist.csv``).
 
 Per-call columns (``SpeechResult.per_call``):
 
-- ``call_kind`` negotiation / navigation / unknown (``call_kind_rules``: the lexicon's answer,
-  from ``navigation_cues`` / ``negotiation_cues`` = distinct cues found);
+- ``call_kind`` negotiation / navigation / unknown (``call_kind_rules``: the meaning rules'
+  answer, :func:`callkit.speech.kind.kind_from_concepts`; ``kind_concepts`` the concepts found,
+  ``navigation_cues`` / ``negotiation_cues`` how many distinct ones point each way);
 - ``call_result`` a key of the profile's ``call_results`` (most valuable said) or ``none``;
 - ``script_score`` share of script stages the employee said (0..1; ``stages_hit`` of
   ``stages_total``), ``questions_hit`` of ``questions_total`` mandatory questions;
@@ -58,12 +59,14 @@ from callkit.speech.checklist import (
 )
 from callkit.speech.dialog import DIALOG_COLUMNS, dialog_metrics
 from callkit.speech.kind import (
+    CONCEPTS,
     NAVIGATION,
-    NAVIGATION_CUES,
     NEGOTIATION,
-    NEGOTIATION_CUES,
+    SMALL_TALK,
     CallKindClassifier,
-    kind_from_cues,
+    combine_kinds,
+    default_kind_model,
+    rule_decision,
 )
 from callkit.speech.load import (
     CLIENT_SPEAKER,
@@ -77,7 +80,7 @@ from callkit.speech.load import (
 from callkit.speech.match import PhraseMatcher
 from callkit.speech.profanity import MAT, mask_word, profanity_kind
 from callkit.speech.result import NONE, pick_result
-from callkit.speech.text import is_known_word, lemma, tokenize
+from callkit.speech.text import FUNCTION_WORDS, is_known_word, lemma, split_merged, tokenize
 from callkit.speech.topics import distinctive_terms, topic_summary
 from callkit.speech.verdict import SpeechVerdict, speech_verdict
 
@@ -105,10 +108,10 @@ PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_FILE_COLUMNS + (
     "decision_makers_hit", "decision_makers_total", "advantages_hit",
     "advantages_total", "materials_hit", "materials_total", "profanity_mat", "profanity_words",
     "stop_word_list", "topics", "words", "unknown_word_share", "navigation_cues",
-    "negotiation_cues", "call_kind_rules",
+    "negotiation_cues", "kind_concepts", "content_words", "call_kind_rules",
 ) + tuple(c for c in DIALOG_COLUMNS if c != "talk_ratio")
 
-_STOP, _TOPIC, _NAV, _NEG = "stop_word", "topic", "nav", "neg"
+_STOP, _TOPIC, _KIND = "stop_word", "topic", "kind"
 _COUNT_COLUMNS = ("profanity", "stop_words", "competitor_mentions", "client_mentions_competitor",
                   "client_profanity", "client_stop_words", "unattributed_competitor_mentions",
                   "unattributed_profanity", "unattributed_stop_words", "stages_hit",
@@ -195,14 +198,11 @@ def _phrases(profile: Profile) -> tuple[list[tuple[str, str, str]], list[Any]]:
     triples += [(_STOP, s, s) for s in profile.stop_words]
     for topic, ps in profile.topics.items():
         triples += [(_TOPIC, topic, p) for p in ps]
-    for cue in dict.fromkeys(NAVIGATION_CUES + tuple(profile.navigation)):
-        triples.append((_NAV, cue, cue))
-    neg = list(NEGOTIATION_CUES) + list(profile.negotiation)
-    for it in items:
-        if it.kind in (RESULT, "term"):
-            neg += list(it.phrases)
-    for cue in dict.fromkeys(neg):
-        triples.append((_NEG, cue, cue))
+    # call-kind concepts (callkit.speech.kind): built-in, the profile's cues, its results
+    triples += [(_KIND, c.name, p) for c in CONCEPTS for p in c.phrases]
+    triples += [(_KIND, "profile_navigation", p) for p in profile.navigation]
+    triples += [(_KIND, "profile_negotiation", p) for p in profile.negotiation]
+    triples += [(_KIND, RESULT, p) for it in items if it.kind == RESULT for p in it.phrases]
     return triples, items
 
 
@@ -213,6 +213,9 @@ class _Engine:
         self.employee_only = {(it.kind, it.item) for it in self.items if it.employee_only}
         self.employee_only |= {(_STOP, s) for s in profile.stop_words}
         self.result_order = [it.item for it in self.items if it.kind == RESULT]
+        # lemmas that say nothing about the call kind: function words, phone small talk and
+        # the client company's own name (said in every greeting)
+        self.quiet = FUNCTION_WORDS | SMALL_TALK | {lemma(t) for t in tokenize(profile.client)}
         self.stages = [it.item for it in self.items if it.kind == STAGE]
         self.questions = [it.item for it in self.items if it.kind == QUESTION]
         self.brief_items = {k: [it.item for it in self.items if it.kind == k] for k in BRIEF_KINDS}
@@ -229,6 +232,9 @@ class _Engine:
             # the dictionary does not know the word: its guessed lemma may be wrong, so the
             # surface form may match a phrase term too
             ids = tuple(sorted(set(ids) | set(self.matcher.term_ids(tok))))
+        surf = self.matcher.surface_ids(tok)
+        if surf:
+            ids = tuple(sorted(set(ids) | set(surf)))
         got = (lem, profanity_kind(tok), known, int(cyr), ids)
         self.info[tok] = got
         return got
@@ -245,7 +251,7 @@ def _snippet(toks: list[str], lo: int, hi: int, a: int, b: int) -> str:
 
 
 def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataFrame | None = None,
-                  kind_model: CallKindClassifier | None = None, lang: str | None = None,
+                  kind_model: CallKindClassifier | str | None = "auto", lang: str | None = None,
                   top_terms: int = 10, n_jobs: int = 1) -> SpeechResult:
     """Analyse transcribed calls against the client's brief.
 
@@ -262,8 +268,10 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
     calls
         Canonical call table; when given, ``employee`` and ``department`` come from it.
     kind_model
-        A fitted :class:`~callkit.speech.kind.CallKindClassifier`; when given its prediction is
-        the call kind (the rule-based kind stays in ``call_kind_rules``).
+        ``"auto"`` (default): the meaning rules combined with the bundled classifier
+        (:func:`~callkit.speech.kind.combine_kinds`, :func:`~callkit.speech.kind.default_kind_model`);
+        a fitted :class:`~callkit.speech.kind.CallKindClassifier`: its prediction is the call
+        kind; None: the rules alone. The rules' own answer is always in ``call_kind_rules``.
     lang
         Language of the verdict text (default: the profile's).
     top_terms
@@ -288,19 +296,20 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
     eng = _Engine(profile)
     if n_jobs > 1 and len(utterances) > 2000:
         scans = _parallel_scan(utterances, profile, n_jobs)
-        rows, check_rows, topic_rows, prof_rows, docs = ([], [], [], [], {})
+        rows, check_rows, topic_rows, prof_rows, docs, cue_docs = ([], [], [], [], {}, {})
         for sc in scans:
             rows += sc[0]
             check_rows += sc[1]
             topic_rows += sc[2]
             prof_rows += sc[3]
             docs.update(sc[4])
-        dm = pd.concat([sc[5] for sc in scans])
+            cue_docs.update(sc[5])
+        dm = pd.concat([sc[6] for sc in scans])
     else:
-        rows, check_rows, topic_rows, prof_rows, docs = _scan(utterances, eng)
+        rows, check_rows, topic_rows, prof_rows, docs, cue_docs = _scan(utterances, eng)
         dm = dialog_metrics(utterances)
     return _assemble(utterances, profile, eng, calls, kind_model, lang, top_terms,
-                     rows, check_rows, topic_rows, prof_rows, docs, dm)
+                     rows, check_rows, topic_rows, prof_rows, docs, cue_docs, dm)
 
 
 def _scan_chunk(args: tuple[pd.DataFrame, Profile]) -> tuple[Any, ...]:
@@ -344,9 +353,11 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
     topic_rows: list[tuple[str, str, int]] = []
     prof_rows: list[tuple[Any, ...]] = []
     docs: dict[str, str] = {}
+    cue_docs: dict[str, str] = {}
     stage_set = set(eng.stages)
     n_stages, n_questions = len(eng.stages), len(eng.questions)
     n_brief = {k: len(v) for k, v in eng.brief_items.items()}
+    quiet = eng.quiet
     info = eng.info
     for a, b in zip(bounds[:-1], bounds[1:]):
         cid = ids[a]
@@ -355,6 +366,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
         ubounds: list[tuple[int, int]] = []
         for k in range(a, b):
             tk = tokenize(txt[k])
+            tk = [x for t in tk for x in split_merged(t)]   # ASR-glued "вналичии"
             n0 = len(toks)
             toks += tk
             tutt += [k - a] * len(tk)
@@ -400,12 +412,16 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
         first: dict[tuple[str, str], tuple[int, int]] = {}
         emp_first: dict[tuple[str, str], tuple[int, int]] = {}
         counts: Counter[tuple[str, str, str]] = Counter()
-        for mt in m.find((), positions=pos):
+        concepts: dict[str, list[tuple[int, str]]] = {}
+        for mt in m.find((), positions=pos, breaks=[lo for lo, _ in ubounds[1:]]):
             if tutt[mt.start] != tutt[mt.end]:
                 continue  # a phrase never spans two utterances
             ph = phrases[mt.phrase]
-            key = (ph.kind, ph.item)
             who = _who(spk[a + tutt[mt.start]])
+            if ph.kind == _KIND:
+                concepts.setdefault(ph.item, []).append((mt.start, who))
+                continue
+            key = (ph.kind, ph.item)
             counts[(ph.kind, ph.item, who)] += 1
             if key in eng.employee_only and who != EMPLOYEE_SPEAKER:
                 continue
@@ -433,9 +449,8 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             by_who[(kind, who)] += c
             if kind == _TOPIC:
                 topic_rows.append((cid, item, c))
-        nav = len(hits_by_kind.get(_NAV, ()))
-        neg = len(hits_by_kind.get(_NEG, ()))
-        kind_rules = kind_from_cues(nav, neg, words=len(toks))
+        nav = sum(1 for c in CONCEPTS if c.kind == NAVIGATION and c.name in concepts)
+        neg = sum(1 for c in CONCEPTS if c.kind == NEGOTIATION and c.name in concepts)
         stop_items = [item for (kind, item, who), c in counts.items()
                       if kind == _STOP and who == EMPLOYEE_SPEAKER for _ in range(c)]
         results = hits_by_kind.get(RESULT, set())
@@ -446,7 +461,8 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
 
         rows.append({
             schema.CALL_ID: cid,
-            "call_kind_rules": kind_rules,
+            "concepts": concepts,
+            "labelled": judged,
             "result_hits": results,
             "result_by": result_by,
             "script_score": (len(hits_by_kind.get(STAGE, set()) & stage_set) / n_stages
@@ -479,27 +495,43 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             "unknown_word_share": 1 - known / total if total else np.nan,
             "navigation_cues": nav,
             "negotiation_cues": neg,
+            "kind_concepts": "; ".join(sorted(concepts)),
+            "content_words": sum(1 for x in lems if x not in quiet),
         })
         docs[cid] = " ".join(lems)
-    return rows, check_rows, topic_rows, prof_rows, docs
+        cue_docs[cid] = " ".join(lems + [f"cue_{c}" for c in sorted(concepts)])
+    return rows, check_rows, topic_rows, prof_rows, docs, cue_docs
 
 
 def _assemble(utterances: pd.DataFrame, profile: Profile, eng: _Engine,
               calls: pd.DataFrame | None, kind_model: CallKindClassifier | None,
               lang: str | None, top_terms: int, rows: list[dict[str, Any]],
               check_rows: list[tuple[Any, ...]], topic_rows: list[tuple[str, str, int]],
-              prof_rows: list[tuple[Any, ...]], docs: dict[str, str], dm: pd.DataFrame
-              ) -> SpeechResult:
+              prof_rows: list[tuple[Any, ...]], docs: dict[str, str], cue_docs: dict[str, str],
+              dm: pd.DataFrame) -> SpeechResult:
     per_call = pd.DataFrame(rows)
     if per_call.empty:
         per_call = pd.DataFrame(columns=[schema.CALL_ID, "call_kind_rules", "result_hits"])
     per_call[schema.CALL_ID] = per_call[schema.CALL_ID].astype("string")
     doc_s = pd.Series(docs, dtype="string")
     doc_s.index = pd.Index(doc_s.index, dtype="string", name=schema.CALL_ID)
-    # call kind: the model if given, else the rules
-    if kind_model is not None and len(per_call):
+    # call kind by the meaning rules; an unlabelled call's direction says who the caller is
+    caller = _callers(calls)
+    decisions = [rule_decision(c, labelled=lab, caller=caller.get(cid)) for c, lab, cid in
+                 zip(per_call.get("concepts", []), per_call.get("labelled", []), per_call[schema.CALL_ID])]
+    per_call["call_kind_rules"] = [d[0] for d in decisions]
+    per_call = per_call.drop(columns=["concepts", "labelled"], errors="ignore")
+    # call kind: a fitted model's prediction if given; by default the rules with the bundled
+    # classifier (combine_kinds); kind_model=None: the rules alone
+    if isinstance(kind_model, CallKindClassifier) and len(per_call):
         pred = kind_model.predict(doc_s)
         per_call["call_kind"] = pred.reindex(per_call[schema.CALL_ID]).to_numpy()
+    elif kind_model == "auto" and len(per_call):
+        cue_s = pd.Series(cue_docs, dtype="string").reindex(per_call[schema.CALL_ID].to_numpy())
+        proba = default_kind_model().predict_proba(cue_s, with_cues=True)
+        per_call["call_kind"] = [
+            combine_kinds(kind, basis, p, n) for (kind, basis), p, n in
+            zip(decisions, proba.to_dict("records"), per_call["content_words"])]
     else:
         per_call["call_kind"] = per_call["call_kind_rules"]
     per_call["call_result"] = [
@@ -544,6 +576,15 @@ def _assemble(utterances: pd.DataFrame, profile: Profile, eng: _Engine,
                         profanity=prof, verdict=verdict,
                         info={"calls": len(per_call), "utterances": len(utterances),
                               "words": int(per_call["words"].sum()) if len(per_call) else 0})
+
+
+def _callers(calls: pd.DataFrame | None) -> dict[str, str]:
+    """call_id -> who placed the call (client for incoming, employee for outgoing)."""
+    if calls is None or schema.DIRECTION not in calls.columns:
+        return {}
+    who = {schema.INCOMING: CLIENT_SPEAKER, schema.OUTGOING: EMPLOYEE_SPEAKER}
+    d = calls[schema.DIRECTION].astype("string").map(who)
+    return dict(zip(calls[schema.CALL_ID].astype("string"), d)) if d.notna().any() else {}
 
 
 def _attach_people(per_call: pd.DataFrame, utterances: pd.DataFrame,

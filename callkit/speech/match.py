@@ -7,7 +7,10 @@ reverse order: "счёт вам выставлю"). A transcript lemma stands fo
 equal, shares a stem — a common prefix of 5+ letters missing at most 3 letters of the longer
 word (``оплатить`` ~ ``оплата``), or, for words of 5+ letters with the same first letter, is
 close by :func:`rapidfuzz.fuzz.ratio` (``выстовить`` ~ ``выставить``, a typical recognition
-error), either as a whole or after cutting the endings (``встричать`` ~ ``встреча``). Short words (< 4 letters) must match exactly.
+error), either as a whole or after cutting the endings (``встричать`` ~ ``встреча``). Short words (< 4 letters) must match exactly,
+and so does a phrase word written with a leading ``=`` (``=поставка`` is not ``поставщик``);
+``~word`` matches only that word form (``~можем``, not ``можете``) where the caller passes
+surface forms (:meth:`PhraseMatcher.surface_ids`; ``analyze_calls`` does).
 """
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ class Match:
     end: int
 
 
-def lemma_close(word: str, term: str, *, fuzzy: float = 80.0) -> bool:
+def lemma_close(word: str, term: str, *, fuzzy: float = 80.0, known: bool = False) -> bool:
     """True when transcript lemma ``word`` may stand for phrase lemma ``term``.
 
     Examples
@@ -55,6 +58,13 @@ def lemma_close(word: str, term: str, *, fuzzy: float = 80.0) -> bool:
     (False, False)
     >>> lemma_close("фильтр", "фильтрогран")   # a word is not its longer compound
     False
+    >>> lemma_close("простить", "поступить", known=True)   # two real words: no fuzzy match
+    False
+
+    ``known``: the transcript word is in the dictionary. A recognition error that yields a
+    real word is rarer than one that yields a non-word, while two real words a few letters
+    apart are common ("простить" / "поступить", "стоить" / "стоимость"), so a known word
+    matches by its stem (``выставлять`` ~ ``выставить``), not by the whole-word fuzzy ratio.
     """
     if word == term:
         return True
@@ -68,7 +78,7 @@ def lemma_close(word: str, term: str, *, fuzzy: float = 80.0) -> bool:
         cp += 1
     if cp >= max(5, max(len(word), len(term)) - 3):  # same stem, other ending/part of speech
         return True
-    if n >= 5 and fuzz.ratio(word, term) >= fuzzy:
+    if not known and n >= 5 and fuzz.ratio(word, term) >= fuzzy:
         return True
     sw, st = stem(word), stem(term)  # a recognition error plus another ending
     return (min(len(sw), len(st)) >= 5 and abs(len(sw) - len(st)) <= 2
@@ -141,15 +151,25 @@ class PhraseMatcher:
         """Ids of the phrase lemmas that transcript lemma ``word`` may stand for (cached)."""
         hit = self._cache.get(word)
         if hit is None:
-            exact = self._term_index.get(word)
-            ids = {exact} if exact is not None else set()
+            ids = {i for i in (self._term_index.get(word), self._term_index.get("=" + word))
+                   if i is not None}
             if len(word) >= 4:
+                known = is_known_word(word)
                 for t, i in self._by_first.get(word[:1], ()):
-                    if i not in ids and lemma_close(word, t, fuzzy=self.fuzzy):
+                    if i not in ids and lemma_close(word, t, fuzzy=self.fuzzy, known=known):
                         ids.add(i)
+                if not known:   # "=поставка" still takes a cut-off "поставк"
+                    for t, i in self._by_first.get("=", ()):
+                        if len(word) >= len(t) - 3 and t[1:].startswith(word):
+                            ids.add(i)
             hit = tuple(sorted(ids))
             self._cache[word] = hit
         return hit
+
+    def surface_ids(self, token: str) -> tuple[int, ...]:
+        """Ids of the ``~word`` phrase terms that match this very word form."""
+        i = self._term_index.get("~" + token)
+        return () if i is None else (i,)
 
     def positions(self, lemma_seq: Sequence[str | tuple[str, ...]]) -> dict[int, list[int]]:
         """Map term id -> sorted token positions where it occurs.
@@ -171,12 +191,22 @@ class PhraseMatcher:
         return pos
 
     def find(self, lemma_seq: Sequence[str | tuple[str, ...]], *, positions: dict[int, list[int]] | None = None,
-             only: Iterable[int] | None = None) -> list[Match]:
-        """All non-overlapping occurrences of every phrase (or of the phrase indices ``only``)."""
+             only: Iterable[int] | None = None, breaks: Sequence[int] = ()) -> list[Match]:
+        """All non-overlapping occurrences of every phrase (or of the phrase indices ``only``).
+
+        ``breaks``: sorted token positions where a new utterance starts; no match spans one.
+        """
         pos = self.positions(lemma_seq) if positions is None else positions
         out: list[Match] = []
         gap = self.max_gap + 1
         idx = range(len(self._coded)) if only is None else only
+        brk = list(breaks)
+        inf = float("inf")
+
+        def limit(p: int) -> float:   # the first position of the next utterance after p
+            j = bisect_right(brk, p)
+            return brk[j] if j < len(brk) else inf
+
         for pi in idx:
             code = self._coded[pi]
             first = pos.get(code[0])
@@ -193,7 +223,7 @@ class PhraseMatcher:
             for p0 in first:
                 if p0 <= last_end:
                     continue
-                end = _chain(p0, rest, gap)
+                end = _chain(p0, rest, gap, limit(p0) if brk else inf)
                 if end is not None:
                     out.append(Match(pi, p0, end))
                     last_end = end
@@ -203,7 +233,7 @@ class PhraseMatcher:
                 second = rest[0]
                 for q in second:
                     j = bisect_right(first, q)
-                    if j < len(first) and first[j] - q <= gap:
+                    if j < len(first) and first[j] - q <= gap and (not brk or first[j] < limit(q)):
                         out.append(Match(pi, q, first[j]))
                         break
         return out
@@ -211,15 +241,28 @@ class PhraseMatcher:
 
 def _phrase_terms(text: str) -> list[str]:
     # a word the dictionary does not know (a brand, a competitor) is kept as written: its
-    # guessed "lemma" is arbitrary ("Фильтрогран" -> "фильтрограть")
-    return [lemma(t) if is_known_word(t) else t for t in tokenize(text)]
+    # guessed "lemma" is arbitrary ("Фильтрогран" -> "фильтрограть"); a word written "=слово"
+    # matches its lemma exactly, without the stem and fuzzy rules ("=поставка" is not
+    # "поставщик")
+    # "~слово" matches that very word form ("~можем" is not "можете"): the engine looks the
+    # surface form up too (PhraseMatcher.surface_ids)
+    out: list[str] = []
+    for piece in str(text).split():
+        if piece.startswith("~"):
+            out += ["~" + t for t in tokenize(piece[1:])]
+            continue
+        exact = piece.startswith("=")
+        for t in tokenize(piece.lstrip("=")):
+            term = lemma(t) if is_known_word(t) else t
+            out.append("=" + term if exact else term)
+    return out
 
 
-def _chain(p0: int, rest: list[list[int]], gap: int) -> int | None:
+def _chain(p0: int, rest: list[list[int]], gap: int, stop: float = float("inf")) -> int | None:
     cur = p0
     for plist in rest:
         j = bisect_right(plist, cur)
-        if j == len(plist) or plist[j] - cur > gap:
+        if j == len(plist) or plist[j] - cur > gap or plist[j] >= stop:
             return None
         cur = plist[j]
     return cur

@@ -20,7 +20,7 @@ import pandas as pd
 
 from callkit import schema
 
-__all__ = ["DEMO_BRIEF", "make_transcripts", "LABEL_COLUMNS"]
+__all__ = ["DEMO_BRIEF", "make_transcripts", "LABEL_COLUMNS", "asr_errors", "ASR_STYLES"]
 
 COMPANY = "Фильтр-Сервис"
 COMPETITORS = ["Чистолинк", "Фильтрогран"]
@@ -196,6 +196,55 @@ def _noisy(text: str, rng: np.random.Generator, rate: float, keep: set[str]) -> 
                 i = idx[int(rng.integers(len(idx)))]
                 w = w[:i] + swaps[w[i]] + w[i + 1:]
         out.append(w)
+    return " ".join(out)
+
+
+_NUMBER_WORDS = {
+    "один": "1", "одну": "1", "два": "2", "две": "2", "три": "3", "четыре": "4", "пять": "5",
+    "шесть": "6", "семь": "7", "восемь": "8", "девять": "9", "десять": "10", "двенадцать": "12",
+    "пятнадцать": "15", "двадцать": "20", "тридцать": "30", "сорок": "40", "пятьдесят": "50",
+    "сто": "100", "двести": "200", "триста": "300", "тысяча": "1000", "тысячи": "1000",
+}
+_DIGIT_WORDS = {v: k for k, v in reversed(list(_NUMBER_WORDS.items()))}
+#: The recognition-error styles of :func:`asr_errors`.
+ASR_STYLES: tuple[str, ...] = ("endings", "merged", "numbers", "vowels")
+
+
+def asr_errors(text: str, style: str, rng: np.random.Generator, *, rate: float = 0.3) -> str:
+    """Imitate one style of speech-recognition error on lowercase text.
+
+    ``endings``: the last one or two letters of some words of 6+ letters dropped
+    (``поставки`` -> ``постав``); ``merged``: a short word (≤ 3 letters) glued to the next
+    (``в наличии`` -> ``вналичии``); ``numbers``: numbers written as digits instead of words
+    and back (``двадцать`` -> ``20``); ``vowels``: an unstressed-vowel swap in some long words
+    (``доставка`` -> ``доставко``).
+
+    Examples
+    --------
+    >>> asr_errors("нужно двадцать штук", "numbers", np.random.default_rng(0), rate=1.0)
+    'нужно 20 штук'
+    >>> asr_errors("есть в наличии", "merged", np.random.default_rng(0), rate=1.0)
+    'есть вналичии'
+    """
+    if style not in ASR_STYLES:
+        raise ValueError(f"asr_errors: style {style!r} unknown; expected one of {list(ASR_STYLES)}")
+    if style == "vowels":
+        return _noisy(text, rng, rate, set())
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        r = rng.random()
+        if style == "endings" and len(w) >= 6 and r < rate:
+            w = w[:-int(rng.integers(1, 3))]
+        elif style == "merged" and len(w) <= 3 and i + 1 < len(words) and r < rate:
+            w = w + words[i + 1]
+            i += 1
+        elif style == "numbers" and r < rate:
+            w = _NUMBER_WORDS.get(w) or _DIGIT_WORDS.get(w) or w
+        out.append(w)
+        i += 1
     return " ".join(out)
 
 

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "normalize", "tokenize", "lemma", "lemmas", "is_known_word", "FUNCTION_WORDS",
+    "normalize", "tokenize", "lemma", "lemmas", "is_known_word", "split_merged", "FUNCTION_WORDS",
 ]
 
 _TOKEN = re.compile(r"[a-zа-я0-9]+(?:-[a-zа-я0-9]+)*")
@@ -74,6 +74,31 @@ def is_known_word(word: str) -> bool:
     if not word or not ("а" <= word[0] <= "я"):
         return True
     return bool(_morph().word_is_known(word))
+
+
+_GLUED = ("не", "на", "в", "во", "с", "со", "к", "у", "по", "за", "от", "до", "из", "мы", "вы",
+          "я", "а", "и", "о", "об", "для", "без", "при", "что", "как", "нам", "вам", "нас", "вас")
+
+
+@lru_cache(maxsize=200_000)
+def split_merged(word: str) -> tuple[str, ...]:
+    """Undo a recognition error that glues a short word to the next (``вналичии`` ->
+    ``в наличии``, ``нетуда`` -> ``не туда``): a word the dictionary does not know that is a
+    short function word followed by a known word of 3+ letters is split; anything else is
+    returned as it is.
+
+    Examples
+    --------
+    >>> split_merged("вналичии"), split_merged("нетуда"), split_merged("наличие")
+    (('в', 'наличии'), ('не', 'туда'), ('наличие',))
+    """
+    if len(word) < 5 or not ("а" <= word[0] <= "я") or is_known_word(word):
+        return (word,)
+    for head in sorted(_GLUED, key=len, reverse=True):
+        rest = word[len(head):]
+        if word.startswith(head) and len(rest) >= 3 and is_known_word(rest):
+            return (head, rest)
+    return (word,)
 
 
 def lemmas(text: str) -> list[str]:
