@@ -25,6 +25,7 @@ from callkit.metrics import (
     MISSED_COLUMNS,
     STAFFING_COLUMNS,
     SUMMARY_COLUMNS,
+    SUMMARY_METRICS,
     TRAFFIC_COLUMNS,
     compare_managers,
     concentration_summary,
@@ -41,8 +42,14 @@ from callkit.metrics import (
     traffic,
 )
 from callkit.metrics.compare import COMPARE_COLUMNS
+from callkit.metrics.headline import headline, headline_table
+from callkit.metrics.hours import WorkingHours, in_working_hours, off_hours, silent_working_dates
+from callkit.metrics.managers import NEW_CLIENT_METRICS
+from callkit.metrics.missed import MISSED_EXTRA_COLUMNS
 from callkit.metrics.peers import peer_inputs
 from callkit.metrics.roles import ROLE_COLUMNS, unmatched_roles
+from callkit.metrics.staffing import GROUPS_COLUMNS, GROUPS_EXTRA_COLUMNS, group_staffing
+from callkit.metrics.tech import line_ceiling
 from callkit.profile import Economics, Profile, Thresholds
 
 __all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "run_metrics", "METRIC_FILES"]
@@ -50,7 +57,8 @@ __all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "run_metr
 #: The files :func:`write_metrics` always writes (DESIGN §5), plus speech.csv / checklist.csv
 #: when the audit has transcript results.
 METRIC_FILES = ("calls.csv", "managers.csv", "compare.csv", "traffic.csv", "missed.csv",
-                "staffing.csv", "concentration.csv", "findings.csv", "evidence.csv")
+                "staffing.csv", "concentration.csv", "findings.csv", "evidence.csv", "groups.csv",
+                "off_hours.csv", "headline.csv")
 #: managers.csv: the §3 metrics, the role (and where it came from), presence at peaks.
 MANAGER_COLUMNS = SUMMARY_COLUMNS + ROLE_COLUMNS + ("peak_slots", "absent_slots", "absent_share")
 
@@ -75,8 +83,10 @@ class Audit:
         The calls behind every finding (evidence.csv, :data:`callkit.findings.EVIDENCE_COLUMNS`),
         with full client numbers (masked when written).
     notes : list of str
-        Problems that do not stop the audit (e.g. a name in the profile's ``roles`` that is
-        neither an employee nor a department).
+        Problems that do not stop the audit, in ``lang`` where they are about the data: a name
+        in the profile's ``roles`` that is neither an employee nor a department; too short a
+        history for new clients (the first date that can be judged); working days without a
+        single call; a period-over-period comparison left out.
     concentration : DataFrame
         Flow concentration per manager (:func:`callkit.metrics.flow_concentration`, columns
         :data:`~callkit.metrics.CONCENTRATION_COLUMNS`): shares of the department's answered
@@ -94,6 +104,22 @@ class Audit:
         checklist.csv.
     speech_load : TranscriptLoad or None
         The transcript load (``.report``: rows read, rejected, calls matched) beside ``speech``.
+    groups : DataFrame
+        Staffing per answering group × working slot (groups.csv,
+        :func:`callkit.metrics.group_staffing`); ``staffing`` is its sum per slot.
+    off_hours : DataFrame
+        Incoming outside working hours by weekday × hour (off_hours.csv,
+        :func:`callkit.metrics.hours.off_hours`); traffic, peaks, presence, missed-call figures
+        and staffing count the calls inside.
+    headline : dict
+        The headline quantities (:func:`callkit.metrics.headline.headline`: lost calls, called
+        back, reached, short-ring drops, working days, off-hours calls…): every place that
+        shows one of them takes it from here.
+    working_hours : WorkingHours
+        The working hours the audit used (profile ``working_hours``).
+    coverage, previous_coverage : NewClientCoverage or None
+        Whether the history is long enough to tell new clients in the period (and the previous
+        one); when not, the new-client metrics are NaN and ``notes`` says why.
     """
 
     load: Any
@@ -121,6 +147,12 @@ class Audit:
     thresholds: Thresholds = field(default_factory=Thresholds)
     lang: str = "ru"
     profile: Profile | None = None
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    off_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
+    headline: dict[str, int] = field(default_factory=dict)
+    working_hours: WorkingHours = field(default_factory=WorkingHours.default)
+    coverage: Any = None
+    previous_coverage: Any = None
 
 
 def _known(known_clients: Any, region: str) -> Any:
@@ -146,7 +178,9 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                     employees: str | Path | pd.DataFrame | None = None, region: str = "RU",
                     top_peaks: int = 3, profile: Profile | None = None,
                     roles: dict[str, str] | None = None,
-                    economics: Economics | None = None) -> Audit:
+                    economics: Economics | None = None,
+                    working_hours: WorkingHours | None = None,
+                    lookback_days: int = classify.DEFAULT_LOOKBACK_DAYS) -> Audit:
     """Compute every audit table from loaded calls.
 
     Parameters
@@ -175,16 +209,25 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
         ``roles``); managers the mapping does not name get an inferred role.
     economics : Economics, optional
         Fills the findings' ``impact_rub``.
+    working_hours : WorkingHours, optional
+        Missed-call, peak, presence and staffing figures count the calls inside them; the rest
+        is ``off_hours``. None = the DESIGN default, Mon–Fri 09:00–18:00
+        (``WorkingHours.always()`` for no restriction).
+    lookback_days : int
+        A number is new when it has no contact this many days before its first contact in
+        the period (default 90).
 
     Returns
     -------
     Audit
     """
     th = thresholds or Thresholds()
+    wh = WorkingHours.default() if working_hours is None else working_hours
     if isinstance(load_result, pd.DataFrame):
-        load, calls = None, load_result
+        load, calls, legs = None, load_result, None
     else:
         load, calls = load_result, load_result.calls
+        legs = getattr(load_result, "legs", None)
     if calls is None or len(calls) == 0:
         raise InputError("No calls were loaded; check the export files and the load report "
                          "(callkit validate CALLS).")
@@ -193,47 +236,83 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     emp = _employees(employees)
     _, _, per = classify.period_bounds(calls, period)
     calls = classify.infer_departments(calls)
-    flagged = classify.add_client_flags(calls, period=per, known_clients=known)
+    calls = classify.add_answering_group(calls, legs=legs)
+    flagged = classify.add_client_flags(calls, period=per, known_clients=known,
+                                        lookback_days=lookback_days)
+    flagged[classify.IN_HOURS] = in_working_hours(flagged, wh)
     inp = flagged[classify.IN_PERIOD]
     if not inp.any():
         raise InputError(f"No calls inside the period {per[0]}..{per[1]}; the data covers "
                          f"{classify.period_bounds(calls, None)[2][0]}.."
                          f"{classify.period_bounds(calls, None)[2][1]}.")
-    tr = traffic(flagged)
+    coverage = classify.new_client_coverage(flagged, period=per, lookback_days=lookback_days)
+    tr = traffic(flagged, working_hours=wh)
+    off = off_hours(flagged, working_hours=wh)
     peaks = peak_hours(tr, top=top_peaks)
-    presence = presence_at_peaks(flagged, top=top_peaks)
+    presence = presence_at_peaks(flagged, top=top_peaks, working_hours=wh)
     summary = manager_summary(flagged, employees=emp)
     managers = peer_inputs(summary, presence=presence, roles=roles,
                            min_active_days=th.min_active_days)
     notes = [f"roles: {name!r} is neither an employee nor a department of the audit; its role "
              "was not applied" for name in unmatched_roles(managers, roles)]
+    if not coverage.sufficient:
+        notes.append(coverage.note(lang))
+    silent = silent_working_dates(flagged, period=per, working_hours=wh)
+    if silent:
+        days = ", ".join(str(d) for d in silent[:10]) + (" …" if len(silent) > 10 else "")
+        notes.append(f"Working dates without a single call, not counted as working days: {days}"
+                     if lang == "en" else
+                     f"Рабочие дни без единого звонка (не считаются рабочими): {days}")
     compare = compare_managers(managers, threshold=th.manager_gap,
                                min_active_days=th.min_active_days)
-    missed = missed_calls(flagged, window_h=th.callback_window_h)
     conc = concurrency(flagged)
+    ceiling = line_ceiling(flagged, conc=conc)
+    flagged[classify.AT_LINE_CEILING] = ceiling.at_ceiling
+    missed = missed_calls(flagged, window_h=th.callback_window_h, working_hours=wh,
+                          ceiling=ceiling)
+    groups = group_staffing(flagged, service_level=th.service_level,
+                            answer_within_s=th.answer_within_s, wrapup_s=th.wrapup_s,
+                            working_hours=wh, ceiling=ceiling)
     st = staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
-                  wrapup_s=th.wrapup_s, conc=conc)
-    tech = tech_signals(flagged, conc=conc)
+                  wrapup_s=th.wrapup_s, conc=conc, working_hours=wh, groups=groups,
+                  ceiling=ceiling)
+    tech = tech_signals(flagged, conc=conc, working_hours=wh, ceiling=ceiling)
+    head = headline(traffic=tr, missed=missed, tech=tech, off_hours=off)
     flow = flow_concentration(flagged, period=per, managers=managers, employees=emp,
                               min_active_days=th.min_active_days)
     flow_dep = concentration_summary(flow)
     verdicts = evaluate(managers=managers, compare=compare, traffic=tr, presence=presence,
-                        missed=missed, staffing=st, tech=tech, concentration=flow_dep,
-                        calls=flagged, thresholds=th, economics=economics, lang=lang)
-    pop = prev_managers = prev = None
+                        missed=missed, staffing=st, tech=tech, groups=groups,
+                        concentration=flow_dep, calls=flagged, thresholds=th,
+                        economics=economics, lang=lang)
+    pop = prev_managers = prev = prev_cov = None
     if previous_period is not None:
         _, _, prev = classify.period_bounds(calls, previous_period)
-        prev_flags = classify.add_client_flags(calls, period=prev, known_clients=known)
+        prev_flags = classify.add_client_flags(calls, period=prev, known_clients=known,
+                                               lookback_days=lookback_days)
         if prev_flags[classify.IN_PERIOD].any():
+            prev_cov = classify.new_client_coverage(prev_flags, period=prev,
+                                                    lookback_days=lookback_days)
             prev_managers = manager_summary(prev_flags, employees=emp)
-            pop = period_over_period(managers, prev_managers)
+            metrics = SUMMARY_METRICS
+            if not (coverage.sufficient and prev_cov.sufficient):
+                # never report a change in new-client calls that is an artefact of history
+                metrics = tuple(m for m in SUMMARY_METRICS if m not in NEW_CLIENT_METRICS)
+                if not prev_cov.sufficient:
+                    notes.append(prev_cov.note(lang))
+                notes.append("Period over period: new-client metrics are not compared (not "
+                             "enough history)." if lang == "en" else
+                             "Сравнение с прошлым периодом: показатели по новым клиентам не "
+                             "сравниваются (мало истории).")
+            pop = period_over_period(managers, prev_managers, metrics=metrics)
     return Audit(load=load, calls=flagged, managers=managers, compare=compare, traffic=tr,
                  peaks=peaks, presence=presence, missed=missed, staffing=st, tech=tech,
                  findings=verdicts.findings, evidence=verdicts.evidence, notes=notes,
                  concentration=flow, concentration_departments=flow_dep,
                  pop=pop, speech=None, period=per, previous_period=prev,
                  previous_managers=prev_managers, to_call_back=to_call_back(missed),
-                 thresholds=th, lang=lang, profile=profile)
+                 thresholds=th, lang=lang, profile=profile, groups=groups, off_hours=off,
+                 headline=head, working_hours=wh, coverage=coverage, previous_coverage=prev_cov)
 
 
 def _speech_hook(audit: Audit, profile: Profile) -> Any:
@@ -254,8 +333,9 @@ def build_audit(profile: Profile) -> Audit:
 
     Uses the profile's ``calls`` (history files make numbers known), ``calls_format``,
     ``column_map``, ``timezone``, ``region``, ``area_code``, ``line_area_codes``, ``employees``,
-    ``own_numbers``, ``known_clients``, ``period``, ``previous_period``, ``thresholds`` and
-    ``lang``; and its ``transcripts`` through :func:`callkit.speech.analyze_profile`.
+    ``own_numbers``, ``known_clients``, ``period``, ``previous_period``, ``thresholds``,
+    ``roles``, ``economics``, ``working_hours``, ``lookback_days`` and ``lang``; and its
+    ``transcripts`` through :func:`callkit.speech.analyze_profile`.
 
     Raises
     ------
@@ -270,7 +350,8 @@ def build_audit(profile: Profile) -> Audit:
                             known_clients=profile.known_clients, lang=profile.lang,
                             previous_period=profile.previous_period, employees=emp,
                             region=profile.region, profile=profile, roles=profile.roles,
-                            economics=profile.economics)
+                            economics=profile.economics, working_hours=profile.working_hours,
+                            lookback_days=profile.lookback_days)
     run = _speech_hook(audit, profile)
     if run is not None:
         audit.speech = run.result
@@ -383,9 +464,14 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     times with the UTC offset, booleans ``True``/``False``, missing values empty.
 
     Files: ``calls.csv`` (canonical table + classifier columns, all loaded sessions),
-    ``managers.csv``, ``compare.csv``, ``traffic.csv``, ``missed.csv``, ``staffing.csv``,
-    ``concentration.csv``, ``findings.csv``; plus ``speech.csv`` and ``checklist.csv`` when the
-    audit has transcript results, and ``transcripts_load.csv`` (the transcript load report:
+    ``managers.csv``, ``compare.csv``, ``traffic.csv`` (inside working hours), ``missed.csv``
+    (DESIGN columns, then ``in_hours, called_back, answering_group, at_line_ceiling,
+    short_ring``), ``staffing.csv`` (working slots, summed over the groups),
+    ``concentration.csv``, ``findings.csv``, ``evidence.csv``, ``groups.csv`` (DESIGN columns,
+    then ``incoming, missed, missed_at_ceiling, days, verdict``), ``off_hours.csv`` (the traffic
+    columns for the calls outside working hours), ``headline.csv`` (``quantity, value, label``:
+    :mod:`callkit.metrics.headline`); plus ``speech.csv`` and ``checklist.csv`` when the audit
+    has transcript results, and ``transcripts_load.csv`` (the transcript load report:
     ``callkit.speech.TranscriptReport.table``) when it loaded transcripts.
 
     ``concentration.csv`` — one row per manager (flow concentration, issue 6 item 1):
@@ -417,11 +503,14 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         "managers.csv": audit.managers.reindex(columns=list(MANAGER_COLUMNS)),
         "compare.csv": audit.compare.loc[:, list(COMPARE_COLUMNS)],
         "traffic.csv": audit.traffic.loc[:, list(TRAFFIC_COLUMNS)],
-        "missed.csv": audit.missed.loc[:, list(MISSED_COLUMNS)],
+        "missed.csv": audit.missed.reindex(columns=list(MISSED_COLUMNS + MISSED_EXTRA_COLUMNS)),
         "staffing.csv": audit.staffing.loc[:, list(STAFFING_COLUMNS)],
         "concentration.csv": _concentration_table(audit.concentration),
         "findings.csv": audit.findings,
         "evidence.csv": _evidence_table(audit),
+        "groups.csv": audit.groups.reindex(columns=list(GROUPS_COLUMNS + GROUPS_EXTRA_COLUMNS)),
+        "off_hours.csv": audit.off_hours,
+        "headline.csv": headline_table(audit.headline, audit.lang),
     }
     tables.update(_speech_frames(audit.speech))
     speech_load = getattr(audit, "speech_load", None)

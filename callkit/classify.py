@@ -4,17 +4,23 @@ Every function here is pure: it returns a new DataFrame and never mutates its in
 
 * :func:`period_bounds` / :func:`in_period` — the analysis period is a range of *local* dates
   (inclusive). When no period is given, the full date range of the data is used.
-* :func:`add_client_flags` — ``in_period``, ``first_contact``, ``is_new_client`` (DESIGN §3) and
-  ``call_kind_fallback`` (a duration rule for calls without a transcript).
+* :func:`add_client_flags` — ``in_period``, ``first_contact``, ``client_status`` /
+  ``is_new_client`` (new clients with a look-back, DESIGN §3; :class:`NewClientCoverage` says
+  whether the history is long enough) and ``call_kind_fallback`` (a duration rule for calls
+  without a transcript).
 * :func:`load_known_clients` — the client's list of existing clients (CSV/XLSX with a phone
   column), normalized to E.164.
 * :func:`infer_departments` — the department of unanswered calls the loader could not place
   (it rang nobody, or several departments), from the line; flagged in ``department_inferred``.
+* :func:`add_answering_group` — ``entry_point`` (the queue or line an incoming call came in
+  on) and ``answering_group`` (the group of people that takes those calls), for staffing per
+  group (DESIGN §3).
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,20 +32,36 @@ from callkit.profile import as_date
 
 __all__ = [
     "IN_PERIOD", "FIRST_CONTACT", "IS_NEW_CLIENT", "CALL_KIND_FALLBACK", "CLASSIFIER_COLUMNS",
+    "CLIENT_STATUS", "CLIENT_STATUSES", "IN_HOURS", "AT_LINE_CEILING", "DEFAULT_LOOKBACK_DAYS", "NewClientCoverage",
+    "new_client_coverage",
     "NEGOTIATION_MIN_S", "NAVIGATION_MAX_S",
     "Period", "period_bounds", "in_period", "local_dates", "answered_by_person",
     "add_client_flags", "call_kind_fallback", "load_known_clients",
     "DEPARTMENT_INFERRED", "infer_departments",
+    "ENTRY_POINT", "ANSWERING_GROUP", "NO_GROUP", "entry_points", "add_answering_group",
+    "group_members",
 ]
 
 # --- classifier columns added by add_client_flags -------------------------------------------
 IN_PERIOD = "in_period"                    # bool: the session's local start date is in the period
 FIRST_CONTACT = "first_contact"            # datetime: first session with this client number, all data
 IS_NEW_CLIENT = "is_new_client"            # bool: the client number is new (DESIGN §3)
+CLIENT_STATUS = "client_status"            # new | existing | new_unknown | NA (see add_client_flags)
+CLIENT_STATUSES: tuple[str, ...] = ("new", "existing", "new_unknown")
+DEFAULT_LOOKBACK_DAYS = 90                 # profile lookback_days (DESIGN §4)
 CALL_KIND_FALLBACK = "call_kind_fallback"  # negotiation | navigation | unknown | NA (no conversation)
 DEPARTMENT_INFERRED = "department_inferred"  # bool: department filled by infer_departments
-CLASSIFIER_COLUMNS: tuple[str, ...] = (IN_PERIOD, FIRST_CONTACT, IS_NEW_CLIENT, CALL_KIND_FALLBACK,
-                                       DEPARTMENT_INFERRED)
+ENTRY_POINT = "entry_point"          # incoming: the queue/ring group number, else the line
+ANSWERING_GROUP = "answering_group"  # incoming: the group that takes the call (see add_answering_group)
+NO_GROUP = "(no group)"              # answering_group of an incoming call nothing places
+IN_HOURS = "in_hours"                # bool: started inside working hours (set by the audit,
+                                     # callkit.metrics.hours.in_working_hours)
+AT_LINE_CEILING = "at_line_ceiling"  # bool: started while every line was busy (set by the audit,
+                                     # callkit.metrics.tech.line_ceiling)
+CLASSIFIER_COLUMNS: tuple[str, ...] = (IN_PERIOD, IN_HOURS, FIRST_CONTACT, CLIENT_STATUS,
+                                       IS_NEW_CLIENT, CALL_KIND_FALLBACK,
+                                       DEPARTMENT_INFERRED, ENTRY_POINT, ANSWERING_GROUP,
+                                       AT_LINE_CEILING)
 
 # --- the call-kind FALLBACK rule (used only when a call has no transcript) ---------------------
 NEGOTIATION_MIN_S = 60.0   # answered external call with talk >= 60 s -> "negotiation"
@@ -171,17 +193,88 @@ def _known_set(known_clients: Iterable[str] | pd.Series | pd.DataFrame | None) -
     return {str(v) for v in pd.Series(list(known_clients), dtype="object").dropna()}
 
 
-def add_client_flags(calls: pd.DataFrame, *, period: tuple[object, object] | None,
-                     known_clients: Iterable[str] | pd.Series | pd.DataFrame | None = None
-                     ) -> pd.DataFrame:
-    """Add the classifier columns: ``in_period``, ``first_contact``, ``is_new_client``,
-    ``call_kind_fallback``.
+@dataclass(frozen=True)
+class NewClientCoverage:
+    """Can the loaded history tell new clients from existing ones for a period?
 
-    A client number is **new** (DESIGN §3) when its first session in *all* loaded data falls
-    inside the period and it is not in ``known_clients``. Sessions before the period (a loaded
-    history month) therefore make a number existing. ``is_new_client`` is set on every row of
-    such a number (also rows outside the period); internal calls and calls without a number are
-    False.
+    ``history_start`` = the first local date of the loaded data; ``first_judgeable`` =
+    history_start + lookback_days (a call on an earlier date could be to a client whose last
+    contact is before the data begins); ``unknown_calls`` = calls of the period marked
+    ``new_unknown``; ``sufficient`` = there are none. ``note(lang)`` says it in one line.
+    """
+
+    period: Period
+    lookback_days: int
+    history_start: dt.date | None
+    first_judgeable: dt.date | None
+    unknown_calls: int
+
+    @property
+    def sufficient(self) -> bool:
+        return self.unknown_calls == 0
+
+    def note(self, lang: str = "ru") -> str:
+        """Empty when sufficient; else why the new-client metrics of the period are NaN."""
+        if self.sufficient:
+            return ""
+        p0, p1 = self.period
+        if lang == "en":
+            return (f"New clients {p0}..{p1}: not enough history (the data starts "
+                    f"{self.history_start}, the look-back is {self.lookback_days} days), "
+                    f"{self.unknown_calls} calls cannot be judged; the first date that can be "
+                    f"judged is {self.first_judgeable}. New-client metrics are left empty.")
+        return (f"Новые клиенты {p0}..{p1}: истории мало (данные с {self.history_start}, "
+                f"глубина проверки {self.lookback_days} дн.), {self.unknown_calls} звонков "
+                f"нельзя оценить; первая дата, которую можно оценить, — {self.first_judgeable}. "
+                f"Показатели по новым клиентам не считаются.")
+
+
+def _history_start(calls: pd.DataFrame) -> dt.date | None:
+    days = local_dates(calls[schema.START].dropna())
+    return pd.Timestamp(days.min()).date() if len(days) else None
+
+
+def new_client_coverage(flagged: pd.DataFrame, *, period: tuple[object, object] | None,
+                        lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> NewClientCoverage:
+    """The :class:`NewClientCoverage` of a period, from the output of :func:`add_client_flags`
+    for the same period and look-back.
+
+    Examples
+    --------
+    Data from 2026-09-01, period October, look-back 90: first_judgeable 2026-11-30; every
+    October call to a number without a September contact is new_unknown → not sufficient.
+    """
+    _, _, per = period_bounds(flagged, period)
+    hist0 = _history_start(flagged)
+    judge0 = hist0 + dt.timedelta(days=int(lookback_days)) if hist0 is not None else None
+    unknown = 0
+    if CLIENT_STATUS in flagged:
+        inp = in_period(flagged, per).to_numpy(dtype=bool)
+        unknown = int(((flagged[CLIENT_STATUS] == "new_unknown").fillna(False)
+                       .to_numpy(dtype=bool) & inp).sum())
+    return NewClientCoverage(period=per, lookback_days=int(lookback_days), history_start=hist0,
+                             first_judgeable=judge0, unknown_calls=unknown)
+
+
+def add_client_flags(calls: pd.DataFrame, *, period: tuple[object, object] | None,
+                     known_clients: Iterable[str] | pd.Series | pd.DataFrame | None = None,
+                     lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> pd.DataFrame:
+    """Add the classifier columns: ``in_period``, ``first_contact``, ``client_status``,
+    ``is_new_client``, ``call_kind_fallback``.
+
+    A client number is **new** (DESIGN §3) when it has no contact in the ``lookback_days``
+    before its first contact in the period and it is not in ``known_clients``: a number last
+    called 20 days before is existing, one last called 200 days before counts as new again
+    (with the default 90). When the loaded history does not reach back ``lookback_days``
+    before that first contact (the data starts later), a number without a contact in the
+    history that is there cannot be judged: its calls are ``new_unknown``. A number with a
+    contact inside the look-back is existing however short the history is.
+
+    ``client_status`` (``new`` | ``existing`` | ``new_unknown``) and ``is_new_client`` (status
+    ``new``) are set on every row of a number that has calls in the period (also its rows
+    outside the period); other rows, internal calls and calls without a number get NA and
+    False. :func:`new_client_coverage` says whether the period can be judged: the new-client
+    metrics of a period with ``new_unknown`` calls are insufficient.
 
     Parameters
     ----------
@@ -191,42 +284,79 @@ def add_client_flags(calls: pd.DataFrame, *, period: tuple[object, object] | Non
         Inclusive local dates; None = the full date range of the data.
     known_clients : iterable of E.164 strings, Series or DataFrame with a ``number`` column
         Existing clients (see :func:`load_known_clients`).
+    lookback_days : int
+        The look-back (profile ``lookback_days``, default 90).
 
     Returns
     -------
     DataFrame
-        A copy of ``calls`` with the four classifier columns appended.
+        A copy of ``calls`` with the classifier columns appended.
 
     Examples
     --------
-    Number +74950012345 first called 2026-09-20 (history), again 2026-10-05: for the period
-    October it is not new. Number +79720123456 first called 2026-10-03: new.
+    Data from 2026-09-01, period October, look-back 30: +74950012345 called 2026-09-20 and
+    2026-10-05 is existing; +79720123456 first called 2026-10-03 is new (the history covers
+    2026-09-03..10-02). With look-back 90 the second is new_unknown: the first date that can be
+    judged is 2026-11-30.
     """
+    if isinstance(lookback_days, bool) or not isinstance(lookback_days, (int, np.integer)) \
+            or lookback_days < 1:
+        raise InputError(f"lookback_days is {lookback_days!r}; expected a whole number of days "
+                         f">= 1.")
     out = calls.copy()
     lo, hi, _ = period_bounds(calls, period)
     start = out[schema.START]
-    out[IN_PERIOD] = ((start >= lo) & (start < hi)).fillna(False).astype(bool)
+    inp = ((start >= lo) & (start < hi)).fillna(False).to_numpy(dtype=bool)
+    out[IN_PERIOD] = inp
     num = out[schema.CLIENT_NUMBER]
     ext = out[schema.DIRECTION].isin([schema.INCOMING, schema.OUTGOING]).to_numpy(dtype=bool)
     has_num = num.notna().to_numpy(dtype=bool) & ext
-    # first contact per number, on int64 UTC nanoseconds (fast), NaT elsewhere
+    n = len(out)
     nat = np.iinfo(np.int64).min
-    first_ns = np.full(len(out), nat, dtype=np.int64)
+    first_ns = np.full(n, nat, dtype=np.int64)
+    status = np.full(n, -1, dtype=np.int8)          # -1 NA, 0 new, 1 existing, 2 new_unknown
+    tz = getattr(start.dt, "tz", None)
+    utc = start.dt.tz_convert("UTC").dt.tz_localize(None) if tz is not None else start
+    ns_all = utc.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    hist0 = _history_start(out)
+    judge0 = hist0 + dt.timedelta(days=int(lookback_days)) if hist0 is not None else None
     if has_num.any():
-        utc = start.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(start.dt, "tz", None) \
-            is not None else start
-        s_ns = utc.to_numpy(dtype="datetime64[ns]").view(np.int64)[has_num]
+        s_ns = ns_all[has_num]
         codes, _ = pd.factorize(num[has_num])   # on the string array itself: 3x faster
+        k = int(codes.max()) + 1
+        big = np.iinfo(np.int64).max
         first_ns[has_num] = pd.Series(s_ns).groupby(codes).transform("min").to_numpy()
+        # per number: its first contact in the period, its last contact before the period
+        ip = inp[has_num]
+        first_in = np.full(k, big, dtype=np.int64)
+        np.minimum.at(first_in, codes[ip], s_ns[ip])
+        before = s_ns < lo.value            # Timestamp.value: UTC nanoseconds when tz-aware
+        last_before = np.full(k, nat, dtype=np.int64)
+        np.maximum.at(last_before, codes[before], s_ns[before])
+        seen = first_in < big
+        look = int(lookback_days) * 86_400 * 10**9
+        recent = (last_before != nat) & (last_before >= first_in - look)
+        # the local date of each number's first contact in the period, against first_judgeable
+        fin = pd.Series(pd.DatetimeIndex(np.where(seen, first_in, nat).view("datetime64[ns]"))
+                        .tz_localize("UTC"))
+        fin = fin.dt.tz_convert(tz) if tz is not None else fin
+        fin_day = local_dates(fin)
+        judged = fin_day >= np.datetime64(judge0, "D")
+        known = _known_set(known_clients)
+        is_known = num[has_num].isin(known).fillna(False).to_numpy(dtype=bool) if known \
+            else np.zeros(int(has_num.sum()), dtype=bool)
+        st_num = np.where(recent, 1, np.where(judged, 0, 2)).astype(np.int8)
+        st = np.where(is_known, 1, st_num[codes])
+        st = np.where(seen[codes], st, -1).astype(np.int8)
+        status[has_num] = st
     first = pd.Series(pd.DatetimeIndex(first_ns.view("datetime64[ns]")).tz_localize("UTC"),
                       index=out.index)
-    tz = getattr(start.dt, "tz", None)
     first = first.dt.tz_convert(tz) if tz is not None else first.dt.tz_localize(None)
     out[FIRST_CONTACT] = first
-    known = _known_set(known_clients)
-    is_known = num.isin(known).fillna(False).to_numpy(dtype=bool) if known else False
-    new = has_num & ((first >= lo) & (first < hi)).fillna(False).to_numpy(dtype=bool) & ~is_known
-    out[IS_NEW_CLIENT] = np.asarray(new, dtype=bool)
+    out[CLIENT_STATUS] = pd.Series(pd.Categorical.from_codes(
+        np.where(status < 0, -1, status), categories=list(CLIENT_STATUSES)), index=out.index) \
+        .astype("string")
+    out[IS_NEW_CLIENT] = status == 0
     out[CALL_KIND_FALLBACK] = call_kind_fallback(out)
     return out
 
@@ -279,6 +409,137 @@ def infer_departments(calls: pd.DataFrame, *, min_share: float = 0.8) -> pd.Data
     out[schema.DEPARTMENT] = dep
     out[DEPARTMENT_INFERRED] = inferred
     return out
+
+
+def _queues(calls: pd.DataFrame, legs: pd.DataFrame | None) -> pd.Series:
+    """The queue / ring group number of each call from its legs (NA when none)."""
+    out = pd.Series(pd.NA, index=calls.index, dtype="string")
+    if legs is None or not len(legs) or "dst" not in legs or schema.CALL_ID not in legs:
+        return out
+    exts = set(legs[schema.EXTENSION].dropna().astype(str)) if schema.EXTENSION in legs else set()
+    if schema.EXTENSION in calls:
+        exts |= set(calls[schema.EXTENSION].dropna().astype(str))
+    dst = legs["dst"].astype("string").str.strip()
+    q = dst.str.fullmatch(r"\d{2,6}").fillna(False).to_numpy(dtype=bool)
+    q &= ~dst.isin(exts).fillna(False).to_numpy(dtype=bool)
+    if not q.any():
+        return out
+    ql = pd.DataFrame({"c": legs.loc[q, schema.CALL_ID].astype("string").to_numpy(),
+                       "t": legs.loc[q, schema.START].to_numpy(), "q": dst[q].to_numpy()})
+    first = ql.sort_values("t", kind="stable").drop_duplicates("c").set_index("c")["q"]
+    return calls[schema.CALL_ID].astype("string").map(first).astype("string")
+
+
+def entry_points(calls: pd.DataFrame, legs: pd.DataFrame | None = None) -> pd.Series:
+    """Where each incoming call came in: its queue or ring group, else its line.
+
+    The **queue** is the first leg's called number (by leg start) that is a short internal
+    number (2–6 digits) and nobody's extension — Asterisk's ``600`` in ``ext-queues``, a ring
+    group, a hunt list; the legs table of :class:`~callkit.io.LoadResult` has it in ``dst``.
+    Without legs, or when no leg has one, the entry point is the call's ``line`` (the company
+    number dialled). Outgoing and internal calls get NA.
+
+    Examples
+    --------
+    Legs of a call ``dst`` = 601 (no one's extension), 201 (an agent): entry point ``"601"``.
+    """
+    inc = (calls[schema.DIRECTION] == schema.INCOMING).fillna(False).to_numpy(dtype=bool)
+    entry = _queues(calls, legs)
+    if schema.LINE in calls:
+        entry = entry.fillna(calls[schema.LINE].astype("string"))
+    return entry.where(inc).astype("string")
+
+
+def _dominant(keys: pd.Series, dep: pd.Series, rows: np.ndarray, min_share: float) -> pd.Series:
+    """key -> the department with at least ``min_share`` of the key's rows with a department."""
+    kl = pd.DataFrame({"k": keys[rows], "d": dep[rows]}).dropna()
+    if not len(kl):
+        return pd.Series(dtype="string")
+    cnt = kl.groupby(["k", "d"]).size()
+    best = cnt[cnt / cnt.groupby(level=0).transform("sum") >= min_share]
+    return pd.Series(best.index.get_level_values(1), index=best.index.get_level_values(0),
+                     dtype="string")
+
+
+def add_answering_group(calls: pd.DataFrame, *, legs: pd.DataFrame | None = None,
+                        min_share: float = 0.8) -> pd.DataFrame:
+    """Add ``entry_point`` and ``answering_group`` to every incoming call.
+
+    The **answering group** is who takes a line's calls (DESIGN §3: a B2B manager cannot help a
+    service queue). The rule, in order:
+
+    1. the call's queue or ring group (from the legs, see :func:`entry_points`), else its line,
+       belongs to one department — at least ``min_share`` of its incoming calls with a known
+       department are that department's (answered by its people, or ringing only them) →
+       that department;
+    2. a queue that no department dominates (shared by several departments) is a group of its
+       own, named by its number (``"600"``): one pool of people serves it;
+    3. else the call's own department (who answered it, or the department of everyone it
+       rang) — a line shared by departments (a main number with a menu) says nothing;
+    4. else ``"(no group)"``.
+
+    Outgoing and internal calls get NA in both columns. The group's people are
+    :func:`group_members`.
+
+    Examples
+    --------
+    Queue 602: 40 incoming answered by Сервис, 2 by Продажи B2B (95 %): a call to 602 that rang
+    nobody and one answered by a B2B manager are both in the group "Сервис".
+    """
+    out = calls.copy()
+    inc = (calls[schema.DIRECTION] == schema.INCOMING).fillna(False).to_numpy(dtype=bool)
+    dep = calls[schema.DEPARTMENT].astype("string")
+    queue = _queues(calls, legs).where(inc)
+    line = (calls[schema.LINE].astype("string") if schema.LINE in calls
+            else pd.Series(pd.NA, index=calls.index, dtype="string")).where(inc)
+    by_queue = queue.map(_dominant(queue, dep, inc, min_share)).astype("string")
+    by_line = line.map(_dominant(line, dep, inc & queue.isna().to_numpy(), min_share)) \
+        .astype("string").where(queue.isna())
+    grp = by_queue.fillna(queue).fillna(by_line).fillna(dep).fillna(NO_GROUP)
+    out[ENTRY_POINT] = queue.fillna(line).astype("string")
+    out[ANSWERING_GROUP] = grp.where(inc).astype("string")
+    return out
+
+
+def group_members(calls: pd.DataFrame) -> pd.Series:
+    """Each employee's answering group (index employee, values group; employees who belong to
+    none are left out).
+
+    An employee belongs to the group whose incoming calls they answered most (the people who
+    take a group's calls are its pool; ties: the group named first in sort order); an employee
+    who answered none belongs to the group named by their department (their most frequent
+    department in the calls) when that is a group; otherwise to none. Needs
+    ``answering_group`` (:func:`add_answering_group`); without it the groups are computed here
+    without legs.
+
+    Examples
+    --------
+    Ann answered 30 calls of "Сервис" and 2 of "Продажи B2B" → Сервис; Bob (Продажи B2B)
+    answered none → Продажи B2B, if that is a group.
+    """
+    if ANSWERING_GROUP not in calls:
+        calls = add_answering_group(calls)
+    emp = calls[schema.EMPLOYEE].astype("string")
+    has = emp.notna().to_numpy(dtype=bool)
+    grp = calls[ANSWERING_GROUP].astype("string")
+    ans = answered_by_person(calls).to_numpy() & has & grp.notna().to_numpy(dtype=bool) \
+        & (grp != NO_GROUP).fillna(False).to_numpy(dtype=bool)
+
+    def plurality(e: pd.Series, v: pd.Series) -> pd.Series:
+        df = pd.DataFrame({"e": e.to_numpy(), "v": v.to_numpy()}).dropna()
+        if not len(df):
+            return pd.Series(dtype="string")
+        top = df.value_counts().rename("n").reset_index().sort_values(
+            ["e", "n", "v"], ascending=[True, False, True], kind="stable").drop_duplicates("e")
+        return pd.Series(top["v"].to_numpy(), index=top["e"].to_numpy(), dtype="string")
+
+    home = plurality(emp[ans], grp[ans])
+    groups = set(grp.dropna()) - {NO_GROUP}
+    dep = plurality(emp[has], calls.loc[has, schema.DEPARTMENT].astype("string"))
+    dep = dep[dep.isin(groups) & ~dep.index.isin(home.index)]
+    home = pd.concat([home, dep]).sort_index()
+    home.index.name = schema.EMPLOYEE
+    return home.astype("string").rename(ANSWERING_GROUP)
 
 
 def load_known_clients(path: str | Path, *, region: str = "RU", column: str | None = None

@@ -64,10 +64,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from callkit import schema
-from callkit.metrics._util import WEEKDAY_EN, WEEKDAY_RU, period_mask, slot_frame, slot_label
+from callkit import classify, schema
+from callkit.metrics._util import WEEKDAY_EN, WEEKDAY_RU, masks, period_mask, slot_frame, slot_label
 from callkit.metrics.managers import PEER_EMPLOYEE, counted_masks
 from callkit.metrics.roles import role_applies
+from callkit.metrics.tech import LINE_LIMIT_BLOCKED, LINE_LIMIT_DAYS
 from callkit.profile import Economics, Thresholds
 
 __all__ = ["Rule", "RULES", "RULE_NAMES", "FINDING_COLUMNS", "EVIDENCE_COLUMNS", "SEVERITIES",
@@ -126,10 +127,8 @@ MIN_MISSED = 10
 SHORT_RING_SHARE = 0.30
 MIN_SLOT_SHORT = 5
 MIN_UNANSWERED = 20
-LINE_LIMIT_DAYS = 3
-LINE_LIMIT_BLOCKED = 5
 MAX_SLOT_FINDINGS = 10
-NO_DEPARTMENT = "(no department)"   # subject for missed calls whose department is unknown
+NO_DEPARTMENT = "(no department)"   # subject for missed calls whose group is unknown
 GAP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
 FLOW_SHARE_X = 2.0        # flow_concentration: top share >= 2 x the even share 1/n ...
 FLOW_SHARE_CAP = 0.8      # ... or >= 80 % when 2/n is out of reach (two managers)
@@ -248,55 +247,88 @@ RULES: tuple[Rule, ...] = (
          evidence_en="the department's incoming calls in the peak slots the manager was absent "
                      "from", reproduce="slots"),
     Rule("missed_peak", "weekday hour", "missed_rate", MISSED_RATE,
-         f"an hour of the day with >= {2 * MIN_SLOT_INCOMING} incoming and >= half the busiest "
-         f"hour's calls per day (its weekday slots with >= {MIN_SLOT_INCOMING // 2}); or a single "
-         f"slot with >= {MIN_SLOT_INCOMING} incoming and >= a quarter of the busiest slot's calls "
-         f"per day; at most {MAX_SLOT_FINDINGS} slots", "high if >= 0.4, else medium",
-         "Busy time where calls are missed: an hour whose missed rate is >= the threshold and "
-         "1.5 x the other hours' rate (reported per weekday slot with rate >= the threshold), or "
-         "a weekday-hour slot with >= the threshold and 2 x the rest.",
-         "Загруженное время, когда звонки теряются: час, где доля пропущенных не ниже порога и в "
-         "1,5 раза выше, чем в остальные часы (по дням недели), или отдельный час недели с долей "
-         "вдвое выше остальных.",
-         n_en="incoming calls in the slot",
-         impact_en="(value - reference) x n: calls missed above the overall missed rate",
-         impact_ru="(доля − средняя доля) × входящие: пропущено сверх среднего уровня"),
-    Rule("understaffed", "weekday hour", "required_agents", 1.0,
-         f"incoming in the slot >= {MIN_SLOT_INCOMING}; at most {MAX_SLOT_FINDINGS} slots",
-         "high if short by >= 2, else medium",
-         "Erlang C needs at least one agent more (for the service-level target) than the "
-         "employees on the phone in that slot.",
-         "По Erlang C для целевого уровня сервиса нужно хотя бы на одного сотрудника больше, "
-         "чем было на линии в этот час.",
-         n_en="incoming calls in the slot"),
+         f"inside working hours: an hour of the day with >= {2 * MIN_SLOT_INCOMING} incoming and "
+         f">= half the busiest hour's calls per day (its weekday slots with >= "
+         f"{MIN_SLOT_INCOMING // 2}); or a single slot with >= {MIN_SLOT_INCOMING} incoming and >= "
+         f"a quarter of the busiest slot's calls per day; at most {MAX_SLOT_FINDINGS} slots",
+         "high if >= 0.4, else medium",
+         "Busy working time where calls are missed: an hour whose missed rate is >= the "
+         "threshold and 1.5 x the other hours' rate (reported per weekday slot with rate >= the "
+         "threshold), or a weekday-hour slot with >= the threshold and 2 x the rest. Calls "
+         "outside working hours are not counted (they are the off-hours line of the report).",
+         "Загруженное рабочее время, когда звонки теряются: час, где доля пропущенных не ниже "
+         "порога и в 1,5 раза выше, чем в остальные часы (по дням недели), или отдельный час "
+         "недели с долей вдвое выше остальных. Звонки вне рабочего времени не считаются (они "
+         "— отдельная строка отчёта).",
+         n_en="incoming calls in the slot (inside working hours)",
+         impact_en="(value - reference) x n: calls missed above the overall missed rate of "
+                   "working hours",
+         impact_ru="(доля − средняя доля) × входящие: пропущено сверх среднего уровня рабочего "
+                   "времени",
+         evidence_en="the missed calls of the slot", reproduce="share"),
+    Rule("understaffed", "group", "required_agents", 1.0,
+         f"a slot of the group inside working hours with >= {MIN_SLOT_INCOMING} incoming over "
+         "the period; one finding per group, naming its hours", "high if short by >= 2, else medium",
+         "An answering group (the queue / department that takes a line's calls, "
+         "classify.add_answering_group) is short of people: in these working hours Erlang C needs "
+         "at least one whole agent more (for the service-level target) than the group's own "
+         "employees on the phone (groups.csv, verdict 'people'). Hours whose misses a line limit "
+         "explains are not counted (verdict 'lines'): there it needs lines, not people. Off-hours "
+         "calls are never 'understaffed'. value = required_agents and reference = "
+         "active_employees at the group's worst hour.",
+         "Группе, принимающей звонки линии (очередь / отдел), не хватает людей: в эти рабочие "
+         "часы по Erlang C для целевого уровня сервиса нужно хотя бы на одного сотрудника больше, "
+         "чем было на линии из её состава. Часы, где пропуски объясняет ограничение линий, сюда "
+         "не входят: там нужны линии, а не люди. Нерабочее время не считается.",
+         n_en="the group's incoming calls in those hours",
+         impact_en="sum over those hours of max(0, missed - incoming x the group's missed rate in "
+                   "its other working hours): calls missed above the group's own usual rate",
+         impact_ru="сумма по этим часам max(0, пропущено − входящие × доля пропущенных группы в "
+                   "остальные рабочие часы): пропущено сверх обычного уровня группы",
+         evidence_en="the group's missed calls in those hours"),
     Rule("line_limit", "all", "max_concurrent", float(LINE_LIMIT_DAYS),
          f"the ceiling reached on >= {LINE_LIMIT_DAYS} days and >= {LINE_LIMIT_BLOCKED} "
          "unanswered calls started while all its lines were busy", "high",
-         "A flat ceiling of simultaneous calls with calls failing at it: a line (channel) limit.",
-         "Потолок одновременных звонков, на котором звонки не проходят: ограничение линий.",
+         "A flat ceiling of simultaneous calls with calls failing at it: a line (channel) limit. "
+         "The finding asks for lines, not people, and names the working hours whose misses it "
+         "explains (at least half of a group's missed calls in that hour hit busy lines, or the "
+         "group needs more agents than there are lines while its people on duty already fill "
+         "them).",
+         "Потолок одновременных звонков, на котором звонки не проходят: ограничение линий. Вывод "
+         "— нужны линии, а не люди; названы часы, где пропуски объясняются линиями.",
          n_en="days the ceiling was reached",
-         impact_en="the unanswered calls that started while every line was busy",
-         impact_ru="неотвеченные звонки, начавшиеся при занятых линиях"),
-    Rule("missed_no_callback", "department", "lost_share", LOST_SHARE,
-         f"missed calls with a number >= {MIN_MISSED}", "high if >= 0.4, else medium",
-         "Missed calls not called back within the window (thresholds.callback_window_h) and "
-         "never reached: lost clients.",
-         "Пропущенные, по которым не перезвонили в срок (thresholds.callback_window_h) и не "
-         "дозвонились: потерянные клиенты.",
-         n_en="missed calls with a caller number",
+         impact_en="the incoming calls that were not answered because every line was busy "
+                   "(clients who hit busy lines; the outgoing ones are in reference, they cost "
+                   "time, not leads)",
+         impact_ru="входящие, не принятые из-за занятых линий (клиенты, попавшие на занято; "
+                   "исходящие — в ориентире: они стоят времени, а не обращений)",
+         evidence_en="the unanswered calls (incoming and outgoing) that started at the ceiling"),
+    Rule("missed_no_callback", "group", "lost_share", LOST_SHARE,
+         f"missed calls with a number inside working hours >= {MIN_MISSED} in the answering "
+         "group", "high if >= 0.4, else medium",
+         "Missed calls inside working hours not called back within the window "
+         "(thresholds.callback_window_h) and never reached: lost clients, per answering group.",
+         "Пропущенные в рабочее время, по которым не перезвонили в срок "
+         "(thresholds.callback_window_h) и не дозвонились: потерянные клиенты, по группе, "
+         "принимающей звонки.",
+         n_en="missed calls with a caller number inside working hours",
          impact_en="the lost calls (not called back in the window, never reached)",
          impact_ru="потерянные звонки (не перезвонили в срок и не дозвонились)",
          evidence_en="the lost calls", reproduce="share"),
     Rule("short_ring_drops", "line | weekday hour", "short_ring_share", SHORT_RING_SHARE,
-         f"overall/line: unanswered incoming >= {MIN_UNANSWERED} and share >= "
-         f"{SHORT_RING_SHARE}; a weekday-hour slot: >= {MIN_SLOT_SHORT} drops and share >= "
+         f"inside working hours; overall/line: unanswered incoming >= {MIN_UNANSWERED} and share "
+         f">= {SHORT_RING_SHARE}; a weekday-hour slot: >= {MIN_SLOT_SHORT} drops and share >= "
          "max(0.5, 2 x the overall share)", "medium",
-         "Many unanswered incoming calls end within seconds: dropped by the line/IVR rather "
-         "than missed by people.",
+         "Many unanswered incoming calls end within seconds (status missed, ring < 5 s, "
+         "metrics.tech.short_ring_mask): dropped by the line/IVR rather than missed by people.",
          "Много неотвеченных входящих обрываются за секунды: сбрасывает линия/IVR, а не "
          "пропускают люди.",
-         n_en="unanswered incoming calls (of the line / slot)",
-         impact_en="the dropped calls", impact_ru="оборвавшиеся звонки"),
+         n_en="unanswered incoming calls (of the line / slot) inside working hours",
+         impact_en="the dropped calls that were lost (not called back in the window, never "
+                   "reached): a drop the company called back cost no lead",
+         impact_ru="оборвавшиеся звонки, которые потеряны (не перезвонили в срок и не "
+                   "дозвонились)",
+         evidence_en="the dropped calls", reproduce="share"),
     Rule("flow_concentration", "department", "incoming_share", FLOW_SHARE_X,
          f"department incoming answered >= {MIN_FLOW_CALLS}; >= 2 managers with >= "
          "min_active_days active days (n)",
@@ -320,11 +352,17 @@ RULES: tuple[Rule, ...] = (
          impact_ru="нет (NaN): это риск (поток зависит от одного человека), а не потерянные "
                    "звонки",
          evidence_en="the top manager's answered incoming calls", reproduce="share"),
-    Rule("failed_burst", "time window", "failed", 5.0, "5+ failed calls in a 10-minute window",
-         "medium", "A burst of failed (congestion) calls: an outage of the line or provider.",
+    Rule("failed_burst", "time window", "failed", 5.0,
+         "5+ failed external calls in a 10-minute window that did not start at the line ceiling "
+         "(any time of day)", "medium",
+         "A burst of failed (congestion) calls: an outage of the line or provider.",
          "Всплеск неуспешных (перегрузка) звонков: сбой линии или оператора.",
-         n_en="all external calls in the window", impact_en="the failed calls",
-         impact_ru="неуспешные звонки"),
+         n_en="all external calls in the window",
+         impact_en="the failed incoming calls in the window that were lost (clients who could "
+                   "not get through; failed outgoing calls are retried)",
+         impact_ru="неуспешные входящие в этом окне, которые потеряны (клиенты не дозвонились; "
+                   "исходящие перезванивают)",
+         evidence_en="the failed calls of the window", reproduce="count"),
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.rule for r in RULES)
 _RULE = {r.rule: r for r in RULES}
@@ -399,17 +437,20 @@ _TEXT = {
         "en": "{slot_en}: {value:.0%} of incoming calls missed ({missed} of {incoming}) vs "
               "{reference:.0%} overall."},
     "understaffed": {
-        "ru": "{slot_ru}: нужно {value:.0f} сотр. на линии (Erlang C, {cph:.1f} звонка/ч), "
+        "ru": "{subject}: не хватает людей в {slots_ru} ({n} входящих, пропущено {missed}). "
+              "В худший час нужно {value:.0f} сотр. на линии (Erlang C, {cph:.1f} звонка/ч), "
               "было в среднем {reference:.1f}.",
-        "en": "{slot_en}: {value:.0f} agents needed (Erlang C, {cph:.1f} calls/h), "
-              "{reference:.1f} on the phone on average."},
+        "en": "{subject}: short of people at {slots_en} ({n} incoming, {missed} missed). At "
+              "the worst hour {value:.0f} agents are needed (Erlang C, {cph:.1f} calls/h), "
+              "{reference:.1f} were on the phone on average."},
     "line_limit": {
         "ru": "Не больше {value:.0f} одновременных звонков; потолок достигался в "
-              "{days} дн., {reference:.0f} звонков не прошли при занятых линиях. Похоже на "
-              "ограничение линий.",
+              "{days} дн., {reference:.0f} звонков не прошли при занятых линиях (из них "
+              "входящих {incoming}). Похоже на ограничение линий: нужны линии, а не люди."
+              "{where_ru}",
         "en": "Never more than {value:.0f} simultaneous calls; the ceiling was hit on "
-              "{days} days and {reference:.0f} calls failed with all lines busy. Looks like a "
-              "line limit."},
+              "{days} days and {reference:.0f} calls failed with all lines busy ({incoming} of "
+              "them incoming). Looks like a line limit: it needs lines, not people.{where_en}"},
     "missed_no_callback": {
         "ru": "{subject}: {value:.0%} пропущенных ({lost} из {n}) без перезвона за {window:g} ч "
               "и без дозвона — потерянные обращения.",
@@ -465,11 +506,13 @@ _ACTION = {
         "ru": "Закрепить дежурных на {slot_ru}: в это время теряется {value:.0%} входящих.",
         "en": "Put people on duty at {slot_en}: {value:.0%} of incoming calls are lost then."},
     "understaffed": {
-        "ru": "Добавить на линию в {slot_ru} ещё {short:.0f} сотр. (Erlang C).",
-        "en": "Add {short:.0f} more agent(s) on the line at {slot_en} (Erlang C)."},
+        "ru": "Поставить в «{subject}» ещё {short:.0f} сотр. на линию в {slots_ru} (Erlang C).",
+        "en": "Put {short:.0f} more agent(s) of {subject} on the line at {slots_en} (Erlang C)."},
     "line_limit": {
-        "ru": "Расширить число линий у оператора (сейчас {value:.0f} одновременных).",
-        "en": "Buy more lines from the provider (now {value:.0f} simultaneous calls)."},
+        "ru": "Расширить число линий у оператора (сейчас {value:.0f} одновременных); людей "
+              "не добавлять.",
+        "en": "Buy more lines from the provider (now {value:.0f} simultaneous calls), not more "
+              "people."},
     "missed_no_callback": {
         "ru": "Ввести правило перезвона за {window:g} ч в «{subject}»; список открытых случаев — "
               "лист «Перезвонить».",
@@ -503,6 +546,11 @@ _NOTES = {
                "peak hour {hour:02d}:00, no call by {employee}"),
     "incoming_answered": ("входящий, принял", "incoming, answered"),
     "lost": ("пропущен, не перезвонили", "missed, not called back"),
+    "missed_slot": ("пропущен", "missed"),
+    "understaffed": ("пропущен в час нехватки людей", "missed in an hour short of people"),
+    "ceiling": ("не прошёл: заняты все линии", "did not get through: every line busy"),
+    "short_ring": ("оборвался за секунды", "dropped within seconds"),
+    "failed": ("неуспешный (перегрузка)", "failed (congestion)"),
 }
 
 
@@ -830,7 +878,19 @@ def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
     out.attach_frame(ev)
 
 
-def _missed_peak_rule(out: _Out, traffic: pd.DataFrame) -> None:
+def _hours_missed(missed: pd.DataFrame | None) -> pd.DataFrame:
+    """The missed calls inside working hours (missed.csv's ``in_hours``), with their local
+    weekday and hour."""
+    if missed is None or missed.empty:
+        return pd.DataFrame(columns=[schema.CALL_ID, "weekday", "hour", "lost"])
+    m = missed[missed["in_hours"].astype(bool)] if "in_hours" in missed else missed
+    if schema.START not in m:
+        return m.assign(weekday=-1, hour=-1)
+    sf = slot_frame(m[schema.START])
+    return m.assign(weekday=sf["weekday"].to_numpy(), hour=sf["hour"].to_numpy())
+
+
+def _missed_peak_rule(out: _Out, traffic: pd.DataFrame, missed: pd.DataFrame | None) -> None:
     t = traffic[traffic["incoming"] > 0].copy()
     total_in, total_missed = t["incoming"].sum(), t["missed"].sum()
     if not total_in:
@@ -854,36 +914,73 @@ def _missed_peak_rule(out: _Out, traffic: pd.DataFrame) -> None:
           & (t["missed_rate"] >= np.maximum(MISSED_RATE, 2 * other.fillna(0)))]
     sel = pd.concat([a, b]).drop_duplicates(["weekday", "hour"])
     sel = sel.sort_values(["missed", "missed_rate"], ascending=False, kind="stable").head(MAX_SLOT_FINDINGS)
+    fired = []
     for _, r in sel.iterrows():
         wd, hr = int(r["weekday"]), int(r["hour"])
-        out.add("missed_peak", _sev(r["missed_rate"], 0.4), slot_label(wd, hr), "missed_rate",
-                r["missed_rate"], overall, n=int(r["incoming"]),
-                impact_calls=r["missed"] - overall * r["incoming"], missed=int(r["missed"]),
-                incoming=int(r["incoming"]), slot_ru=_slot_ru(wd, hr), slot_en=_slot_en(wd, hr))
+        fid = out.add("missed_peak", _sev(r["missed_rate"], 0.4), slot_label(wd, hr), "missed_rate",
+                      r["missed_rate"], overall, n=int(r["incoming"]),
+                      impact_calls=r["missed"] - overall * r["incoming"], missed=int(r["missed"]),
+                      incoming=int(r["incoming"]), slot_ru=_slot_ru(wd, hr), slot_en=_slot_en(wd, hr))
+        fired.append((wd, hr, fid))
+    # evidence: the slot's missed calls inside working hours (the numerator of the rate)
+    m = _hours_missed(missed)
+    if out.calls is not None and fired and len(m):
+        f = pd.DataFrame(fired, columns=["weekday", "hour", "finding_id"])
+        out.attach_frame(m.merge(f, on=["weekday", "hour"])[[schema.CALL_ID, "finding_id"]]
+                         .assign(note=out.note("missed_slot")))
 
 
-def _understaffed_rule(out: _Out, staffing: pd.DataFrame, traffic: pd.DataFrame | None) -> None:
-    s = staffing.copy()
-    if traffic is not None and not traffic.empty:
-        s = s.merge(traffic[["weekday", "hour", "incoming"]], on=["weekday", "hour"], how="left")
-    else:
-        s["incoming"] = MIN_SLOT_INCOMING
-    s["_short"] = s["required_agents"] - s["active_employees"]
-    s = s[(s["incoming"].fillna(0) >= MIN_SLOT_INCOMING) & (s["_short"] >= 1)]
-    s = s.sort_values(["_short", "calls_per_hour"], ascending=False, kind="stable").head(MAX_SLOT_FINDINGS)
-    for _, r in s.iterrows():
-        wd, h = int(r["weekday"]), int(r["hour"])
-        out.add("understaffed", _sev(r["_short"], 2), slot_label(wd, h), "required_agents",
-                r["required_agents"], r["active_employees"], n=r["incoming"],
-                cph=r["calls_per_hour"], short=r["_short"], slot_ru=_slot_ru(wd, h),
-                slot_en=_slot_en(wd, h))
+def _slot_list(slots: pd.DataFrame, lang: str, limit: int = 6) -> str:
+    """``Пн 10:00, Пн 11:00, Сб 11:00`` (the first ``limit``, then how many more)."""
+    fmt = _slot_en if lang == "en" else _slot_ru
+    names = [fmt(int(w), int(h)) for w, h in zip(slots["weekday"], slots["hour"])]
+    more = len(names) - limit
+    text = ", ".join(names[:limit])
+    if more > 0:
+        text += f" (+{more} more)" if lang == "en" else f" (и ещё {more})"
+    return text
+
+
+def _understaffed_rule(out: _Out, groups: pd.DataFrame, missed: pd.DataFrame | None) -> None:
+    """One finding per answering group with hours short of people (groups.csv verdict
+    ``people``, short by >= 1 whole agent, >= MIN_SLOT_INCOMING calls over the period)."""
+    g = groups.assign(_short=groups["required_agents"] - groups["active_employees"])
+    short = g["understaffed"].astype(bool) & (g["incoming"] >= MIN_SLOT_INCOMING) & (g["_short"] >= 1)
+    if not short.any():
+        return
+    # the group's missed rate in its other working hours: the expected misses of a slot
+    tot = g.groupby("group")[["incoming", "missed"]].sum()
+    sg = g[short].groupby("group")[["incoming", "missed"]].sum()
+    rest = (tot - sg.reindex(tot.index, fill_value=0))
+    rate = (rest["missed"] / rest["incoming"].where(rest["incoming"] > 0)).fillna(0.0)
+    fired = []
+    for grp, rows in g[short].groupby("group", sort=True):
+        rows = rows.sort_values(["weekday", "hour"], kind="stable")
+        worst = rows.sort_values(["_short", "calls_per_hour"], ascending=False, kind="stable").iloc[0]
+        excess = (rows["missed"] - rows["incoming"] * rate[grp]).clip(lower=0).sum()
+        fid = out.add("understaffed", _sev(float(rows["_short"].max()), 2), str(grp),
+                      "required_agents", worst["required_agents"], worst["active_employees"],
+                      n=int(rows["incoming"].sum()), impact_calls=float(excess),
+                      cph=worst["calls_per_hour"], short=float(np.ceil(worst["_short"])),
+                      missed=int(rows["missed"].sum()), slots_ru=_slot_list(rows, "ru"),
+                      slots_en=_slot_list(rows, "en"))
+        fired.append(rows[["weekday", "hour"]].assign(group=str(grp), finding_id=fid))
+    m = _hours_missed(missed)
+    key = "answering_group"
+    if out.calls is not None and fired and len(m) and key in m:
+        f = pd.concat(fired, ignore_index=True)
+        m = m.assign(group=m[key].astype(str))
+        out.attach_frame(m.merge(f, on=["group", "weekday", "hour"])[[schema.CALL_ID, "finding_id"]]
+                         .assign(note=out.note("understaffed")))
 
 
 def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
-    m = missed[missed[schema.CLIENT_NUMBER].notna()]
+    m = _hours_missed(missed)
+    m = m[m[schema.CLIENT_NUMBER].notna()] if schema.CLIENT_NUMBER in m else m.iloc[0:0]
     if m.empty:
         return
-    dep = m[schema.DEPARTMENT].astype("string").fillna(NO_DEPARTMENT)
+    key = "answering_group" if "answering_group" in m else schema.DEPARTMENT
+    dep = m[key].astype("string").fillna(NO_DEPARTMENT)
     for d, g in m.groupby(dep.to_numpy(), sort=True):
         n, lost = len(g), int(g["lost"].sum())
         if n >= MIN_MISSED and lost / n >= LOST_SHARE:
@@ -922,37 +1019,95 @@ def _flow_rule(out: _Out, summary: pd.DataFrame) -> None:
                         "incoming_answered")
 
 
-def _tech_rules(out: _Out, tech: pd.DataFrame) -> None:
+def _is_limit(r: pd.Series) -> bool:
+    """The tech table's line_limit row says the ceiling is a channel limit
+    (:func:`callkit.metrics.tech.line_ceiling`; a hand-made row: its conditions)."""
+    if str(r.get("detail", "")).endswith("limit"):
+        return True
+    return bool(r["value"] >= 2 and r["count"] >= LINE_LIMIT_DAYS
+                and r["reference"] >= LINE_LIMIT_BLOCKED)
+
+
+def _tech_rules(out: _Out, tech: pd.DataFrame, missed: pd.DataFrame | None,
+                groups: pd.DataFrame | None) -> None:
     alls = tech[(tech["signal"] == "short_ring_drops") & (tech["subject"] == "all")]
     overall_short = float(alls["value"].iloc[0]) if len(alls) else 0.0
+    m = _hours_missed(missed)
+    drops = m[m["short_ring"].astype(bool)] if "short_ring" in m else None
+    calls = out.calls
     for _, r in tech.iterrows():
         sig = r["signal"]
         if sig == "short_ring_drops":
             slot = str(r["detail"]).startswith("slot")
             enough = r["count"] >= MIN_SLOT_SHORT if slot else r["reference"] >= MIN_UNANSWERED
             need = max(0.5, 2 * overall_short) if slot else SHORT_RING_SHARE
-            if enough and r["value"] >= need:
-                wd, hr = (int(x) for x in str(r["subject"]).split()) if slot else (None, None)
-                subj_ru = _slot_ru(wd, hr) if slot else str(r["subject"])
-                subj_en = _slot_en(wd, hr) if slot else str(r["subject"])
-                out.add("short_ring_drops", "medium", str(r["subject"]), "short_ring_share",
-                        r["value"], r["reference"], n=r["reference"], impact_calls=r["count"],
-                        count=int(r["count"]),
-                        where_ru=subj_ru, where_en=subj_en)
-        elif sig == "line_limit" and r["value"] >= 2 and r["count"] >= LINE_LIMIT_DAYS \
-                and r["reference"] >= LINE_LIMIT_BLOCKED:
-            out.add("line_limit", "high", str(r["subject"]), "max_concurrent", r["value"],
-                    r["reference"], n=r["count"], impact_calls=r["reference"], days=int(r["count"]))
+            if not (enough and r["value"] >= need):
+                continue
+            wd, hr = (int(x) for x in str(r["subject"]).split()) if slot else (None, None)
+            mine = None
+            if drops is not None:
+                mine = drops[(drops["weekday"] == wd) & (drops["hour"] == hr)] if slot else \
+                    drops if r["subject"] == "all" else \
+                    drops[(drops[schema.LINE].astype("string") == str(r["subject"])).fillna(False)]
+            lost = int(mine["lost"].astype(bool).sum()) if mine is not None else int(r["count"])
+            subj_ru = _slot_ru(wd, hr) if slot else str(r["subject"])
+            subj_en = _slot_en(wd, hr) if slot else str(r["subject"])
+            fid = out.add("short_ring_drops", "medium", str(r["subject"]), "short_ring_share",
+                          r["value"], r["reference"], n=r["reference"], impact_calls=lost,
+                          count=int(r["count"]), where_ru=subj_ru, where_en=subj_en)
+            if calls is not None and mine is not None:
+                out.attach(fid, mine[schema.CALL_ID], out.note("short_ring"))
+        elif sig == "line_limit" and _is_limit(r):
+            lines = groups[groups["verdict"] == "lines"] if groups is not None and \
+                "verdict" in groups else pd.DataFrame(columns=["weekday", "hour"])
+            slots = lines.drop_duplicates(["weekday", "hour"]).sort_values(["weekday", "hour"])
+            # clients who hit busy lines: the missed incoming calls at the ceiling (any hour)
+            if missed is not None and "at_line_ceiling" in missed:
+                incoming = int(missed["at_line_ceiling"].astype(bool).sum())
+            else:
+                incoming = int(r["reference"])
+            fid = out.add("line_limit", "high", str(r["subject"]), "max_concurrent", r["value"],
+                          r["reference"], n=r["count"], impact_calls=incoming, days=int(r["count"]),
+                          incoming=incoming,
+                          where_ru=(f" Пропуски в {_slot_list(slots, 'ru')} объясняются линиями."
+                                    if len(slots) else ""),
+                          where_en=(f" The misses at {_slot_list(slots, 'en')} are the lines' doing."
+                                    if len(slots) else ""))
+            if calls is not None and classify.AT_LINE_CEILING in calls:
+                un = masks(calls)["unanswered"]
+                out.attach(fid, calls.loc[calls[classify.AT_LINE_CEILING].astype(bool).to_numpy()
+                                          & un, schema.CALL_ID], out.note("ceiling"))
         elif sig == "failed_burst":
-            out.add("failed_burst", "medium", str(r["subject"]), "failed", r["value"],
-                    r["reference"], n=r["reference"], impact_calls=r["value"],
-                    window=str(r["detail"]).split(" ")[0])
+            window = str(r["detail"]).split(" ")[0]
+            ids, lost = None, int(r["value"])
+            if calls is not None:
+                ids = _burst_calls(calls, str(r["subject"]), int(window))
+                lost_ids = set(missed.loc[missed["lost"].astype(bool), schema.CALL_ID].astype(str)) \
+                    if missed is not None and len(missed) else set()
+                lost = int(ids.astype(str).isin(lost_ids).sum())
+            fid = out.add("failed_burst", "medium", str(r["subject"]), "failed", r["value"],
+                          r["reference"], n=r["reference"], impact_calls=lost, window=window)
+            if ids is not None:
+                out.attach(fid, ids, out.note("failed"))
+
+
+def _burst_calls(calls: pd.DataFrame, subject: str, window_min: int) -> pd.Series:
+    """The failed external calls of a :func:`tech_signals` burst window (not at the ceiling)."""
+    m = masks(calls)
+    failed = m["external"] & (calls[schema.STATUS] == schema.FAILED).fillna(False).to_numpy(dtype=bool)
+    if classify.AT_LINE_CEILING in calls:
+        failed &= ~calls[classify.AT_LINE_CEILING].astype(bool).to_numpy()
+    w0 = pd.Timestamp(subject)
+    naive = calls[schema.START].dt.tz_localize(None)
+    inwin = ((naive >= w0) & (naive < w0 + pd.Timedelta(minutes=window_min))).to_numpy(dtype=bool)
+    return calls.loc[failed & inwin, schema.CALL_ID]
 
 
 def evaluate(*, managers: pd.DataFrame | None = None, compare: pd.DataFrame | None = None,
              traffic: pd.DataFrame | None = None, presence: pd.DataFrame | None = None,
              missed: pd.DataFrame | None = None, staffing: pd.DataFrame | None = None,
-             tech: pd.DataFrame | None = None, concentration: pd.DataFrame | None = None,
+             tech: pd.DataFrame | None = None, groups: pd.DataFrame | None = None,
+             concentration: pd.DataFrame | None = None,
              calls: pd.DataFrame | None = None, thresholds: Thresholds | None = None,
              economics: Economics | None = None, lang: str = "ru") -> Verdicts:
     """Apply every rule of :data:`RULES` to the audit tables it needs.
@@ -967,8 +1122,12 @@ def evaluate(*, managers: pd.DataFrame | None = None, compare: pd.DataFrame | No
         compare.csv (:func:`callkit.metrics.compare_managers` of ``managers``): the employee
         rules quote its ``reference``. Computed here from ``managers`` when missing or without
         the peer columns.
-    traffic, presence, missed, staffing, tech : DataFrame, optional
-        The tables of :mod:`callkit.metrics` (a missing table silences its rules).
+    traffic, presence, missed, staffing, tech, groups : DataFrame, optional
+        The tables of :mod:`callkit.metrics` (a missing table silences its rules): ``traffic``
+        and ``missed`` inside working hours (missed.csv's ``in_hours``), ``groups`` =
+        :func:`callkit.metrics.group_staffing` for ``understaffed`` and the hours of
+        ``line_limit``; ``staffing`` (the company's sum of the groups) is accepted and not used
+        by any rule.
     concentration : DataFrame, optional
         :func:`callkit.metrics.concentration_summary` (one row per department) for
         ``flow_concentration``; its subject is the department, the text names the manager.
@@ -1012,13 +1171,13 @@ def evaluate(*, managers: pd.DataFrame | None = None, compare: pd.DataFrame | No
         if presence is not None and "absent_share" in managers:
             _presence_rule(out, compare, managers, presence, th)
     if traffic is not None and not traffic.empty:
-        _missed_peak_rule(out, traffic)
-    if staffing is not None and not staffing.empty:
-        _understaffed_rule(out, staffing, traffic)
+        _missed_peak_rule(out, traffic, missed)
+    if groups is not None and not groups.empty:
+        _understaffed_rule(out, groups, missed)
     if missed is not None and not missed.empty:
         _missed_rule(out, missed, th)
     if tech is not None and not tech.empty:
-        _tech_rules(out, tech)
+        _tech_rules(out, tech, missed, groups)
     if concentration is not None and not concentration.empty:
         _flow_rule(out, concentration)
     return out.verdicts(economics)

@@ -39,6 +39,7 @@ _KNOWN_KEYS = {
     "deal_terms", "stop_words", "topics", "navigation", "previous_period", "area_code",
     "line_area_codes", "decision_makers", "advantages", "materials", "negotiation",
     "roles", "economics",
+    "working_hours", "lookback_days",
 }
 
 
@@ -125,6 +126,9 @@ class Profile:
     materials: dict[str, list[str]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
     economics: Economics | None = None
+    #: :class:`callkit.metrics.hours.WorkingHours` (None = the default Mon–Fri 09:00–18:00)
+    working_hours: Any = None
+    lookback_days: int = 90           # a number is new when unseen this many days (DESIGN §3)
     source: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -302,6 +306,14 @@ def profile_from_dict(data: dict[str, Any], *, base: Path | None = None,
     p.materials = _phrase_map(where, "materials", data.get("materials"))
     p.roles = _roles(where, data.get("roles"))
     p.economics = _economics(where, data.get("economics"))
+    from callkit.metrics.hours import parse_working_hours  # metrics import this module
+
+    p.working_hours = parse_working_hours(data.get("working_hours"), where=where)
+    lb = data.get("lookback_days", 90)
+    if isinstance(lb, bool) or not isinstance(lb, int) or not 1 <= lb <= 3660:
+        raise _err(where, "lookback_days", f"has {lb!r}; expected a whole number of days from 1 "
+                                           f"to 3660 (default 90)")
+    p.lookback_days = lb
     return p
 
 

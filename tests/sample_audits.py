@@ -17,7 +17,13 @@ def sample_audit(seed: int, calls: int = 3000, company: str = "filtr"):
     e2n = dict(zip(emp["extension"], emp["employee"]))
     s = c.sessions.assign(source_file="sample", peer_employee=c.sessions["callee"].map(e2n))
     calls_t = schema.coerce(s[list(schema.CALL_COLUMNS + schema.EXTRA_COLUMNS) + ["peer_employee"]])
+    from callkit.metrics.hours import parse_working_hours
+
+    # the company's own working hours (truth.json, as the sample profile writes them) and the
+    # look-back its history month allows
     a = audit_from_load(calls_t, period=c.period, employees=emp,
                         known_clients=list(c.clients["number"].dropna()),
-                        roles=c.truth.get("profile_roles") or None)
+                        roles=c.truth.get("profile_roles") or None,
+                        working_hours=parse_working_hours(c.truth.get("working_hours")),
+                        lookback_days=max(1, (c.period[0] - c.history_start).days))
     return c, a

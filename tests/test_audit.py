@@ -33,9 +33,12 @@ def log():
 
 
 def test_audit_tables_and_csvs(tmp_path):
+    # the history starts 2026-09-15: a 20-day look-back makes October judgeable from 10-05
     audit = audit_from_load(log(), period=OCT, thresholds=Thresholds(), lang="en",
-                            previous_period=(dt.date(2026, 9, 1), dt.date(2026, 9, 30)))
+                            previous_period=(dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+                            lookback_days=20)
     assert audit.period == OCT and audit.speech is None
+    assert audit.coverage.sufficient and not audit.previous_coverage.sufficient
     files = write_metrics(audit, tmp_path / "out")
     assert [p.name for p in files] == list(METRIC_FILES)
 
@@ -59,7 +62,8 @@ def test_audit_tables_and_csvs(tmp_path):
 
     miss = pd.read_csv(tmp_path / "out" / "missed.csv")
     assert list(miss.columns) == ["call_id", "start", "client_number", "department", "employee",
-                                  "callback_at", "callback_delay_s", "reached", "lost"]
+                                  "callback_at", "callback_delay_s", "reached", "lost",
+                                  "in_hours", "called_back", "answering_group", "at_line_ceiling"]
     r = miss.iloc[0]
     # 10-05 12:00 -> 10-06 18:00 = 30 h = 108000 s, busy -> not reached, lost
     assert r.call_id == "b1" and r.callback_delay_s == 108000 and not r.reached and r.lost
@@ -97,8 +101,9 @@ def test_audit_tables_and_csvs(tmp_path):
 
     calls = pd.read_csv(tmp_path / "out" / "calls.csv", dtype=str)
     assert list(calls.columns[:14]) == list(schema.CALL_COLUMNS)
-    assert list(calls.columns[-5:]) == ["in_period", "first_contact", "is_new_client",
-                                        "call_kind_fallback", "department_inferred"]
+    assert list(calls.columns[-9:]) == ["in_period", "in_hours", "first_contact", "client_status",
+                                        "is_new_client", "call_kind_fallback",
+                                        "department_inferred", "entry_point", "answering_group"]
     assert len(calls) == 7       # history rows are kept, flagged in_period False
     flags = dict(zip(calls["call_id"], calls["is_new_client"]))
     assert flags["a1"] == "False" and flags["a2"] == "True"
@@ -107,6 +112,11 @@ def test_audit_tables_and_csvs(tmp_path):
     pop = audit.pop.set_index(["employee", "metric"])
     assert pop.loc[("Ann", "external_calls"), "previous"] == 1
     assert pop.loc[("Ann", "external_calls"), "change"] == 2
+    # September cannot be judged for new clients (its first judgeable date is 10-05), so the
+    # new-client metrics are not compared at all, and a note says why
+    assert not {"outgoing_new_clients", "outgoing_new_clients_per_day",
+                "new_clients_reached"} & set(audit.pop["metric"])
+    assert any("2026-10-05" in n for n in audit.notes)
 
 
 def test_period_none_uses_the_whole_data_range():

@@ -28,30 +28,76 @@ def _log():
     ])
 
 
-def test_new_client_history_month_and_known_list():
-    out = classify.add_client_flags(_log(), period=OCT, known_clients=[K])
+def _status(out):
+    return dict(zip(out[schema.CALL_ID], out[classify.CLIENT_STATUS].astype(object)))
+
+
+def test_new_client_with_a_look_back_and_the_known_list():
+    # the data starts 2026-09-20 (h1). Look-back 15 days: October is judgeable from 10-05.
+    out = classify.add_client_flags(_log(), period=OCT, known_clients=[K], lookback_days=15)
+    st = _status(out)
+    # H: last contact 09-20 10:00, first October contact 10-05 10:00 = exactly 15 days before
+    # -> inside the look-back -> existing, on every row (h1 too)
+    assert st["h1"] == st["c1"] == "existing"
+    # N: no contact before its first October call 10-06 -> new on both its rows
+    assert st["c2"] == st["c3"] == "new"
     flags = dict(zip(out[schema.CALL_ID], out[classify.IS_NEW_CLIENT]))
-    # H first contact 2026-09-20 (before the period) -> existing on every row
-    assert flags["h1"] is False and flags["c1"] is False
-    # N first contact 2026-10-06 inside October -> new on both its rows
-    assert flags["c2"] is True and flags["c3"] is True
-    # K first seen in October but known; internal call has no number; c6's number first seen
-    # 2026-11-01, after the period -> not new
-    assert flags["c4"] is False and flags["c5"] is False and flags["c6"] is False
+    assert flags["c2"] and flags["c3"] and not flags["c1"]
+    # K is on the known list -> existing; the internal call has no number; c6's number has no
+    # call in October (11-01 is after it) -> NA
+    assert st["c4"] == "existing" and pd.isna(st["c5"]) and pd.isna(st["c6"])
+    assert not flags["c4"] and not flags["c5"] and not flags["c6"]
     inp = dict(zip(out[schema.CALL_ID], out[classify.IN_PERIOD]))
     assert [inp[k] for k in ("h1", "c1", "c6")] == [False, True, False]
     fc = out.set_index(schema.CALL_ID)[classify.FIRST_CONTACT]
     assert fc["c1"] == pd.Timestamp("2026-09-20 10:00", tz="Europe/Moscow")
     assert pd.isna(fc["c5"])
+    cov = classify.new_client_coverage(out, period=OCT, lookback_days=15)
+    assert cov.sufficient and cov.first_judgeable == dt.date(2026, 10, 5) and cov.note() == ""
     # the input is not mutated
     assert classify.IS_NEW_CLIENT not in _log().columns
 
 
-def test_period_none_is_whole_range_so_history_number_is_new():
+def test_a_client_unseen_longer_than_the_look_back_is_new_again():
+    # look-back 14 days: H's last contact (09-20) is 15 days before 10-05 -> new again
+    out = classify.add_client_flags(_log(), period=OCT, lookback_days=14)
+    assert _status(out)["c1"] == "new"
+
+
+def test_look_back_covered_or_not_by_one_day():
+    # N's first October contact is 10-06; the data starts 09-20.
+    # look-back 16: first judgeable date 09-20 + 16 = 10-06 -> covered -> new
+    out = classify.add_client_flags(_log(), period=OCT, lookback_days=16)
+    assert _status(out)["c2"] == "new"
+    assert classify.new_client_coverage(out, period=OCT, lookback_days=16).sufficient
+    # look-back 17: first judgeable 10-07, one day after 10-06 -> N cannot be judged; H (seen
+    # 15 days before) is existing all the same
+    out = classify.add_client_flags(_log(), period=OCT, lookback_days=17)
+    st = _status(out)
+    assert st["c2"] == st["c3"] == "new_unknown" and st["c1"] == "existing"
+    # K (not on a known list here) is first called 10-08, after 10-07: judged, new
+    assert st["c4"] == "new"
+    flags = dict(zip(out[schema.CALL_ID], out[classify.IS_NEW_CLIENT]))
+    assert not flags["c2"] and not flags["c3"] and flags["c4"]
+    cov = classify.new_client_coverage(out, period=OCT, lookback_days=17)
+    assert not cov.sufficient and cov.unknown_calls == 2       # c2 and c3
+    assert "2026-10-07" in cov.note("en") and "2026-10-07" in cov.note("ru")
+
+
+def test_period_none_has_no_history_so_new_clients_cannot_be_judged():
+    # the period is the whole data range 2026-09-20..11-01: nothing before it, so with the
+    # default 90 days every number without an earlier contact in the range is new_unknown
     out = classify.add_client_flags(_log(), period=None)
-    # the range is 2026-09-20..2026-11-01, so H's first contact is inside it
     assert out[classify.IN_PERIOD].all()
-    assert bool(out.loc[out[schema.CALL_ID] == "c1", classify.IS_NEW_CLIENT].iloc[0])
+    st = _status(out)
+    assert st["h1"] == "new_unknown" and st["c1"] == "new_unknown"
+    cov = classify.new_client_coverage(out, period=None)
+    assert not cov.sufficient and cov.first_judgeable == dt.date(2026, 12, 19)
+
+
+def test_lookback_days_must_be_a_positive_whole_number():
+    with pytest.raises(InputError, match="lookback_days"):
+        classify.add_client_flags(_log(), period=OCT, lookback_days=0)
 
 
 def test_call_kind_fallback_duration_rule():
@@ -131,3 +177,71 @@ def test_period_bounds_where_dst_skips_midnight():
     _, hi, _ = classify.period_bounds(c, ("2026-09-01", "2026-09-05"))
     # 2026-09-06 01:00 -03:00 = 04:00 UTC = 2026-09-06 00:00 -04:00 (the instant midnight would be)
     assert hi == pd.Timestamp("2026-09-06 04:00", tz="UTC")
+
+
+# --------------------------------------------------------------------------------------------
+# the answering group of an incoming call (issue 9 item 4)
+
+
+def _group_log():
+    def inc(cid, who, dept, status="answered", line=None, ext=None):
+        return call(cid, "2026-10-05 10:00", "incoming", status, who, N, talk=60, dept=dept,
+                    line=line, ext=ext)
+
+    calls = calls_frame([
+        # queue 602: four calls answered by Sue (Сервис), one by Bob (B2B) overflowing, one that
+        # rang nobody -> 4 of 5 with a department are Сервис = 80 % -> the queue is Сервис's
+        *[inc(f"q{i}", "Sue", "Сервис", ext="301") for i in range(1, 5)],
+        inc("q5", "Bob", "B2B", ext="101"), inc("q6", None, None, status="missed"),
+        # queue 600, shared: Bob (B2B) twice, Ann (B2C) once, one missed -> a group of its own
+        inc("s1", "Bob", "B2B", ext="101"), inc("s4", "Bob", "B2B", ext="101"),
+        inc("s2", "Ann", "B2C", ext="201"), inc("s3", None, None, status="missed"),
+        # dialled straight to Ann's extension (no queue, no line): her department
+        inc("d1", "Ann", "B2C", ext="201"), inc("d2", "Ann", "B2C", ext="201"),
+        # no legs: the line; Sue answered on it, so a missed call there that rang nobody is hers
+        inc("l2", "Sue", "Сервис", line="+74950001300", ext="301"),
+        inc("l1", None, None, status="missed", line="+74950001300"),
+        # nothing to place it
+        inc("x1", None, None, status="missed"),
+        call("o1", "2026-10-05 11:00", "outgoing", "answered", "Tom", N, talk=30, dept="B2C"),
+        call("z1", "2026-10-05 11:00", "outgoing", "answered", "Zed", N, talk=30, dept="Склад"),
+    ])
+    legs = []
+    for cid, dst, ext in [("q1", "602", "301"), ("q2", "602", "301"), ("q3", "602", "301"),
+                          ("q4", "602", "301"), ("q5", "602", "301"), ("q5", "602", "101"),
+                          ("q6", "602", None), ("s1", "600", "101"), ("s4", "600", "101"),
+                          ("s2", "600", "201"), ("s3", "600", None), ("d1", "201", "201"),
+                          ("d2", "201", "201")]:
+        legs.append({"call_id": cid, "start": pd.Timestamp("2026-10-05 10:00", tz="Europe/Moscow"),
+                     "dst": dst, "extension": ext})
+    return calls, pd.DataFrame(legs)
+
+
+def test_answering_group_from_queue_line_and_department():
+    calls, legs = _group_log()
+    out = classify.add_answering_group(calls, legs=legs)
+    g = dict(zip(out[schema.CALL_ID], out[classify.ANSWERING_GROUP].astype(object)))
+    e = dict(zip(out[schema.CALL_ID], out[classify.ENTRY_POINT].astype(object)))
+    assert e["q6"] == "602" and pd.isna(e["d1"])      # 201 is an extension, not a queue
+    # 602 is Сервис's (80 %): the overflow answered by Bob and the one nobody took count there
+    assert {g[k] for k in ("q1", "q5", "q6")} == {"Сервис"}
+    # 600 is shared: one pool serves it
+    assert {g[k] for k in ("s1", "s2", "s3")} == {"600"}
+    assert g["d1"] == "B2C"                                   # no queue: the department
+    assert g["l1"] == "Сервис" and e["l1"] == "+74950001300"  # the line's department
+    assert g["x1"] == classify.NO_GROUP
+    assert pd.isna(g["o1"])                                   # outgoing: no group
+    # with a stricter majority 602 (80 %) is shared too
+    strict = classify.add_answering_group(calls, legs=legs, min_share=0.9)
+    assert strict.set_index(schema.CALL_ID).loc["q6", classify.ANSWERING_GROUP] == "602"
+    # without legs nothing knows the queues: the calls' own departments
+    bare = classify.add_answering_group(calls).set_index(schema.CALL_ID)[classify.ANSWERING_GROUP]
+    assert bare["q5"] == "B2B" and bare["q6"] == classify.NO_GROUP
+
+
+def test_group_members():
+    calls, legs = _group_log()
+    mem = classify.group_members(classify.add_answering_group(calls, legs=legs))
+    # Sue answered 5 Сервис calls; Bob 1 Сервис + 2 of queue 600 -> 600; Ann 1 of 600 + 2 B2C
+    # -> B2C; Tom answered none -> his department B2C (a group); Zed's Склад takes no calls
+    assert mem.to_dict() == {"Ann": "B2C", "Bob": "600", "Sue": "Сервис", "Tom": "B2C"}

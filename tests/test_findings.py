@@ -268,15 +268,20 @@ def traffic():
     return t
 
 
-def staffing():
-    s = traffic()[["weekday", "hour"]].copy()
-    s["calls_per_hour"], s["aht_s"], s["erlangs"] = 0.0, 180.0, 0.0
-    s["required_agents"], s["active_employees"], s["max_concurrent"] = 0, 0.0, 0
-    for wd, h, req, act in ((0, 10, 5, 2.5), (2, 11, 3, 2.5), (1, 10, 4, 1.0)):
-        sel = (s.weekday == wd) & (s.hour == h)
-        s.loc[sel, ["required_agents", "active_employees", "calls_per_hour"]] = [req, act, 5.0]
-    s["understaffed"] = s.required_agents > s.active_employees
-    return s
+def groups():
+    # groups.csv rows: Sales Mon 10 short by 2.5 (20 calls, 10 missed), Wed 11 short by 0.5 (60
+    # calls, 3 missed), Tue 10 short by 3 but 5 calls only (5 missed); Support Mon 10 short by
+    # 2, but its misses are the line limit's doing (verdict lines)
+    rows = []
+    for grp, wd, h, req, act, inc, miss, verdict in (
+            ("Sales", 0, 10, 5, 2.5, 20, 10, "people"), ("Sales", 2, 11, 3, 2.5, 60, 3, "ok"),
+            ("Sales", 1, 10, 4, 1.0, 5, 5, "people"), ("Support", 0, 10, 3, 1.0, 12, 4, "lines")):
+        rows.append({"group": grp, "weekday": wd, "hour": h, "calls_per_hour": 5.0, "aht_s": 180.0,
+                     "erlangs": 0.25, "required_agents": req, "active_employees": act,
+                     "understaffed": verdict == "people", "incoming": inc, "missed": miss,
+                     "missed_at_ceiling": miss if verdict == "lines" else 0, "days": 4,
+                     "verdict": verdict})
+    return pd.DataFrame(rows)
 
 
 def missed():
@@ -298,7 +303,7 @@ def tech():
 
 
 def _all(lang="ru", economics=None):
-    return build_findings(traffic=traffic(), missed=missed(), staffing=staffing(), tech=tech(),
+    return build_findings(traffic=traffic(), missed=missed(), groups=groups(), tech=tech(),
                           thresholds=Thresholds(), lang=lang, economics=economics)
 
 
@@ -310,7 +315,8 @@ def test_slot_and_department_rules_fire_on_their_evidence_only():
         # Mon 10: 20 incoming = 5 per Monday >= 1/4 of Wed 11's 15 per day, and
         # 10/20 = 0.5 >= max(0.2, 2 x (3+5)/(60+5)); Tue 10 has 5 calls only
         ("missed_peak", "0 10"),
-        ("understaffed", "0 10"),        # 5 needed vs 2.5; Wed short by 0.5; Tue 5 calls
+        ("understaffed", "Sales"),       # Mon 10: 5 needed vs 2.5; Wed short by 0.5; Tue has
+                                         # 5 calls only; Support's hour is the lines' doing
         ("missed_no_callback", "Sales"),  # 3/10 lost >= 0.3; Support has only 5 missed
         ("short_ring_drops", "all"),     # 0.5 of 40; the line's 10 unanswered are too few
         ("line_limit", "all"),           # ceiling 4 on 5 days, 8 blocked
@@ -324,13 +330,23 @@ def test_slot_and_department_rules_fire_on_their_evidence_only():
     # impact: missed above the overall rate, 10 - 18/85 x 20 = 5.76 calls
     assert math.isclose(r.loc["missed_peak", "impact_calls"], 10 - 18 / 85 * 20)
     assert r.loc["understaffed", "severity"] == "high"         # short by 2.5 >= 2
+    # the group's worst hour: 5 needed, 2.5 on the phone; n = its calls in the short hours
+    assert (r.loc["understaffed", "value"], r.loc["understaffed", "reference"],
+            r.loc["understaffed", "n"]) == (5, 2.5, 20)
+    # impact: Mon 10 missed 10 of 20; the group's other hours missed 8 of 65 -> 10 - 20 x 8/65
+    assert math.isclose(r.loc["understaffed", "impact_calls"], 10 - 20 * 8 / 65)
+    assert "Пн 10:00" in r.loc["understaffed", "text"] and "Вт" not in r.loc["understaffed", "text"]
+    # the line limit asks for lines and names the hour it explains
+    assert "нужны линии, а не люди" in r.loc["line_limit", "text"]
+    assert "Пн 10:00" in r.loc["line_limit", "text"]
     assert math.isclose(r.loc["missed_no_callback", "value"], 0.3)
     assert r.loc["missed_no_callback", "n"] == 10 and r.loc["missed_no_callback", "impact_calls"] == 3
     assert r.loc["line_limit", "impact_calls"] == 8 and r.loc["short_ring_drops", "impact_calls"] == 20
-    # sorted by impact: short drops 20, line limit 8, failed 6, missed peak 5.76, lost 3; the
-    # understaffed slot has no impact in calls (NaN) and comes last
-    assert list(f["rule"]) == ["short_ring_drops", "line_limit", "failed_burst", "missed_peak",
-                               "missed_no_callback", "understaffed"]
+    # sorted by impact: short drops 20, line limit 8, understaffed 7.54, failed 6, missed peak
+    # 5.76, lost 3 (without a missed table with short_ring / at_line_ceiling, or calls, the
+    # tech rules count every drop, blocked and failed call)
+    assert list(f["rule"]) == ["short_ring_drops", "line_limit", "understaffed", "failed_burst",
+                               "missed_peak", "missed_no_callback"]
     assert f["impact_rub"].isna().all()
     # no calls given: no evidence
     assert (f["evidence_n"] == 0).all()
@@ -340,7 +356,7 @@ def test_impact_in_roubles_with_economics():
     f = _all(economics=Economics(average_deal_rub=45000, lead_to_deal=0.2)).set_index("rule")
     # 3 lost calls x 0.2 x 45 000 = 27 000 roubles
     assert math.isclose(f.loc["missed_no_callback", "impact_rub"], 27000.0)
-    assert math.isnan(f.loc["understaffed", "impact_rub"])
+    assert math.isclose(f.loc["understaffed", "impact_rub"], (10 - 20 * 8 / 65) * 0.2 * 45000)
 
 
 def test_texts_actions_and_ids_in_both_languages():
@@ -537,10 +553,10 @@ def _want(p):
         return {p["employee"]}
     if rule == "missed_peak":
         return {f"{wd} {p['hour']}" for wd in p["weekdays"]}
-    if rule in ("understaffed", "short_ring_drops"):
+    if rule == "short_ring_drops":
         return {f"{p['weekday']} {p['hour']}"}
-    if rule in ("missed_no_callback", "flow_concentration"):
-        return {p["department"]}
+    if rule in ("missed_no_callback", "flow_concentration", "understaffed"):
+        return {p["department"]}     # understaffed: the answering group (the department)
     return {"all"}
 
 

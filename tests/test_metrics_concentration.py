@@ -30,7 +30,9 @@ def log():
                     talk=60, dept=dept)
 
     return calls_frame([
-        # history: X1..X3 become existing clients (not counted: outside the period)
+        # history: the export starts 09-01; X1..X3 become existing clients (not counted: outside
+        # the period); with a 30-day look-back October can be judged from 10-01
+        call("h0", "2026-09-01 09:00", "internal", "answered", "Ann", None, talk=30, dept=S),
         call("h1", "2026-09-10 10:00", "outgoing", "answered", "Ann", X1, talk=30, dept=S),
         call("h2", "2026-09-10 11:00", "outgoing", "answered", "Ann", X2, talk=30, dept=S),
         call("h3", "2026-09-10 12:00", "outgoing", "answered", "Ann", X3, talk=30, dept=S),
@@ -66,7 +68,7 @@ def test_hhi_and_effective_number():
 
 
 def test_shares_clients_and_tenure_per_manager():
-    flagged = classify.add_client_flags(log(), period=OCT)
+    flagged = classify.add_client_flags(log(), period=OCT, lookback_days=30)
     c = flow_concentration(flagged, period=OCT, employees=employees(), min_active_days=1)
     assert list(c.columns) == list(CONCENTRATION_COLUMNS)
     # sorted by department, then incoming share
@@ -108,7 +110,7 @@ def test_shares_clients_and_tenure_per_manager():
 def test_min_active_days_sets_the_number_of_managers():
     # days: Ann 10-05, 10-06; Bob 10-06, 10-07; Cat 10-07 only -> with 2 days Cat is listed
     # but not counted: n = 2, even share 0.5; hhi 0.46 < 0.5 -> hhi_norm clipped to 0
-    c = flow_concentration(classify.add_client_flags(log(), period=OCT), min_active_days=2)
+    c = flow_concentration(classify.add_client_flags(log(), period=OCT, lookback_days=30), min_active_days=2)
     r = c.set_index("employee")
     assert list(r.loc[["Ann", "Bob", "Cat"], "counted"]) == [True, True, False]
     assert r.loc["Ann", "managers"] == 2 and r.loc["Ann", "even_share"] == 0.5
@@ -117,7 +119,7 @@ def test_min_active_days_sets_the_number_of_managers():
 
 
 def test_department_summary():
-    flagged = classify.add_client_flags(log(), period=OCT)
+    flagged = classify.add_client_flags(log(), period=OCT, lookback_days=30)
     s = concentration_summary(flow_concentration(flagged, period=OCT, employees=employees(),
                                                  min_active_days=1))
     assert list(s.columns) == list(CONCENTRATION_SUMMARY_COLUMNS)
@@ -142,6 +144,6 @@ def test_without_flags_or_managers_it_computes_them():
     assert (c["hire_date"].isna()).all() and c["tenure_days"].isna().all()
     # without a period the tenure is counted from the first in-period day (10-05): Ann
     # 2191 + 4 = 2195 days
-    flagged = classify.add_client_flags(log(), period=OCT)
+    flagged = classify.add_client_flags(log(), period=OCT, lookback_days=30)
     c = flow_concentration(flagged, employees=employees(), min_active_days=1)
     assert c.set_index(schema.EMPLOYEE).loc["Ann", "tenure_days"] == 2195

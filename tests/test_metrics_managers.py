@@ -44,7 +44,9 @@ EMPLOYEES = pd.DataFrame({"extension": ["101", "102", "103"], "employee": ["Ann"
 
 
 def test_manager_summary_hand_worked():
-    calls = classify.add_client_flags(log(), period=OCT)
+    # the history starts 09-20: a 15-day look-back lets October be judged from 10-05 (OLD, last
+    # called 09-20 10:00, is existing on 10-05 10:00: exactly 15 days)
+    calls = classify.add_client_flags(log(), period=OCT, lookback_days=15)
     s = manager_summary(calls, period=OCT, employees=EMPLOYEES).set_index("employee")
     assert list(s.reset_index().columns) == list(SUMMARY_COLUMNS)
     ann = s.loc["Ann"]
@@ -84,9 +86,18 @@ def test_manager_summary_hand_worked():
 
 
 def test_manager_summary_computes_flags_when_absent():
-    # without add_client_flags: period given -> OLD is still existing thanks to h1
+    # without add_client_flags the flags are computed with the default 90-day look-back: the
+    # history from 09-20 cannot tell October's new clients (first judgeable date 12-19), so the
+    # new-client metrics are NaN (insufficient), not 0; the rest is counted
     s = manager_summary(log(), period=OCT).set_index("employee")
-    assert s.loc["Ann", "outgoing_new_clients"] == 2 and s.loc["Ann", "outgoing"] == 3
+    assert s.loc["Ann", "outgoing"] == 3
+    assert math.isnan(s.loc["Ann", "outgoing_new_clients"])
+    assert math.isnan(s.loc["Ann", "outgoing_new_clients_per_day"])
+    assert math.isnan(s.loc["Ann", "new_clients_reached"])
+    # with the history covering the look-back: M1 twice (a2, a3) are to a new client
+    s = manager_summary(classify.add_client_flags(log(), period=OCT, lookback_days=15),
+                        period=OCT).set_index("employee")
+    assert s.loc["Ann", "outgoing_new_clients"] == 2
 
 
 def test_manager_summary_does_not_mutate_input():

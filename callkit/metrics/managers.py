@@ -8,7 +8,8 @@ from callkit import classify, schema
 from callkit.metrics._util import ensure_flags, masks, slot_frame
 from callkit.metrics._util import safe_div as _div
 
-__all__ = ["SUMMARY_METRICS", "SUMMARY_COLUMNS", "PEER_EMPLOYEE", "manager_summary", "counted_masks"]
+__all__ = ["SUMMARY_METRICS", "SUMMARY_COLUMNS", "NEW_CLIENT_METRICS", "PEER_EMPLOYEE",
+           "manager_summary", "counted_masks"]
 
 #: Optional column (not canonical): for an internal call, the employee who answered it. When a
 #: loader provides it, internal calls are counted for the answering side too (DESIGN §3).
@@ -23,6 +24,10 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "outgoing_new_clients_per_day",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (schema.EMPLOYEE, schema.EXTENSION, schema.DEPARTMENT) + SUMMARY_METRICS
+#: The metrics that need new clients told from existing ones: NaN when the period has
+#: ``new_unknown`` calls (the loaded history does not cover the look-back).
+NEW_CLIENT_METRICS: tuple[str, ...] = ("outgoing_new_clients", "new_clients_reached",
+                                       "outgoing_new_clients_per_day")
 
 def counted_masks(calls: pd.DataFrame, m: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Which rows count in which metric of DESIGN §3 (boolean numpy masks over ``calls``).
@@ -105,7 +110,9 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
         - out_share = outgoing / external_calls; in_out_ratio = incoming_answered / outgoing
         - mobile_share, landline_share = share of outgoing by number type
         - outgoing_new_clients = outgoing calls to new numbers; new_clients_reached = distinct
-          new numbers with an answered call handled by the employee
+          new numbers with an answered call handled by the employee; these and
+          outgoing_new_clients_per_day (:data:`NEW_CLIENT_METRICS`) are NaN for everyone when
+          the period has ``new_unknown`` calls (the history is too short for the look-back)
         - unique_numbers = distinct client numbers among the external_calls;
           calls_per_number = external_calls / unique_numbers
         - talk_s_total, talk_s_mean over answered external calls
@@ -207,6 +214,11 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     res["calls_per_number"] = _div(res["external_calls"], res["unique_numbers"])
     res["external_calls_per_day"] = _div(res["external_calls"], res["days_active"])
     res["outgoing_new_clients_per_day"] = _div(res["outgoing_new_clients"], res["days_active"])
+    if classify.CLIENT_STATUS in flagged and (
+            flagged.loc[inp, classify.CLIENT_STATUS] == "new_unknown").any():
+        # the history is too short to tell new clients in this period (DESIGN §3 look-back):
+        # the new-client metrics are insufficient, not zero (classify.new_client_coverage)
+        res[list(NEW_CLIENT_METRICS)] = np.nan
 
     has = code >= 0
     res[schema.EXTENSION] = (_mode_codes(code[has], flagged.loc[has, schema.EXTENSION], cats)

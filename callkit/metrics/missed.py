@@ -4,15 +4,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from callkit import schema
+from callkit import classify, schema
 from callkit.metrics._util import masks, period_mask
 from callkit.metrics._util import utc_naive as _utc
+from callkit.metrics.hours import WorkingHours, in_working_hours
+from callkit.metrics.tech import LineCeiling, short_ring_mask
 
-__all__ = ["MISSED_COLUMNS", "missed_calls", "to_call_back"]
+__all__ = ["MISSED_COLUMNS", "MISSED_EXTRA_COLUMNS", "missed_calls", "to_call_back"]
 
 #: Columns of missed.csv (DESIGN §5); :func:`missed_calls` appends a few more after these.
 MISSED_COLUMNS = (schema.CALL_ID, schema.START, schema.CLIENT_NUMBER, schema.DEPARTMENT,
                   schema.EMPLOYEE, "callback_at", "callback_delay_s", "reached", "lost")
+#: missed.csv: after the DESIGN columns (see :func:`missed_calls`)
+MISSED_EXTRA_COLUMNS = ("in_hours", "called_back", classify.ANSWERING_GROUP, "at_line_ceiling",
+                        "short_ring")
 
 
 def _next_after(left: pd.DataFrame, right: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -32,7 +37,9 @@ def _next_after(left: pd.DataFrame, right: pd.DataFrame, cols: list[str]) -> pd.
 
 
 def missed_calls(calls: pd.DataFrame, *, window_h: float = 24,
-                 period: tuple[object, object] | None = None) -> pd.DataFrame:
+                 period: tuple[object, object] | None = None,
+                 working_hours: WorkingHours | None = None,
+                 ceiling: LineCeiling | None = None) -> pd.DataFrame:
     """Every missed incoming external session with its first callback, delay, reached and lost.
 
     A missed call is an incoming session nobody answered: status ``missed``, ``busy`` or
@@ -52,13 +59,22 @@ def missed_calls(calls: pd.DataFrame, *, window_h: float = 24,
     period : (start, end) or None
         The missed calls listed are those starting inside it; None = the ``in_period`` flag if
         present, else all data.
+    working_hours : WorkingHours, optional
+        Marks each missed call ``in_hours`` (every call is listed: the ones outside working
+        hours still need a call back, but the missed-call figures count the ones inside).
+    ceiling : LineCeiling, optional
+        :func:`callkit.metrics.tech.line_ceiling`: marks ``at_line_ceiling``.
 
     Returns
     -------
     DataFrame
         :data:`MISSED_COLUMNS` (``callback_delay_s`` in seconds, NaN when never called back),
         then ``callback_by`` (employee of the first callback), ``reached_at``, ``status``,
-        ``ring_s``, ``line``. Ordered by start.
+        ``ring_s``, ``line``, ``in_hours`` (started inside working hours; all True without
+        ``working_hours``), ``called_back`` (a callback within the window), ``answering_group``
+        (when the calls have it), ``at_line_ceiling`` (started while every line was busy;
+        False without ``ceiling``) and ``short_ring`` (a short-ring drop inside working hours,
+        :func:`callkit.metrics.tech.short_ring_mask`). Ordered by start.
 
     Examples
     --------
@@ -120,6 +136,12 @@ def missed_calls(calls: pd.DataFrame, *, window_h: float = 24,
     out[schema.STATUS] = miss[schema.STATUS]
     out[schema.RING_S] = miss[schema.RING_S].astype(float)
     out[schema.LINE] = miss[schema.LINE].astype("string")
+    out["in_hours"] = in_working_hours(miss, working_hours)
+    out["called_back"] = in_window
+    if classify.ANSWERING_GROUP in calls:
+        out[classify.ANSWERING_GROUP] = calls.loc[msel, classify.ANSWERING_GROUP].astype("string")
+    out["at_line_ceiling"] = ceiling.at_ceiling[msel] if ceiling is not None else False
+    out["short_ring"] = short_ring_mask(calls, period=period, working_hours=working_hours)[msel]
     out = out.sort_values(schema.START, kind="stable").reset_index(drop=True)
     return out
 

@@ -1,21 +1,68 @@
-"""Staffing per hour slot: Erlang C against the employees actually active (DESIGN §3)."""
-from __future__ import annotations
+"""Staffing per answering group and working hour: Erlang C against the group's employees active
+then (DESIGN §3).
 
-import math
+* :func:`group_staffing` — ``groups.csv``: one row per answering group
+  (:func:`callkit.classify.add_answering_group`) × weekday-hour slot inside working hours.
+* :func:`staffing` — ``staffing.csv``: the same per slot for the whole company, summed over the
+  groups (a B2B manager cannot take a service call, so the company needs the sum of what each
+  group needs, and only a group's own people count for it).
+* :func:`erlang_c`, :func:`service_level`, :func:`required_agents` (and the vectorised
+  :func:`required_agents_array`), :func:`offered_load`.
+
+The interval: ``calls_per_hour`` is per hour of working time, so the offered load is
+``A = calls_per_hour × AHT / 3600`` Erlangs (:func:`offered_load` with ``interval_s=3600``). A
+slot worked only from 17:30 is half an hour of working time: its calls count double per hour.
+"""
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from callkit import schema
+from callkit import classify, schema
 from callkit.errors import InputError
 from callkit.metrics._util import masks, period_mask, slot_frame
-from callkit.metrics.tech import concurrency
-from callkit.metrics.traffic import activity_mask, working_days
+from callkit.metrics.hours import WorkingHours, in_working_hours, slot_exposure, working_date_hours
+from callkit.metrics.tech import LineCeiling, concurrency
+from callkit.metrics.traffic import activity_mask, covered_hours
 
-__all__ = ["STAFFING_COLUMNS", "erlang_c", "service_level", "required_agents", "staffing"]
+__all__ = ["STAFFING_COLUMNS", "GROUPS_COLUMNS", "GROUPS_EXTRA_COLUMNS", "VERDICTS",
+           "erlang_c", "service_level", "required_agents", "required_agents_array",
+           "offered_load", "group_staffing", "staffing"]
 
 STAFFING_COLUMNS = ("weekday", "hour", "calls_per_hour", "aht_s", "erlangs", "required_agents",
                     "active_employees", "max_concurrent", "understaffed")
+#: groups.csv (DESIGN §5) ...
+GROUPS_COLUMNS = ("group", "weekday", "hour", "calls_per_hour", "aht_s", "erlangs",
+                  "required_agents", "active_employees", "understaffed")
+#: ... then these: the slot's incoming and missed calls over the period (inside working
+#: hours), the missed ones that started while every line was busy, and the verdict.
+GROUPS_EXTRA_COLUMNS = ("incoming", "missed", "missed_at_ceiling", "days", "verdict")
+#: ``verdict`` of a group slot: enough people; short of people; the line limit is the cause
+VERDICTS = ("ok", "people", "lines")
+
+
+def offered_load(calls: float | np.ndarray, aht_s: float | np.ndarray, *,
+                 interval_s: float = 3600) -> float | np.ndarray:
+    """Offered load in Erlangs: ``calls`` arriving per ``interval_s`` seconds × AHT / interval.
+
+    Examples
+    --------
+    pyworkforce's example: 100 calls per 30 minutes, AHT 180 s → 10 Erlangs.
+
+    >>> offered_load(100, 180, interval_s=1800)
+    10.0
+    """
+    return calls * aht_s / float(interval_s)
+
+
+def _c_from_b(n: np.ndarray | int, a: np.ndarray | float, b: np.ndarray | float):
+    """Erlang C from Erlang B: ``C = N·B / (N − A·(1 − B))``."""
+    return n * b / (n - a * (1.0 - b))
+
+
+def _sl_from_c(c, n, a, aht_s, t):
+    """Service level from the waiting probability: ``1 − C · exp(−(N − A) · t / AHT)``."""
+    return 1.0 - c * np.exp(-(n - a) * t / aht_s)
 
 
 def erlang_c(agents: int, erlangs: float) -> float:
@@ -38,7 +85,7 @@ def erlang_c(agents: int, erlangs: float) -> float:
     b = 1.0
     for k in range(1, n + 1):
         b = a * b / (k + a * b)
-    return n * b / (n - a * (1.0 - b))
+    return float(_c_from_b(n, a, b))
 
 
 def service_level(agents: int, erlangs: float, aht_s: float, answer_within_s: float) -> float:
@@ -57,7 +104,45 @@ def service_level(agents: int, erlangs: float, aht_s: float, answer_within_s: fl
         return 1.0
     if n <= a:
         return 0.0
-    return 1.0 - erlang_c(n, a) * math.exp(-(n - a) * float(answer_within_s) / float(aht_s))
+    return float(_sl_from_c(erlang_c(n, a), n, a, float(aht_s), float(answer_within_s)))
+
+
+def required_agents_array(erlangs: np.ndarray, aht_s: np.ndarray, *, target: float = 0.8,
+                          answer_within_s: float = 20, max_agents: int = 10_000) -> np.ndarray:
+    """:func:`required_agents` for arrays of loads and AHTs at once (0 where there is no load
+    or the AHT is unknown).
+
+    One Erlang B recursion runs over every slot together, so the cost grows with the largest
+    number of agents needed, not with the number of slots.
+
+    Examples
+    --------
+    >>> required_agents_array(np.array([5.0, 0.0, 10.0]), np.array([180.0, 180.0, 180.0]))
+    array([ 8,  0, 14])
+    """
+    if not 0 < target <= 1:
+        raise InputError(f"service_level target is {target!r}; expected a fraction in (0, 1].")
+    a = np.asarray(erlangs, dtype=float)
+    t = np.asarray(aht_s, dtype=float) * np.ones_like(a)
+    need = np.zeros(a.shape, dtype=np.int64)
+    todo = np.isfinite(a) & (a > 0) & np.isfinite(t) & (t > 0)
+    b = np.ones(a.shape)
+    n = 0
+    while todo.any():
+        n += 1
+        if n > max_agents:
+            i = int(np.flatnonzero(todo)[0])
+            raise InputError(f"Offered load {a[i]:.1f} Erlangs needs more than {max_agents} "
+                             f"agents; check the talk times (AHT {t[i]:.0f} s).")
+        b = np.where(todo, a * b / (n + a * b), b)
+        ok = todo & (n > a)
+        if ok.any():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sl = _sl_from_c(_c_from_b(n, a, b), n, a, np.where(t > 0, t, 1.0), answer_within_s)
+            done = ok & (sl >= target)
+            need[done] = n
+            todo &= ~done
+    return need
 
 
 def required_agents(erlangs: float, aht_s: float, *, target: float = 0.8,
@@ -69,99 +154,219 @@ def required_agents(erlangs: float, aht_s: float, *, target: float = 0.8,
     >>> required_agents(5.0, 180, target=0.8, answer_within_s=20)
     8
     """
-    if not 0 < target <= 1:
-        raise InputError(f"service_level target is {target!r}; expected a fraction in (0, 1].")
-    a = float(erlangs)
-    if not a > 0 or not np.isfinite(a):
-        return 0
-    n = max(1, math.floor(a) + 1)
-    while service_level(n, a, aht_s, answer_within_s) < target:
-        n += 1
-        if n > max_agents:
-            raise InputError(f"Offered load {a:.1f} Erlangs needs more than {max_agents} agents; "
-                             f"check the talk times (AHT {aht_s:.0f} s).")
-    return n
+    return int(required_agents_array(np.array([float(erlangs)]), np.array([float(aht_s)]),
+                                     target=target, answer_within_s=answer_within_s,
+                                     max_agents=max_agents)[0])
+
+
+def _groups(calls: pd.DataFrame) -> pd.DataFrame:
+    return calls if classify.ANSWERING_GROUP in calls else classify.add_answering_group(calls)
+
+
+def group_staffing(calls: pd.DataFrame, *, service_level: float = 0.8,
+                   answer_within_s: float = 20, wrapup_s: float = 0,
+                   period: tuple[object, object] | None = None,
+                   working_hours: WorkingHours | None = None,
+                   ceiling: LineCeiling | None = None) -> pd.DataFrame:
+    """Agents each answering group needs per weekday × hour slot inside working hours (Erlang
+    C), against the group's own employees active then.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Canonical call table, ideally with ``answering_group``
+        (:func:`callkit.classify.add_answering_group`, which uses the legs); computed here
+        without legs otherwise.
+    service_level, answer_within_s : float
+        The target: this share of calls answered within this many seconds (0.8, 20 s).
+    wrapup_s : float
+        After-call work added to the AHT (default 0).
+    period : (start, end) or None
+        Inclusive local dates; None = the ``in_period`` flag if present, else all data.
+    working_hours : WorkingHours, optional
+        Only calls and slots inside them (None = round the clock).
+    ceiling : LineCeiling, optional
+        :func:`callkit.metrics.tech.line_ceiling`: when it is a line limit, a slot whose misses
+        it explains gets the verdict ``lines`` instead of ``people``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`GROUPS_COLUMNS` + :data:`GROUPS_EXTRA_COLUMNS`, one row per group (with incoming
+        calls inside working hours) × working slot (:func:`~callkit.metrics.hours.slot_exposure`):
+
+        - ``calls_per_hour`` = the group's incoming sessions offered in the slot inside working
+          hours / the slot's working time (hours, summed over its working days);
+        - ``aht_s`` = mean talk of the group's answered incoming in the slot (the group's mean
+          over all its slots when the slot has none; NaN when the group answered none — then
+          ``erlangs`` and ``required_agents`` are 0: the load cannot be estimated, the
+          missed-call tables speak for it) + ``wrapup_s``;
+        - ``erlangs`` = calls_per_hour × aht_s / 3600; ``required_agents`` = Erlang C for the
+          target;
+        - ``active_employees`` = mean over the slot's working days of the group's members
+          (:func:`callkit.classify.group_members`) with an activity call (placed, or an
+          answered incoming) overlapping that hour;
+        - ``incoming``, ``missed`` (the slot's offered and unanswered calls over the period),
+          ``missed_at_ceiling`` (of the missed, those that started while every line was busy),
+          ``days`` (working days of the slot);
+        - ``verdict`` = ``lines`` when ``ceiling`` is a line limit and it explains the slot's
+          trouble — at least half of its missed calls hit busy lines, or it needs more agents
+          than there are lines while the people on duty already fill them (more people could
+          not talk); else ``people`` when the slot had calls and is short of at
+          least one whole agent (required_agents − active_employees >= 1); else ``ok``;
+        - ``understaffed`` = verdict ``people``.
+
+        Calls that no group takes (``(no group)``: e.g. a line whose calls rang nobody) are
+        left out: nobody can be counted for them; traffic.csv and missed.csv still count them.
+
+    Examples
+    --------
+    Service on 5 Saturdays 11:00: 26 incoming → 5.2 calls/h; AHT 240 s → 0.35 Erlangs → 2
+    agents for 80 % in 20 s; one member on duty (1.0) → understaffed, verdict people.
+    """
+    c = _groups(calls)
+    inp = period_mask(c, period)
+    m = masks(c)
+    grp = c[classify.ANSWERING_GROUP].astype("string")
+    inc = inp & m["incoming"] & in_working_hours(c, working_hours) \
+        & grp.notna().to_numpy(bool) & (grp != classify.NO_GROUP).fillna(False).to_numpy(bool)
+    exp_ = slot_exposure(c, period=period, working_hours=working_hours)
+    gcode, gnames = pd.factorize(grp[inc])
+    gnames = pd.Index(np.asarray(gnames, dtype=object))
+    sf = slot_frame(c.loc[inc, schema.START])
+    ans = m["answered"][inc]
+    at = ceiling.at_ceiling[inc] if ceiling is not None else np.zeros(int(inc.sum()), dtype=bool)
+    df = pd.DataFrame({"g": gcode, "weekday": sf["weekday"].to_numpy(),
+                       "hour": sf["hour"].to_numpy(), "ans": ans,
+                       "talk": np.where(ans, c.loc[inc, schema.TALK_S].fillna(0).to_numpy(float), 0.0),
+                       "miss": ~ans, "miss_ceil": ~ans & at})
+    agg = df.groupby(["g", "weekday", "hour"]).agg(
+        incoming=("ans", "size"), n_ans=("ans", "sum"), talk=("talk", "sum"),
+        missed=("miss", "sum"), missed_at_ceiling=("miss_ceil", "sum"))
+    grid = pd.DataFrame({"g": np.arange(len(gnames))}).merge(exp_, how="cross")
+    out = grid.merge(agg.reset_index(), on=["g", "weekday", "hour"], how="left")
+    for col in ("incoming", "n_ans", "missed", "missed_at_ceiling"):
+        out[col] = out[col].fillna(0).astype(np.int64)
+    out["talk"] = out["talk"].fillna(0.0)
+    # AHT: the slot's, else the group's over all its slots, else unknown
+    gt = df.groupby("g")[["talk", "ans"]].sum()
+    g_aht = (gt["talk"] / gt["ans"].where(gt["ans"] > 0)).reindex(out["g"]).to_numpy(dtype=float)
+    n_ans = out["n_ans"].to_numpy(dtype=float)
+    aht = np.where(n_ans > 0, out["talk"].to_numpy() / np.where(n_ans > 0, n_ans, 1), g_aht)
+    aht = aht + float(wrapup_s)
+    hours = out["hours"].to_numpy(dtype=float)
+    cph = np.where(hours > 0, out["incoming"].to_numpy(float) / np.where(hours > 0, hours, 1), 0.0)
+    erl = offered_load(cph, np.nan_to_num(aht), interval_s=3600)
+    req = required_agents_array(erl, aht, target=service_level, answer_within_s=answer_within_s)
+    out["calls_per_hour"], out["aht_s"], out["erlangs"] = cph, aht, erl
+    out["required_agents"] = req
+    out["active_employees"] = _active(c, inp, gnames, out, working_hours, period)
+    lim = ceiling is not None and ceiling.is_limit
+    missed = out["missed"].to_numpy()
+    short = (out["incoming"].to_numpy() > 0) & (req - out["active_employees"].to_numpy() >= 1)
+    lines = np.zeros(len(out), dtype=bool)
+    if lim:
+        act = out["active_employees"].to_numpy()
+        lines = ((missed > 0) & (2 * out["missed_at_ceiling"].to_numpy() >= missed)) \
+            | ((out["incoming"].to_numpy() > 0) & (req > ceiling.ceiling) & (act >= ceiling.ceiling))
+    out["verdict"] = np.where(lines, "lines", np.where(short, "people", "ok"))
+    out["understaffed"] = out["verdict"].to_numpy() == "people"
+    out["group"] = pd.array(np.asarray(gnames, dtype=object)[out["g"].to_numpy()], dtype="string")
+    out["verdict"] = out["verdict"].astype("string")
+    out = out.sort_values(["group", "weekday", "hour"], kind="stable").reset_index(drop=True)
+    return out.loc[:, list(GROUPS_COLUMNS + GROUPS_EXTRA_COLUMNS)]
+
+
+def _active(c: pd.DataFrame, inp: np.ndarray, gnames: pd.Index, out: pd.DataFrame,
+            working_hours: WorkingHours | None, period: tuple[object, object] | None
+            ) -> np.ndarray:
+    """Mean number of each group's members with an activity call overlapping the slot's hour,
+    over the slot's working days (aligned to ``out``'s rows)."""
+    members = classify.group_members(c)
+    act = activity_mask(c) & inp
+    emp = c.loc[act, schema.EMPLOYEE].astype("string")
+    home = emp.map(members)
+    keep = home.notna().to_numpy(dtype=bool)
+    res = np.zeros(len(out), dtype=float)
+    if not keep.any():
+        return res
+    a = c.loc[act].loc[keep]
+    gi = gnames.get_indexer(home[keep].astype(str))
+    ecode, _ = pd.factorize(emp[keep])
+    row, absh = covered_hours(a[schema.START], a[schema.END])
+    busy = pd.DataFrame({"g": gi[row], "e": ecode[row], "absh": absh})
+    busy = busy[busy["g"] >= 0].drop_duplicates()
+    busy["date"] = (busy["absh"] // 24).to_numpy().astype("datetime64[D]")
+    busy["hour"] = busy["absh"] % 24
+    # only the working date-hours (working days of the period, hours inside working hours)
+    wdh = working_date_hours(c, working_hours=working_hours, period=period)
+    busy = busy.merge(wdh[["date", "weekday", "hour"]], on=["date", "hour"])
+    n = busy.groupby(["g", "weekday", "hour"]).size().rename("n").reset_index()
+    j = out[["g", "weekday", "hour", "days"]].merge(n, on=["g", "weekday", "hour"], how="left")
+    d = j["days"].to_numpy(dtype=float)
+    return np.where(d > 0, j["n"].fillna(0).to_numpy(dtype=float) / np.where(d > 0, d, 1), 0.0)
 
 
 def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s: float = 20,
              wrapup_s: float = 0, period: tuple[object, object] | None = None,
-             conc: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Agents needed per weekday × hour slot (Erlang C) against the employees active then.
+             conc: pd.DataFrame | None = None, working_hours: WorkingHours | None = None,
+             groups: pd.DataFrame | None = None, ceiling: LineCeiling | None = None
+             ) -> pd.DataFrame:
+    """Staffing per weekday × hour slot inside working hours for the whole company: the sum of
+    the answering groups' needs (:func:`group_staffing`).
 
     Parameters
     ----------
     calls : DataFrame
         Canonical call table.
-    service_level : float
-        Target share of calls answered within ``answer_within_s`` (default 0.8).
-    answer_within_s : float
-        Target answer time in seconds (default 20).
-    wrapup_s : float
-        After-call work added to the AHT (default 0).
-    period : (start, end) or None
-        Inclusive local dates; None = the ``in_period`` flag if present, else all data.
+    service_level, answer_within_s, wrapup_s, period, working_hours, ceiling
+        As in :func:`group_staffing`.
     conc : DataFrame, optional
         :func:`callkit.metrics.concurrency` of ``calls`` if already computed.
+    groups : DataFrame, optional
+        :func:`group_staffing` of the same calls if already computed.
 
     Returns
     -------
     DataFrame
-        168 rows (7 weekdays × 24 hours): ``weekday`` (0=Mon), ``hour``, ``calls_per_hour`` =
-        incoming sessions offered in the slot per working day of that weekday; ``aht_s`` = mean
-        talk of the slot's answered incoming + ``wrapup_s`` (the period's overall mean when the
-        slot has none; NaN when no incoming call of the period was answered by a person, and
-        then ``erlangs`` and ``required_agents`` are 0: the load cannot be estimated, so such a
-        slot is never ``understaffed`` — the missed-call tables speak for it); ``erlangs`` =
-        calls_per_hour × aht_s / 3600; ``required_agents`` (Erlang C for the target); ``active_employees`` = mean number of distinct employees with an
-        activity call (placed, or an answered incoming) starting in the slot per working day;
-        ``max_concurrent`` = most simultaneous calls (internal included) at any call start in the slot over
-        the period; ``understaffed`` = calls offered and required_agents > active_employees.
+        :data:`STAFFING_COLUMNS`, one row per working slot: ``calls_per_hour``, ``erlangs``,
+        ``required_agents`` and ``active_employees`` summed over the groups (only a group's
+        own people count for it; calls of no group are not in it); ``aht_s`` = the load-weighted AHT (erlangs × 3600 / the
+        calls per hour of the groups whose AHT is known; NaN when none is); ``max_concurrent`` = most simultaneous calls
+        (internal included) at any call start inside working hours in the slot over the
+        period; ``understaffed`` = some group is understaffed in the slot (see
+        ``groups.csv`` for which).
 
     Examples
     --------
-    Mondays 10:00 over 2 Mondays: 200 incoming, AHT 180 s → 100 calls/h, 5 Erlangs, 8 agents
-    required; 6 employees on average → understaffed.
+    Mondays 10:00: Sales needs 8 agents and has 6, Service needs 2 and has 2 → required 10,
+    active 8, understaffed (Sales).
     """
-    inp = period_mask(calls, period)
-    m = masks(calls)
-    inc = inp & m["incoming"]
-    sf = slot_frame(calls.loc[inc, schema.START])
-    sf["ans"] = m["answered"][inc]
-    sf["talk"] = np.where(sf["ans"], calls.loc[inc, schema.TALK_S].fillna(0).to_numpy(float), 0.0)
-    g = sf.groupby(["weekday", "hour"]).agg(incoming=("ans", "size"), n_ans=("ans", "sum"),
-                                            talk=("talk", "sum"))
-    grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
-    g = g.reindex(grid, fill_value=0)
-    days = working_days(calls, period=period)
-    d = g.index.get_level_values("weekday").map(days).to_numpy(dtype=float)
-    cph = np.where(d > 0, g["incoming"].to_numpy(float) / np.where(d > 0, d, 1), 0.0)
-    total_ans = g["n_ans"].sum()
-    overall = g["talk"].sum() / total_ans if total_ans else np.nan
-    aht = np.where(g["n_ans"] > 0, g["talk"] / g["n_ans"].where(g["n_ans"] > 0), overall)
-    aht = aht + float(wrapup_s)
-    erl = cph * np.nan_to_num(aht) / 3600.0
-    req = np.array([required_agents(a, t, target=service_level, answer_within_s=answer_within_s)
-                    if a > 0 and np.isfinite(t) and t > 0 else 0 for a, t in zip(erl, aht)],
-                   dtype=np.int64)
-
-    act = activity_mask(calls, m) & inp
-    af = slot_frame(calls.loc[act, schema.START])
-    af["emp"] = calls.loc[act, schema.EMPLOYEE].astype(str).to_numpy()
-    per_day = af.drop_duplicates().groupby(["weekday", "hour"]).size()
-    active = per_day.reindex(grid, fill_value=0).to_numpy(float) / np.where(d > 0, d, np.nan)
-    active = np.nan_to_num(active)
-
+    g = group_staffing(calls, service_level=service_level, answer_within_s=answer_within_s,
+                       wrapup_s=wrapup_s, period=period, working_hours=working_hours,
+                       ceiling=ceiling) if groups is None else groups
+    exp_ = slot_exposure(calls, period=period, working_hours=working_hours)
+    g = g.assign(_known=g["calls_per_hour"].where(g["aht_s"].notna(), 0.0))
+    s = g.groupby(["weekday", "hour"]).agg(
+        calls_per_hour=("calls_per_hour", "sum"), erlangs=("erlangs", "sum"), _known=("_known", "sum"),
+        required_agents=("required_agents", "sum"), active_employees=("active_employees", "sum"),
+        understaffed=("understaffed", "any"))
+    out = exp_[["weekday", "hour"]].merge(s.reset_index(), on=["weekday", "hour"], how="left")
+    out["calls_per_hour"] = out["calls_per_hour"].fillna(0.0)
+    out["erlangs"] = out["erlangs"].fillna(0.0)
+    out["required_agents"] = out["required_agents"].fillna(0).astype(np.int64)
+    out["active_employees"] = out["active_employees"].fillna(0.0)
+    out["understaffed"] = out["understaffed"].fillna(False).astype(bool)
+    known = out["_known"].fillna(0.0).to_numpy()
+    out["aht_s"] = np.where(known > 0, out["erlangs"].to_numpy() * 3600 / np.where(known > 0, known, 1),
+                            np.nan)
+    inp = period_mask(calls, period) & in_working_hours(calls, working_hours)
     conc = concurrency(calls) if conc is None else conc
     conc = conc[inp[calls.index.get_indexer(conc.index)]]
     cf = slot_frame(calls.loc[conc.index, schema.START])
     cf["level"] = conc["level"].to_numpy()
-    mc = cf.groupby(["weekday", "hour"])["level"].max().reindex(grid, fill_value=0)
-
-    out = pd.DataFrame({
-        "weekday": g.index.get_level_values("weekday").astype(np.int64),
-        "hour": g.index.get_level_values("hour").astype(np.int64),
-        "calls_per_hour": cph, "aht_s": aht, "erlangs": erl, "required_agents": req,
-        "active_employees": active, "max_concurrent": mc.to_numpy(dtype=np.int64),
-    })
-    out["understaffed"] = (out["calls_per_hour"] > 0) & (out["required_agents"] > out["active_employees"])
+    mc = cf.groupby(["weekday", "hour"])["level"].max().rename("max_concurrent").reset_index()
+    out = out.merge(mc, on=["weekday", "hour"], how="left")
+    out["max_concurrent"] = out["max_concurrent"].fillna(0).astype(np.int64)
+    out = out.astype({"weekday": np.int64, "hour": np.int64})
     return out.loc[:, list(STAFFING_COLUMNS)]

@@ -1,4 +1,9 @@
-"""Traffic by hour × weekday, peak hours, and who was present at the peaks."""
+"""Traffic by hour × weekday, peak hours, and who was present at the peaks.
+
+With ``working_hours`` (:class:`~callkit.metrics.hours.WorkingHours`) every figure here counts
+only the calls inside working hours; the rest is off-hours traffic
+(:func:`callkit.metrics.hours.off_hours`). ``working_hours=None`` = round the clock.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -8,9 +13,10 @@ import pandas as pd
 
 from callkit import schema
 from callkit.metrics._util import masks, period_mask, slot_frame
+from callkit.metrics.hours import WorkingHours, in_working_hours, working_days
 
 __all__ = ["TRAFFIC_COLUMNS", "PRESENCE_COLUMNS", "traffic", "peak_hours", "presence_at_peaks",
-           "presence_summary", "working_days", "activity_mask"]
+           "presence_summary", "working_days", "activity_mask", "covered_hours"]
 
 TRAFFIC_COLUMNS = ("weekday", "hour", "incoming", "answered", "missed", "missed_rate", "days")
 PRESENCE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour", "present",
@@ -26,20 +32,29 @@ def activity_mask(calls: pd.DataFrame, m: dict[str, np.ndarray] | None = None) -
     return has_emp & (m["outgoing"] | m["internal"] | (m["incoming"] & m["answered"]))
 
 
-def working_days(calls: pd.DataFrame, *, period: tuple[object, object] | None = None) -> pd.Series:
-    """Number of working days per weekday (0=Mon..6): local dates in the period with any call.
+def covered_hours(start: pd.Series, end: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The local clock hours each call occupies, from its start hour to its end hour.
 
-    A day without a single call (a weekend, a holiday) is not a working day, so it does not
-    dilute the per-day means.
+    Returns ``(row, abs_hour)``: positions into ``start`` repeated once per hour covered, and
+    the absolute local hour number (hours since 1970-01-01 local; ``// 24`` is the day). A call
+    ending exactly on the hour does not occupy the next hour; at most 24 hours per call.
+
+    Examples
+    --------
+    09:00:00–10:00:05 covers hours 9 and 10; 09:10–10:00:00 covers hour 9 only.
     """
-    inp = period_mask(calls, period)
-    sf = slot_frame(calls.loc[inp, schema.START])
-    days = pd.Series(sf["date"].unique())
-    wd = ((days.to_numpy().astype("datetime64[D]").astype(np.int64) + 3) % 7)
-    return pd.Series(wd).value_counts().reindex(range(7), fill_value=0).rename("days")
+    st = start.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    en = end.fillna(start).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    h0 = st.astype("datetime64[h]").astype(np.int64)
+    h1 = np.maximum(en.astype("datetime64[h]").astype(np.int64), h0)
+    h1 = np.where((en.astype("datetime64[h]") == en) & (h1 > h0), h1 - 1, h1)
+    n = np.minimum(h1 - h0 + 1, 24)
+    offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    return np.repeat(np.arange(len(st)), n), np.repeat(h0, n) + offs
 
 
-def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None) -> pd.DataFrame:
+def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None,
+            working_hours: WorkingHours | None = None) -> pd.DataFrame:
     """Incoming external sessions by weekday × hour of their local start.
 
     Parameters
@@ -48,6 +63,9 @@ def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None)
         Canonical call table.
     period : (start, end) or None
         Inclusive local dates; None = the ``in_period`` flag if present, else all data.
+    working_hours : WorkingHours, optional
+        Count only the calls inside working hours (the rest is
+        :func:`~callkit.metrics.hours.off_hours`); None = every call.
 
     Returns
     -------
@@ -56,7 +74,7 @@ def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None)
         ``incoming`` (offered sessions), ``answered`` (by a person), ``missed`` (= incoming −
         answered: status missed/busy/failed or answered only by the IVR), ``missed_rate`` =
         missed / incoming (NaN when no incoming), ``days`` = working days of that weekday in the
-        period (dates with any call).
+        period (:func:`~callkit.metrics.hours.working_days`).
 
     Examples
     --------
@@ -65,7 +83,7 @@ def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None)
     """
     inp = period_mask(calls, period)
     m = masks(calls)
-    sel = inp & m["incoming"]
+    sel = inp & m["incoming"] & in_working_hours(calls, working_hours)
     sf = slot_frame(calls.loc[sel, schema.START])
     sf["answered"] = m["answered"][sel]
     g = sf.groupby(["weekday", "hour"]).agg(incoming=("answered", "size"),
@@ -74,7 +92,7 @@ def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None)
     g = g.reindex(grid, fill_value=0).astype(np.int64)
     g["missed"] = g["incoming"] - g["answered"]
     g["missed_rate"] = g["missed"] / g["incoming"].where(g["incoming"] > 0)
-    days = working_days(calls, period=period)
+    days = working_days(calls, period=period, working_hours=working_hours)
     out = g.reset_index()
     out["days"] = out["weekday"].map(days).astype(np.int64)
     out["weekday"] = out["weekday"].astype(np.int64)
@@ -107,20 +125,20 @@ def peak_hours(traffic_df: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
     return g.head(top).reset_index(drop=True)
 
 
-def _dept_peaks(calls: pd.DataFrame, inp: np.ndarray, top: int) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    dept = calls[schema.DEPARTMENT]
-    base = calls[[c for c in (schema.START, schema.DIRECTION, schema.STATUS, schema.MACHINE_ANSWERED)
-                  if c in calls]]
-    for d in dept[inp].dropna().unique():
-        sub = base.loc[inp & (dept == d).fillna(False).to_numpy(dtype=bool)]
-        out[str(d)] = [int(h) for h in peak_hours(traffic(sub), top=top)["hour"]]
-    return out
+def _dept_peaks(dcode: np.ndarray, hour: np.ndarray, top: int) -> pd.DataFrame:
+    """Each department's ``top`` hours by incoming (ties: the earlier hour), in one groupby:
+    the same order as :func:`peak_hours` gives per department (every department shares the
+    company's working days, so the count orders as the mean per day does)."""
+    cnt = pd.DataFrame({"d": dcode, "hour": hour}).groupby(["d", "hour"]).size() \
+        .rename("n").reset_index()
+    cnt = cnt.sort_values(["d", "n", "hour"], ascending=[True, False, True], kind="stable")
+    return cnt.groupby("d", sort=False).head(top)[["d", "hour"]]
 
 
 def presence_at_peaks(calls: pd.DataFrame, *,
                       peaks: Iterable[int] | Mapping[str, Iterable[int]] | pd.DataFrame | None = None,
-                      period: tuple[object, object] | None = None, top: int = 3) -> pd.DataFrame:
+                      period: tuple[object, object] | None = None, top: int = 3,
+                      working_hours: WorkingHours | None = None) -> pd.DataFrame:
     """Was each employee active in their department's peak hours on the days they worked?
 
     Parameters
@@ -128,11 +146,15 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     calls : DataFrame
         Canonical call table (employees need a department).
     peaks : hours, mapping department -> hours, a :func:`peak_hours` frame, or None
-        None = each department's own ``top`` peak hours from its incoming traffic.
+        None = each department's own ``top`` peak hours from its incoming traffic (inside
+        working hours).
     period : (start, end) or None
         Inclusive local dates; None = the ``in_period`` flag if present, else all data.
     top : int
         Number of peak hours per department when ``peaks`` is None.
+    working_hours : WorkingHours, optional
+        Only date × hour slots inside working hours are listed (a worked Saturday is no
+        evidence of absence at Monday's peak); department incoming counts calls inside them.
 
     Returns
     -------
@@ -148,57 +170,53 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     """
     inp = period_mask(calls, period)
     m = masks(calls)
-    act = activity_mask(calls, m) & inp & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)
-    if isinstance(peaks, pd.DataFrame):
-        if schema.DEPARTMENT in peaks:
-            pk = {str(d): [int(h) for h in g["hour"]] for d, g in peaks.groupby(schema.DEPARTMENT)}
-        else:
-            pk = None
-            hours = [int(h) for h in peaks["hour"]]
-    elif isinstance(peaks, Mapping):
-        pk = {str(k): [int(h) for h in v] for k, v in peaks.items()}
-    elif peaks is not None:
-        pk, hours = None, [int(h) for h in peaks]
-    else:
-        pk = _dept_peaks(calls, inp, top)
+    has_dep = calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)
+    act = activity_mask(calls, m) & inp & has_dep
     a = calls.loc[act, [schema.EMPLOYEE, schema.DEPARTMENT, schema.START, schema.END]]
     if a.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
             PRESENCE_COLUMNS, ("string", "string", "datetime64[s]", "int64", "bool", "int64"))})
-    # absolute local hour numbers covered by each activity call (start hour .. end hour)
-    st = a[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    en = a[schema.END].fillna(a[schema.START]).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    h0 = st.astype("datetime64[h]").astype(np.int64)
-    h1 = np.maximum(en.astype("datetime64[h]").astype(np.int64), h0)
-    # a call ending exactly on the hour does not occupy the next hour
-    h1 = np.where((en.astype("datetime64[h]") == en) & (h1 > h0), h1 - 1, h1)
-    n = np.minimum(h1 - h0 + 1, 24)
-    # integer codes for employees and departments: the joins below run on ints
-    inc = calls.loc[inp & m["incoming"] & calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool),
+    inc = calls.loc[inp & m["incoming"] & has_dep & in_working_hours(calls, working_hours),
                     [schema.DEPARTMENT, schema.START]]
+    # integer codes for employees and departments: the joins below run on ints
     ecode, enames = pd.factorize(a[schema.EMPLOYEE])
     dall, deps = pd.factorize(pd.concat([a[schema.DEPARTMENT], inc[schema.DEPARTMENT]],
                                         ignore_index=True).astype("string"))
     deps = pd.Index(np.asarray(deps, dtype=object))
     dcode, inc_dcode = dall[:len(a)], dall[len(a):]
-    offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    absh = np.repeat(h0, n) + offs
-    busy = pd.DataFrame({"e": np.repeat(ecode, n), "d": np.repeat(dcode, n), "absh": absh}) \
-        .drop_duplicates()
-    worked = pd.DataFrame({"e": ecode, "d": dcode, "day": h0 // 24}).drop_duplicates()
-    if pk is not None:
-        hrs = pd.DataFrame([(d, h) for d, hs in pk.items() for h in hs], columns=["dn", "hour"])
+    ih = inc[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
+        .astype("datetime64[h]").astype(np.int64)
+    if isinstance(peaks, pd.DataFrame) and schema.DEPARTMENT in peaks:
+        peaks = {str(d): list(g["hour"]) for d, g in peaks.groupby(schema.DEPARTMENT)}
+    elif isinstance(peaks, pd.DataFrame):
+        peaks = list(peaks["hour"])
+    if peaks is None:
+        hrs = _dept_peaks(inc_dcode, ih % 24, top)
+    elif isinstance(peaks, Mapping):
+        hrs = pd.DataFrame([(d, int(h)) for d, hs in peaks.items() for h in hs],
+                           columns=["dn", "hour"])
         hrs["d"] = deps.get_indexer(hrs["dn"].astype(str))
-        slots = worked.merge(hrs.loc[hrs["d"] >= 0, ["d", "hour"]], on="d")
+        hrs = hrs.loc[hrs["d"] >= 0, ["d", "hour"]]
     else:
-        slots = worked.merge(pd.DataFrame({"hour": hours}), how="cross")
+        hrs = pd.DataFrame({"d": np.arange(len(deps))}).merge(
+            pd.DataFrame({"hour": [int(h) for h in peaks]}), how="cross")
+    row, absh = covered_hours(a[schema.START], a[schema.END])
+    busy = pd.DataFrame({"e": ecode[row], "d": dcode[row], "absh": absh}).drop_duplicates()
+    day0 = a[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
+        .astype("datetime64[D]").astype(np.int64)
+    worked = pd.DataFrame({"e": ecode, "d": dcode, "day": day0}).drop_duplicates()
+    slots = worked.merge(hrs, on="d")
     slots["absh"] = slots["day"] * 24 + slots["hour"]
+    if working_hours is not None:
+        # keep the date x hour slots with working minutes
+        day = slots["day"].to_numpy().astype("datetime64[D]")
+        lo, hi = working_hours.date_spans(day)
+        hour = slots["hour"].to_numpy()
+        slots = slots.loc[(np.minimum(hi, (hour + 1) * 60) - np.maximum(lo, hour * 60)) > 0]
     busy["present"] = True
     slots = slots.merge(busy, on=["e", "d", "absh"], how="left")
     slots["present"] = slots["present"].fillna(False).astype(bool)
     # the department's incoming sessions in that date-hour
-    ih = inc[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
-        .astype("datetime64[h]").astype(np.int64)
     dinc = pd.DataFrame({"d": inc_dcode, "absh": ih}).groupby(["d", "absh"]).size() \
         .rename("department_incoming").reset_index()
     slots = slots.merge(dinc, on=["d", "absh"], how="left")

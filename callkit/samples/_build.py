@@ -20,6 +20,7 @@ from callkit.samples._company import (
     SHORT_DROP_SLOT,
     STAFF,
     UNDERSTAFFED_SLOT,
+    WORKING_HOURS,
     number_type,
     simulate,
 )
@@ -461,6 +462,7 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
                             "note": "hired near the end of the period: reported, not flagged"},
         "allowed_extra_findings": allowed,
         "peak_hours": list(PEAK_HOURS),
+        "working_hours": WORKING_HOURS,
         "metrics": _records(m),
     }
 

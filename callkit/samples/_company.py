@@ -39,6 +39,10 @@ MISSED_PEAK_HOUR = 10
 UNDERSTAFFED_SLOT = (5, 11)                        # Saturday 11:00: one duty agent, a rush of calls
 SHORT_DROP_SLOT = (2, 16)                          # Wednesday 16:00: the provider drops calls in 1–4 s
 SATURDAY_SERVICE = {10: 2.0, 11: 10.0, 12: 2.0, 13: 1.0}
+#: the company's working hours as the profile writes them (DESIGN §4): Mon–Fri 09–18, and the
+#: Service duty on Saturdays 10–14 (the announcement answers at any other time)
+WORKING_HOURS: dict = {"days": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "to": "18:00",
+                       "by_day": {"sat": {"from": "10:00", "to": "14:00"}}}
 WEEKDAY_FACTOR = {0: 1.15, 1: 1.0, 2: 1.0, 3: 1.0, 4: 0.9}
 DAILY_INCOMING = {B2B: 14.0, B2C: 16.0, SERVICE: 12.0}
 CALLBACK_PLAN = {B2B: (0.80, 0.08), B2C: (0.20, 0.10), SERVICE: (0.82, 0.08)}  # (≤24 h, later); rest never

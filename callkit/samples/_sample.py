@@ -104,8 +104,12 @@ def profile_dict(company: SampleCompany, *, calls: list[str], transcripts: str |
         "thresholds": {"manager_gap": 0.25, "callback_window_h": 24, "service_level": 0.8,
                        "answer_within_s": 20, "min_active_days": 3},
     }
+    prof["working_hours"] = company.truth["working_hours"]
     if company.history_start <= hist_end:
         prof["previous_period"] = {"start": company.history_start.isoformat(), "end": hist_end.isoformat()}
+        # the look-back the loaded history allows: the whole history month before the period
+        # (with the default 90 days the period's new clients could not be judged)
+        prof["lookback_days"] = (company.period[0] - company.history_start).days
     if transcripts:
         prof["transcripts"] = transcripts
     prof.update({"lang": "ru", "mask_numbers": True})
