@@ -63,7 +63,8 @@ def test_audit_tables_and_csvs(tmp_path):
     miss = pd.read_csv(tmp_path / "out" / "missed.csv")
     assert list(miss.columns) == ["call_id", "start", "client_number", "department", "employee",
                                   "callback_at", "callback_delay_s", "reached", "lost",
-                                  "in_hours", "called_back", "answering_group", "at_line_ceiling"]
+                                  "in_hours", "called_back", "answering_group", "at_line_ceiling",
+                                  "short_ring"]
     r = miss.iloc[0]
     # 10-05 12:00 -> 10-06 18:00 = 30 h = 108000 s, busy -> not reached, lost
     assert r.call_id == "b1" and r.callback_delay_s == 108000 and not r.reached and r.lost
@@ -101,9 +102,10 @@ def test_audit_tables_and_csvs(tmp_path):
 
     calls = pd.read_csv(tmp_path / "out" / "calls.csv", dtype=str)
     assert list(calls.columns[:14]) == list(schema.CALL_COLUMNS)
-    assert list(calls.columns[-9:]) == ["in_period", "in_hours", "first_contact", "client_status",
-                                        "is_new_client", "call_kind_fallback",
-                                        "department_inferred", "entry_point", "answering_group"]
+    assert list(calls.columns[-10:]) == ["in_period", "in_hours", "first_contact", "client_status",
+                                         "is_new_client", "call_kind_fallback",
+                                         "department_inferred", "entry_point", "answering_group",
+                                         "at_line_ceiling"]
     assert len(calls) == 7       # history rows are kept, flagged in_period False
     flags = dict(zip(calls["call_id"], calls["is_new_client"]))
     assert flags["a1"] == "False" and flags["a2"] == "True"
