@@ -630,7 +630,7 @@ def plot_concurrency(staffing: pd.DataFrame, traffic: pd.DataFrame | None = None
 
 
 def plot_tech(calls: pd.DataFrame, *, short_s: float = 5, lang: str = "ru", ax: Axes | None = None,
-              **kwargs: Any) -> Axes:
+              short_n: int | None = None, **kwargs: Any) -> Axes:
     """Histogram of ring time of unanswered incoming calls; short drops (≤ ``short_s``) marked.
 
     Many very short unanswered rings point at a technical problem (IVR, routing, line
@@ -641,6 +641,10 @@ def plot_tech(calls: pd.DataFrame, *, short_s: float = 5, lang: str = "ru", ax: 
     calls : DataFrame
         The canonical call table (``direction``, ``status``, ``ring_s``).
     short_s : float, default 5
+    short_n : int, optional
+        The number of short-ring drops to print in the legend (the audit's headline
+        ``short_ring_drops``: status missed, ring < 5 s, inside working hours); default: the
+        unanswered rings of the histogram up to ``short_s``.
 
     Returns
     -------
@@ -659,7 +663,8 @@ def plot_tech(calls: pd.DataFrame, *, short_s: float = 5, lang: str = "ru", ax: 
     top = max(float(ring.quantile(0.98)), short_s * 2)
     ax.hist(ring.clip(upper=top).to_numpy(), bins=np.linspace(0, top, 30), color=_PALETTE[0], **kwargs)
     ax.axvline(short_s, color=_FLAG, linestyle="--", linewidth=1.2,
-               label=label("short_line", lang, s=short_s, n=int((ring <= short_s).sum())))
+               label=label("short_line", lang, s=short_s,
+                           n=int((ring <= short_s).sum()) if short_n is None else int(short_n)))
     ax.set_title(title)
     ax.set_xlabel(label("ring_s", lang))
     ax.set_ylabel(label("missed_calls", lang))

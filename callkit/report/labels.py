@@ -82,8 +82,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "rejected_rows": {"ru": "Отклонённые строки (первые {n})", "en": "Rejected rows (first {n})"},
     "notes": {"ru": "Замечания загрузчика", "en": "Loader notes"},
     "peaks": {"ru": "Часы пик", "en": "Peak hours"},
-    "never_called_back": {"ru": "Не перезвонили (первые {n} из {total}; полный список в Excel)",
-                          "en": "Never called back (first {n} of {total}; full list in Excel)"},
+    "never_called_back": {"ru": "Номера, до которых так и не дозвонились, — перезвонить (первые "
+                                "{n} из {total}; полный список в Excel)",
+                          "en": "Numbers never reached — to call back (first {n} of {total}; "
+                                "full list in Excel)"},
     "understaffed_slots": {"ru": "Часы, где не хватает людей", "en": "Slots short of staff"},
     "no_findings": {"ru": "Правила не нашли проблем.", "en": "No rule fired."},
     "metric": {"ru": "Показатель", "en": "Metric"},

@@ -94,6 +94,10 @@ def section_overview(ctx: ReportContext) -> list[Any]:
         fmt_value(v, "missed_rate" if k == _t("missed_rate", ctx.lang) else "count", ctx.lang)
         for k, v in items]
     out.append(table(tab, ctx))
+    # the audit's caveats (too short a history for new clients, silent working days, roles
+    # that match nobody): said where the figures are
+    for text in getattr(ctx.audit, "notes", None) or []:
+        out.append(note(str(text)))
     pop = pop_table(frame_of(ctx.audit, "pop"))
     if not pop.empty:
         out.append(note(_t("pop", ctx.lang)))
@@ -281,7 +285,10 @@ def section_tech(ctx: ReportContext) -> list[Any]:
     calls = calls_in_period(ctx)
     tech = getattr(ctx.audit, "tech", None)
     if not calls.empty:
-        out.append(chart(ctx, "tech", lambda ax: plots.plot_tech(calls, lang=ctx.lang, ax=ax)))
+        # the chart's count of short drops is the headline's (callkit.metrics.headline)
+        n_short = (getattr(ctx.audit, "headline", None) or {}).get("short_ring_drops")
+        out.append(chart(ctx, "tech", lambda ax: plots.plot_tech(calls, lang=ctx.lang, ax=ax,
+                                                                 short_n=n_short)))
     if isinstance(tech, pd.DataFrame) and not tech.empty:
         out.append(table(tech, ctx))
     elif isinstance(tech, Mapping) and tech:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from callkit import schema
+from callkit.metrics.headline import HEADLINE_LABELS
 from callkit.report.context import ReportContext, calls_in_period, frame_of
 from callkit.report.format import CHECKLIST_PREFIXES
 from callkit.report.labels import column_label, speech_value
@@ -22,21 +23,38 @@ def pairs(items: Sequence[tuple[str, Any]], ctx: ReportContext) -> pd.DataFrame:
                          _t("value", ctx.lang): [v for _, v in items]})
 
 
+def headline_label(quantity: str, lang: str) -> str:
+    """The label of a headline quantity (:data:`callkit.metrics.headline.HEADLINE_LABELS`)."""
+    ru, en = HEADLINE_LABELS[quantity]
+    return en if lang == "en" else ru
+
+
 def overview_items(ctx: ReportContext) -> list[tuple[str, Any]]:
     """The company-at-a-glance figures as (label, value) pairs."""
     calls = calls_in_period(ctx)
     lang = ctx.lang
     items: list[tuple[str, Any]] = []
+    # the headline quantities come from callkit.metrics.headline, the one place that counts
+    # them (the same numbers as headline.csv, the findings and the charts)
+    head = getattr(ctx.audit, "headline", None) or {}
     if not calls.empty:
         direction = calls[schema.DIRECTION].astype(str)
         status = calls[schema.STATUS].astype(str)
         inc = direction == schema.INCOMING
         inc_missed = inc & status.isin(schema.UNANSWERED_STATUSES)
+        items.append((_t("calls_in_period", lang), int(len(calls))))
+        if head:
+            n_in, n_miss = int(head["incoming"]), int(head["missed"])
+            items += [(headline_label("incoming", lang), n_in),
+                      (headline_label("missed", lang), n_miss),
+                      (_t("missed_rate", lang), n_miss / n_in if n_in else float("nan"))]
+        else:
+            items += [
+                (_t("incoming", lang), int(inc.sum())),
+                (_t("incoming_missed_total", lang), int(inc_missed.sum())),
+                (_t("missed_rate", lang), float(inc_missed.sum() / inc.sum()) if inc.sum() else float("nan")),
+            ]
         items += [
-            (_t("calls_in_period", lang), int(len(calls))),
-            (_t("incoming", lang), int(inc.sum())),
-            (_t("incoming_missed_total", lang), int(inc_missed.sum())),
-            (_t("missed_rate", lang), float(inc_missed.sum() / inc.sum()) if inc.sum() else float("nan")),
             (_t("outgoing", lang), int((direction == schema.OUTGOING).sum())),
             (_t("internal", lang), int((direction == schema.INTERNAL).sum())),
             (_t("employees", lang), int(calls[schema.EMPLOYEE].dropna().nunique())),
@@ -44,7 +62,11 @@ def overview_items(ctx: ReportContext) -> list[tuple[str, Any]]:
             (_t("client_numbers", lang), int(calls[schema.CLIENT_NUMBER].dropna().nunique())),
         ]
     missed = frame_of(ctx.audit, "missed")
-    if "lost" in missed:
+    if head:
+        items += [(headline_label(q, lang), int(head[q])) for q in
+                  ("called_back", "reached", "lost_calls", "short_ring_drops", "working_days",
+                   "off_hours_calls", "off_hours_missed", "off_hours_lost") if q in head]
+    elif "lost" in missed:
         items.append((_t("lost", lang), int(missed["lost"].fillna(False).astype(bool).sum())))
     compare = frame_of(ctx.audit, "compare")
     if "flagged" in compare:
