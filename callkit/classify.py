@@ -416,18 +416,33 @@ def _queues(calls: pd.DataFrame, legs: pd.DataFrame | None) -> pd.Series:
     out = pd.Series(pd.NA, index=calls.index, dtype="string")
     if legs is None or not len(legs) or "dst" not in legs or schema.CALL_ID not in legs:
         return out
-    exts = set(legs[schema.EXTENSION].dropna().astype(str)) if schema.EXTENSION in legs else set()
+    exts = [legs[schema.EXTENSION].dropna().astype("string").unique()] \
+        if schema.EXTENSION in legs else []
     if schema.EXTENSION in calls:
-        exts |= set(calls[schema.EXTENSION].dropna().astype(str))
+        exts.append(calls[schema.EXTENSION].dropna().astype("string").unique())
     dst = legs["dst"].astype("string").str.strip()
     q = dst.str.fullmatch(r"\d{2,6}").fillna(False).to_numpy(dtype=bool)
-    q &= ~dst.isin(exts).fillna(False).to_numpy(dtype=bool)
+    if exts:
+        q &= ~dst.isin(pd.Index(np.concatenate([np.asarray(e, dtype=object) for e in exts]))
+                       ).fillna(False).to_numpy(dtype=bool)
     if not q.any():
         return out
-    ql = pd.DataFrame({"c": legs.loc[q, schema.CALL_ID].astype("string").to_numpy(),
-                       "t": legs.loc[q, schema.START].to_numpy(), "q": dst[q].to_numpy()})
-    first = ql.sort_values("t", kind="stable").drop_duplicates("c").set_index("c")["q"]
-    return calls[schema.CALL_ID].astype("string").map(first).astype("string")
+    t = legs.loc[q, schema.START]
+    t = (t.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(t.dt, "tz", None) is not None else t)
+    # integer codes of the call ids (calls first), so the lookup below runs on ints
+    n = len(calls)
+    codes, _ = pd.factorize(pd.concat([calls[schema.CALL_ID].astype("string"),
+                                       legs.loc[q, schema.CALL_ID].astype("string")],
+                                      ignore_index=True))
+    ql = pd.DataFrame({"c": codes[n:], "t": t.to_numpy(dtype="datetime64[ns]"),
+                       "q": np.arange(int(q.sum()))})
+    first = ql.sort_values("t", kind="stable").drop_duplicates("c")
+    pos = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
+    pos[first["c"].to_numpy()] = first["q"].to_numpy()
+    at = pos[codes[:n]]
+    qv = dst[q].reset_index(drop=True)
+    out = pd.Series(qv.take(np.maximum(at, 0)).to_numpy(), index=calls.index, dtype="string")
+    return out.where(at >= 0)
 
 
 def entry_points(calls: pd.DataFrame, legs: pd.DataFrame | None = None) -> pd.Series:
@@ -534,7 +549,7 @@ def group_members(calls: pd.DataFrame) -> pd.Series:
         return pd.Series(top["v"].to_numpy(), index=top["e"].to_numpy(), dtype="string")
 
     home = plurality(emp[ans], grp[ans])
-    groups = set(grp.dropna()) - {NO_GROUP}
+    groups = pd.Index(grp.dropna().unique()).difference([NO_GROUP])
     dep = plurality(emp[has], calls.loc[has, schema.DEPARTMENT].astype("string"))
     dep = dep[dep.isin(groups) & ~dep.index.isin(home.index)]
     home = pd.concat([home, dep]).sort_index()

@@ -980,15 +980,19 @@ def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
     if m.empty:
         return
     key = "answering_group" if "answering_group" in m else schema.DEPARTMENT
-    dep = m[key].astype("string").fillna(NO_DEPARTMENT)
-    for d, g in m.groupby(dep.to_numpy(), sort=True):
-        n, lost = len(g), int(g["lost"].sum())
-        if n >= MIN_MISSED and lost / n >= LOST_SHARE:
-            fid = out.add("missed_no_callback", _sev(lost / n, 0.4), str(d), "lost_share",
-                          lost / n, LOST_SHARE, n=n, impact_calls=lost, lost=lost,
-                          window=float(th.callback_window_h))
-            if out.calls is not None:
-                out.attach(fid, g.loc[g["lost"].astype(bool), schema.CALL_ID], out.note("lost"))
+    m = m.assign(_g=m[key].astype("string").fillna(NO_DEPARTMENT), _lost=m["lost"].astype(bool))
+    agg = m.groupby("_g", sort=True)["_lost"].agg(["size", "sum"])
+    fired = agg[(agg["size"] >= MIN_MISSED) & (agg["sum"] / agg["size"] >= LOST_SHARE)]
+    ids = {}
+    for d, r in fired.iterrows():          # one add() per finding (each has its own text)
+        n, lost = int(r["size"]), int(r["sum"])
+        ids[d] = out.add("missed_no_callback", _sev(lost / n, 0.4), str(d), "lost_share",
+                         lost / n, LOST_SHARE, n=n, impact_calls=lost, lost=lost,
+                         window=float(th.callback_window_h))
+    if out.calls is not None and ids:
+        ev = m.loc[m["_lost"] & m["_g"].isin(list(ids)), [schema.CALL_ID, "_g"]]
+        out.attach_frame(ev.assign(finding_id=ev["_g"].map(ids), note=out.note("lost"))
+                         .drop(columns="_g"))
 
 
 def flow_threshold(n: int) -> float:

@@ -172,3 +172,20 @@ def test_parse_working_hours_and_its_errors():
                           where="p.yaml", check_files=False)
     with pytest.raises(ProfileError, match="lookback_days"):
         profile_from_dict({"client": "x", "slug": "x", "lookback_days": "long"}, check_files=False)
+
+
+def test_short_ring_drops_count_inside_working_hours_only():
+    # two calls dropped after 2 s: 17:59 is inside, 18:00 is not; a 2 s busy is a refusal
+    c = calls_frame([
+        call("d1", "2026-10-05 17:59", "incoming", "missed", None, N1, ring=2, dept=S),
+        call("d2", "2026-10-05 18:00", "incoming", "missed", None, N2, ring=2, dept=S),
+        call("d3", "2026-10-05 12:00", "incoming", "busy", None, N3, ring=2, dept=S),
+        call("d4", "2026-10-05 12:10", "incoming", "missed", None, N3, ring=30, dept=S),
+    ])
+    tech = tech_signals(c, period=OCT, working_hours=DEFAULT).set_index(["signal", "subject"])
+    # inside: d1, d3, d4 unanswered; d1 is the only drop (d3 busy, d4 rang 30 s)
+    assert tech.loc[("short_ring_drops", "all"), "count"] == 1
+    assert tech.loc[("short_ring_drops", "all"), "reference"] == 3
+    miss = missed_calls(c, period=OCT, working_hours=DEFAULT)
+    assert dict(zip(miss["call_id"], miss["short_ring"])) == {"d1": True, "d2": False,
+                                                              "d3": False, "d4": False}

@@ -233,3 +233,29 @@ def test_a_half_hour_slot_doubles_the_calls_per_hour():
     wh = parse_working_hours({"from": "09:00", "to": "17:30"})
     g = group_staffing(c, working_hours=wh).set_index(["weekday", "hour"])
     assert g.loc[(0, 17), "calls_per_hour"] == 2.0 and g.loc[(0, 17), "days"] == 2
+
+
+def test_short_by_less_than_one_agent_is_not_understaffed():
+    # Tom (Service) on the phone at 11 on one of the two Saturdays: 1.5 active against 2
+    # needed - short by half an agent, not by a whole one
+    c = _service_saturday()
+    extra = calls_frame([call("t10", "2026-10-10 11:40", "outgoing", "answered", "Tom", N,
+                              talk=60, dept="Service")])
+    c = pd.concat([c, extra], ignore_index=True)
+    sv = group_staffing(c, working_hours=SAT).set_index(["group", "weekday", "hour"]) \
+        .loc[("Service", 5, 11)]
+    assert sv.required_agents == 2 and sv.active_employees == 1.5 and not sv.understaffed
+
+
+def test_a_ceiling_reached_on_two_days_only_is_no_line_limit():
+    # the line-limited Mondays without the third: 2 days (< 3), 4 blocked (< 5) -> not a
+    # limit, so the verdict is people again
+    c = _line_limited()
+    c = c[~c["call_id"].str.startswith("19")]
+    lc = line_ceiling(c)
+    assert (lc.ceiling, lc.days, lc.blocked, lc.is_limit) == (3, 2, 4, False)
+    g = group_staffing(c, working_hours=WorkingHours.default(), ceiling=lc)
+    assert set(g.loc[g["incoming"] > 0, "verdict"]) == {"people"}
+    # without a proven limit the 10 calls of Mon 10 (5 needed, 3 on the phone) ask for people
+    f = build_findings(groups=g, tech=tech_signals(c, ceiling=lc), lang="en")
+    assert set(f["rule"]) == {"understaffed"}
