@@ -59,3 +59,25 @@ def test_validate_transcripts(tmp_path, capsys):
     assert main(["validate", "--transcripts", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "none of the 1 transcript rows could be loaded" in err[0]
+
+
+def test_report_appendix_shows_the_transcript_load(tmp_path):
+    """The report's data section lists the transcript load: encoding, rows read / rejected with
+    line and reason, transcripts matching no call (callkit.speech.views.transcript_load_table)."""
+    import types
+
+    from callkit import report
+    from callkit.profile import profile_from_dict
+    from callkit.speech import load_transcripts
+
+    p = tmp_path / "t.csv"
+    p.write_bytes(("call_id,speaker,start,end,text\nc1,employee,0,1,алло\nc1,client,x,2,да\n"
+                   "c9,client,0,1,это номер 89161234567\n").encode("utf-16"))
+    load = load_transcripts(p, calls=pd.DataFrame({"call_id": ["c1"]}))
+    audit = types.SimpleNamespace(load=None, speech_load=load, calls=pd.DataFrame())
+    prof = profile_from_dict({"client": "Демо", "slug": "demo"}, check_files=False)
+    parts = report.section_coverage(report.ReportContext(audit=audit, profile=prof))
+    html = "".join(getattr(x, "_repr_html_", lambda: "")() or "" for x in parts)
+    for text in ("t.csv (utf-16)", "Строк прочитано", "Строк отклонено", "Расшифровок без звонка",
+                 "c9", "start &#x27;x&#x27; is not a time in seconds"):
+        assert text in html, text

@@ -68,7 +68,7 @@ def section_coverage(ctx: ReportContext) -> list[Any]:
         items.append((_t("first_call", ctx.lang), calls[schema.START].min()))
         items.append((_t("last_call", ctx.lang), calls[schema.START].max()))
     if not items:
-        return out + [note(_t("no_data", ctx.lang))]
+        return out + [note(_t("no_data", ctx.lang))] + _transcript_load(ctx)
     out.append(table(pairs(items, ctx), ctx))
     notes = rep.notes_in(ctx.lang) if hasattr(rep, "notes_in") else list(getattr(rep, "notes", []) or [])
     if notes:   # a loader note may quote a source value (a number it could not read)
@@ -79,6 +79,21 @@ def section_coverage(ctx: ReportContext) -> list[Any]:
         n = min(10, len(rejected))
         out.append(note(_t("rejected_rows", ctx.lang, n=n)))
         out.append(table(rejected.head(n), ctx))
+    return out + _transcript_load(ctx)
+
+
+def _transcript_load(ctx: ReportContext) -> list[Any]:
+    """The transcript load (read, loaded, rejected with line and reason, matched to calls)."""
+    speech_load = getattr(ctx.audit, "speech_load", None)
+    if speech_load is None:
+        return []
+    from callkit.speech import views as speech_views
+
+    tl = speech_views.transcript_load_table(speech_load, lang=ctx.lang)
+    out = [table(pairs(list(zip(tl["metric"], tl["value"])), ctx), ctx)]
+    bad = speech_views.transcript_rejected_table(speech_load, lang=ctx.lang, mask_numbers=ctx.mask)
+    if not bad.empty:
+        out.append(table(bad, ctx))
     return out
 
 

@@ -7,6 +7,7 @@ one chart on ``ax`` and returns it. Snippets are already free of profanity; with
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,8 @@ from callkit import schema
 from callkit.speech.analyze import SpeechResult
 
 __all__ = ["summary_table", "checklist_rates", "manager_table", "brief_table", "violations",
-           "plot_stage_rates", "plot_brief_rates", "LABELS"]
+           "plot_stage_rates", "plot_brief_rates", "transcript_load_table",
+           "transcript_rejected_table", "LABELS"]
 
 LABELS: dict[str, dict[str, str]] = {
     "ru": {
@@ -38,6 +40,12 @@ LABELS: dict[str, dict[str, str]] = {
         "advantage_rate": "Названо преимуществ (доля)",
         "material_rate": "Переговоров с материалами (прайс, наличие…)",
         "brief_rate": "ЛПР/ЛВР, преимущества и материалы в переговорах",
+        "tl_files": "Файлы расшифровок (кодировка)", "tl_rows_read": "Строк прочитано",
+        "tl_rows_loaded": "Строк загружено", "tl_rows_rejected": "Строк отклонено",
+        "tl_duplicates": "Повторов", "tl_calls": "Расшифрованных звонков",
+        "tl_calls_matched": "Сопоставлено со звонками", "tl_unmatched": "Расшифровок без звонка",
+        "tl_unmatched_ids": "Без звонка (первые id)", "tl_calls_unlabelled": "Без разметки говорящих",
+        "tl_notes": "Замечания", "tl_file": "Файл", "tl_line": "Строка", "tl_reason": "Причина",
     },
     "en": {
         "calls": "Transcribed calls", "negotiation": "Negotiation", "navigation": "Navigation",
@@ -59,6 +67,12 @@ LABELS: dict[str, dict[str, str]] = {
         "advantage_rate": "Advantages named (share)",
         "material_rate": "Negotiations using materials (price list, stock…)",
         "brief_rate": "Decision makers, advantages and materials in negotiations",
+        "tl_files": "Transcript files (encoding)", "tl_rows_read": "Rows read",
+        "tl_rows_loaded": "Rows loaded", "tl_rows_rejected": "Rows rejected",
+        "tl_duplicates": "Duplicates", "tl_calls": "Transcribed calls",
+        "tl_calls_matched": "Matched to calls", "tl_unmatched": "Transcripts with no call",
+        "tl_unmatched_ids": "With no call (first ids)", "tl_calls_unlabelled": "Without speaker labels",
+        "tl_notes": "Notes", "tl_file": "File", "tl_line": "Line", "tl_reason": "Reason",
     },
 }
 
@@ -263,3 +277,49 @@ def plot_brief_rates(result: SpeechResult, *, lang: str = "ru", ax: Any = None) 
     for y, v in enumerate(c["rate"].tolist()[::-1]):
         ax.text(min(v + 0.01, 0.92), y, f"{v:.0%}", va="center")
     return ax
+
+
+def _transcript_report(load: Any) -> Any:
+    return getattr(load, "report", load)
+
+
+def transcript_load_table(load: Any, *, lang: str = "ru") -> pd.DataFrame:
+    """The transcript load report for the report's appendix: ``metric, value`` rows — files
+    and encodings, rows read / loaded / rejected / duplicates, calls, calls matched, transcripts
+    with no call (and their first ids), transcripts without speaker labels, notes.
+
+    ``load`` is a :class:`~callkit.speech.load.TranscriptLoad` (``Audit.speech_load``) or its
+    ``TranscriptReport``. Rejected lines are in :func:`transcript_rejected_table`.
+    """
+    t = _l(lang)
+    rep = _transcript_report(load)
+    d = rep.as_dict()
+    files = ", ".join(f"{Path(f).name} ({rep.encodings.get(Path(f).name, '?')})" for f in rep.files)
+    rows: list[tuple[str, Any]] = [(t["tl_files"], files)]
+    rows += [(t[f"tl_{k}"], d[k]) for k in ("rows_read", "rows_loaded", "rows_rejected",
+                                             "duplicates", "calls")]
+    if rep.joined_by is not None:
+        rows += [(t["tl_calls_matched"], d["calls_matched"]), (t["tl_unmatched"], d["unmatched"])]
+        if rep.unmatched:
+            more = f" … (+{len(rep.unmatched) - 5})" if len(rep.unmatched) > 5 else ""
+            rows.append((t["tl_unmatched_ids"], ", ".join(rep.unmatched[:5]) + more))
+    if d["calls_unlabelled"]:
+        rows.append((t["tl_calls_unlabelled"], d["calls_unlabelled"]))
+    if rep.notes:
+        rows.append((t["tl_notes"], "; ".join(rep.notes)))
+    return pd.DataFrame(rows, columns=["metric", "value"])
+
+
+def transcript_rejected_table(load: Any, *, lang: str = "ru", limit: int = 10,
+                              mask_numbers: bool = True) -> pd.DataFrame:
+    """The first ``limit`` rejected transcript lines: file, line, reason (numbers masked)."""
+    t = _l(lang)
+    rej = _transcript_report(load).rejected.head(limit)
+    out = pd.DataFrame({t["tl_file"]: rej["source_file"].astype(str).to_numpy(),
+                        t["tl_line"]: rej["source_row"].to_numpy(),
+                        t["tl_reason"]: rej["reason"].astype(str).to_numpy()})
+    if mask_numbers and len(out):
+        from callkit.masking import mask_text
+
+        out[t["tl_reason"]] = out[t["tl_reason"]].map(mask_text)
+    return out
