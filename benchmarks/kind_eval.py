@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -27,19 +26,11 @@ import pandas as pd
 from callkit.profile import profile_from_dict
 from callkit.speech import analyze_calls
 from callkit.speech.evaluation import kind_scores, overlap, phrasing_utterances, read_phrasings
-from callkit.speech.kind import CONCEPTS, default_kind_model
+from callkit.speech.kind import CONCEPTS, bundled_phrasings, default_kind_model
 from callkit.speech.synthetic import ASR_STYLES
 
 HERE = Path(__file__).resolve().parent / "kind_eval"
 PROFILE = profile_from_dict({"client": "ООО Фильтр-Сервис", "slug": "eval"}, check_files=False)
-
-
-def _train() -> pd.DataFrame:
-    frames = []
-    for name in ("kind_train.yaml", "kind_dev.yaml"):
-        with resources.as_file(resources.files("callkit").joinpath("data", name)) as p:
-            frames.append(read_phrasings(p))
-    return pd.concat(frames, ignore_index=True)
 
 
 def _navec_model(train: pd.DataFrame):
@@ -108,7 +99,7 @@ def main() -> None:
     ap.add_argument("--navec", action="store_true")
     a = ap.parse_args()
     files = a.files or sorted(HERE.glob("test*.yaml"))
-    train = _train()
+    train = bundled_phrasings()
     t = time.perf_counter()
     default_kind_model()
     print(f"bundled classifier fitted in {time.perf_counter() - t:.1f} s on "

@@ -142,6 +142,11 @@ class PhraseMatcher:
             coded.append(tuple(self._term_index.setdefault(t, len(self._term_index)) for t in terms))
         self._coded = coded
         self._terms = list(self._term_index)
+        # first term id -> the phrases starting with it (a document is only checked against
+        # the phrases whose first word it contains)
+        self._starts: dict[int, list[int]] = {}
+        for pi, code in enumerate(coded):
+            self._starts.setdefault(code[0], []).append(pi)
         self._by_first: dict[str, list[tuple[str, int]]] = {}
         for t, i in self._term_index.items():
             self._by_first.setdefault(t[:1], []).append((t, i))
@@ -199,7 +204,9 @@ class PhraseMatcher:
         pos = self.positions(lemma_seq) if positions is None else positions
         out: list[Match] = []
         gap = self.max_gap + 1
-        idx = range(len(self._coded)) if only is None else only
+        starts = self._starts
+        cand = sorted({pi for tid in pos if tid in starts for pi in starts[tid]})
+        idx = cand if only is None else [pi for pi in only if pi in set(cand)]
         brk = list(breaks)
         inf = float("inf")
 
