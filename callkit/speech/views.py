@@ -27,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "stop_calls": "Звонков со стоп-словами", "competitor_calls": "Звонков, где сотрудник назвал конкурента",
         "client_competitor_calls": "Звонков, где конкурента назвал клиент",
         "unlabelled_calls": "Расшифровок без разметки говорящих (мат, стоп-слова, скрипт — неизвестно)",
+        "client_profanity_calls": "Звонков, где грубил клиент",
         "talk_ratio": "Доля речи сотрудника (среднее)", "verdict": "Вывод",
         "kind": "Тип", "item": "Пункт", "rate": "Выполнено", "calls_col": "Звонков",
         "stage": "этап", "question": "вопрос", "result": "результат", "competitor": "конкурент",
@@ -54,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "stop_calls": "Calls with stop words", "competitor_calls": "Calls where the employee named a competitor",
         "client_competitor_calls": "Calls where the client named a competitor",
         "unlabelled_calls": "Transcripts without speaker labels (profanity, stop words, script unknown)",
+        "client_profanity_calls": "Calls where the client was rude",
         "talk_ratio": "Employee talk share (mean)", "verdict": "Verdict",
         "kind": "Kind", "item": "Item", "rate": "Done", "calls_col": "Calls",
         "stage": "stage", "question": "question", "result": "result", "competitor": "competitor",
@@ -145,7 +147,9 @@ def manager_table(result: SpeechResult, *, lang: str = "ru") -> pd.DataFrame:
            "script_score": t["script_score"], "result_rate": t["result_rate"],
            "profanity_calls": t["profanity_calls"], "talk_ratio": t["talk_ratio"]}
     bm = bm.drop(columns=["stop_words_per_call"], errors="ignore")
-    ren.update({c: t[c] for c in ("decision_maker_rate", "advantage_rate", "material_rate")})
+    ren.update({c: t[c] for c in ("decision_maker_rate", "advantage_rate", "material_rate",
+                                  "competitor_calls", "client_competitor_calls",
+                                  "client_profanity_calls", "unlabelled_calls")})
     return bm.rename(columns=ren)
 
 
