@@ -15,11 +15,11 @@ import pandas as pd
 from callkit import schema as S
 from callkit.errors import FormatError, InputError
 from callkit.io import registry
-from callkit.io.base import LEG_INPUT, ParseContext
+from callkit.io.base import LEG_INPUT, Format, ParseContext
 from callkit.io.employees import load_employees
 from callkit.io.fold import Directory, fold_sessions
 from callkit.io.report import REJECT_COLUMNS, LoadReport, LoadResult
-from callkit.io.text import RawTable, read_table
+from callkit.io.text import RawTable, read_tables
 from callkit.numbers import normalize_numbers
 from callkit.profile import Profile
 
@@ -91,6 +91,62 @@ def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def _label(path: Path, table: RawTable) -> str:
+    """The key of a file (or of one sheet of a workbook) in the report's per-file mappings."""
+    return f"{path}[{table.sheet}]" if table.sheet else str(path)
+
+
+def _table_format(table: RawTable, source: str, column_map: dict[str, str] | None,
+                  columns: Sequence[str] | None) -> str:
+    """The format of one table: ``source``, or recognised from the content.
+
+    Raises
+    ------
+    FormatError
+        When no format recognises the table.
+    """
+    if source != "auto":
+        return source
+    if column_map or columns:
+        return "mango" if columns and not column_map else "generic"
+    name, score = registry.detect(table)
+    if score < 0.3:
+        where = f"{table.path}: sheet {table.sheet!r}" if table.sheet else str(table.path)
+        raise FormatError(f"{where}: format not recognised (first line {table.raw(0)[:120]!r}, "
+                          f"delimiter {table.delimiter!r}); pass source= one of {sorted(FORMATS)} or "
+                          "a column_map for a generic file")
+    return name
+
+
+def _parse_table(table: RawTable, fmt: Format, ctx: ParseContext, report: LoadReport,
+                 rejected: list[dict]) -> pd.DataFrame | None:
+    """Parse one table into legs, counting its data records and collecting its rejects.
+
+    Records the text layer already rejected (an unclosed quote, an overlong record; see
+    :mod:`callkit.io.text`) are rejected here with that reason whatever the parser made of them.
+    """
+    label = table.name
+    parsed = fmt.parse(table, ctx)
+    report.notes.extend(f"{label}: {n}" for n in table.notes)
+    report.notes.extend(parsed.notes)
+    data_rows = parsed.data_rows if parsed.data_rows is not None else range(len(table))
+    report.rows_read += len(data_rows)
+    if not len(data_rows):
+        report.notes.append(f"{label}: header only, no data rows")
+    rej = dict(parsed.rejects)
+    if table.broken:
+        data_set = set(data_rows)
+        rej.update({i: why for i, why in table.broken.items() if i in data_set})
+    for i, reason in sorted(rej.items()):
+        rejected.append({"source_file": label, "source_row": table.lines[i], "raw": table.raw(i),
+                         "reason": reason})
+    legs = parsed.legs
+    if legs is None or legs.empty:
+        return None
+    legs = legs[~legs["row"].isin(list(rej))]
+    return legs.assign(source_file=label, source_row=table.lines[legs["row"].to_numpy(dtype=int)])
+
+
 def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto",
                tz: str = "Europe/Moscow", region: str = "RU",
                employees: str | Path | pd.DataFrame | None = None,
@@ -145,40 +201,30 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     all_legs: list[pd.DataFrame] = []
     rejected: list[dict] = []
     for f in files:
-        table = read_table(f)
-        if source == "auto" and not column_map and not columns:
-            name, score = registry.detect(table)
-            if score < 0.3:
-                first = table.raw(0)[:120]
-                raise FormatError(f"{f}: format not recognised (first line {first!r}, delimiter "
-                                  f"{table.delimiter!r}); pass source= one of {sorted(FORMATS)} or a "
-                                  "column_map for a generic file")
-        elif source == "auto":
-            name = "mango" if columns and not column_map else "generic"
-        else:
-            name = source
-        fmt = FORMATS[name]
-        parsed = fmt.parse(table, ctx)
-        report.formats[str(f)] = name
-        report.encodings[str(f)] = table.encoding
-        report.notes.extend(table.notes and [f"{f.name}: {n}" for n in table.notes] or [])
-        report.notes.extend(parsed.notes)
-        n_data = len(parsed.data_rows) if parsed.data_rows is not None else len(table)
-        report.rows_read += n_data
-        if n_data == 0:
-            report.notes.append(f"{f.name}: header only, no data rows")
-        rej = dict(parsed.rejects)
-        for i, reason in parsed.rejects:
-            rejected.append({"source_file": f.name, "source_row": table.lines[i], "raw": table.raw(i),
-                             "reason": reason})
-        legs = parsed.legs
-        if legs is None or legs.empty:
-            continue
-        legs = legs[~legs["row"].isin(list(rej))]
-        legs = legs.assign(source_file=f.name, source_row=table.lines[legs["row"].to_numpy(dtype=int)],
-                           _fmt=name)
-        all_legs.append(legs)
-        del table, parsed, legs   # the file's bytes are not needed past this point (peak memory)
+        tables = read_tables(f)
+        skipped: list[str] = []
+        first_error: FormatError | None = None
+        for table in tables:
+            try:
+                name = _table_format(table, source, column_map, columns)
+                legs = _parse_table(table, FORMATS[name], ctx, report, rejected)
+            except FormatError as exc:
+                if len(tables) == 1:
+                    raise
+                first_error = first_error or exc
+                report.notes.extend(f"{table.name}: {n}" for n in table.notes)
+                skipped.append(f"{table.sheet!r} ({str(exc).removeprefix(f'{f}: ')})")
+                continue
+            report.formats[_label(f, table)] = name
+            report.encodings[_label(f, table)] = table.encoding
+            if legs is not None:
+                all_legs.append(legs.assign(_fmt=name))
+            del legs
+        if skipped and len(skipped) == len(tables):
+            raise FormatError(f"{f}: no sheet of the workbook is a call export; first: {first_error}")
+        if skipped:
+            report.notes.append(f"{f.name}: sheet(s) skipped, not a call export: {'; '.join(skipped)}")
+        del table, tables   # the file's bytes are not needed past this point (peak memory)
     report.rejected = pd.DataFrame(rejected, columns=list(REJECT_COLUMNS))
     fmts = sorted(set(report.formats.values()))
     report.format = fmts[0] if len(fmts) == 1 else "+".join(fmts)

@@ -17,6 +17,9 @@ REJECT_COLUMNS = ("source_file", "source_row", "raw", "reason")
 # first). A note with no entry here is shown as written.
 _NOTES_RU: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in [
     (r"^(?P<f>[^:]+): header only, no data rows$", "{f}: только заголовок, строк с данными нет"),
+    (r"^(?P<f>[^:]+): sheet\(s\) skipped, not a call export: (?P<s>.*)$",
+     "{f}: пропущены листы, на которых нет выгрузки звонков: {s}"),
+    (r"^(?P<f>[^:]+): empty sheet\(s\) not read: (?P<s>.*)$", "{f}: пустые листы не читались: {s}"),
     (r"^no row could be loaded", "ни одна строка не загружена — причины в списке отклонённых строк"),
     (r"^(?P<f>[^:]+): (?P<n>\d+) byte\(s\) are not valid UTF-8",
      "{f}: {n} байт(а) не в кодировке UTF-8, заменены на «�»"),

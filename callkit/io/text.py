@@ -1,15 +1,35 @@
 """Reading raw export files: encoding, delimiter, records with their source line numbers.
 
-Everything here is format-agnostic: it turns a file into a :class:`RawTable` that a format
-parser interprets. Two access paths share the same record numbering:
+Everything here is format-agnostic: it turns a file into :class:`RawTable` objects that a format
+parser interprets (one per file, or one per sheet of a workbook: :func:`read_tables`). Two access
+paths share the same record numbering:
 
-* ``table.rows`` — a list of field lists (Python ``csv``), convenient for small exports;
-* ``table.frame(usecols)`` — a DataFrame of strings read by pandas' C parser, for big ones
+* ``table.rows`` — a list of field lists, convenient for small exports;
+* ``table.frame(usecols)`` — a DataFrame of strings read by Arrow's C++ CSV reader, for big ones
   (a million-leg Asterisk file).
 
-Records are the non-empty lines; ``table.lines[i]`` is the 1-based line where record ``i``
-starts and ``table.nfields[i]`` its field count (quotes respected), so parsers can reject short
-or long records by line number.
+Record accounting
+-----------------
+Records are decided from the bytes *before* any CSV parser sees them, by these rules
+(:func:`split_records`), so that one bad quote can cost one record and never the rest of the file:
+
+1. A physical line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Empty lines are not records.
+2. Quotes follow RFC 4180 as Python's ``csv`` and Arrow read them: ``"`` opens a quoted field
+   only at the start of a field, ``""`` inside it is a literal quote, and text after the closing
+   quote up to the delimiter is kept; a ``"`` inside an unquoted field is an ordinary character.
+3. Every other line starts a record. A record is that one line, unless a quoted field is still
+   open at the line's end: then the record runs on to the line where the field closes — if that
+   happens within :data:`MAX_RECORD_LINES` lines and :data:`MAX_QUOTED_BYTES` bytes *and* the
+   joined record has the file's usual field count (the most common count of one-line records, or
+   the first record's). Otherwise the line alone is the record, it is **rejected** (reason in
+   :attr:`RawTable.broken`) and reading goes on at the next line.
+4. A record longer than :data:`MAX_RECORD_BYTES` is rejected.
+
+So ``len(table)`` (the records) always equals the non-empty physical lines minus the
+continuation lines of accepted multi-line records (``table.physical_lines`` counts them), and
+every record is either parsed by the format or rejected with its line number.
+``table.lines[i]`` is the 1-based line where record ``i`` starts and ``table.nfields[i]`` its field
+count.
 """
 from __future__ import annotations
 
@@ -17,6 +37,8 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,134 +46,342 @@ import pandas as pd
 
 from callkit.errors import FormatError, InputError
 
-__all__ = ["RawTable", "read_table", "sniff_delimiter", "norm_header"]
+__all__ = ["RawTable", "Records", "read_table", "read_tables", "split_records", "sniff_delimiter",
+           "norm_header", "MAX_RECORD_LINES", "MAX_QUOTED_BYTES", "MAX_RECORD_BYTES"]
 
 _DELIMS = (",", ";", "\t", "|")
-csv.field_size_limit(1 << 24)
+
+#: A quoted value may run over at most this many physical lines (rule 3).
+MAX_RECORD_LINES = 100
+#: ... and over at most this many bytes (rule 3).
+MAX_QUOTED_BYTES = 1 << 20
+#: A record longer than this is rejected (rule 4); the csv module's field limit is set above it.
+MAX_RECORD_BYTES = 1 << 24
+csv.field_size_limit(MAX_RECORD_BYTES + 1)
+
+
+@dataclass
+class Records:
+    """The records of a delimited text (see the module docstring for the rules).
+
+    ``offsets[i] = (a, b)`` is the byte range of record ``i`` including its line end, ``lines[i]``
+    the 1-based line where it starts, ``nfields[i]`` its field count, ``broken`` the records
+    rejected by rules 3–4 (index → reason); ``multiline`` tells whether any accepted record
+    spans lines; ``physical_lines`` counts the non-empty lines.
+    """
+
+    offsets: np.ndarray
+    lines: np.ndarray
+    nfields: np.ndarray
+    broken: dict[int, str] = field(default_factory=dict)
+    multiline: bool = False
+    physical_lines: int = 0
+
+
+def _parse_record(s: str, delim: str, pos: int = 0) -> tuple[list[str], int, bool]:
+    """One record of ``s`` from ``pos`` with Python ``csv``'s default (non-strict) rules.
+
+    Returns (fields, end, closed): ``end`` is just past the record's line end (or ``len(s)``),
+    ``closed`` is False when ``s`` ended inside a quoted field.
+    """
+    stop = re.compile("[" + re.escape(delim) + "\r\n]")
+    fields: list[str] = []
+    n = len(s)
+    while True:
+        if pos < n and s[pos] == '"':
+            buf, pos = [], pos + 1
+            while True:
+                q = s.find('"', pos)
+                if q < 0:
+                    buf.append(s[pos:])
+                    fields.append("".join(buf))
+                    return fields, n, False
+                buf.append(s[pos:q])
+                if s.startswith('""', q):
+                    buf.append('"')
+                    pos = q + 2
+                    continue
+                pos = q + 1
+                break
+            m = stop.search(s, pos)
+            e = m.start() if m else n
+            buf.append(s[pos:e])
+            fields.append("".join(buf))
+        else:
+            m = stop.search(s, pos)
+            e = m.start() if m else n
+            fields.append(s[pos:e])
+        pos = e
+        if pos >= n:
+            return fields, n, True
+        if s[pos] == delim:
+            pos += 1
+            continue
+        return fields, pos + (2 if s.startswith("\r\n", pos) else 1), True
+
+
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+_CHUNK = 1 << 24
+
+
+def _line_stats(arr: np.ndarray, delim: int, offset: int) -> tuple[np.ndarray, ...]:
+    """Per physical line of ``arr`` (a chunk of whole lines at byte ``offset``): start, end past
+    the line end, end of the text, field count (right for regular lines) and whether the line's
+    quotes need a closer look (an odd count, or a quote that neither opens nor closes a field)."""
+    n = len(arr)
+    # only the bytes that matter (quotes, delimiters, line ends), in order: counts over them are
+    # a few times cheaper than over every byte
+    pos = np.flatnonzero((arr == 34) | (arr == delim) | (arr == 10) | (arr == 13))
+    typ = arr[pos]
+    is_term = typ == 10
+    cr = typ == 13
+    if cr.any():   # a lone '\r' ends a line; the '\r' of '\r\n' does not
+        after = np.append(arr, np.uint8(0))[pos[cr] + 1]
+        is_term[np.flatnonzero(cr)[after != 10]] = True
+        keep = ~cr | is_term
+        pos, typ, is_term = pos[keep], typ[keep], is_term[keep]
+    term = pos[is_term]
+    starts = np.concatenate(([0], term + 1)).astype(np.int64)
+    ends = (term + 1).astype(np.int64)                      # just past each line's end
+    content = term.astype(np.int64)                         # end of each line's text
+    if len(term):
+        crlf = (arr[term] == 10) & (term > 0) & (arr[np.maximum(term - 1, 0)] == 13)
+        content = content - crlf
+    if n and (not len(term) or term[-1] != n - 1):          # a last line without a line end
+        ends = np.append(ends, n)
+        content = np.append(content, n)
+    starts = starts[: len(ends)]
+    nlines = len(ends)
+    line_id = np.cumsum(is_term, dtype=np.int64) - is_term  # the line of each of those bytes
+    is_q = typ == 34
+    is_d = typ == delim
+    line_of_d = line_id[is_d]
+    if is_q.any():
+        cq = np.cumsum(is_q, dtype=np.int64)                # quotes up to each of those bytes
+        before = np.zeros(nlines, dtype=np.int64)           # quotes before each line
+        before[1:] = cq[is_term][: nlines - 1]
+        d_out = line_of_d[(cq[is_d] - before[line_of_d]) % 2 == 0]
+        q = pos[is_q]
+        line_of_q = line_id[is_q]
+        rank = cq[is_q] - 1 - before[line_of_q]
+        del cq, line_id
+        prev = np.where(q > starts[line_of_q], arr[np.maximum(q - 1, 0)].astype(np.int16), -1)
+        nxt = np.where(q + 1 < content[line_of_q], arr[np.minimum(q + 1, n - 1)].astype(np.int16), -1)
+        opener = (prev == -1) | (prev == delim) | (prev == 34)
+        closer = (nxt == -1) | (nxt == delim) | (nxt == 34)
+        ok = np.where(rank % 2 == 0, opener, closer)
+        odd = np.bincount(line_of_q, minlength=nlines) % 2 == 1
+        irregular = odd | (np.bincount(line_of_q[~ok], minlength=nlines) > 0)
+    else:
+        d_out = line_of_d
+        irregular = np.zeros(nlines, dtype=bool)
+    nf = np.bincount(d_out, minlength=nlines).astype(np.int64) + 1
+    return starts + offset, ends + offset, content + offset, nf, irregular
+
+
+def split_records(data: bytes, delimiter: str, decode: Callable[[bytes], str] | None = None) -> Records:
+    """Split delimited text into records by the rules of the module docstring.
+
+    Vectorised over the bytes; only lines whose quotes are not plainly balanced (a quote that
+    neither starts nor ends a field, or an odd count) are looked at one by one.
+
+    Examples
+    --------
+    >>> r = split_records(b'a;b;c\\n1;"2;3\\n4;5;6\\n7;"8\\n8";9\\n', ";")
+    >>> r.lines.tolist(), r.nfields.tolist(), sorted(r.broken)
+    ([1, 2, 3, 4], [3, 2, 3, 3], [1])
+    """
+    decode = decode or (lambda b: b.decode("utf-8", errors="replace"))
+    n = len(data)
+    parts, pos = [], 0
+    while pos < n:   # chunks that end after a '\n' bound the memory of the vectorised pass
+        cut = data.find(b"\n", pos + _CHUNK)
+        end = n if cut < 0 else cut + 1
+        parts.append(_line_stats(np.frombuffer(data, dtype=np.uint8, count=end - pos, offset=pos),
+                                 ord(delimiter), pos))
+        pos = end
+    starts, ends, content, nf, irregular = (np.concatenate([p[k] for p in parts]) if parts
+                                            else np.zeros(0, dtype=np.int64) for k in range(5))
+    irregular = irregular.astype(bool)
+    nlines = len(ends)
+    blank = content <= starts
+    irregular &= ~blank
+    too_long = (content - starts > MAX_RECORD_BYTES) & ~blank
+
+    broken: dict[int, str] = {}    # by line index
+    unclosed: dict[int, int] = {}  # line index -> field number where the open quote is
+    for i in np.flatnonzero(irregular & ~too_long).tolist():
+        fields, _, closed = _parse_record(decode(data[starts[i]:ends[i]]), delimiter)
+        if closed:
+            nf[i] = len(fields)
+        else:
+            unclosed[i] = len(fields)
+    for i in np.flatnonzero(too_long).tolist():
+        broken[i] = (f"the record is {int(content[i] - starts[i]):,} bytes long; a call record has at "
+                     f"most {MAX_RECORD_BYTES:,} (a broken export?)")
+    # where each unclosed line's quote closes (within the bounds), before deciding anything
+    tentative: dict[int, tuple[int, int]] = {}   # line -> (last line, field count)
+    for i in unclosed:
+        lim = min(i + MAX_RECORD_LINES, nlines) - 1
+        lim = min(lim, int(np.searchsorted(ends, starts[i] + MAX_QUOTED_BYTES, side="right")) - 1)
+        if lim > i and data.find(b'"', ends[i], ends[lim]) >= 0:   # a quote that may close it
+            text = decode(data[starts[i]:ends[lim]])
+            fields, end, closed = _parse_record(text, delimiter)
+            if closed:
+                j = i + len(_LINE_END.findall(text, 0, end)) - (1 if text[end - 1] in "\r\n" else 0)
+                tentative[i] = (j, len(fields))
+    # the file's usual width, from one-line records that no quote could join to another line
+    single = ~blank & ~too_long
+    if unclosed:
+        single[list(unclosed)] = False
+    for i, (j, _) in tentative.items():
+        single[i:j + 1] = False
+    widths = set()
+    if single.any():
+        vals, counts = np.unique(nf[single], return_counts=True)
+        widths.add(int(vals[counts.argmax()]))
+        widths.add(int(nf[np.flatnonzero(single)[0]]))
+    last = np.arange(nlines)                  # last line of the record starting on each line
+    consumed = np.zeros(nlines, dtype=bool)
+    for i, k in unclosed.items():
+        if consumed[i]:
+            continue
+        j, width = tentative.get(i, (i, 0))
+        if j > i and (not widths or width in widths):
+            last[i] = j
+            consumed[i + 1:j + 1] = True
+            nf[i] = width
+        else:
+            broken[i] = (f"a quote opened in field {k} is not closed on this line (a stray '\"' or a "
+                         "cut-off line), so its fields cannot be told apart; reading goes on with the "
+                         "next line")
+    keep = np.flatnonzero(~blank & ~consumed)
+    pos = {int(ln): r for r, ln in enumerate(keep.tolist())} if broken else {}
+    return Records(offsets=np.stack([starts[keep], ends[last[keep]]], axis=1),
+                   lines=(keep + 1).astype(np.int64), nfields=nf[keep],
+                   broken={pos[i]: why for i, why in sorted(broken.items())},
+                   multiline=bool((last[keep] > keep).any()),
+                   physical_lines=int((~blank).sum()))
 
 
 class RawTable:
-    """A file split into records (see the module docstring).
+    """A file (or one sheet of a workbook) split into records (see the module docstring).
 
-    ``lines``, ``nfields`` and the record offsets are computed on first use (a vectorised scan
-    of the bytes); a clean file read through :meth:`frame` never needs the scan.
+    ``lines``, ``nfields`` and ``broken`` come from :func:`split_records` on first use; a clean
+    file read through :meth:`frame` is checked by counting line ends instead, without the split.
     """
 
     def __init__(self, path: Path, *, encoding: str, delimiter: str, data: bytes | None = None,
                  rows: list[list[str]] | None = None, lines: np.ndarray | None = None,
-                 notes: list[str] | None = None) -> None:
+                 notes: list[str] | None = None, sheet: str | None = None) -> None:
         self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
         self.notes = notes or []
+        self.sheet = sheet
         self.header: list[str] | None = None
         self.header_line: int | None = None
         self._data = data
         self._rows = rows
-        self._lines = lines
-        self._nfields: np.ndarray | None = None
-        self._offsets: np.ndarray | None = None
+        self._rec: Records | None = None
         if rows is not None:
-            self._nfields = np.array([len(r) for r in rows], dtype=np.int64)
-            if lines is None:
-                self._lines = np.arange(1, len(rows) + 1, dtype=np.int64)
+            lines = np.arange(1, len(rows) + 1, dtype=np.int64) if lines is None else np.asarray(lines)
+            self._rec = Records(offsets=np.zeros((len(rows), 2), dtype=np.int64),
+                                lines=lines.astype(np.int64),
+                                nfields=np.array([len(r) for r in rows], dtype=np.int64),
+                                physical_lines=len(rows))
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """The file name, with the sheet for a workbook of several sheets (``calls.xlsx[Октябрь]``)."""
+        return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
 
-    def _scan(self, *, force_rows: bool = False) -> None:
-        assert self._data is not None
-        embedded = force_rows
-        if not force_rows:
-            arr = np.frombuffer(self._data, dtype=np.uint8)
-            self._offsets, self._lines, self._nfields, embedded = _layout(arr, ord(self.delimiter))
-        if embedded:
-            # quoted fields span lines: the csv module splits records and tells their lines
-            recs, starts, prev = [], [], 0
-            reader = csv.reader(io.StringIO(self._text(), newline=""), delimiter=self.delimiter)
-            try:
-                for rec in reader:
-                    start, prev = prev + 1, reader.line_num
-                    if rec and not (len(rec) == 1 and rec[0] == ""):
-                        recs.append(rec)
-                        starts.append(start)
-            except csv.Error as exc:
-                raise FormatError(f"{self.path}: line {reader.line_num}: cannot be split into fields "
-                                  f"({exc})") from None
-            self._rows = recs
-            self._lines = np.array(starts, dtype=np.int64)
-            self._nfields = np.array([len(r) for r in recs], dtype=np.int64)
-            self._offsets = None
+    @property
+    def records(self) -> Records:
+        if self._rec is None:
+            assert self._data is not None
+            self._rec = split_records(self._data, self.delimiter, self._decode)
+        return self._rec
 
     @property
     def lines(self) -> np.ndarray:
-        """1-based line number where each record starts."""
-        if self._lines is None:
-            self._scan()
-        return self._lines
-
-    @lines.setter
-    def lines(self, value: np.ndarray) -> None:
-        self._lines = np.asarray(value, dtype=np.int64)
+        """1-based line (or sheet row) where each record starts."""
+        return self.records.lines
 
     @property
     def nfields(self) -> np.ndarray:
         """Field count of each record (quotes respected)."""
-        if self._nfields is None:
-            self._scan()
-        return self._nfields
+        return self.records.nfields
+
+    @property
+    def broken(self) -> dict[int, str]:
+        """Records rejected before parsing (an unclosed quote, an overlong record): index → reason."""
+        return self.records.broken
+
+    @property
+    def physical_lines(self) -> int:
+        """Non-empty physical lines (rows of a sheet): records plus multi-line continuations."""
+        return self.records.physical_lines
 
     def __len__(self) -> int:
         return len(self.lines)
 
     @property
     def rows(self) -> list[list[str]]:
-        """All records as lists of strings (built on first use by the csv module).
+        """All records as lists of strings (built on first use).
 
-        Building them also resets ``lines``/``nfields`` to the csv module's view of the records,
-        so a parser that reads ``rows`` and the report that reads ``lines`` always agree, even
-        on a file whose stray quotes make the csv module join lines.
+        A broken record (see :attr:`broken`) is split on its own, as if the file ended after
+        it, so that its neighbours are never joined to it.
         """
         if self._rows is None:
-            self._scan(force_rows=True)
+            self._rows = self._build_rows()
         return self._rows
+
+    def _build_rows(self) -> list[list[str]]:
+        rec = self.records
+        if not rec.broken and not rec.multiline and rec.physical_lines == len(rec.lines):
+            rows = [r for r in csv.reader(io.StringIO(self._text(), newline=""), delimiter=self.delimiter)
+                    if r]
+            if len(rows) == len(rec.lines):
+                return rows
+        texts = [self._decode(self._data[a:b]) for a, b in rec.offsets.tolist()]
+        good = [t for i, t in enumerate(texts) if i not in rec.broken]
+        parsed = list(csv.reader(good, delimiter=self.delimiter))
+        if len(parsed) != len(good):  # pragma: no cover - split_records closes every good record
+            parsed = [_parse_record(t, self.delimiter)[0] for t in good]
+        it = iter(parsed)
+        return [_parse_record(t, self.delimiter)[0] if i in rec.broken else next(it)
+                for i, t in enumerate(texts)]
 
     def head(self, n: int = 50) -> list[list[str]]:
         """The first ``n`` records (cheap; used by format detection)."""
         if self._rows is not None or self._data is None:
             return self.rows[:n]
+        if len(self._data) <= 200_000:
+            return self.rows[:n]
         chunk = self._data[:200_000]
-        cut = chunk.rfind(b"\n")
-        chunk = chunk if len(self._data) <= 200_000 or cut < 0 else chunk[:cut]
-        recs = [r for r in csv.reader(io.StringIO(self._decode(chunk), newline=""), delimiter=self.delimiter)
-                if r and not (len(r) == 1 and r[0] == "")]
-        return recs[:n]
+        cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+        part = RawTable(self.path, encoding=self.encoding, delimiter=self.delimiter,
+                        data=chunk[:cut + 1] if cut >= 0 else chunk)
+        return part.rows[:n]
 
     def sample(self, n: int = 200) -> RawTable:
         """A small table of the first ``n`` records (what format detection looks at)."""
         rows = self.head(n)
         return RawTable(self.path, encoding=self.encoding, delimiter=self.delimiter, rows=rows,
-                        notes=list(self.notes))
+                        notes=list(self.notes), sheet=self.sheet)
 
     def raw(self, i: int) -> str:
-        """Record ``i`` as text."""
-        if self._rows is None and self._data is not None:
-            if self._offsets is None:
-                self._scan()
-        if self._offsets is not None and self._data is not None:
-            a, b = self._offsets[i]
-            return self._decode(self._data[a:b]).rstrip("\r\n")
-        if self._data is not None:   # csv-module records: the source lines they span
-            if not hasattr(self, "_text_lines"):
-                self._text_lines = self._text().splitlines()
-            first = int(self.lines[i])
-            last = int(self.lines[i + 1]) - 1 if i + 1 < len(self.lines) else len(self._text_lines)
-            return "\n".join(ln for ln in self._text_lines[first - 1:last] if ln)
-        return self.delimiter.join(self.rows[i])
+        """Record ``i`` as text (its source lines for a multi-line record)."""
+        if self._data is None:
+            return self.delimiter.join(self.rows[i])
+        a, b = self.records.offsets[i]
+        return self._decode(self._data[a:b]).rstrip("\r\n")
 
     def frame(self, usecols: list[int] | None = None, *, width: int | None = None) -> pd.DataFrame:
-        """Records with exactly ``width`` fields as a DataFrame of strings.
+        """Records with exactly ``width`` fields (and not :attr:`broken`) as a DataFrame of strings.
 
         Columns are field positions, the index is the record number. ``width`` defaults to the
         most common field count; use ``nfields`` to reject the other records by line number.
@@ -160,27 +390,48 @@ class RawTable:
             vals, counts = np.unique(self.nfields, return_counts=True)
             width = int(vals[counts.argmax()]) if len(vals) else 0
         cols = [c for c in (usecols if usecols is not None else range(width)) if c < width]
-        if self._rows is not None or self._data is None:
-            keep = np.flatnonzero(self.nfields == width)
-            rows = self.rows
-            data = {c: [rows[i][c] for i in keep] for c in cols}
-            return pd.DataFrame(data, index=keep, dtype="str")
-        df, clean = _fast_csv(self, cols, width)
-        if not clean:
-            self._scan()
-            if self._rows is not None:   # multi-line fields found
-                return self.frame(usecols, width=width)
-        if clean and self._lines is None:
-            # every line was a record of `width` fields: no scan needed
-            self._lines = np.arange(1, len(df) + 1, dtype=np.int64)
-            self._nfields = np.full(len(df), width, dtype=np.int64)
-            return df
-        keep = np.flatnonzero(self.nfields == width)
-        if len(df) != len(keep):  # pragma: no cover - guarded by the layout checks
-            raise FormatError(f"{self.path}: record count mismatch while parsing ({len(df)} vs "
-                              f"{len(keep)}); the file may mix line endings or quotes")
+        if self._data is None:
+            return self._frame_from_rows(cols, width)
+        if self._rec is None:
+            df = _fast_csv(self, self._data, cols, width)
+            if df is not None:
+                nlines = self._data.count(b"\n") + (not self._data.endswith(b"\n"))
+                if (len(df) == nlines and self._data.count(b"\r") == self._data.count(b"\r\n")
+                        and not _has_blank_line(self._data)):
+                    # every line was one record of `width` fields: the split is not needed
+                    self._rec = Records(offsets=_line_offsets(self._data),
+                                        lines=np.arange(1, len(df) + 1, dtype=np.int64),
+                                        nfields=np.full(len(df), width, dtype=np.int64),
+                                        physical_lines=len(df))
+                    return df
+        rec = self.records
+        keep = np.flatnonzero(rec.nfields == width)
+        if rec.broken:
+            keep = keep[~np.isin(keep, list(rec.broken))]
+        if not len(keep):
+            return pd.DataFrame({c: pd.Series([], dtype="str") for c in cols}, index=keep)
+        off = rec.offsets[keep]
+        drop = np.ones(len(rec.lines), dtype=bool)
+        drop[keep] = False
+        gone = rec.offsets[drop]     # the records left out, in order: keep the bytes between them
+        cuts = np.concatenate(([0], gone[:, 1])), np.concatenate((gone[:, 0], [len(self._data)]))
+        data = b"".join(self._data[a:b] for a, b in zip(*(c.tolist() for c in cuts)) if b > a)
+        if not data.endswith((b"\n", b"\r")):
+            data += b"\n"
+        longest = int((off[:, 1] - off[:, 0]).max())
+        df = _fast_csv(self, data, cols, width, newlines=rec.multiline, longest=longest)
+        if df is None or len(df) != len(keep):
+            return self._frame_from_rows(cols, width)
         df.index = keep
         return df
+
+    def _frame_from_rows(self, cols: list[int], width: int) -> pd.DataFrame:
+        keep = np.flatnonzero(self.nfields == width)
+        if self.broken:
+            keep = keep[~np.isin(keep, list(self.broken))]
+        rows = self.rows
+        data = {c: [rows[i][c] for i in keep] for c in cols}
+        return pd.DataFrame(data, index=keep, dtype="str")
 
     def _decode(self, b: bytes) -> str:
         enc = "utf-8" if self.encoding.startswith("utf-8") else self.encoding
@@ -191,22 +442,31 @@ class RawTable:
         return self._decode(self._data)
 
 
-def _fast_csv(table: RawTable, cols: list[int], width: int) -> tuple[pd.DataFrame, bool]:
-    """Read the records that have ``width`` fields with a C/Arrow CSV reader."""
-    data = table._data
-    assert data is not None
+def _has_blank_line(data: bytes) -> bool:
+    return data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
+
+
+def _line_offsets(data: bytes) -> np.ndarray:
+    arr = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10) + 1
+    if len(arr) and arr[-1] != 10:
+        ends = np.append(ends, len(arr))
+    return np.stack([np.concatenate(([0], ends[:-1])), ends], axis=1).astype(np.int64)
+
+
+def _fast_csv(table: RawTable, data: bytes, cols: list[int], width: int, *, newlines: bool = False,
+              longest: int = 0) -> pd.DataFrame | None:
+    """Read the records of ``data`` that have ``width`` fields with Arrow's CSV reader.
+
+    Returns None when Arrow skipped a record or could not read the bytes (the caller then
+    splits the records itself).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
     if table.encoding == "cp1251" or table.notes:
         # transcode once so the reader sees clean UTF-8 (stray bytes become U+FFFD)
         data = table._decode(data).encode("utf-8")
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-    except ImportError:  # pragma: no cover - pyarrow is a dependency; keep a slower fallback
-        df = pd.read_csv(io.BytesIO(data), sep=table.delimiter, header=None,
-                         names=range(int(table.nfields.max())), usecols=cols, dtype="str",
-                         keep_default_na=False, na_filter=False, skip_blank_lines=True, engine="c")
-        nf = table.nfields
-        return df.loc[nf == width].reset_index(drop=True), False
+        longest *= 2
     names = [f"f{i}" for i in range(width)]
     invalid = [0]
 
@@ -214,19 +474,24 @@ def _fast_csv(table: RawTable, cols: list[int], width: int) -> tuple[pd.DataFram
         invalid[0] += 1
         return "skip"
 
-    tbl = pacsv.read_csv(
-        pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
-        parse_options=pacsv.ParseOptions(delimiter=table.delimiter, quote_char='"', double_quote=True,
-                                         invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             include_columns=[names[c] for c in cols],
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
+    block = max(1 << 20, 2 * longest + 1024)
+    try:
+        tbl = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=block),
+            parse_options=pacsv.ParseOptions(delimiter=table.delimiter, quote_char='"', double_quote=True,
+                                             newlines_in_values=newlines, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 include_columns=[names[c] for c in cols],
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowCapacityError):
+        return None
+    if invalid[0]:
+        return None
     df = tbl.to_pandas()
     df.columns = cols
-    blank = data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
-    return df, invalid[0] == 0 and not blank
+    return df
 
 
 def _detect_encoding(data: bytes) -> tuple[str, list[str]]:
@@ -279,26 +544,43 @@ def norm_header(name: object) -> str:
     return s.strip()
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def _read_xlsx(path: Path) -> list[RawTable]:
+    """Every non-empty sheet of a workbook as a table; the empty ones are named in a note of the
+    first table (a workbook with no data at all is an error)."""
     import openpyxl
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise FormatError(f"{path}: looks like an Excel file but cannot be opened ({exc})") from None
-    ws = wb.worksheets[0]
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else _cell_text(v) for v in r]
-        while cells and cells[-1] == "":
-            cells.pop()
-        if cells:
-            rows.append(cells)
-            lines.append(i)
-    wb.close()
-    if not rows:
-        raise InputError(f"{path}: the first sheet is empty; expected a call export")
-    return RawTable(path, encoding="xlsx", delimiter="\t", rows=rows, lines=np.array(lines, dtype=np.int64))
+    tables: list[RawTable] = []
+    empty: list[str] = []
+    try:
+        for ws in wb.worksheets:
+            rows: list[list[str]] = []
+            lines: list[int] = []
+            for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = ["" if v is None else _cell_text(v) for v in r]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                if cells:
+                    rows.append(cells)
+                    lines.append(i)
+            if rows:
+                tables.append(RawTable(path, encoding="xlsx", delimiter="\t", rows=rows,
+                                       lines=np.array(lines, dtype=np.int64), sheet=ws.title))
+            else:
+                empty.append(ws.title)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise FormatError(f"{path}: the workbook cannot be read ({exc})") from None
+    finally:
+        wb.close()
+    if not tables:
+        raise InputError(f"{path}: every sheet of the workbook is empty; expected a call export")
+    if len(tables) == 1:
+        tables[0].sheet = None   # one sheet with data: its records are named by the file alone
+    if empty:
+        tables[0].notes.append(f"empty sheet(s) not read: {', '.join(repr(s) for s in empty)}")
+    return tables
 
 
 def _cell_text(v: object) -> str:
@@ -314,49 +596,22 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _layout(arr: np.ndarray, delim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Record offsets, line numbers and field counts from the bytes, vectorised.
-
-    Returns (offsets[n, 2], lines[n], nfields[n], has_embedded_newlines).
-    """
-    n = len(arr)
-    nl = np.flatnonzero(arr == 10)
-    ends = np.append(nl, n) if (n and arr[-1] != 10) else nl   # each line's end (exclusive of \n)
-    starts = np.concatenate(([0], nl + 1))[: len(ends)]
-    q = np.flatnonzero(arr == 34)
-    embedded = False
-    if len(q):
-        qbefore_nl = np.searchsorted(q, ends)
-        embedded = bool((qbefore_nl % 2).any())
-    length = ends - starts
-    cr = np.zeros(len(ends), dtype=bool)
-    nonzero = length > 0
-    cr[nonzero] = arr[ends[nonzero] - 1] == 13
-    blank = (length == 0) | ((length == 1) & cr)
-    d = np.flatnonzero(arr == delim)
-    if len(q):
-        outside = (np.searchsorted(q, d) % 2) == 0
-        d = d[outside]
-    line_of = np.searchsorted(ends, d)
-    counts = np.bincount(line_of, minlength=len(ends)) + 1
-    keep = ~blank
-    offsets = np.stack([starts[keep], np.minimum(ends[keep] + 1, n)], axis=1)
-    return offsets, (np.flatnonzero(keep) + 1).astype(np.int64), counts[keep].astype(np.int64), embedded
-
-
-def read_table(path: str | Path, *, delimiter: str | None = None) -> RawTable:
-    """Read a CSV/TSV/XLSX export into a :class:`RawTable`.
+def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTable]:
+    """Read a CSV/TSV file (one table) or an XLSX workbook (one table per non-empty sheet).
 
     Raises
     ------
     InputError
-        When the file is missing, empty or not text.
+        When the file is missing, not a regular file, empty or not text.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a folder; expected a call export file")
+    if not path.is_file():
+        raise InputError(f"{path}: is not a regular file (a device, pipe or socket); expected a call "
+                         "export file")
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: file is empty; expected a call export")
@@ -370,11 +625,21 @@ def read_table(path: str | Path, *, delimiter: str | None = None) -> RawTable:
     sample = body[:200_000].decode("utf-8" if enc.startswith("utf-8") else enc, errors="replace")
     delim = delimiter or sniff_delimiter(sample.splitlines()[:200])
     table = RawTable(path, encoding=enc, delimiter=delim, data=body, notes=notes)
-    if b"\r" in body[:65536].replace(b"\r\n", b""):
-        table._scan(force_rows=True)   # old Mac line ends: let the csv module split records
     if not table.head(1):
         raise InputError(f"{path}: file has no records; expected a call export")
-    return table
+    return [table]
+
+
+def read_table(path: str | Path, *, delimiter: str | None = None) -> RawTable:
+    """Read a CSV/TSV/XLSX file into one :class:`RawTable` (a workbook's first non-empty sheet;
+    use :func:`read_tables` for all of them).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not a regular file, empty or not text.
+    """
+    return read_tables(path, delimiter=delimiter)[0]
 
 
 def _binary_share(head: bytes) -> float:
