@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from callkit.io.text import RawTable, norm_header
-from callkit.io.values import DURATION_EXPECTED, parse_datetimes, parse_durations
+from callkit.io.values import DURATION_EXPECTED, parse_datetimes, parse_durations, resolve_call_times
 
 __all__ = [
     "LEG_INPUT", "Format", "ParseContext", "Parsed", "Rejects", "legs_frame", "match_columns",
@@ -134,21 +134,32 @@ def times_from(df: pd.DataFrame, rej: Rejects, table: RawTable, ctx: ParseContex
     unparseable or missing start, or a negative/unparseable duration, are rejected.
     """
     out = pd.DataFrame(index=df.index)
-    s, bad = parse_datetimes(df[start], tz=ctx.tz)
+    alts: tuple[dict, dict, dict] = ({}, {}, {})   # the other DST reading of start, answer, end
+    s, bad = parse_datetimes(df[start], tz=ctx.tz, alt=alts[0])
     label = start_label or start
     rej.add(df.index[bad], lambda r: f"column {label!r} has {str(df.at[r, start])!r}; "
                                       "expected a date like 2026-10-01 09:15:00")
     rej.add(df.index[s.isna() & ~bad], f"column {label!r} is empty; expected the call's start time")
-    out["start"] = s
     dur = None
     if duration is not None and duration in df:
         dur, badd = parse_durations(df[duration])
         rej.add(df.index[badd], lambda r: f"column {duration!r} has {str(df.at[r, duration])!r}; "
                                           + DURATION_EXPECTED)
+    t = None
+    if talk is not None and talk in df:
+        t, badt = parse_durations(df[talk])
+        rej.add(df.index[badt], lambda r: f"column {talk!r} has {str(df.at[r, talk])!r}; "
+                                          + DURATION_EXPECTED)
     e = None
     if end is not None and end in df:
-        e, bade = parse_datetimes(df[end], tz=ctx.tz)
+        e, bade = parse_datetimes(df[end], tz=ctx.tz, alt=alts[2])
         rej.add(df.index[bade], lambda r: f"column {end!r} has {str(df.at[r, end])!r}; expected a date")
+    a = None
+    if answer is not None and answer in df:
+        a, bada = parse_datetimes(df[answer], tz=ctx.tz, alt=alts[1])
+        rej.add(df.index[bada], lambda r: f"column {answer!r} has {str(df.at[r, answer])!r}; expected a date or empty")
+    resolve_call_times(s, a, e, alts, duration=dur, talk=t)   # times a DST change repeats or skips
+    out["start"] = s
     if e is None or e.isna().all():
         e = s + pd.to_timedelta(dur.fillna(0) if dur is not None else 0, unit="s")
     else:
@@ -158,15 +169,6 @@ def times_from(df: pd.DataFrame, rej: Rejects, table: RawTable, ctx: ParseContex
     neg = e < s
     rej.add(df.index[neg.fillna(False)], "call ends before it starts (end < start)")
     out["end"] = e
-    a = None
-    if answer is not None and answer in df:
-        a, bada = parse_datetimes(df[answer], tz=ctx.tz)
-        rej.add(df.index[bada], lambda r: f"column {answer!r} has {str(df.at[r, answer])!r}; expected a date or empty")
-    t = None
-    if talk is not None and talk in df:
-        t, badt = parse_durations(df[talk])
-        rej.add(df.index[badt], lambda r: f"column {talk!r} has {str(df.at[r, talk])!r}; "
-                                          + DURATION_EXPECTED)
     if a is None:
         a = pd.Series(pd.NaT, index=df.index, dtype=out["start"].dtype)
         if t is not None:

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_datetimes", "parse_durations", "DATE_FORMATS", "MAX_CALL_S", "DURATION_EXPECTED"]
+__all__ = ["parse_datetimes", "parse_durations", "resolve_call_times", "DATE_FORMATS", "MAX_CALL_S", "DURATION_EXPECTED"]
 
 #: The longest duration taken as one call's; more is a number or an id in the wrong column.
 MAX_CALL_S = 86400.0
@@ -43,20 +43,77 @@ def _plausible(p: pd.Series) -> pd.Series:
     return p.where((p >= _MIN_TS) & (p < _MAX_TS))
 
 
-def _localize(ts: pd.Series, tz: str) -> pd.Series:
-    # Ambiguous wall times (DST fall-back) are taken as standard time; nonexistent ones (spring
-    # forward) are moved forward. Russia has no DST since 2014, so this only matters abroad.
-    amb = np.zeros(len(ts), dtype=bool)
-    return ts.dt.tz_localize(tz, ambiguous=amb, nonexistent="shift_forward")
+def _localize(ts: pd.Series, tz: str, alt: dict[object, pd.Timestamp] | None = None) -> pd.Series:
+    """Naive local wall times → instants in ``tz``, resolving DST changes per the tz database.
+
+    Most wall times name one instant. The others (PEP 495):
+
+    * *ambiguous* (the repeated hour of a fall-back) name two instants, ``fold=0`` (the first
+      pass, summer time) and ``fold=1`` (an hour later); the fold is the one the order of the
+      records tells (:func:`_infer_folds`), ``fold=0`` when they tell nothing;
+    * *non-existent* (the skipped hour of a spring-forward) name none; they are read with the
+      offset before the change (``fold=0``: a clock that has not moved yet, ``02:30`` → ``03:30``),
+      the other reading (``fold=1``, an hour earlier) being the alternative.
+
+    The instant not chosen is put in ``alt`` (index → Timestamp) for :func:`resolve_call_times`,
+    which settles a call's start, answer and end together.
+    """
+    out = ts.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    special = out.isna() & ts.notna()
+    if not special.any():
+        return out
+    import datetime as dt
+    import zoneinfo
+    zone = zoneinfo.ZoneInfo(tz)
+    idx = special[special].index
+    cand = []
+    for fold in (0, 1):
+        inst = [v.to_pydatetime().replace(tzinfo=zone, fold=fold).astimezone(dt.UTC) for v in ts[idx]]
+        cand.append(pd.Series(pd.DatetimeIndex(inst).tz_convert(tz), index=idx))
+    c0, c1 = cand
+    ambiguous = (c1 > c0).to_numpy()
+    pick = pd.Series(False, index=idx)
+    pick.loc[idx[ambiguous]] = _infer_folds(ts, idx[ambiguous])
+    chosen = c0.where(~pick, c1)
+    out.loc[idx] = chosen.astype(out.dtype)
+    if alt is not None:
+        alt.update(c1.where(~pick, c0).to_dict())
+    return out
 
 
-def parse_datetimes(values: pd.Series, *, tz: str) -> tuple[pd.Series, pd.Series]:
+def _infer_folds(ts: pd.Series, idx: pd.Index) -> pd.Series:
+    """For ambiguous start times (``idx``), the fold (True = the second pass, fold=1) from the
+    order of the records: walking the file in its time order, the wall clock running back by more
+    than 30 minutes inside the repeated hour marks the change; before it fold=0, after it fold=1.
+    A file in no order leaves every such time at fold=0 (the first pass)."""
+    if not len(idx):
+        return pd.Series(dtype=bool)
+    known = ts.dropna()
+    steps = known.diff().dropna()
+    descending = (steps < pd.Timedelta(0)).sum() > (steps > pd.Timedelta(0)).sum()
+    out = pd.Series(False, index=idx)
+    amb = ts.loc[idx]
+    for _, night in amb.groupby(amb.dt.date):
+        order = night.iloc[::-1] if descending else night
+        top = None
+        switched = False
+        for i, v in order.items():
+            if top is not None and v < top - pd.Timedelta(minutes=30):
+                switched = True
+            top = v if top is None or v > top else top
+            out.loc[i] = switched
+    return out
+
+
+def parse_datetimes(values: pd.Series, *, tz: str,
+                    alt: dict[object, pd.Timestamp] | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse export timestamps into tz-aware datetimes in ``tz``.
 
     Accepts ISO (``2026-10-01 09:15:00``, with ``T``, fractions or an offset), ``DD.MM.YYYY``,
-    ``YYYY/MM/DD`` and Unix seconds (taken as UTC). Naive wall times are the client's local time.
-    The common format is found on a sample and parsed in C; only values it misses take the
-    slower fallbacks.
+    ``YYYY/MM/DD`` and Unix seconds (taken as UTC). Naive wall times are the client's local time;
+    wall times that a DST change repeats or skips are resolved as :func:`_localize` says (the
+    other reading goes to ``alt`` when given). The common format is found on a sample and parsed in C; only values
+    it misses take the slower fallbacks.
 
     Returns
     -------
@@ -84,7 +141,7 @@ def parse_datetimes(values: pd.Series, *, tz: str) -> tuple[pd.Series, pd.Series
             p = _plausible(pd.to_datetime(todo, format=fmt, errors="coerce"))
             ok = p.notna()
             if ok.any():
-                out.loc[p[ok].index] = _localize(p[ok], tz).astype(out.dtype)
+                out.loc[p[ok].index] = _localize(p[ok], tz, alt).astype(out.dtype)
             todo = todo[~ok]
     if not todo.empty:
         todo = todo.astype(str).str.strip()
@@ -106,7 +163,7 @@ def parse_datetimes(values: pd.Series, *, tz: str) -> tuple[pd.Series, pd.Series
             p = _plausible(pd.to_datetime(remaining, format=fmt, errors="coerce"))
             ok = p.notna()
             if ok.any():
-                out.loc[p[ok].index] = _localize(p[ok], tz).astype(out.dtype)
+                out.loc[p[ok].index] = _localize(p[ok], tz, alt).astype(out.dtype)
                 remaining = remaining[~ok]
     bad = ~empty & out.isna()
     return out, bad
@@ -152,3 +209,38 @@ def parse_durations(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad = out.isna() | (out < 0) | (out > MAX_CALL_S)
     out[bad] = np.nan
     return out, bad
+
+
+def resolve_call_times(start: pd.Series, answer: pd.Series | None, end: pd.Series | None,
+                       alts: tuple[dict, dict, dict], *, duration: pd.Series | None = None,
+                       talk: pd.Series | None = None) -> None:
+    """Settle the DST readings of each call's start, answer and end together (in place).
+
+    For a call with a time that a DST change repeats or skips (``alts``: the other reading of
+    start, answer, end by row), of the up to eight combinations of readings the one is kept that
+    (1) keeps start ≤ answer ≤ end, then (2) best agrees with the export's own durations
+    (end − start ≈ ``duration``, end − answer ≈ ``talk``), then (3) changes the fewest of the
+    default readings. A call across the fall-back hour so keeps its real ring and talk time, and
+    a spring-forward answer is never put before its start.
+    """
+    rows = set(alts[0]) | set(alts[1]) | set(alts[2])
+    series = (start, answer, end)
+    for r in rows:
+        opts = []
+        for k, ser in enumerate(series):
+            base = ser.at[r] if ser is not None and not pd.isna(ser.at[r]) else None
+            opts.append([(base, 0)] + ([(alts[k][r], 1)] if base is not None and r in alts[k] else []))
+        best, best_key = None, None
+        for (s, fs), (a, fa), (e, fe) in ((x, y, z) for x in opts[0] for y in opts[1] for z in opts[2]):
+            order = sum(1 for x, y in ((s, a), (a, e), (s, e)) if x is not None and y is not None and y < x)
+            miss = 0.0
+            if duration is not None and e is not None and s is not None and not pd.isna(duration.at[r]):
+                miss += abs((e - s).total_seconds() - float(duration.at[r]))
+            if talk is not None and e is not None and a is not None and not pd.isna(talk.at[r]):
+                miss += abs((e - a).total_seconds() - float(talk.at[r]))
+            key = (order, miss, fs + fa + fe)
+            if best_key is None or key < best_key:
+                best, best_key = (s, a, e), key
+        for ser, v in zip(series, best):
+            if ser is not None and v is not None:
+                ser.at[r] = v
