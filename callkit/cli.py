@@ -27,8 +27,18 @@ def _samples_dir() -> Path:
                        "or create samples with `callkit sample --out DIR` and run `callkit run DIR/profile.yaml`")
 
 
+def _check_load_opts(args: argparse.Namespace) -> None:
+    """--tz and --region checked before any file is read (one line each, exit 2)."""
+    from callkit.profile import check_region, check_timezone
+    if getattr(args, "tz", None) is not None:
+        args.tz = check_timezone(args.tz, where="--tz")
+    if getattr(args, "region", None) is not None:
+        args.region = check_region(args.region, where="--region")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from callkit.io import load_calls
+    _check_load_opts(args)
     if not args.calls and not args.transcripts:
         raise CallkitError("validate: give call export file(s), --transcripts FILE, or both")
     res = load_calls(args.calls, source=args.source, tz=args.tz, region=args.region,
@@ -51,6 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     from callkit.audit import run_metrics
+    _check_load_opts(args)
     written = run_metrics(args.input, out=Path(args.out), employees=args.employees, tz=args.tz,
                           source=args.source, region=args.region, own_numbers=args.own_number or (),
                           on_note=lambda line: print(line, file=sys.stderr))

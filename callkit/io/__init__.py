@@ -21,7 +21,7 @@ from callkit.io.fold import Directory, fold_sessions
 from callkit.io.report import REJECT_COLUMNS, LoadReport, LoadResult
 from callkit.io.text import RawTable, read_tables
 from callkit.numbers import normalize_numbers
-from callkit.profile import Profile
+from callkit.profile import Profile, check_region, check_timezone
 
 __all__ = ["load_calls", "load_profile_calls", "load_employees", "LoadReport", "LoadResult",
            "detect_format", "FORMATS"]
@@ -193,6 +193,8 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         column the file lacks. Bad records do not raise: they are in ``report.rejected``.
     """
     files = _as_paths(paths)
+    tz = check_timezone(tz, where="tz")
+    region = check_region(region, where="region")
     if source != "auto" and source not in FORMATS:
         raise InputError(f"unknown source {source!r}; expected 'auto' or one of {sorted(FORMATS)}")
     emp = employees if isinstance(employees, pd.DataFrame) or employees is None else load_employees(employees)
