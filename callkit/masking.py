@@ -16,7 +16,7 @@ from callkit import schema
 from callkit.errors import InputError
 
 __all__ = [
-    "mask_number", "mask_text", "mask_frame", "NUMBER_COLUMNS",
+    "mask_number", "mask_text", "mask_frame", "mask_figure", "find_numbers", "NUMBER_COLUMNS", "SEPARATORS",
     "FORMULA_PREFIXES", "is_formula_like", "safe_text", "safe_output_dir",
 ]
 
@@ -27,28 +27,123 @@ NUMBER_COLUMNS: tuple[str, ...] = (schema.CLIENT_NUMBER, "number", "src", "dst")
 #: some spreadsheet programs strip before evaluating).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
-_SLUG = re.compile(r"^[a-z0-9_-]+$")
+_SLUG = re.compile(r"[a-z0-9_-]+")
 # What mask_number writes ("+7 916 ***-**-67", "+4420 ******18", "****"): left as it is, so
 # masking twice does not turn "+7 916 ***-**-67" into "+7 ***67".
 _MASKED = re.compile(r"^(?:\+\d{1,4} (?:\d{3} )?)?[*-]*\*[*-]*\d{0,2}$")
-# An international number inside free text: '+' then 10..15 digits, possibly separated by
-# single spaces, dashes or brackets ("+79161234567", "+7 916 123-45-67", "+7 (916) 123 45 67").
-_NUMBER_IN_TEXT = re.compile(r"\+\d(?:[\s\-()]{0,2}\d){9,14}")
-# Russian forms without '+' in free text: 8 916 123-45-67, 89161234567, and the 7-prefixed
-# form a transcript's tokenizer leaves of "+7 916 123-45-67" ("7 916 123-45-67").
-_RU_DOMESTIC_IN_TEXT = re.compile(r"(?<![\d+])[78](?:[\s\-()]{0,2}\d){10}(?!\d)")
-# A bare ten-digit national number as a client dictates it ("916 123 45 67", "4950012345"):
-# an area/operator code of three digits said together, then seven more digits.
-_RU_NATIONAL_IN_TEXT = re.compile(r"(?<![\d+])[3489]\d\d(?:[\s\-()]{0,2}\d){7}(?!\d)")
+
+#: Characters that may separate the digit groups of a written phone number: every kind of space,
+#: every dash (hyphen, non-breaking hyphen, figure/en/em dash, minus, fullwidth), dots, brackets.
+SEPARATORS = " \t\u00a0\u2007\u2009\u202f.-()\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SEP = "[" + re.escape(SEPARATORS) + "]"
+# A run of digits joined by at most four separators, optionally after '+'; what in it is a phone
+# number is decided group by group (_phones). Not started inside a longer run of digits.
+_RUN = re.compile(rf"(?<![0-9+])(?:\+{_SEP}{{0,4}})?[0-9]+(?:{_SEP}{{1,4}}[0-9]+)*(?![0-9])")
+_GROUP = re.compile(r"[0-9]+")
+_LOCAL_SEP = re.compile(r"[\s\-\u2010-\u2015\u2212]{1,3}")
+
+
+def _national_ok(groups: list[str]) -> bool:
+    """Ten national digits (RU/KZ numbering) written as a phone number: the first group holds
+    at least the 3-digit area/operator code (an amount ``4 000 000 000`` starts with 1 digit)."""
+    return sum(map(len, groups)) == 10 and groups[0][0] in "3456789" and len(groups[0]) >= 3
+
+
+# 1 000 000 or 12.500.000: an amount in groups of three, never a phone number
+_AMOUNT = re.compile(r"[0-9]{1,3}(?:(?P<s>[ \u00a0\u2009\u202f.])[0-9]{3})(?:(?P=s)[0-9]{3})*")
+
+
+def _as_phone(groups: list[str], seps: list[str], plus: bool) -> str | None:
+    """The digits (E.164 without '+', or 7 local digits) of a run of digit groups that is a phone
+    number in one of the forms people and exports write, else None."""
+    d = "".join(groups)
+    n = len(d)
+    if plus:
+        return d if 8 <= n <= 15 else None
+    if d.startswith("810") and 11 <= n <= 18 and d[3] != "0":
+        return d[3:]                                  # 8 10 <country> ...: dialled abroad from Russia
+    if d.startswith("00") and 10 <= n <= 17 and d[2] != "0":
+        return d[2:]                                  # 00 <country> ...
+    if n == 11 and d[0] in "78":                      # 8 / 7 trunk prefix + ten national digits
+        if (groups[0] in ("7", "8") and _national_ok(groups[1:])) or (
+                len(groups[0]) >= 4 and _national_ok([groups[0][1:], *groups[1:]])):
+            return "7" + d[1:]
+        return None
+    if _national_ok(groups):
+        return "7" + d
+    if [len(g) for g in groups] == [3, 2, 2] and all(_LOCAL_SEP.fullmatch(x) for x in seps):
+        return d                                      # a local number: 123-45-67
+    return None
+
+
+def _masked_digits(d: str) -> str:
+    """The masked form of phone digits from :func:`_as_phone`."""
+    if len(d) == 7:
+        return f"***-**-{d[-2:]}"
+    if len(d) == 11 and d[0] == "7":
+        return f"+7 {d[1:4]} ***-**-{d[-2:]}"
+    keep_head = 4 if len(d) > 8 else 1
+    return f"+{d[:keep_head]} " + "*" * (len(d) - keep_head - 2) + d[-2:]
+
+
+def _phones(run: str) -> list[tuple[int, int, str]]:
+    """The phone numbers inside one run of digits and separators: (start, end, digits)."""
+    plus = run.startswith("+")
+    if not plus and _AMOUNT.fullmatch(run):
+        return []
+    groups = [(m.start(), m.end(), m.group()) for m in _GROUP.finditer(run)]
+    out = []
+    i = 0
+    while i < len(groups):
+        found = None
+        for j in range(len(groups), i, -1):            # the longest number that starts at group i
+            if sum(len(g[2]) for g in groups[i:j]) > 18:
+                continue
+            seps = [run[groups[k][1]:groups[k + 1][0]] for k in range(i, j - 1)]
+            digits = _as_phone([g[2] for g in groups[i:j]], seps, plus and i == 0)
+            if digits:
+                found = (0 if plus and i == 0 else groups[i][0], groups[j - 1][1], digits, j)
+                break
+        if found:
+            out.append(found[:3])
+            i = found[3]
+        else:
+            i += 1
+    return out
+
+
+def find_numbers(text: str) -> list[tuple[int, int, str]]:
+    """Every phone number written in ``text``: (start, end, digits), digits in E.164 without
+    '+' (``79161234567``), or 7 digits for a local number without an area code.
+
+    The forms found (any mix of spaces, dashes of every kind, dots and brackets between the
+    digit groups): ``+7 916 123-45-67``, ``8 (916) 123–45–67``, ``7 916 123 45 67``,
+    ``916.123.45.67``, ``9161234567``, ``7001234567``, international ``0079161234599`` and
+    ``8104930123456`` (8-10 dialled from Russia), ``+49 30 1234567``, local ``123-45-67``. Not
+    taken for numbers: amounts in groups of three (``4 000 000 000``), dates, times, Asterisk
+    ids (``1761901234.5678``); a foreign number written without ``+``/``00``/``810`` cannot be
+    told from other digits and is not found.
+
+    Examples
+    --------
+    >>> [d for _, _, d in find_numbers("8 (916) 123–45–67, +7.916.123.45.68 или 0079161234599")]
+    ['79161234567', '79161234568', '79161234599']
+    """
+    out = []
+    for m in _RUN.finditer(text):
+        for a, b, d in _phones(m.group()):
+            a += m.start()
+            out.append((a - 1 if a and text[a - 1] == "(" else a, m.start() + b, d))   # "(916) 123…"
+    return out
 
 
 def mask_number(e164: object) -> object:
     """Mask a phone number for manager-facing outputs.
 
     Keeps the country code, the area/operator code and the last two digits:
-    ``+79161234567`` -> ``+7 916 ***-**-67``. Numbers of other lengths keep their first
-    four digits and last two. Missing values and non-numbers are returned unchanged
-    (missing) or with every digit but the last two replaced (other text).
+    ``+79161234567`` -> ``+7 916 ***-**-67``, whatever form it is written in (see
+    :func:`find_numbers`). Other values in a number column keep their first digits and last two
+    (``+1 **45``); four digits or fewer become stars. Missing values are returned unchanged.
 
     Parameters
     ----------
@@ -61,10 +156,8 @@ def mask_number(e164: object) -> object:
 
     Examples
     --------
-    >>> mask_number("+79161234567")
-    '+7 916 ***-**-67'
-    >>> mask_number("+74950012345")
-    '+7 495 ***-**-45'
+    >>> mask_number("+79161234567"), mask_number("8 (495) 001-23-45"), mask_number("+442079460018")
+    ('+7 916 ***-**-67', '+7 495 ***-**-45', '+4420 ******18')
     """
     if e164 is None or (not isinstance(e164, str) and pd.isna(e164)):
         return e164
@@ -72,28 +165,91 @@ def mask_number(e164: object) -> object:
     digits = re.sub(r"\D", "", text)
     if not digits or _MASKED.match(text):
         return text
-    if len(digits) == 11 and (text.startswith("+7") or digits[0] in "78"):
-        return f"+7 {digits[1:4]} ***-**-{digits[-2:]}"
+    found = find_numbers(text)
+    if len(found) == 1 and found[0][:2] == (0, len(text)):   # the cell is one number
+        return _masked_digits(found[0][2])
+    if found:
+        return mask_text(text)
     if len(digits) <= 4:
         return "*" * len(digits)
     keep_head = 4 if len(digits) > 8 else 1
-    hidden = len(digits) - keep_head - 2
-    return f"+{digits[:keep_head]} " + "*" * hidden + digits[-2:]
+    return f"+{digits[:keep_head]} " + "*" * (len(digits) - keep_head - 2) + digits[-2:]
 
 
 def mask_text(text: object) -> object:
-    """Mask every phone number found inside a free-text value (findings, notes).
+    """Mask every phone number found inside a free-text value (see :func:`find_numbers`).
 
     Examples
     --------
-    >>> mask_text("Не перезвонили +79720123456 дважды")
-    'Не перезвонили +7 972 ***-**-56 дважды'
+    >>> mask_text("Не перезвонили +79720123456 дважды; моб. 8 916 123–45–67")
+    'Не перезвонили +7 972 ***-**-56 дважды; моб. +7 916 ***-**-67'
     """
     if not isinstance(text, str):
         return text
-    out = _NUMBER_IN_TEXT.sub(lambda m: mask_number(m.group(0)), text)
-    out = _RU_DOMESTIC_IN_TEXT.sub(lambda m: mask_number(m.group(0)), out)
-    return _RU_NATIONAL_IN_TEXT.sub(lambda m: mask_number("+7" + re.sub(r"\D", "", m.group(0))), out)
+    found = find_numbers(text)
+    if not found:
+        return text
+    parts, pos = [], 0
+    for a, b, d in found:
+        parts += [text[pos:a], _masked_digits(d)]
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def mask_figure(fig: object) -> object:
+    """Mask the phone numbers in every text of a matplotlib figure (titles, tick labels, legends,
+    annotations), in place, so its PNG and SVG show them masked too. Returns ``fig``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(); ax = fig.add_subplot(); _ = ax.set_title("8 916 123-45-67")
+    >>> mask_figure(fig).axes[0].get_title()
+    '+7 916 ***-**-67'
+    """
+    from matplotlib.text import Text
+    from matplotlib.ticker import Formatter
+
+    class _Masking(Formatter):
+        """Tick labels are made at draw time (categories, dates): mask them as they are made."""
+
+        def __init__(self, inner: Formatter) -> None:
+            self.inner = inner
+
+        def set_axis(self, axis: object) -> None:
+            super().set_axis(axis)
+            self.inner.set_axis(axis)
+
+        def set_locs(self, locs: object) -> None:
+            self.inner.set_locs(locs)
+
+        def format_ticks(self, values: object) -> list[str]:
+            return [mask_text(t) for t in self.inner.format_ticks(values)]
+
+        def __call__(self, x: object, pos: object = None) -> str:
+            return mask_text(self.inner(x, pos))
+
+        def get_offset(self) -> str:
+            return mask_text(self.inner.get_offset())
+
+        def format_data_short(self, value: object) -> str:
+            return self.inner.format_data_short(value)
+
+    for ax in getattr(fig, "axes", []):
+        for axis in (ax.xaxis, ax.yaxis):
+            for get, put in ((axis.get_major_formatter, axis.set_major_formatter),
+                             (axis.get_minor_formatter, axis.set_minor_formatter)):
+                f = get()
+                if not isinstance(f, _Masking) and type(f).__name__ != "_Masking":
+                    put(_Masking(f))
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if text and any(c.isdigit() for c in text):
+            masked = mask_text(text)
+            if masked != text:
+                t.set_text(masked)
+    return fig
 
 
 def mask_frame(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
@@ -188,7 +344,7 @@ def safe_output_dir(out: str | Path, slug: str) -> Path:
     >>> safe_output_dir("/tmp/out", "romashka").as_posix()
     '/tmp/out/romashka'
     """
-    if not isinstance(slug, str) or not _SLUG.match(slug) or slug in (".", ".."):
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or slug in (".", ".."):
         raise InputError(f"Slug {slug!r} cannot name an output folder; expected lowercase letters, "
                          "digits, '_' or '-' only.")
     root = Path(out).resolve()
