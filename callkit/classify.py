@@ -576,30 +576,24 @@ def load_known_clients(path: str | Path, *, region: str = "RU", column: str | No
     Series of str
         Distinct E.164 numbers (invalid entries dropped), named ``client_number``.
     """
+    from callkit.io.text import norm_header, read_table  # the one reader of tables (io imports us)
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: known-clients file not found")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, dtype=str)
-        else:
-            try:
-                df = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-            except UnicodeDecodeError:
-                df = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="cp1251")
-    except (ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot read the known-clients table ({exc}); expected CSV or "
-                         f"XLSX with a phone column") from None
-    if df.shape[1] == 0:
-        raise InputError(f"{path}: the known-clients table has no columns; expected a phone column")
-    cols = {str(c).strip().lower(): c for c in df.columns}
+    rows = read_table(path).rows   # missing, empty, binary, unreadable: one-line InputError
+    header = [norm_header(c) for c in rows[0]]
     if column is not None:
-        if column not in df.columns:
-            raise InputError(f"{path}: no column {column!r}; found {list(df.columns)}")
-        col = column
+        if norm_header(column) not in header:
+            raise InputError(f"{path}: no column {column!r}; found {rows[0]!r}")
+        col, has_header = header.index(norm_header(column)), True
     else:
-        col = next((cols[h] for h in _PHONE_HEADERS if h in cols), df.columns[0])
-    raw = df[col].dropna().astype(str)
+        named = [i for h in _PHONE_HEADERS for i, c in enumerate(header) if c == h]
+        # a bare list of numbers has no header: its first line is a number too
+        has_header = bool(named) or not any(ch.isdigit() for ch in "".join(rows[0]))
+        col = named[0] if named else 0
+    raw = pd.Series([r[col] for r in rows[1 if has_header else 0:] if col < len(r) and r[col].strip()],
+                    dtype=object)
     from callkit.numbers import normalize_numbers  # the phone-number module (DESIGN §1)
 
     norm = normalize_numbers(raw.tolist(), region=region)

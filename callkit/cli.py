@@ -1,30 +1,49 @@
 """The ``callkit`` command (DESIGN §5).
 
-Exit codes: 0 success, 2 bad input (one line on stderr, never a traceback), 1 an internal error.
+Exit codes: 0 success; 2 bad input (one line on stderr naming the file, field or option and what
+was expected — never a traceback); 3 ``batch`` only: some clients failed (one line each says why;
+the other clients' reports are written); 1 an internal error (a bug: one line, and the traceback
+with ``CALLKIT_DEBUG=1``); 130 interrupted.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from callkit.errors import CallkitError
+from callkit.errors import CallkitError, InputError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_INTERNAL", "EXIT_BAD_INPUT", "EXIT_SOME_FAILED"]
 
-_REPO_SAMPLES = Path(__file__).resolve().parent.parent / "data_samples"
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_SOME_FAILED = 0, 1, 2, 3
+
+_EPILOG = """exit codes: 0 done; 2 bad input (one line on stderr says what and where); 3 batch: some
+clients failed (their lines say why, the others are written); 1 internal error (a bug; set
+CALLKIT_DEBUG=1 for the traceback); 130 interrupted.
+The client profile format is described in docs/profile.md of the callkit repository."""
 
 
-def _samples_dir() -> Path:
-    """data_samples/ of the checkout (the demo's inputs)."""
-    if (_REPO_SAMPLES / "profile.yaml").exists():
-        return _REPO_SAMPLES
-    cwd = Path.cwd() / "data_samples"
-    if (cwd / "profile.yaml").exists():
-        return cwd
-    raise CallkitError("data_samples/profile.yaml not found; run `callkit demo` from the callkit checkout "
-                       "or create samples with `callkit sample --out DIR` and run `callkit run DIR/profile.yaml`")
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("callkit")
+    except Exception:  # noqa: BLE001 - not installed as a distribution (a bare checkout)
+        import callkit
+        return callkit.__version__
+
+
+def _out_dir(value: str | None, option: str = "--out") -> Path | None:
+    """An output folder option: refuse a path that exists and is not a folder."""
+    if value is None:
+        return None
+    p = Path(value)
+    if value.strip() == "":
+        raise InputError(f"{option} is empty; expected an output folder")
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{option} {value}: exists and is not a folder; expected an output folder")
+    return p
 
 
 def _check_load_opts(args: argparse.Namespace) -> None:
@@ -56,40 +75,60 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False))
     else:
         print("\n".join(str(x) for x in (res.report.summary() if res else None, tr) if x is not None))
-    return 0
+    return EXIT_OK
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     from callkit.audit import run_metrics
     _check_load_opts(args)
-    written = run_metrics(args.input, out=Path(args.out), employees=args.employees, tz=args.tz,
+    out = _out_dir(args.out)
+    written = run_metrics(args.input, out=out, employees=args.employees, tz=args.tz,
                           source=args.source, region=args.region, own_numbers=args.own_number or (),
                           on_note=lambda line: print(line, file=sys.stderr))
     for p in written:
         print(p)
-    return 0
+    return EXIT_OK
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from callkit import samples
-    written = samples.write_sample(Path(args.out), calls=args.calls, seed=args.seed)
+    out = _out_dir(args.out)
+    if args.calls < 1:
+        raise InputError(f"--calls {args.calls}: expected a positive number of calls")
+    written = samples.write_sample(out, calls=args.calls, seed=args.seed)
     for p in written:
         print(p)
-    return 0
+    return EXIT_OK
+
+
+def _sample_profile() -> Path:
+    """The demo's profile: ``$CALLKIT_SAMPLES/profile.yaml`` when the variable is set (and then
+    nowhere else), else the samples bundled with the package or in the checkout."""
+    env = os.environ.get("CALLKIT_SAMPLES")
+    if env:
+        p = Path(env) / "profile.yaml"
+        if not p.is_file():
+            raise InputError(f"CALLKIT_SAMPLES={env}: no profile.yaml there; expected the folder "
+                             "`callkit sample --out DIR` writes (or unset the variable)")
+        return p
+    from callkit.report import sample_profile_path
+    return sample_profile_path()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from callkit import report
-    run = report.run_client(_samples_dir() / "profile.yaml", Path(args.out))
+    out = _out_dir(args.out)
+    run = report.run_client(_sample_profile(), out)
     _print_run(run)
-    return 0
+    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from callkit import report
-    run = report.run_client(Path(args.profile), Path(args.out))
+    out = _out_dir(args.out)
+    run = report.run_client(Path(args.profile), out)
     _print_run(run)
-    return 0
+    return EXIT_OK
 
 
 def _print_run(run) -> None:
@@ -101,87 +140,131 @@ def _print_run(run) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from callkit import report
-    summary = report.run_batch(Path(args.dir), Path(args.out), jobs=args.jobs)
+    out = _out_dir(args.out)
+    if args.jobs < 1:
+        raise InputError(f"--jobs {args.jobs}: expected a positive number of clients run at once")
+    if not report.find_profiles(Path(args.dir)):
+        raise InputError(f"{args.dir}: no client profiles (*.yaml, or */profile.yaml one level down)")
+    summary = report.run_batch(Path(args.dir), out, jobs=args.jobs)
     print(summary.text())
-    return 0 if summary.all_ok else 1
+    if summary.all_ok:
+        return EXIT_OK
+    return EXIT_SOME_FAILED if summary.ok else EXIT_BAD_INPUT
 
 
 def cmd_request(args: argparse.Namespace) -> int:
     from callkit import request
-    path = request.write_request(Path(args.profile), out=Path(args.out) if args.out else None)
+    out = _out_dir(args.out) or Path.cwd()
+    path = request.write_request(Path(args.profile), out=out)
     print(path)
-    return 0
+    return EXIT_OK
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option says its default; options without one (None/False) say nothing extra."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False) or action.default is argparse.SUPPRESS:
+            return action.help or ""
+        return super()._get_help_string(action)
+
+
+def _sub(sub: argparse._SubParsersAction, name: str, help: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
+                          formatter_class=_Help, epilog=_EPILOG)
 
 
 def _add_load_opts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--source", default="auto", help="export format (default: recognise from content)")
-    p.add_argument("--tz", default="Europe/Moscow", help="client's time zone (default Europe/Moscow)")
-    p.add_argument("--region", default="RU", help="home region for phone numbers (default RU)")
-    p.add_argument("--employees", help="employees directory (CSV/XLSX)")
-    p.add_argument("--own-number", action="append", help="a company number (repeatable)")
+    p.add_argument("--source", default="auto", help="export format; 'auto' recognises it from the content")
+    p.add_argument("--tz", default="Europe/Moscow", help="the client's time zone (tz database name)")
+    p.add_argument("--region", default="RU", help="home region for phone numbers (two-letter code)")
+    p.add_argument("--employees", metavar="FILE", help="employees directory (CSV/XLSX: extension, name, department)")
+    p.add_argument("--own-number", action="append", metavar="NUMBER",
+                   help="a company number (repeatable); calls between it and an extension are internal")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="callkit", description="Sales-department audit from telephony exports.")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = argparse.ArgumentParser(prog="callkit", description="Sales-department audit from telephony exports.",
+                                 formatter_class=_Help, epilog=_EPILOG)
+    ap.add_argument("--version", action="version", version=f"callkit {_version()}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("demo", help="the whole audit on data_samples/")
-    p.add_argument("--out", default="out", help="output folder (default ./out)")
+    p = _sub(sub, "demo", "the whole audit on the bundled synthetic sample ($CALLKIT_SAMPLES if set)")
+    p.add_argument("--out", default="out", help="output folder; the report goes to OUT/<slug>/")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("run", help="one client's audit from its profile")
-    p.add_argument("profile")
-    p.add_argument("--out", default="out")
+    p = _sub(sub, "run", "one client's audit from its profile: notebook, HTML, charts, workbook")
+    p.add_argument("profile", help="the client profile (YAML; see docs/profile.md)")
+    p.add_argument("--out", default="out", help="output folder; the report goes to OUT/<slug>/")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("batch", help="every profile in a folder")
-    p.add_argument("dir")
-    p.add_argument("--out", required=True)
-    p.add_argument("--jobs", type=int, default=1)
+    p = _sub(sub, "batch", "every client profile in a folder, with a progress bar")
+    p.add_argument("dir", help="folder of profiles: *.yaml, or */profile.yaml one level down")
+    p.add_argument("--out", required=True, help="output folder; each client goes to OUT/<slug>/")
+    p.add_argument("--jobs", type=int, default=1, help="clients run at the same time")
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("validate", help="load call exports and print the load report")
-    p.add_argument("calls", nargs="*")
-    p.add_argument("--transcripts", help="a transcript file or folder: print its load report too")
+    p = _sub(sub, "validate", "load call exports (and transcripts) and print the load report")
+    p.add_argument("calls", nargs="*", help="call export file(s): CSV/TSV/XLSX in any supported format")
+    p.add_argument("--transcripts", metavar="FILE", help="a transcript file or folder: print its load report too")
     _add_load_opts(p)
-    p.add_argument("--columns", help="column order of a headerless export, comma-separated (Mango)")
-    p.add_argument("--area-code", help="area code for local numbers written without it")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--columns", help="column order of a headerless export, comma-separated (Mango Office)")
+    p.add_argument("--area-code", help="area code for local numbers written without it (e.g. 3012)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("metrics", help="machine-readable CSVs (DESIGN §5)")
+    p = _sub(sub, "metrics", "machine-readable CSVs: calls, managers, compare, traffic, missed, staffing, ...")
     p.add_argument("input", nargs="+", help="PROFILE.yaml, or call export file(s)")
     _add_load_opts(p)
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="output folder for the CSVs")
     p.set_defaults(func=cmd_metrics)
 
-    p = sub.add_parser("sample", help="synthetic data with planted patterns")
-    p.add_argument("--calls", type=int, default=3000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", required=True)
+    p = _sub(sub, "sample", "synthetic data with planted patterns (a profile, exports, transcripts)")
+    p.add_argument("--calls", type=int, default=3000, help="calls in the analysis period")
+    p.add_argument("--seed", type=int, default=0, help="random seed (the same seed writes the same files)")
+    p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=cmd_sample)
 
-    p = sub.add_parser("request", help="write the pre-audit data request for the client's IT")
-    p.add_argument("profile")
-    p.add_argument("--out")
+    p = _sub(sub, "request", "write the pre-audit data request for the client's IT")
+    p.add_argument("profile", help="the client profile (YAML)")
+    p.add_argument("--out", help="output folder (default: the current folder)")
     p.set_defaults(func=cmd_request)
     return ap
+
+
+def _say(text: str) -> None:
+    print("callkit: " + " ".join(str(text).split()), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        try:
+            code = int(args.func(args) or 0)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            # the reader went away (`callkit validate ... | head`): stop quietly, as `cat` does
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 141
     except CallkitError as exc:
-        print(f"callkit: error: {exc}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"callkit: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
-        return 2
+        _say(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    except OSError as exc:   # a file that cannot be read or written: name it, no traceback
+        where = exc.filename or ""
+        _say(f"error: {where}: {exc.strerror or exc}" if where else f"error: {exc.strerror or exc}")
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("callkit: interrupted", file=sys.stderr)
+        _say("interrupted")
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback on request
+        if os.environ.get("CALLKIT_DEBUG"):
+            raise
+        _say(f"internal error: {type(exc).__name__}: {exc} (set CALLKIT_DEBUG=1 for the traceback; "
+             "please report it)")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover
