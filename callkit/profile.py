@@ -266,8 +266,9 @@ def load_yaml(path: str | Path) -> Any:
         raise ProfileError(f"{path}: not UTF-8 text; save the profile as UTF-8") from None
     except OSError as exc:
         raise ProfileError(f"{path}: cannot be read ({exc.strerror})") from None
-    loader = _LimitedLoader(text)
+    loader = None
     try:
+        loader = _LimitedLoader(text)   # checks the characters: a NUL is a YAMLError here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -284,7 +285,8 @@ def load_yaml(path: str | Path) -> Any:
     except RecursionError:   # pragma: no cover - the depth limit comes first
         raise ProfileError(f"{path}: refused: the YAML nests too deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def check_values(data: Any, where: str, key: str = "") -> None:

@@ -8,8 +8,6 @@ silently: ``rows_read == rows_loaded + rows_rejected + duplicates``.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
@@ -366,11 +364,19 @@ def _generic_csv(text: str, file: str, col: _Collector, cmap: dict[str, str] | N
     if not first:
         raise FormatError(f"{file}: empty transcript file")
     delim = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
-    header = next(reader)
+    # records as the call loader counts them (callkit.io.text): a stray quote costs its own line
+    # only, never the rest of the file, and n is the physical line of each record
+    from callkit.io.text import RawTable
+    table = RawTable(Path(file), encoding="utf-8", delimiter=delim, data=text.encode("utf-8"))
+    rows, lines = table.rows, table.lines
+    header = rows[0]
     cols = _resolve_columns(header, file)
     idx = {k: header.index(v) for k, v in cols.items()}
-    for n, rec in enumerate(reader, start=2):
+    for i in range(1, len(rows)):
+        rec, n = rows[i], int(lines[i])
+        if i in table.broken:
+            col.reject(file, n, table.raw(i), table.broken[i])
+            continue
         if not any(x.strip() for x in rec):
             continue
         if len(rec) != len(header):
