@@ -147,3 +147,15 @@ def test_without_flags_or_managers_it_computes_them():
     flagged = classify.add_client_flags(log(), period=OCT, lookback_days=30)
     c = flow_concentration(flagged, employees=employees(), min_active_days=1)
     assert c.set_index(schema.EMPLOYEE).loc["Ann", "tenure_days"] == 2195
+
+
+def test_new_clients_unknown_without_enough_history():
+    # the default 90-day look-back: the history from 09-01 cannot tell October's new clients,
+    # so the new/existing split is unknown (NaN), not "all existing"
+    flagged = classify.add_client_flags(log(), period=OCT)
+    c = flow_concentration(flagged, period=OCT, employees=employees(), min_active_days=1)
+    assert c["clients_new"].isna().all() and c["new_client_share"].isna().all()
+    assert (c["clients"] > 0).any()                       # the rest is counted
+    s = concentration_summary(c)
+    new_cols = [col for col in s.columns if "new" in col]
+    assert new_cols and s[new_cols].isna().all().all()

@@ -140,3 +140,18 @@ def test_finding_texts_quote_the_tables_numbers(out):
             checked.add(r["rule"])
     assert {"missed_no_callback", "short_ring_drops", "missed_peak", "line_limit",
             "understaffed"} <= checked
+
+
+def test_no_new_client_fall_from_missing_history():
+    # the sample: history from 2026-09-01, look-back 30 days. October can be judged (first
+    # judgeable date 10-01); September, the previous period, cannot - so the period-over-period
+    # table compares no new-client metric, and the notes say why
+    _, audit = _audit()
+    assert audit.coverage.sufficient and not audit.previous_coverage.sufficient
+    assert str(audit.previous_coverage.first_judgeable) == "2026-10-01"
+    assert audit.managers["outgoing_new_clients"].notna().all()
+    assert audit.previous_managers["outgoing_new_clients"].isna().all()
+    assert not {"outgoing_new_clients", "new_clients_reached",
+                "outgoing_new_clients_per_day"} & set(audit.pop["metric"])
+    assert {"external_calls_per_day", "outgoing"} <= set(audit.pop["metric"])
+    assert any("2026-10-01" in n for n in audit.notes)

@@ -19,7 +19,8 @@ Definitions (over the analysis period):
   department. ``clients_share`` = the manager's clients / the department's clients.
 * **clients_single** — the manager's clients whose calls were all handled by them alone.
 * **clients_new** / **clients_existing** — the manager's clients that are new (DESIGN §3,
-  ``is_new_client``) or not; ``new_client_share`` = new / all their clients.
+  ``is_new_client``) or not; ``new_client_share`` = new / all their clients. NaN when the
+  period has ``new_unknown`` calls (the history does not cover the look-back).
 * **tenure_days** — days from the hire date (employees file ``hire_date``) to the first day of
   the period (0 for someone hired during it; without ``period``, the first day with an
   in-period call); NA without a hire date.
@@ -185,6 +186,10 @@ def flow_concentration(calls: pd.DataFrame, *, period: tuple[object, object] | N
     out["clients_new"] = new.reindex(idx).fillna(0).astype("int64").to_numpy()
     out["clients_existing"] = out["clients"] - out["clients_new"]
     out["new_client_share"] = _div(out["clients_new"], out["clients"])
+    if classify.CLIENT_STATUS in flagged and (
+            flagged.loc[inp, classify.CLIENT_STATUS] == "new_unknown").any():
+        # too short a history to tell new clients (classify.new_client_coverage): unknown, not 0
+        out[["clients_new", "clients_existing", "new_client_share"]] = np.nan
 
     # hire date and tenure at the start of the period
     out["hire_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
@@ -234,7 +239,9 @@ def _period_start(calls: pd.DataFrame, period: tuple[object, object] | None,
 
 def _pooled_new_share(rows: pd.DataFrame) -> float:
     n = rows["clients"].sum()
-    return float(rows["clients_new"].sum() / n) if n > 0 else float("nan")
+    if n <= 0 or rows["clients_new"].isna().any():   # unknown new clients: no share
+        return float("nan")
+    return float(rows["clients_new"].sum() / n)
 
 
 def concentration_summary(conc: pd.DataFrame) -> pd.DataFrame:
