@@ -123,11 +123,10 @@ def blank_nulls(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     out = df.copy()
     count = 0
     for c in out.columns:
-        v = out[c].astype("object")
-        hit = v.isin(list(NULL_LITERALS))
+        hit = out[c].isin(list(NULL_LITERALS))
         if hit.any():
             count += int(hit.sum())
-            out[c] = v.where(~hit, "")
+            out[c] = out[c].where(~hit, "")
     return out, count
 
 

@@ -42,8 +42,9 @@ for _f in (FREESWITCH, THREECX, SIPUNI, MANGO, BITRIX24, UIS, GENERIC):
 # second wave (FORMATS.md §7): CDR tables as they are handed over, other PBXs' logs, dumps
 from callkit.io.cdr_tables import CDR_MINIMAL, FREEPBX_DOWNLOAD, PBXWARE, SPREADSHEET_CDR  # noqa: E402
 from callkit.io.pbx import AVAYA_SMDR, PANASONIC_SMDR, YEASTAR  # noqa: E402
+from callkit.io.sqldump import SQL_DUMP  # noqa: E402
 from callkit.io.web_reports import UIS_WEB  # noqa: E402
 
 for _f in (FREEPBX_DOWNLOAD, PBXWARE, SPREADSHEET_CDR, CDR_MINIMAL, YEASTAR, AVAYA_SMDR, PANASONIC_SMDR,
-           UIS_WEB):
+           UIS_WEB, SQL_DUMP):
     register(_f)

@@ -612,6 +612,10 @@ def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTa
     if not path.is_file():
         raise InputError(f"{path}: is not a regular file (a device, pipe or socket); expected a call "
                          "export file")
+    from callkit.io.sqldump import looks_like_dump, read_dump
+    with open(path, "rb") as fh:
+        if looks_like_dump(fh.read(65536)):   # a database dump: parsed as SQL, streamed
+            return [read_dump(path)]
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: file is empty; expected a call export")
