@@ -40,7 +40,7 @@ import pandas as pd
 from callkit.errors import FormatError
 from callkit.io.asterisk import _DB_SYNONYMS
 from callkit.io.base import Format, ParseContext, Parsed, Rejects, match_columns
-from callkit.io.text import RawTable, norm_header
+from callkit.io.text import RawTable, Records, norm_header
 
 __all__ = ["SQL_DUMP", "DumpTable", "read_dump", "looks_like_dump", "repair_double_utf8"]
 
@@ -320,26 +320,26 @@ def _decode(values, stats: dict[str, int]) -> np.ndarray:
 
 
 class DumpTable(RawTable):
-    """The result of reading a dump: the CDR table's rows (``frame``), their line numbers and
-    byte spans (so :meth:`raw` shows a record as in the file), scan-time rejections, the queue
-    log table (``queue_log``, None when absent) and notes about everything else."""
+    """The result of reading a dump: the CDR table's rows (``frame_``, its records' lines and byte
+    spans, so :meth:`raw` shows a record as it is in the file), scan-time rejections
+    (``scan_rejects``), the queue log table (``queue_log``, None when absent; its records' lines
+    ``queue_log_lines`` and :meth:`queue_log_raw`) and notes about everything else."""
 
     def __init__(self, path: Path, *, cdr: _Collector | None, queue_log: _Collector | None,
                  notes: list[str], gz: bool) -> None:
         super().__init__(path, encoding="utf-8", delimiter=",", rows=[], notes=notes)
         self.gz = gz
-        self.cdr = cdr
         self.frame_ = cdr.frame() if cdr is not None else pd.DataFrame()
-        self._lines = np.asarray(cdr.lines if cdr is not None else [], dtype=np.int64)
-        self._spans = np.asarray(cdr.spans if cdr is not None else [], dtype=np.int64).reshape(-1, 2)
+        spans = np.asarray(cdr.spans if cdr is not None else [], dtype=np.int64).reshape(-1, 2)
+        lines = np.asarray(cdr.lines if cdr is not None else [], dtype=np.int64)
+        self._rec = Records(offsets=spans, lines=lines, nfields=np.zeros(len(lines), dtype=np.int64),
+                            physical_lines=len(lines))
         self.scan_rejects = sorted(cdr.bad.items()) if cdr is not None else []
         self.cdr_columns = list(cdr.cols) if cdr is not None else []
         self.queue_log = queue_log.frame() if queue_log is not None else None
         self.queue_log_lines = np.asarray(queue_log.lines if queue_log is not None else [], dtype=np.int64)
-        self._fh = None
-
-    def __len__(self) -> int:
-        return len(self._lines)
+        self._qspans = np.asarray(queue_log.spans if queue_log is not None else [], dtype=np.int64).reshape(-1, 2)
+        self._gz_fh = None
 
     def head(self, n: int = 50) -> list[list[str]]:
         return []
@@ -347,16 +347,32 @@ class DumpTable(RawTable):
     def sample(self, n: int = 200) -> RawTable:
         return self
 
+    def _read(self, a: int, b: int) -> str:
+        n = min(b - a, 4000)
+        if not self.gz:
+            with open(self.path, "rb") as fh:
+                fh.seek(a)
+                return fh.read(n).decode("utf-8", errors="replace")
+        # gzip seeks forward cheaply: keep one handle while records are asked for in order
+        if self._gz_fh is None or self._gz_fh.tell() > a:
+            if self._gz_fh is not None:
+                self._gz_fh.close()
+            self._gz_fh = gzip.open(self.path, "rb")
+        self._gz_fh.seek(a)
+        return self._gz_fh.read(n).decode("utf-8", errors="replace")
+
     def raw(self, i: int) -> str:
-        a, b = (int(x) for x in self._spans[i])
-        opener = gzip.open if self.gz else open
-        if self._fh is None or self._fh.tell() > a:
-            if self._fh is not None:
-                self._fh.close()
-            self._fh = opener(self.path, "rb")
-        self._fh.seek(a)
-        data = self._fh.read(min(b - a, 4000))
-        return data.decode("utf-8", errors="replace")
+        a, b = (int(x) for x in self.records.offsets[i])
+        return self._read(a, b)
+
+    def queue_log_raw(self, i: int) -> str:
+        """Record ``i`` of the queue log table as it is in the file."""
+        a, b = (int(x) for x in self._qspans[i])
+        return self._read(a, b)
+
+    def __del__(self) -> None:
+        if getattr(self, "_gz_fh", None) is not None:
+            self._gz_fh.close()
 
 
 class _Scan:
