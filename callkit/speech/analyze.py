@@ -117,6 +117,7 @@ _COUNT_COLUMNS = ("profanity", "stop_words", "competitor_mentions", "client_ment
                   "unattributed_profanity", "unattributed_stop_words", "stages_hit",
                   "questions_hit", "advantages_hit", "materials_hit", "profanity_mat")
 _SNIPPET_WORDS = 4
+_KIND_OPENING = 150   # words of a call the call-kind classifier reads
 
 
 @dataclass
@@ -340,7 +341,8 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
     phrases = m.phrases
     u = utterances.sort_values([schema.CALL_ID, UTT_START, UTT_END], kind="stable")
     ids = u[schema.CALL_ID].astype("string").fillna("").to_numpy(dtype=object)
-    spk = u[SPEAKER].astype("string").str.lower().fillna("unknown").to_numpy(dtype=object).tolist()
+    spk = [_who(x) for x in   # employee / client / unknown, once per utterance
+           u[SPEAKER].astype("string").str.lower().fillna("unknown").to_numpy(dtype=object).tolist()]
     st = u[UTT_START].to_numpy(dtype=float).tolist()   # Python floats: fast scalar arithmetic
     en = u[UTT_END].to_numpy(dtype=float).tolist()
     txt = u[TEXT].astype("string").fillna("").to_numpy(dtype=object).tolist()
@@ -401,7 +403,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             known += inf[2]
             total += inf[3]
             if inf[1]:
-                who = _who(spk[a + tutt[i]])
+                who = spk[a + tutt[i]]
                 prof[who] += 1
                 if who == EMPLOYEE_SPEAKER:
                     prof_mat += inf[1] == MAT
@@ -417,7 +419,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             if tutt[mt.start] != tutt[mt.end]:
                 continue  # a phrase never spans two utterances
             ph = phrases[mt.phrase]
-            who = _who(spk[a + tutt[mt.start]])
+            who = spk[a + tutt[mt.start]]
             if ph.kind == _KIND:
                 concepts.setdefault(ph.item, []).append((mt.start, who))
                 continue
@@ -441,7 +443,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
                 s_, e_ = first[key]
                 lo, hi = ubounds[tutt[s_]]
                 check_rows.append((cid, it.kind, it.item, True, tok_time(s_),
-                                   _snippet(toks, lo, hi, s_, e_), _who(spk[a + tutt[s_]])))
+                                   _snippet(toks, lo, hi, s_, e_), spk[a + tutt[s_]]))
             else:
                 check_rows.append((cid, it.kind, it.item, False, np.nan, "", pd.NA))
         by_who: dict[tuple[str, str], int] = Counter()
@@ -454,7 +456,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
         stop_items = [item for (kind, item, who), c in counts.items()
                       if kind == _STOP and who == EMPLOYEE_SPEAKER for _ in range(c)]
         results = hits_by_kind.get(RESULT, set())
-        result_by = {item: _who(spk[a + tutt[first[(RESULT, item)][0]]]) for item in results}
+        result_by = {item: spk[a + tutt[first[(RESULT, item)][0]]] for item in results}
 
         def emp(v: Any, judged: bool = judged) -> Any:
             return v if judged else pd.NA
@@ -496,10 +498,12 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             "navigation_cues": nav,
             "negotiation_cues": neg,
             "kind_concepts": "; ".join(sorted(concepts)),
-            "content_words": sum(1 for x in lems if x not in quiet),
+            "content_words": len(lems) - sum(map(quiet.__contains__, lems)),
         })
         docs[cid] = " ".join(lems)
-        cue_docs[cid] = " ".join(lems + [f"cue_{c}" for c in sorted(concepts)])
+        # the classifier reads the opening of the call (where its purpose is said) and the
+        # concepts found anywhere in it
+        cue_docs[cid] = " ".join(lems[:_KIND_OPENING] + [f"cue_{c}" for c in sorted(concepts)])
     return rows, check_rows, topic_rows, prof_rows, docs, cue_docs
 
 
