@@ -101,3 +101,27 @@ def test_partly_labelled_transcript_counts_only_the_labelled_employee_words():
     assert (c["unattributed_profanity"], c["unattributed_competitor_mentions"]) == (1, 1)
     assert c["script_score"] == pytest.approx(0.5)        # greeting yes, closing no
     assert (c["call_result"], c["call_result_by"]) == ("invoice", "client")
+
+
+def test_workbook_shows_unknown_as_empty_and_the_client_columns(tmp_path):
+    """An unlabelled transcript's NA counts reach the Excel speech sheet as empty cells (not 0),
+    beside the client's own columns."""
+    import openpyxl
+
+    from callkit import report
+    from tests.test_report import make_audit
+
+    audit = make_audit()
+    audit.speech = _run([
+        ("k", "employee", 0, 2, "добрый день"),
+        ("k", "client", 2, 4, "блять Чистолинк дешевле"),
+        ("n", "unknown", 0, 3, "добрый день блять не знаю"),
+    ])
+    path = report.write_workbook(audit, tmp_path / "a.xlsx", profile=PROFILE)
+    rows = list(openpyxl.load_workbook(path)["Речь. Звонки"].iter_rows(values_only=True))
+    head = list(rows[0])
+    got = {r[0]: dict(zip(head, r)) for r in rows[1:]}
+    assert got["k"]["Мат/грубость сотрудника"] == 0 and got["k"]["Мат/грубость клиента"] == 1
+    assert got["k"]["Конкурентов назвал сотрудник"] == 0 and got["k"]["Конкурентов назвал клиент"] == 1
+    assert got["n"]["Мат/грубость сотрудника"] is None and got["n"]["Разметка говорящих"] == "нет"
+    assert got["k"]["Разметка говорящих"] == "есть"

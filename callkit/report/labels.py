@@ -225,7 +225,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "decision_makers_hit": ("ЛПР/ЛВР выявлено", "Decision makers reached"),
     "advantages_hit": ("Преимуществ названо", "Advantages named"),
     "materials_hit": ("Материалов использовано", "Materials used"),
-    "competitor_mentions": ("Упоминаний конкурентов", "Competitor mentions"),
+    "competitor_mentions": ("Конкурентов назвал сотрудник", "Competitors named by the employee"),
+    "client_mentions_competitor": ("Конкурентов назвал клиент", "Competitors named by the client"),
+    "client_profanity": ("Мат/грубость клиента", "Client profanity"),
+    "speaker_labels": ("Разметка говорящих", "Speaker labels"),
     "profanity": ("Мат/грубость сотрудника", "Employee profanity"),
     "profanity_words": ("Слова (скрыты)", "Words (masked)"),
     "stop_words": ("Стоп-слов", "Stop words"),
@@ -258,6 +261,7 @@ SPEECH_VALUES: dict[str, tuple[str, str]] = {
     "client": ("клиент", "client"), "none": ("нет", "none"), "sale": ("продажа", "sale"),
     "invoice": ("счёт", "invoice"), "meeting": ("встреча", "meeting"),
     "next_contact": ("следующий контакт", "next contact"), "clarify": ("уточнение заявки", "clarify"),
+    "labelled": ("есть", "labelled"), "partial": ("частично", "partial"),
 }
 
 

@@ -201,7 +201,8 @@ _SPEECH_CALL_COLUMNS = (
     "call_id", "employee", "department", "call_kind", "call_result", "script_score", "stages_hit",
     "stages_total", "questions_hit", "questions_total", "decision_makers_hit", "advantages_hit",
     "materials_hit", "missed_items", "competitor_mentions", "profanity", "profanity_words",
-    "stop_words", "stop_word_list", "talk_ratio",
+    "stop_words", "stop_word_list", "talk_ratio", "client_mentions_competitor", "client_profanity",
+    "speaker_labels",
 )
 _MISSED_KINDS = ("stage", "question", "decision_maker", "advantage", "material")
 
@@ -223,7 +224,7 @@ def speech_calls_table(result: Any, lang: str = "ru") -> pd.DataFrame:
     out = pc.copy()
     missed_by_call = missed.to_dict()
     out["missed_items"] = [missed_by_call.get(c, "") for c in out["call_id"].astype(str)]
-    for col in ("call_kind", "call_result"):
+    for col in [c for c in ("call_kind", "call_result", "speaker_labels") if c in out.columns]:
         out[col] = out[col].map(lambda v: speech_value(v, lang))
     return out[[c for c in _SPEECH_CALL_COLUMNS if c in out.columns]].reset_index(drop=True)
 
