@@ -56,9 +56,9 @@ __all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "run_metr
 
 #: The files :func:`write_metrics` always writes (DESIGN §5), plus speech.csv / checklist.csv
 #: when the audit has transcript results.
-METRIC_FILES = ("calls.csv", "managers.csv", "compare.csv", "traffic.csv", "missed.csv",
-                "staffing.csv", "concentration.csv", "findings.csv", "evidence.csv", "groups.csv",
-                "off_hours.csv", "headline.csv")
+METRIC_FILES = ("calls.csv", "calls.parquet", "managers.csv", "compare.csv", "traffic.csv",
+                "missed.csv", "staffing.csv", "concentration.csv", "findings.csv", "evidence.csv",
+                "groups.csv", "off_hours.csv", "headline.csv")
 #: managers.csv: the §3 metrics, the role (and where it came from), presence at peaks.
 MANAGER_COLUMNS = SUMMARY_COLUMNS + ROLE_COLUMNS + ("peak_slots", "absent_slots", "absent_share")
 
@@ -441,6 +441,15 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
             include_header=False, quoting_style="needed"))
 
 
+def _write_parquet(df: pd.DataFrame, path: Path) -> Path:
+    """The table as Parquet with its own types (tz-aware times, categories as dictionaries)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path, compression="zstd")
+    return path
+
+
 def _concentration_table(conc: pd.DataFrame) -> pd.DataFrame:
     out = conc.reindex(columns=list(CONCENTRATION_COLUMNS))
     hd = pd.to_datetime(out["hire_date"], errors="coerce")
@@ -463,7 +472,8 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
     UTF-8, one header row, durations in seconds, shares as fractions 0..1, times as ISO local
     times with the UTC offset, booleans ``True``/``False``, missing values empty.
 
-    Files: ``calls.csv`` (canonical table + classifier columns, all loaded sessions),
+    Files: ``calls.csv`` (canonical table + classifier columns, all loaded sessions) and
+    ``calls.parquet`` beside it (the same columns with their types: the fast form for big exports),
     ``managers.csv``, ``compare.csv``, ``traffic.csv`` (inside working hours), ``missed.csv``
     (DESIGN columns, then ``in_hours, called_back, answering_group, at_line_ceiling,
     short_ring``), ``staffing.csv`` (working slots, summed over the groups),
@@ -521,6 +531,8 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         p = out / name
         _write_csv(df, p)
         written.append(p)
+        if name == "calls.csv":     # the same table, typed, for big exports (DESIGN §5)
+            written.append(_write_parquet(df, out / "calls.parquet"))
     return written
 
 

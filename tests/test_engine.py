@@ -1,0 +1,78 @@
+"""callkit.engine: DuckDB bounded by the machine; calls.parquet beside calls.csv (issue 11)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pyarrow as pa
+from test_metrics_helpers import call, calls_frame
+
+from callkit import engine
+from callkit.audit import audit_from_load, write_metrics
+
+
+def _size_mb(text: str) -> float:
+    num, unit = text.replace("i", "").split()
+    return float(num) * {"KB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 ** 2}[unit]
+
+
+def test_settings_come_from_the_machine():
+    s = engine.settings()
+    assert int(s["threads"]) == len(os.sched_getaffinity(0))
+    assert s["temp_directory"]                      # where DuckDB spills what does not fit
+    con = engine.connect()
+    try:
+        limit, temp, progress = con.sql(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory'), "
+            "current_setting('enable_progress_bar')").fetchall()[0]
+    finally:
+        con.close()
+    total_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+    # a share of what is available, so pandas and the system keep room
+    assert 256 <= _size_mb(limit) <= engine.MEMORY_SHARE * total_mb + 1
+    assert temp == s["temp_directory"] and progress is False
+
+
+def test_settings_can_be_overridden(tmp_path):
+    code = ("import json; from callkit import engine; c = engine.connect(); print(json.dumps("
+            "c.sql(\"SELECT current_setting('memory_limit'), current_setting('threads'), "
+            "current_setting('temp_directory')\").fetchall()[0]))")
+    env = {**os.environ, "CALLKIT_DUCKDB_MEMORY": "300MB", "CALLKIT_DUCKDB_THREADS": "1",
+           "CALLKIT_DUCKDB_TEMP": str(tmp_path / "spill")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    limit, threads, temp = json.loads(out)
+    assert 280 <= _size_mb(limit) <= 300 and threads == 1 and temp == str(tmp_path / "spill")
+
+
+def test_ns_round_trip_keeps_nanoseconds_and_nat():
+    t = pd.Series(pd.to_datetime(["2026-10-05 09:00:00.123456789", None])).dt.tz_localize("Europe/Moscow")
+    arr = engine.ns_array(t)
+    assert arr.type == pa.int64() and arr.null_count == 1
+    back = engine.ns_to_times(arr, "Europe/Moscow")
+    pd.testing.assert_series_equal(back, t.astype("datetime64[ns, Europe/Moscow]"), check_names=False)
+
+
+def test_calls_parquet_has_the_csv_columns_and_rows(tmp_path):
+    calls = calls_frame([
+        call("a1", "2026-10-05 10:00", "outgoing", "answered", "Ann", "+79720123456", talk=60,
+             dept="Sales", ext="101"),
+        call("a2", "2026-10-05 11:00", "incoming", "missed", None, "+79730123457", dept=None),
+        call("b1", "2026-10-06 12:00", "internal", "answered", "Bob", None, talk=30, dept="Sales",
+             ext="102"),
+    ])
+    audit = audit_from_load(calls, period=("2026-10-01", "2026-10-31"), lang="en")
+    files = write_metrics(audit, tmp_path)
+    assert [p.name for p in files][:2] == ["calls.csv", "calls.parquet"]
+    csv = pd.read_csv(tmp_path / "calls.csv", dtype=str, keep_default_na=False)
+    pq = pd.read_parquet(tmp_path / "calls.parquet")
+    assert list(pq.columns) == list(csv.columns)
+    assert pq["call_id"].tolist() == csv["call_id"].tolist() == ["a1", "a2", "b1"]
+    # typed: tz-aware times, floats, booleans — the same values the CSV spells out
+    assert str(pq["start"].dt.tz) == "Europe/Moscow"
+    assert pq["start"].iloc[0] == pd.Timestamp(csv["start"].iloc[0])
+    assert pq["talk_s"].tolist() == [float(v) for v in csv["talk_s"]] == [60.0, 0.0, 30.0]
+    assert pq["employee"].isna().tolist() == [v == "" for v in csv["employee"]] == [False, True, False]
