@@ -1,213 +1,175 @@
-"""Benchmark: ``callkit metrics`` end to end vs DuckDB on a ~1M-leg Asterisk export.
+"""Benchmark: ``callkit metrics`` end to end vs DuckDB's own read + fold + group-by (issue 11).
 
 Usage::
 
-    python benchmarks/bench_metrics.py [MASTER.csv] [--employees F] [--legs N] [--keep DIR]
-                                       [--cli]
+    python benchmarks/bench_metrics.py [--legs 1014788] [--extensions 770] [--departments 211]
+                                       [--days 61] [--runs 3] [--data benchmarks/data]
+                                       [--file MASTER.csv --employees F]
 
-Without a file, a Master.csv (Asterisk cdr_csv, 21 columns, legs grouped by linkedid) is made
-first: by ``benchmarks/make_big_asterisk.py`` (``PATH LEGS --employees F``) when it exists, otherwise
-by the simple vectorised generator below (queue calls of 1–3 legs, outgoing and internal
-calls; synthetic unallocated numbers only). Generation is not timed.
+The many-departments case of issue 11 by default: an Asterisk ``Master.csv`` of ~1M legs (770
+employees in 211 departments, a month plus a month of history, queue calls of 1–4 legs) made
+by ``benchmarks/make_big_asterisk.py`` under ``benchmarks/data/`` (gitignored; generated once,
+not timed). ``--legs 10000000`` is the 10M-leg run.
 
-Timed, in the same run:
+Each run times, in fresh processes one after the other:
 
-1. callkit: ``load_calls`` + ``audit_from_load`` + ``write_metrics`` (what ``callkit metrics``
-   does; ``--cli`` runs the ``callkit metrics`` command in a subprocess instead);
-2. DuckDB: ``read_csv`` of the same file and a per-employee group-by (the extension parsed from
-   the channels, calls and billsec per extension).
+1. callkit — what ``callkit metrics FILE --employees F --out DIR`` does (``run_metrics``): load,
+   fold, audit, write every CSV and calls.parquet; with its split (load / audit / write) and the
+   process's peak RSS;
+2. DuckDB — ``read_csv`` of the same file, the legs folded by linkedid (who answered, talk) and
+   grouped by employee: the relational core of the same job, in DuckDB's C++.
 
-Prints both times and the ratio (target: callkit ≤ 3 × DuckDB).
+The load average (1 min) is recorded before each measurement: the machine is shared, so the
+figures are best and median of the runs. Targets: ratio ≤ 3 (moonshot 2); 10M legs < 2 min and
+< 8 GB peak RSS.
 """
 from __future__ import annotations
 
 import argparse
-import shutil
+import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+HERE = Path(__file__).resolve().parent
 
-__all__ = ["make_master_csv", "run_callkit", "run_duckdb", "main"]
+__all__ = ["main", "DUCKDB_SQL"]
 
-DEPTS = ("Продажи B2B", "Продажи B2C", "Сервис")
+#: DuckDB's own version of the job: read, fold legs by linkedid, group by employee.
+DUCKDB_SQL = r"""
+WITH legs AS (
+    SELECT * FROM read_csv('{path}', header = false, quote = '"', escape = '"', columns = {{
+        'accountcode': 'VARCHAR', 'src': 'VARCHAR', 'dst': 'VARCHAR', 'dcontext': 'VARCHAR',
+        'clid': 'VARCHAR', 'channel': 'VARCHAR', 'dstchannel': 'VARCHAR', 'lastapp': 'VARCHAR',
+        'lastdata': 'VARCHAR', 'start': 'TIMESTAMP', 'answer': 'TIMESTAMP', 'end': 'TIMESTAMP',
+        'duration': 'BIGINT', 'billsec': 'BIGINT', 'disposition': 'VARCHAR',
+        'amaflags': 'VARCHAR', 'uniqueid': 'VARCHAR', 'userfield': 'VARCHAR',
+        'peeraccount': 'VARCHAR', 'linkedid': 'VARCHAR', 'sequence': 'BIGINT'}})
+), p AS (
+    SELECT linkedid, start, billsec, disposition = 'ANSWERED' AS answered,
+           nullif(regexp_extract(channel, '^(?:SIP|PJSIP)/(\d{{1,5}})-', 1), '') AS caller,
+           nullif(regexp_extract(dstchannel, '^(?:SIP|PJSIP|Local)/(\d{{1,5}})[-@]', 1), '') AS callee
+    FROM legs
+), sessions AS (
+    SELECT linkedid, min(start) AS start, sum(billsec) AS talk_s, bool_or(answered) AS answered,
+           coalesce(arg_min(callee, start) FILTER (WHERE answered AND callee IS NOT NULL),
+                    arg_min(caller, start) FILTER (WHERE caller IS NOT NULL)) AS employee
+    FROM p GROUP BY linkedid
+)
+SELECT employee, count(*) AS calls, count(*) FILTER (WHERE answered) AS answered,
+       sum(talk_s) AS talk_s
+FROM sessions GROUP BY employee ORDER BY employee
+"""
 
+_CALLKIT_CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from callkit.audit import audit_from_load, write_metrics
+from callkit.io import load_calls, load_employees
+t_import = time.perf_counter() - t0
+t0 = time.perf_counter()
+emp = load_employees(sys.argv[2])
+load = load_calls(sys.argv[1], employees=emp)
+t1 = time.perf_counter()
+audit = audit_from_load(load, employees=emp)
+t2 = time.perf_counter()
+write_metrics(audit, sys.argv[3])
+t3 = time.perf_counter()
+print(json.dumps({"seconds": t3 - t0, "load_s": t1 - t0, "audit_s": t2 - t1, "write_s": t3 - t2,
+                  "import_s": t_import, "legs": load.report.rows_read, "sessions": len(audit.calls),
+                  "employees": len(audit.managers), "reconciled": load.report.reconciled,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
-def _q(a: np.ndarray) -> np.ndarray:
-    return np.char.add(np.char.add('"', a.astype(str)), '"')
-
-
-def make_master_csv(path: Path, *, legs: int = 1_000_000, seed: int = 0,
-                    employees: int = 30) -> tuple[Path, Path]:
-    """Write a synthetic Asterisk Master.csv of about ``legs`` rows and its employees.csv.
-
-    Sessions: 45 % outgoing (1 leg), 40 % incoming through a queue (1–3 legs, the last one
-    answered in 85 % of calls), 15 % internal (1 leg), over October 2026, 9:00–19:00 local.
-    """
-    rng = np.random.default_rng(seed)
-    n_sess = int(legs / 1.48)
-    kind = rng.choice(3, size=n_sess, p=[0.45, 0.40, 0.15])        # 0 out, 1 in, 2 internal
-    n_legs = np.where(kind == 1, rng.integers(1, 4, size=n_sess), 1)
-    day = rng.integers(0, 31, size=n_sess)
-    sec = rng.integers(9 * 3600, 19 * 3600, size=n_sess)
-    t0 = (np.datetime64("2026-10-01T00:00:00") + day.astype("timedelta64[D]")
-          + sec.astype("timedelta64[s]"))
-    exts = np.array([str(101 + i) for i in range(employees)])
-    emp = rng.integers(0, employees, size=n_sess)
-    peer = (emp + rng.integers(1, employees, size=n_sess)) % employees
-    client = np.char.add("8", np.char.add(np.char.add("97", rng.integers(2, 7, size=n_sess).astype(str)),
-                                          np.char.add("0", np.char.zfill(rng.integers(0, 10**6, size=n_sess).astype(str), 6))))
-    answered = rng.random(n_sess) < np.where(kind == 1, 0.85, 0.6)
-    talk = np.where(answered, rng.gamma(2.0, 90.0, size=n_sess).astype(int) + 5, 0)
-    # expand to legs
-    idx = np.repeat(np.arange(n_sess), n_legs)
-    leg_no = np.arange(len(idx)) - np.repeat(np.cumsum(n_legs) - n_legs, n_legs)
-    last = leg_no == (np.repeat(n_legs, n_legs) - 1)
-    k = kind[idx]
-    ring = np.where(last, rng.integers(3, 25, size=len(idx)), 15)
-    start = t0[idx] + (leg_no * 16).astype("timedelta64[s]")
-    ans = answered[idx] & last
-    talk_l = np.where(ans, talk[idx], 0)
-    end = start + (ring + talk_l).astype("timedelta64[s]")
-    answer = start + ring.astype("timedelta64[s]")
-    agent = np.where(k == 1, (emp[idx] + leg_no) % employees, emp[idx])
-    a_ext = exts[agent]
-    uid = np.char.add("1790000000.", np.arange(len(idx)).astype(str))
-    linked = np.char.add("1790000000.", (np.cumsum(n_legs) - n_legs)[idx].astype(str))
-    hexid = np.char.zfill(np.arange(len(idx)).astype(str), 8)
-    sip_a = np.char.add(np.char.add(np.char.add("SIP/", a_ext), "-"), hexid)
-    trunk = np.char.add("SIP/trunk_rt-", hexid)
-    src = np.where(k == 1, client[idx], a_ext)
-    dst = np.where(k == 0, client[idx], np.where(k == 1, "600", exts[peer[idx]]))
-    channel = np.where(k == 1, trunk, sip_a)
-    dstchannel = np.where(k == 0, trunk, np.where(
-        k == 1, sip_a, np.char.add(np.char.add("SIP/", exts[peer[idx]]), np.char.add("-", hexid))))
-    disp = np.where(ans, "ANSWERED", np.where((k == 0) & (rng.random(len(idx)) < 0.1), "BUSY",
-                                              "NO ANSWER"))
-    fmt = "%Y-%m-%d %H:%M:%S"
-    s_start = pd.to_datetime(start).strftime(fmt).to_numpy(dtype=str)
-    s_end = pd.to_datetime(end).strftime(fmt).to_numpy(dtype=str)
-    s_ans = np.where(ans, np.char.add(np.char.add('"', pd.to_datetime(answer).strftime(fmt)
-                                                  .to_numpy(dtype=str)), '"'), "")
-    dur = (end - start).astype(np.int64)
-    ctx = np.where(k == 1, "from-trunk", "from-internal")
-    lastapp = np.where(k == 1, "Queue", "Dial")
-    clid = np.full(len(idx), '""')      # an empty quoted clid
-    cols = [_q(np.full(len(idx), "")), _q(src), _q(dst), _q(ctx), clid,
-            _q(channel), _q(dstchannel), _q(lastapp), _q(np.full(len(idx), "")), _q(s_start),
-            s_ans, _q(s_end), dur.astype(str), talk_l.astype(str), _q(disp),
-            _q(np.full(len(idx), "DOCUMENTATION")), _q(uid), _q(np.full(len(idx), "")),
-            _q(np.full(len(idx), "")), _q(linked), (leg_no + 1).astype(str)]
-    lines = cols[0]
-    for c in cols[1:]:
-        lines = np.char.add(np.char.add(lines, ","), c)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write("\n".join(lines.tolist()))
-        fh.write("\n")
-    emp_path = path.with_name("employees.csv")
-    pd.DataFrame({"extension": exts, "name": [f"Сотрудник {e}" for e in exts],
-                  "department": [DEPTS[i % 3] for i in range(employees)]}).to_csv(
-        emp_path, index=False, encoding="utf-8")
-    return path, emp_path
+_DUCKDB_CHILD = r"""
+import json, resource, sys, time
+import duckdb
+t0 = time.perf_counter()
+con = duckdb.connect(config={"enable_progress_bar": False})
+rows = con.sql(sys.argv[2]).fetchall()
+print(json.dumps({"seconds": time.perf_counter() - t0, "groups": len(rows),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
 
-def run_callkit(path: Path, employees: Path | None, out: Path, *, cli: bool = False) -> float:
-    """Seconds for load + audit + write (``callkit metrics``)."""
+def _child(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(HERE.parent)}).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _generate(path: Path, employees: Path, *, legs: int, extensions: int, departments: int,
+              days: int) -> None:
     t = time.perf_counter()
-    if cli:
-        cmd = [sys.executable, "-m", "callkit.cli", "metrics", str(path), "--out", str(out)]
-        if employees is not None:
-            cmd += ["--employees", str(employees)]
-        subprocess.run(cmd, check=True)
-    else:
-        from callkit.audit import audit_from_load, write_metrics
-        from callkit.io import load_calls, load_employees
-
-        emp = load_employees(employees) if employees is not None else None
-        load = load_calls(path, employees=emp)
-        t1 = time.perf_counter()
-        audit = audit_from_load(load, employees=emp)
-        t2 = time.perf_counter()
-        write_metrics(audit, out)
-        t3 = time.perf_counter()
-        print(f"  callkit: {load.report.rows_read} legs read, {len(audit.calls)} sessions, "
-              f"{len(audit.managers)} employees, {len(audit.findings)} findings")
-        print(f"  callkit split: load {t1 - t:.1f} s, audit {t2 - t1:.1f} s, "
-              f"write {t3 - t2:.1f} s")
-    return time.perf_counter() - t
-
-
-def run_duckdb(path: Path) -> float:
-    """Seconds for DuckDB reading the file and a per-employee group-by."""
-    import duckdb
-
-    t = time.perf_counter()
-    con = duckdb.connect()
-    rel = con.sql(f"""
-        SELECT coalesce(regexp_extract(channel, '^[A-Z]+/(\\d{{2,5}})-', 1),
-                        regexp_extract(dstchannel, '^[A-Z]+/(\\d{{2,5}})-', 1)) AS ext,
-               count(*) AS legs, count(DISTINCT linkedid) AS calls, sum(billsec) AS talk_s
-        FROM read_csv('{path}', header = false, all_varchar = false, columns = {{
-            'accountcode': 'VARCHAR', 'src': 'VARCHAR', 'dst': 'VARCHAR', 'dcontext': 'VARCHAR',
-            'clid': 'VARCHAR', 'channel': 'VARCHAR', 'dstchannel': 'VARCHAR', 'lastapp': 'VARCHAR',
-            'lastdata': 'VARCHAR', 'start': 'VARCHAR', 'answer': 'VARCHAR', 'end': 'VARCHAR',
-            'duration': 'BIGINT', 'billsec': 'BIGINT', 'disposition': 'VARCHAR',
-            'amaflags': 'VARCHAR', 'uniqueid': 'VARCHAR', 'userfield': 'VARCHAR',
-            'peeraccount': 'VARCHAR', 'linkedid': 'VARCHAR', 'sequence': 'BIGINT'}})
-        GROUP BY ext ORDER BY ext""")
-    res = rel.fetchall()
-    dt_ = time.perf_counter() - t
-    print(f"  duckdb: {len(res)} groups")
-    con.close()
-    return dt_
-
-
-def _find_generator() -> Path | None:
-    p = Path(__file__).with_name("make_big_asterisk.py")
-    return p if p.exists() else None
+    subprocess.run([sys.executable, str(HERE / "make_big_asterisk.py"), str(path), str(legs),
+                    "--employees", str(employees), "--extensions", str(extensions),
+                    "--departments", str(departments), "--start", "2026-09-01", "--days", str(days)],
+                   check=True)
+    print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("calls", nargs="?", help="an Asterisk Master.csv; generated when omitted")
-    ap.add_argument("--employees", help="employees directory (CSV/XLSX)")
-    ap.add_argument("--legs", type=int, default=1_000_000, help="legs to generate (default 1M)")
-    ap.add_argument("--keep", help="folder for the generated file and the CSVs (default: temp)")
-    ap.add_argument("--cli", action="store_true", help="time the `callkit metrics` command")
+    ap.add_argument("--legs", type=int, default=1_014_788)
+    ap.add_argument("--extensions", type=int, default=770)
+    ap.add_argument("--departments", type=int, default=211)
+    ap.add_argument("--days", type=int, default=61, help="a month plus a month of history")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--data", default=str(HERE / "data"), help="where generated files live")
+    ap.add_argument("--file", help="an Asterisk Master.csv instead of the generated one")
+    ap.add_argument("--employees", help="its employees directory")
+    ap.add_argument("--skip-duckdb", action="store_true", help="time callkit only (10M run)")
     args = ap.parse_args(argv)
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="callkit-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    employees = Path(args.employees) if args.employees else None
-    if args.calls:
-        path = Path(args.calls)
+    if args.file:
+        path, emp = Path(args.file), Path(args.employees) if args.employees else None
     else:
-        gen = _find_generator()
-        path = work / "Master.csv"
-        t = time.perf_counter()
-        if gen is not None:
-            cand = path.with_name("employees.csv")
-            subprocess.run([sys.executable, str(gen), str(path), str(args.legs),
-                            "--employees", str(cand)], check=True)
-            employees = employees or cand
-        else:
-            path, emp = make_master_csv(path, legs=args.legs)
-            employees = employees or emp
-        print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in "
-              f"{time.perf_counter() - t:.1f} s")
-    out = work / "metrics"
-    t_ck = run_callkit(path, employees, out, cli=args.cli)
-    t_db = run_duckdb(path)
-    ratio = t_ck / t_db if t_db > 0 else float("inf")
-    print(f"callkit metrics: {t_ck:.2f} s")
-    print(f"duckdb read + group-by: {t_db:.2f} s")
-    print(f"ratio: {ratio:.1f}x (target <= 3x)")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+        data = Path(args.data)
+        tag = f"{args.legs}_{args.extensions}x{args.departments}_{args.days}d"
+        path, emp = data / f"Master_{tag}.csv", data / f"employees_{tag}.csv"
+        if not path.exists() or not emp.exists():
+            _generate(path, emp, legs=args.legs, extensions=args.extensions,
+                      departments=args.departments, days=args.days)
+    if emp is None:
+        ap.error("--employees is needed with --file")
+    sql = DUCKDB_SQL.format(path=str(path).replace("'", "''"))
+    ck, db = [], []
+    with tempfile.TemporaryDirectory(prefix="callkit-bench-") as tmp:
+        for i in range(args.runs):
+            la = os.getloadavg()[0]
+            r = _child(_CALLKIT_CHILD, str(path), str(emp), str(Path(tmp) / f"out{i}"))
+            r["load_avg"] = la
+            ck.append(r)
+            print(f"run {i + 1}: callkit {r['seconds']:.2f} s (load {r['load_s']:.2f}, audit "
+                  f"{r['audit_s']:.2f}, write {r['write_s']:.2f}; peak RSS {r['peak_rss_mb']:.0f} MB; "
+                  f"load average {la:.2f})", flush=True)
+            if not args.skip_duckdb:
+                la = os.getloadavg()[0]
+                d = _child(_DUCKDB_CHILD, str(path), sql)
+                d["load_avg"] = la
+                db.append(d)
+                print(f"run {i + 1}: duckdb  {d['seconds']:.2f} s ({d['groups']} employees; "
+                      f"load average {la:.2f})", flush=True)
+    first = ck[0]
+    print(f"\n{first['legs']:,} legs, {first['sessions']:,} sessions, {first['employees']} employees "
+          f"in the audit, reconciled: {first['reconciled']}")
+
+    def line(name: str, rs: list[dict]) -> tuple[float, float]:
+        s = [r["seconds"] for r in rs]
+        la = [r["load_avg"] for r in rs]
+        print(f"{name}: best {min(s):.2f} s, median {statistics.median(s):.2f} s of {len(s)} runs; "
+              f"load average {min(la):.1f}–{max(la):.1f}")
+        return min(s), statistics.median(s)
+
+    ck_best, ck_med = line("callkit metrics", ck)
+    print(f"  peak RSS: {max(r['peak_rss_mb'] for r in ck):.0f} MB")
+    if db:
+        db_best, db_med = line("duckdb read + fold + group-by", db)
+        print(f"ratio: best {ck_best / db_best:.1f}x, median {ck_med / db_med:.1f}x "
+              "(target <= 3x, moonshot 2x)")
     return 0
 
 

@@ -4,11 +4,13 @@ benchmarks, fast: sessions are drawn with numpy in chunks and streamed to disk.
 Usage::
 
     python benchmarks/make_big_asterisk.py benchmarks/data/Master_1M.csv 1000000 \
-        [--seed 0] [--employees benchmarks/data/employees.csv] [--start 2026-04-01] [--days 183]
+        [--seed 0] [--employees benchmarks/data/employees.csv] [--start 2026-04-01] [--days 183] \
+        [--extensions 120] [--departments 6]
 
 The file looks like ``data_samples/calls/Master.csv`` (same dialplan shapes: queue legs sharing a
 linkedid, outgoing through a trunk, internal calls, a bare empty ``answer`` when unanswered) but
-for a bigger company: 120 extensions in 6 departments. Every number is synthetic (mobiles
+for a bigger company: 120 extensions in 6 departments by default (``--extensions 770
+--departments 211`` is the many-departments case of issue 11). Every number is synthetic (mobiles
 +7 972…976 0xxxxxx, landlines +7 495 0xx-xx-xx, written in the national ``8…`` form).
 """
 from __future__ import annotations
@@ -27,26 +29,33 @@ DEPTS = ["Продажи 1", "Продажи 2", "Продажи 3", "Прода
 _LEGS_PER_SESSION = 1.24    # mean of the mix below: 0.6 × 1 + 0.4 × 1.6 (queue calls have 1–4 legs)
 
 
-def _exts() -> np.ndarray:
-    return np.array([str(100 + i + 1) for i in range(N_EXT)])
+def _exts(n: int = N_EXT) -> np.ndarray:
+    return np.array([str(100 + i + 1) for i in range(n)])
 
 
-def write_employees(path: str | Path) -> Path:
-    """The employees directory matching the big file (extension, name, department, hire_date)."""
+def departments(n: int) -> list[str]:
+    """``n`` department names: the six of the default company, or ``Отдел 001`` … for more."""
+    return DEPTS[:n] if n <= len(DEPTS) else [f"Отдел {i + 1:03d}" for i in range(n)]
+
+
+def write_employees(path: str | Path, *, extensions: int = N_EXT, n_departments: int = len(DEPTS)) -> Path:
+    """The employees directory matching the big file (extension, name, department, hire_date):
+    extension i belongs to department i mod n_departments."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     lines = ["extension,name,department,hire_date"]
-    for i, e in enumerate(_exts()):
-        lines.append(f"{e},Сотрудник {e},{DEPTS[i % len(DEPTS)]},2022-01-10")
+    deps = departments(n_departments)
+    for i, e in enumerate(_exts(extensions)):
+        lines.append(f"{e},Сотрудник {e},{deps[i % len(deps)]},2022-01-10")
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return p
 
 
 def _chunk(rng: np.random.Generator, n: int, t0: int, days: int, uid0: int, seq0: int,
-           chan0: int, tz_offset: int) -> tuple[list[str], list[bool], int, int, int]:
+           chan0: int, tz_offset: int, exts: np.ndarray) -> tuple[list[str], list[bool], int, int, int]:
     """``n`` sessions as CSV lines; returns (lines, is-first-leg flags, next uniqueid counter,
     next sequence, next channel)."""
-    exts = _exts()
+    n_ext = len(exts)
     kind = rng.choice(3, size=n, p=[0.45, 0.40, 0.15])           # 0 out, 1 in (queue), 2 internal
     day = rng.integers(0, days, size=n)
     wd = (day + 3) % 7                                          # t0 is a Thursday-ish origin
@@ -54,8 +63,8 @@ def _chunk(rng: np.random.Generator, n: int, t0: int, days: int, uid0: int, seq0
     sec = rng.integers(9 * 3600, 18 * 3600, size=n)
     start = t0 + day * 86400 + sec                              # local epoch seconds (naive)
     start.sort()
-    ext = exts[rng.integers(0, N_EXT, size=n)]
-    ext2 = exts[rng.integers(0, N_EXT, size=n)]
+    ext = exts[rng.integers(0, n_ext, size=n)]
+    ext2 = exts[rng.integers(0, n_ext, size=n)]
     mob = rng.random(n) < 0.6
     sub = rng.integers(0, 1_000_000, size=n)
     code = rng.integers(972, 977, size=n)
@@ -84,7 +93,7 @@ def _chunk(rng: np.random.Generator, n: int, t0: int, days: int, uid0: int, seq0
     linkedid = uniqueid[first_idx]
     seq = seq0 + np.arange(m)
     lk = kind[leg_sess]
-    agent = np.where(lk == 1, exts[rng.integers(0, N_EXT, size=m)], ext2[leg_sess])
+    agent = np.where(lk == 1, exts[rng.integers(0, n_ext, size=m)], ext2[leg_sess])
     num = number[leg_sess]
     e1 = ext[leg_sess]
     chan = chan0 + np.arange(2 * m).reshape(m, 2)
@@ -120,7 +129,8 @@ def _chunk(rng: np.random.Generator, n: int, t0: int, days: int, uid0: int, seq0
 
 
 def make_big_asterisk(path: str | Path, legs: int = 1_000_000, *, seed: int = 0,
-                      start: str = "2026-04-01", days: int = 183, tz_offset_h: int = 3) -> dict:
+                      start: str = "2026-04-01", days: int = 183, tz_offset_h: int = 3,
+                      extensions: int = N_EXT) -> dict:
     """Write about ``legs`` Asterisk legs to ``path``; return counts and the time taken."""
     t_begin = time.perf_counter()
     p = Path(path)
@@ -141,7 +151,7 @@ def make_big_asterisk(path: str | Path, legs: int = 1_000_000, *, seed: int = 0,
             n = max(1, min(chunk, sessions_total - sessions))
             c += 1
             lines, firsts, uid, seq, chan = _chunk(rng, n, t0 + min(c - 1, n_chunks - 1) * span * 86400, span, uid, seq, chan,
-                                           tz_offset_h * 3600)
+                                           tz_offset_h * 3600, _exts(extensions))
             if written + len(lines) > legs:
                 lines, firsts = lines[: legs - written], firsts[: legs - written]
             fh.writelines(lines)
@@ -159,13 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--start", default="2026-04-01", help="first local date")
     ap.add_argument("--days", type=int, default=183)
     ap.add_argument("--employees", help="also write the matching employees.csv here")
+    ap.add_argument("--extensions", type=int, default=N_EXT, help="employees (extensions 101…)")
+    ap.add_argument("--departments", type=int, default=len(DEPTS), help="departments they are in")
     a = ap.parse_args(argv)
     if a.legs < 1:
         print("error: legs must be 1 or more", file=sys.stderr)
         return 2
-    info = make_big_asterisk(a.path, a.legs, seed=a.seed, start=a.start, days=a.days)
+    info = make_big_asterisk(a.path, a.legs, seed=a.seed, start=a.start, days=a.days,
+                             extensions=a.extensions)
     if a.employees:
-        write_employees(a.employees)
+        write_employees(a.employees, extensions=a.extensions, n_departments=a.departments)
     print(f"{info['legs']} legs, {info['sessions']} sessions, {info['bytes'] / 1e6:.0f} MB "
           f"in {info['seconds']} s -> {info['path']}")
     return 0
