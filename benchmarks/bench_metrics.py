@@ -89,7 +89,8 @@ _DUCKDB_CHILD = r"""
 import json, resource, sys, time
 import duckdb
 t0 = time.perf_counter()
-con = duckdb.connect(config={"enable_progress_bar": False})
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 rows = con.sql(sys.argv[2]).fetchall()
 print(json.dumps({"seconds": time.perf_counter() - t0, "groups": len(rows),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
