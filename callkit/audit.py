@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from callkit import classify, schema
+from callkit import classify, progress, schema
 from callkit.errors import InputError
 from callkit.findings import EVIDENCE_COLUMNS, evaluate
 from callkit.metrics import (
@@ -552,14 +552,29 @@ def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
     if len(paths) == 1 and paths[0].suffix.lower() in (".yaml", ".yml"):
         from callkit.profile import load_profile
 
-        audit = build_audit(load_profile(paths[0]))
-        if on_note is not None and audit.speech_load is not None:
-            on_note(audit.speech_load.report.summary_line())
-    else:
-        from callkit.io import load_calls, load_employees
+        profile = load_profile(paths[0])
+        with progress.stages("audit", ["loaded and audited", "written"], size=_bytes(profile.calls),
+                             min_size=progress.MIN_BYTES) as bar:
+            audit = build_audit(profile)
+            bar.step("loaded and audited")
+            if on_note is not None and audit.speech_load is not None:
+                on_note(audit.speech_load.report.summary_line())
+            written = write_metrics(audit, out)
+            bar.step("written")
+        return written
+    from callkit.io import load_calls, load_employees
 
-        emp = load_employees(employees) if employees is not None else None
-        load = load_calls(paths, source=source, tz=tz, region=region, employees=emp,
-                          own_numbers=tuple(own_numbers))
+    emp = load_employees(employees) if employees is not None else None
+    load = load_calls(paths, source=source, tz=tz, region=region, employees=emp,
+                      own_numbers=tuple(own_numbers))
+    with progress.stages("audit", ["audited", "written"], size=load.report.rows_read) as bar:
         audit = audit_from_load(load, employees=emp, region=region, lang=lang)
-    return write_metrics(audit, out)
+        bar.step("audited")
+        written = write_metrics(audit, out)
+        bar.step("written")
+    return written
+
+
+def _bytes(paths: Iterable[str | Path]) -> int:
+    """Total size of the files that exist (what decides whether a progress bar is worth it)."""
+    return sum(Path(p).stat().st_size for p in paths if Path(p).is_file())

@@ -239,6 +239,9 @@ def _say(text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "json", False):   # one JSON object on stdout and nothing else on a terminal
+        from callkit import progress
+        progress.set_enabled(False)
     try:
         try:
             code = int(args.func(args) or 0)

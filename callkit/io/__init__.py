@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from callkit import progress
 from callkit import schema as S
 from callkit.errors import FormatError, InputError
 from callkit.io import registry
@@ -202,6 +203,9 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     report = LoadReport(files=[str(f) for f in files])
     all_legs: list[pd.DataFrame] = []
     rejected: list[dict] = []
+    tick = progress.start("loading", [f.name for f in files] + ["duplicates", "fold"],
+                          size=sum(f.stat().st_size for f in files if f.is_file()),
+                          min_size=progress.MIN_BYTES)
     for f in files:
         tables = read_tables(f)
         skipped: list[str] = []
@@ -227,6 +231,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         if skipped:
             report.notes.append(f"{f.name}: sheet(s) skipped, not a call export: {'; '.join(skipped)}")
         del table, tables   # the file's bytes are not needed past this point (peak memory)
+        tick.step(f.name)
     report.rejected = pd.DataFrame(rejected, columns=list(REJECT_COLUMNS))
     fmts = sorted(set(report.formats.values()))
     report.format = fmts[0] if len(fmts) == 1 else "+".join(fmts)
@@ -247,10 +252,13 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         legs["order"] = range(len(legs))
     else:
         legs = pd.DataFrame(columns=list(LEG_INPUT) + ["source_file", "source_row", "order"])
+    tick.step("duplicates")
     report.rows_loaded = len(legs)
     calls, legs_out, notes = fold_sessions(legs, tz=tz, region=region, directory=Directory(emp),
                                            own_numbers=tuple(own_numbers),
                                            area_code=None if line_area_codes else area_code)
+    tick.step("fold")
+    tick.close()
     if line_area_codes:
         calls = _apply_line_area_codes(calls, line_area_codes, region, default=area_code)
     report.notes.extend(notes)
