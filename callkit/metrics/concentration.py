@@ -215,10 +215,8 @@ def flow_concentration(calls: pd.DataFrame, *, period: tuple[object, object] | N
     out["incoming_share"] = _div(out["incoming_answered"], out["department_incoming"])
     out["clients_share"] = _div(out["clients"], out["department_clients"])
     out["even_share"] = _div(pd.Series(1.0, index=out.index), out["managers"])
-    dep_hhi = out.groupby(dep_key, sort=False)["incoming_share"].agg(hhi)
-    dep_chhi = out.groupby(dep_key, sort=False)["clients_share"].agg(hhi)
-    out["hhi"] = dep_key.map(dep_hhi).astype(float)
-    out["clients_hhi"] = dep_key.map(dep_chhi).astype(float)
+    out["hhi"] = _group_hhi(out["incoming_share"], dep_key)
+    out["clients_hhi"] = _group_hhi(out["clients_share"], dep_key)
     out["hhi_norm"] = [_norm_hhi(h, int(n)) for h, n in zip(out["hhi"], out["managers"])]
     out["effective_managers"] = [effective_number(h) for h in out["hhi"]]
     out = out.assign(_d=dep_key).sort_values(
@@ -237,11 +235,12 @@ def _period_start(calls: pd.DataFrame, period: tuple[object, object] | None,
     return pd.Timestamp(day)
 
 
-def _pooled_new_share(rows: pd.DataFrame) -> float:
-    n = rows["clients"].sum()
-    if n <= 0 or rows["clients_new"].isna().any():   # unknown new clients: no share
-        return float("nan")
-    return float(rows["clients_new"].sum() / n)
+def _group_hhi(shares: pd.Series, key: pd.Series) -> np.ndarray:
+    """:func:`hhi` of each group's shares, repeated on its rows (one groupby, no loop)."""
+    g = pd.DataFrame({"k": key.to_numpy(), "s": shares.astype(float), "q": shares.astype(float) ** 2})
+    g = g.groupby("k", sort=False)
+    total, squares = g["s"].transform("sum"), g["q"].transform("sum")
+    return np.where(total > 0, squares, np.nan).astype(float)
 
 
 def concentration_summary(conc: pd.DataFrame) -> pd.DataFrame:
@@ -270,39 +269,53 @@ def concentration_summary(conc: pd.DataFrame) -> pd.DataFrame:
     Shares 0.6 / 0.3 / 0.1 of 10 calls among 3 counted managers: top_share 0.6, even_share 1/3,
     top_ratio 1.8, hhi 0.46, effective_managers 2.17.
     """
-    rows = []
-    key = conc[schema.DEPARTMENT].astype("string").fillna("\x00")
-    for _, g in conc.groupby(key, sort=True):
-        first = g.iloc[0]
-        top = g.sort_values(["incoming_share", "clients"], ascending=False, kind="stable",
-                            na_position="last").iloc[0]
-        has_in = first["department_incoming"] > 0
-        clients = int(first["department_clients"])
-        senior = junior = float("nan")
-        t = g[g["counted"] & g["tenure_days"].notna()]
-        if len(t) >= 2:
-            med = float(t["tenure_days"].astype(float).median())
-            hi = t[t["tenure_days"].astype(float) >= med]
-            lo = t[t["tenure_days"].astype(float) < med]
-            senior = _pooled_new_share(hi)
-            junior = _pooled_new_share(lo) if len(lo) else float("nan")
-        rows.append({
-            schema.DEPARTMENT: first[schema.DEPARTMENT], "managers": int(first["managers"]),
-            "incoming_answered": int(first["department_incoming"]),
-            "even_share": first["even_share"],
-            "top_employee": top[schema.EMPLOYEE] if has_in else pd.NA,
-            "top_incoming": int(top["incoming_answered"]) if has_in else 0,
-            "top_share": top["incoming_share"] if has_in else np.nan,
-            "top_ratio": top["incoming_share"] / first["even_share"]
-            if has_in and first["even_share"] > 0 else np.nan,
-            "hhi": first["hhi"], "hhi_norm": first["hhi_norm"],
-            "effective_managers": first["effective_managers"], "clients": clients,
-            "top_clients_share": top["clients_share"] if has_in else np.nan,
-            "clients_hhi": first["clients_hhi"], "clients_single": int(g["clients_single"].sum()),
-            "clients_single_share": g["clients_single"].sum() / clients if clients else np.nan,
-            "new_share_senior": senior, "new_share_junior": junior,
-        })
-    out = pd.DataFrame(rows, columns=list(CONCENTRATION_SUMMARY_COLUMNS))
+    key = conc[schema.DEPARTMENT].astype("string").fillna("\x00").rename("_k")
+    c = conc.assign(_k=key)
+    # the department's own figures are repeated on each of its rows: take its first row
+    first = c.groupby("_k", sort=True).head(1).set_index("_k")
+    # the manager with the largest incoming share (then clients; ties: the first listed)
+    top = c.sort_values(["_k", "incoming_share", "clients"], ascending=[True, False, False],
+                        kind="stable", na_position="last").groupby("_k", sort=True).head(1).set_index("_k")
+    single = c.groupby("_k", sort=True)["clients_single"].sum()
+    # new-client share of the senior vs the junior half (by tenure) of the counted managers
+    t = c[c["counted"].astype(bool) & c["tenure_days"].notna()].assign(
+        _tenure=lambda d: d["tenure_days"].astype(float))
+    tg = t.groupby("_k")
+    t = t.assign(_n=tg["_tenure"].transform("size"), _med=tg["_tenure"].transform("median"))
+    t = t[t["_n"] >= 2].assign(_senior=lambda d: d["_tenure"] >= d["_med"])
+    pooled = t.assign(_unknown=t["clients_new"].isna()).groupby(["_k", "_senior"]).agg(
+        clients=("clients", "sum"), clients_new=("clients_new", "sum"), unknown=("_unknown", "any"))
+    # unknown new clients (the history does not cover the look-back): no share
+    share = (pooled["clients_new"] / pooled["clients"].where((pooled["clients"] > 0) & ~pooled["unknown"])
+             ).unstack("_senior")
+    share = share.reindex(columns=[True, False])
+
+    top = top.reindex(first.index)
+    has_in = (first["department_incoming"] > 0).to_numpy()
+    even = first["even_share"].astype(float).to_numpy()
+    clients = first["department_clients"].astype(np.int64).to_numpy()
+    top_share = np.where(has_in, top["incoming_share"].astype(float), np.nan)
+    n_single = single.reindex(first.index).to_numpy()
+    out = pd.DataFrame({
+        schema.DEPARTMENT: first[schema.DEPARTMENT].to_numpy(),
+        "managers": first["managers"].astype(np.int64).to_numpy(),
+        "incoming_answered": first["department_incoming"].astype(np.int64).to_numpy(),
+        "even_share": even,
+        "top_employee": pd.array(np.where(has_in, top[schema.EMPLOYEE].astype(object), None),
+                                 dtype="string"),
+        "top_incoming": np.where(has_in, top["incoming_answered"], 0).astype(np.int64),
+        "top_share": top_share,
+        "top_ratio": np.where(has_in & (even > 0), top_share / np.where(even > 0, even, 1), np.nan),
+        "hhi": first["hhi"].to_numpy(), "hhi_norm": first["hhi_norm"].to_numpy(),
+        "effective_managers": first["effective_managers"].to_numpy(), "clients": clients,
+        "top_clients_share": np.where(has_in, top["clients_share"].astype(float), np.nan),
+        "clients_hhi": first["clients_hhi"].to_numpy(),
+        "clients_single": n_single.astype(np.int64),
+        "clients_single_share": np.where(clients > 0, n_single / np.where(clients > 0, clients, 1), np.nan),
+        "new_share_senior": share[True].reindex(first.index).to_numpy(dtype=float),
+        "new_share_junior": share[False].reindex(first.index).to_numpy(dtype=float),
+    }, columns=list(CONCENTRATION_SUMMARY_COLUMNS))
+
     for c in (schema.DEPARTMENT, "top_employee"):
         out[c] = out[c].astype("string")
     for c in ("even_share", "top_share", "top_ratio", "hhi", "hhi_norm", "effective_managers",
