@@ -437,14 +437,18 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     in_leg = _pick_int(by_rn, _col(out, "in_rn"))
     out_leg = _pick_int(by_rn, _col(out, "out_rn"))
     client_c = np.where(sdir == 1, _pick_int(src_c, in_leg), np.where(sdir == 2, _pick_int(dst_c, out_leg), -1))
-    client = _take(pt["num"], client_c)
-    ctype = _pick(pt["typ"], client_c)
-    ctype = np.where(sdir == 3, None, np.where(pd.isna(_pick(pt["num"], client_c)), "invalid", ctype))
+    numbers = pa.array(pt["num"], type=pa.string(), from_pandas=True)   # once: one per party
+    client = _take(numbers, client_c)
+    types = list(S.NUMBER_TYPES)
+    typ_code = pd.Categorical(pt["typ"], categories=types).codes.astype(np.int64)   # None → -1
+    ctype = np.where(client.is_null().to_numpy(zero_copy_only=False), types.index("invalid"),
+                     _pick_int(typ_code, client_c))
+    ctype = pd.Categorical.from_codes(np.where(sdir == 3, -1, ctype), categories=types)
     # the line: the provider's, else the company's own number on the company side of the first leg
     line_c = _col(out, "line_hint")
     own_side = np.where(sdir == 1, dst_c[first], src_c[first])
     own_ok = _pick_bool(pt["own"], own_side)
-    line = pc.if_else(pa.array((line_c < 0) & own_ok), _take(pt["num"], own_side), _take(lh_uniq, line_c))
+    line = pc.if_else(pa.array((line_c < 0) & own_ok), _take(numbers, own_side), _take(lh_uniq, line_c))
     emp = _col(out, "emp")
     peer = np.where(sdir == 3, _col(out, "peer"), -1)
     files, file_uniq = _codes(legs["source_file"].astype("str").fillna(""))
@@ -492,11 +496,12 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     return calls, legs_out, notes
 
 
-def _take(values: np.ndarray, codes: np.ndarray) -> pa.Array:
-    """values[codes] as an Arrow string array, -1 → null (values: a small array of distinct
-    strings, codes: one per row)."""
-    d = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
-    return d.take(pa.array(codes, type=pa.int64(), mask=codes < 0))
+def _take(values: np.ndarray | pa.Array, codes: np.ndarray) -> pa.Array:
+    """values[codes] as an Arrow string array, -1 → null (values: the distinct strings, as an
+    object array or already as Arrow; codes: one per row)."""
+    if not isinstance(values, pa.Array):
+        values = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    return values.take(pa.array(codes, type=pa.int64(), mask=codes < 0))
 
 
 def _pd_string(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
