@@ -8,10 +8,11 @@ import sys
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 from test_metrics_helpers import call, calls_frame
 
 from callkit import engine
-from callkit.audit import audit_from_load, write_metrics
+from callkit.audit import _iso_times, _offset_label, audit_from_load, write_metrics
 
 
 def _size_mb(text: str) -> float:
@@ -76,3 +77,19 @@ def test_calls_parquet_has_the_csv_columns_and_rows(tmp_path):
     assert pq["start"].iloc[0] == pd.Timestamp(csv["start"].iloc[0])
     assert pq["talk_s"].tolist() == [float(v) for v in csv["talk_s"]] == [60.0, 0.0, 30.0]
     assert pq["employee"].isna().tolist() == [v == "" for v in csv["employee"]] == [False, True, False]
+
+
+@pytest.mark.parametrize("values, tz", [
+    (["2026-10-05 12:00:00", None, "2026-10-06 09:01:02"], "Europe/Moscow"),   # Arrow's path
+    (["2026-10-05 12:00:00.5", None], "Europe/Moscow"),                        # fractions: pandas'
+    (["2026-10-05", "2026-10-06"], "Europe/Moscow"),                           # midnights: dates
+    (["2026-03-28 12:00:00", "2026-03-30 12:00:00", None], "Europe/Berlin"),   # two offsets
+    ([None, None], "Europe/Moscow"),
+])
+def test_csv_times_are_written_as_pandas_writes_them(values, tz):
+    times = pd.Series(pd.to_datetime(values)).dt.tz_localize(tz)
+    naive = times.dt.tz_localize(None)
+    off = (naive - times.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
+    label = off.map(lambda o: _offset_label(o) if o == o else None).astype("string")
+    expected = naive.astype("string") + label
+    pd.testing.assert_series_equal(_iso_times(times), expected, check_names=False)
