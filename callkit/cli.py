@@ -239,8 +239,10 @@ def _say(text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "json", False):   # one JSON object on stdout and nothing else on a terminal
-        from callkit import progress
+    from callkit import progress
+
+    quiet = bool(getattr(args, "json", False))   # one JSON object on stdout, no bar on stderr
+    if quiet:
         progress.set_enabled(False)
     try:
         try:
@@ -268,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"internal error: {type(exc).__name__}: {exc} (set CALLKIT_DEBUG=1 for the traceback; "
              "please report it)")
         return EXIT_INTERNAL
+    finally:
+        if quiet:
+            progress.set_enabled(None)
 
 
 if __name__ == "__main__":  # pragma: no cover

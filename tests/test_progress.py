@@ -24,6 +24,7 @@ def tty(monkeypatch):
     """A fake terminal on stderr (set in the test body: pytest re-captures stderr after setup)."""
     term = Terminal()
     monkeypatch.delenv("CALLKIT_PROGRESS", raising=False)
+    progress.set_enabled(None)
     yield lambda: monkeypatch.setattr(sys, "stderr", term) or term
     progress.set_enabled(None)
 
@@ -63,3 +64,4 @@ def test_json_output_stays_quiet(tty, monkeypatch, capsys):
     monkeypatch.setenv("CALLKIT_PROGRESS", "1")
     assert main(["validate", str(SAMPLE), "--json"]) == 0
     assert term.getvalue() == ""
+    assert progress._enabled is None          # the switch is the command's, not the process's
