@@ -159,3 +159,27 @@ def test_new_clients_unknown_without_enough_history():
     s = concentration_summary(c)
     new_cols = [col for col in s.columns if "new" in col]
     assert new_cols and s[new_cols].isna().all().all()
+
+
+def test_client_owners_over_all_loaded_calls():
+    # N1: Ann answered 3, Bob called out once (an attempt counts, answered or not) -> Ann;
+    # N2: Bob's missed incoming does not count, his one outgoing does -> Bob; a call with no
+    # employee or no number counts for nobody
+    from callkit.metrics.concentration import client_owners
+
+    calls = calls_frame([
+        call("c1", "2026-09-01 10:00", "incoming", "answered", "Ann", N1, talk=60, dept=S),
+        call("c2", "2026-10-02 10:00", "incoming", "answered", "Ann", N1, talk=60, dept=S),
+        call("c3", "2026-10-03 10:00", "incoming", "answered", "Ann", N1, talk=60, dept=S),
+        call("c4", "2026-10-04 10:00", "outgoing", "missed", "Bob", N1, dept=V),
+        call("c5", "2026-10-05 10:00", "incoming", "missed", "Bob", N2, dept=V),
+        call("c6", "2026-10-05 11:00", "incoming", "missed", "Bob", N2, dept=V),
+        call("c7", "2026-10-06 10:00", "outgoing", "answered", "Bob", N2, talk=30, dept=V),
+        call("c8", "2026-10-06 11:00", "incoming", "missed", None, N3),
+    ])
+    own = client_owners(calls)
+    assert own.loc[N1, schema.EMPLOYEE] == "Ann" and own.loc[N1, "calls"] == 3
+    assert own.loc[N1, schema.DEPARTMENT] == S
+    assert own.loc[N2, schema.EMPLOYEE] == "Bob" and own.loc[N2, "calls"] == 1
+    assert own.loc[N2, schema.DEPARTMENT] == V
+    assert N3 not in own.index

@@ -44,7 +44,7 @@ from callkit import classify, schema
 from callkit.metrics._util import ensure_flags, masks
 from callkit.metrics._util import safe_div as _div
 
-__all__ = ["CONCENTRATION_COLUMNS", "CONCENTRATION_SUMMARY_COLUMNS", "flow_concentration",
+__all__ = ["CONCENTRATION_COLUMNS", "CONCENTRATION_SUMMARY_COLUMNS", "flow_concentration", "client_owners",
            "concentration_summary", "hhi", "effective_number"]
 
 #: Per-manager columns (concentration.csv).
@@ -101,6 +101,54 @@ def _owners(ext: pd.DataFrame) -> pd.DataFrame:
     new = ext.groupby(schema.CLIENT_NUMBER, sort=False)[classify.IS_NEW_CLIENT].any()
     own["new"] = new.reindex(own.index).fillna(False).to_numpy(dtype=bool)
     return own
+
+
+def _client_calls(calls: pd.DataFrame, mk: dict[str, np.ndarray], sel: np.ndarray) -> pd.DataFrame:
+    """The calls counted in ``external_calls`` among ``sel`` that name an employee and a client
+    number (outgoing attempts and answered incoming): ``client_number, employee, start,
+    is_new_client`` (False when the calls carry no flag)."""
+    keep = (sel & calls[schema.EMPLOYEE].notna().to_numpy(dtype=bool)
+            & calls[schema.CLIENT_NUMBER].notna().to_numpy(dtype=bool)
+            & (mk["outgoing"] | (mk["incoming"] & mk["answered"])))
+    ext = calls.loc[keep, [schema.CLIENT_NUMBER, schema.EMPLOYEE, schema.START]]
+    new = (calls.loc[keep, classify.IS_NEW_CLIENT].fillna(False).astype(bool) if classify.IS_NEW_CLIENT in calls
+           else False)
+    return ext.assign(**{schema.EMPLOYEE: ext[schema.EMPLOYEE].astype("string"),
+                         schema.CLIENT_NUMBER: ext[schema.CLIENT_NUMBER].astype("string"),
+                         classify.IS_NEW_CLIENT: new})
+
+
+def client_owners(calls: pd.DataFrame) -> pd.DataFrame:
+    """Each client number's own manager over all the calls given (history included): the
+    employee who handled most of its calls counted in ``external_calls`` (outgoing attempts
+    and answered incoming; a tie goes to whoever handled it first) — the rule that makes a
+    client "belong" to a manager in :func:`flow_concentration`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``client_number``: ``employee``, ``department`` (the employee's, from the
+        calls), ``calls`` (theirs with the number).
+
+    Examples
+    --------
+    Number A: Анна 3 calls, Борис 1 → Анна; number B: Борис alone → Борис.
+    """
+    ext = _client_calls(calls, masks(calls), np.ones(len(calls), dtype=bool))
+    empty = pd.DataFrame({schema.EMPLOYEE: pd.Series(dtype="string"), schema.DEPARTMENT: pd.Series(dtype="string"),
+                          "calls": pd.Series(dtype="int64")}, index=pd.Index([], name=schema.CLIENT_NUMBER,
+                                                                              dtype="string"))
+    if ext.empty:
+        return empty
+    own = _owners(ext)
+    dep = calls.loc[calls[schema.EMPLOYEE].notna() & calls[schema.DEPARTMENT].notna(), [schema.EMPLOYEE, schema.DEPARTMENT]]
+    dep = dep.astype("string").drop_duplicates(schema.EMPLOYEE).set_index(schema.EMPLOYEE)[schema.DEPARTMENT]
+    out = pd.DataFrame({schema.EMPLOYEE: own[schema.EMPLOYEE].astype("string"),
+                        schema.DEPARTMENT: own[schema.EMPLOYEE].map(dep).astype("string"),
+                        "calls": own["n"].astype("int64")}, index=own.index)
+    out.index = out.index.astype("string")
+    out.index.name = schema.CLIENT_NUMBER
+    return out
 
 
 def flow_concentration(calls: pd.DataFrame, *, period: tuple[object, object] | None = None,
@@ -162,12 +210,7 @@ def flow_concentration(calls: pd.DataFrame, *, period: tuple[object, object] | N
     inc = inp & mk["incoming"] & mk["answered"] & has_emp
     n_in = emp[inc].astype("string").value_counts()
     # clients: numbers with calls counted in external_calls (outgoing attempts + answered incoming)
-    counted_ext = inp & has_emp & flagged[schema.CLIENT_NUMBER].notna().to_numpy(dtype=bool) \
-        & (mk["outgoing"] | (mk["incoming"] & mk["answered"]))
-    ext = flagged.loc[counted_ext, [schema.CLIENT_NUMBER, schema.EMPLOYEE, schema.START,
-                                    classify.IS_NEW_CLIENT]]
-    ext = ext.assign(**{schema.EMPLOYEE: ext[schema.EMPLOYEE].astype("string"),
-                        schema.CLIENT_NUMBER: ext[schema.CLIENT_NUMBER].astype("string")})
+    ext = _client_calls(flagged, mk, inp)
     if len(ext):
         own = _owners(ext)
         by = own.groupby(schema.EMPLOYEE)
