@@ -79,7 +79,7 @@ _SLUG = re.compile(r"[a-z0-9_-]+")
 _KNOWN_KEYS = {
     "client", "slug", "timezone", "region", "period", "calls", "calls_format", "column_map",
     "employees", "own_numbers", "known_clients", "thresholds", "transcripts", "lang",
-    "mask_numbers", "brief", "script", "mandatory_questions", "call_results", "competitors",
+    "mask_numbers", "worklist_numbers", "brief", "script", "mandatory_questions", "call_results", "competitors",
     "deal_terms", "stop_words", "topics", "navigation", "previous_period", "area_code",
     "line_area_codes", "decision_makers", "advantages", "materials", "negotiation",
     "roles", "economics",
@@ -152,6 +152,7 @@ class Profile:
     transcripts: Path | None = None
     lang: str = "ru"
     mask_numbers: bool = True
+    worklist_numbers: str = "masked"   # the call-back worklist: "masked" or "full" (for the staff who call)
     previous_period: tuple[dt.date, dt.date] | None = None
     area_code: str | None = None
     line_area_codes: dict[str, str] = field(default_factory=dict)
@@ -573,6 +574,10 @@ def profile_from_dict(data: dict[str, Any], *, base: Path | None = None,
     if not isinstance(mask, bool):
         raise _err(where, "mask_numbers", f"has {_show(mask)}; expected true or false")
     p.mask_numbers = mask
+    wl = data.get("worklist_numbers", "masked")
+    if wl not in ("masked", "full"):
+        raise _err(where, "worklist_numbers", f"has {wl!r}; expected 'masked' (the default) or 'full'")
+    p.worklist_numbers = wl
     if data.get("area_code") is not None:
         ac = str(data["area_code"])
         if not re.fullmatch(r"\d{3,5}", ac):

@@ -16,6 +16,8 @@ def test_minimal_profile_defaults():
     assert (p.timezone, p.region, p.lang, p.mask_numbers) == ("Europe/Moscow", "RU", "ru", True)
     assert p.period == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert p.thresholds.manager_gap == 0.25 and p.thresholds.callback_window_h == 24
+    assert p.worklist_numbers == "masked"   # the call-back worklist shows full numbers only when asked
+    assert profile_from_dict({**BASE, "worklist_numbers": "full"}, check_files=False).worklist_numbers == "full"
 
 
 @pytest.mark.parametrize("patch, match", [
@@ -28,6 +30,7 @@ def test_minimal_profile_defaults():
     ({"thresholds": {"gap": 0.3}}, "thresholds.gap.*unknown"),
     ({"lang": "de"}, "field 'lang'"),
     ({"mask_numbers": "yes"}, "field 'mask_numbers'"),
+    ({"worklist_numbers": True}, "field 'worklist_numbers' has True; expected 'masked'"),
     ({"script": [{"stage": "greeting"}]}, r"field 'script\[0\]'"),
     ({"colour": "red"}, "unknown field"),
 ])
