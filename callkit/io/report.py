@@ -43,8 +43,8 @@ _NOTES_RU: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in [
     (r"^(?P<n>\d+) external call\(s\) have a number that is not a valid phone number$",
      "{n} внешних звонков с номером, который не является телефонным"),
     (r"^(?P<n>\d+) incoming call\(s\) were answered only by the PBX",
-     "{n} входящих звонков принял только автоответчик/IVR (человек не ответил): считаются "
-     "пропущенными, отмечены machine_answered"),
+     "{n} входящих звонков принял только автоответчик или голосовое меню (человек не ответил): считаются "
+     "пропущенными"),
     (r"^(?P<f>[^:]+): (?P<n>\d+) call\(s\) with several legs joined by bleg_uuid$",
      "{f}: {n} звонков из нескольких плеч склеены по bleg_uuid"),
     (r"^(?P<f>[^:]+): (?P<n>\d+) line\(s\) above the header were skipped",
