@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from callkit import schema
+from callkit.report import format as _fmt
+from callkit.report import labels as _labels
 
 __all__ = [
-    "theme", "label", "LABELS", "WEEKDAYS",
+    "theme", "label", "LABELS", "WEEKDAYS", "number_axis", "department_colors", "manager_order",
+    "callback_bins", "CALLBACK_BINS", "svg_bytes", "PNG_DPI",
     "plot_managers", "plot_gaps", "plot_activity", "plot_number_types", "plot_repeat_dialing",
     "plot_traffic_heatmap", "plot_presence", "plot_concentration", "plot_callback_delay", "plot_staffing",
     "plot_concurrency", "plot_tech", "traffic_grid", "save_chart",
@@ -42,86 +46,21 @@ _PALETTE = ["#1f5fa8", "#e07b39", "#3a9a5b", "#c8423b", "#7d5ba6", "#8c6d31", "#
 _FLAG = "#c8423b"
 _OK = "#1f5fa8"
 
-WEEKDAYS: dict[str, list[str]] = {
-    "ru": ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
-
-#: Chart and axis labels, ``LABELS[key][lang]``.
-LABELS: dict[str, dict[str, str]] = {
-    "employee": {"ru": "Менеджер", "en": "Manager"},
-    "concentration_title": {"ru": "Доля отвеченных входящих отдела у каждого менеджера",
-                            "en": "Each manager's share of the department's answered incoming"},
-    "even_share": {"ru": "равная доля", "en": "even share"},
-    "incoming_share": {"ru": "Доля входящих отдела", "en": "Share of the department's incoming"},
-    "department": {"ru": "Отдел", "en": "Department"},
-    "hour": {"ru": "Час", "en": "Hour"},
-    "weekday": {"ru": "День недели", "en": "Weekday"},
-    "share": {"ru": "Доля", "en": "Share"},
-    "calls": {"ru": "Звонки", "en": "Calls"},
-    "managers_title": {"ru": "Внешние звонки в день по менеджерам",
-                       "en": "External calls per day by manager"},
-    "external_calls_per_day": {"ru": "Внешних звонков в день", "en": "External calls per day"},
-    "outgoing_new_clients_per_day": {"ru": "Звонков новым клиентам в день",
-                                     "en": "Calls to new clients per day"},
-    "external_calls": {"ru": "Внешние звонки", "en": "External calls"},
-    "best_line": {"ru": "лучший в отделе", "en": "department best"},
-    "gaps_title": {"ru": "Отставание от лучшего в отделе", "en": "Gap to the department's best"},
-    "gap": {"ru": "Отставание от лучшего", "en": "Gap to best"},
-    "threshold_line": {"ru": "порог {pct}", "en": "threshold {pct}"},
-    "activity_title": {"ru": "Активность: входящие и исходящие", "en": "Activity: incoming and outgoing"},
-    "incoming_answered": {"ru": "Входящие принятые", "en": "Incoming answered"},
-    "outgoing": {"ru": "Исходящие", "en": "Outgoing"},
-    "number_types_title": {"ru": "Мобильные, городские и внутренние звонки",
-                           "en": "Mobile, landline and internal calls"},
-    "mobile_share": {"ru": "Мобильные (доля исходящих)", "en": "Mobile (share of outgoing)"},
-    "landline_share": {"ru": "Городские (доля исходящих)", "en": "Landline (share of outgoing)"},
-    "internal_share": {"ru": "Внутренние (доля всех)", "en": "Internal (share of all)"},
-    "repeat_title": {"ru": "Повторные наборы: звонков на один номер",
-                     "en": "Repeat dialing: calls per number"},
-    "calls_per_number": {"ru": "Звонков на номер", "en": "Calls per number"},
-    "median_line": {"ru": "медиана {v:.2f}", "en": "median {v:.2f}"},
-    "heatmap_incoming": {"ru": "Входящие в среднем за день: час × день недели",
-                         "en": "Incoming per day on average: hour × weekday"},
-    "heatmap_missed_rate": {"ru": "Доля пропущенных входящих: час × день недели",
-                            "en": "Missed share of incoming: hour × weekday"},
-    "presence_title": {"ru": "Присутствие менеджеров в часы пик", "en": "Managers present at peak hours"},
-    "presence": {"ru": "Доля пиковых часов на связи", "en": "Share of peak hours present"},
-    "callback_title": {"ru": "Через сколько перезвонили на пропущенный",
-                       "en": "Time to call back a missed call"},
-    "callback_hours": {"ru": "Время до перезвона, ч", "en": "Time to call back, h"},
-    "missed_calls": {"ru": "Пропущенные звонки", "en": "Missed calls"},
-    "window_line": {"ru": "окно {h:g} ч", "en": "window {h:g} h"},
-    "never_called_back": {"ru": "не перезвонили: {n}", "en": "never called back: {n}"},
-    "staffing_title": {"ru": "Нужно операторов (Эрланг C) и на связи",
-                       "en": "Agents needed (Erlang C) vs on duty"},
-    "required_agents": {"ru": "Нужно по Эрлангу C", "en": "Needed (Erlang C)"},
-    "active_employees": {"ru": "На связи", "en": "On duty"},
-    "max_concurrent": {"ru": "Макс. одновременных звонков", "en": "Max concurrent calls"},
-    "agents": {"ru": "Человек / звонков", "en": "People / calls"},
-    "slot": {"ru": "День и час", "en": "Weekday and hour"},
-    "concurrency_title": {"ru": "Одновременные звонки и пропущенные",
-                          "en": "Concurrent calls and missed calls"},
-    "missed": {"ru": "Пропущенные", "en": "Missed"},
-    "tech_title": {"ru": "Сколько звонил клиент до сброса (неотвеченные входящие)",
-                   "en": "How long the caller waited before hanging up (unanswered incoming)"},
-    "ring_s": {"ru": "Ожидание ответа, с", "en": "Ring time, s"},
-    "short_line": {"ru": "короткие ≤ {s:g} с: {n}", "en": "short ≤ {s:g} s: {n}"},
-    "no_data": {"ru": "нет данных", "en": "no data"},
-}
+#: Weekday names and every chart word live in :mod:`callkit.report.labels` (one table of the
+#: words a reader sees); these names are kept for callers of the chart module.
+WEEKDAYS = _labels.WEEKDAYS
+LABELS = _labels.CHART
 
 
 def label(key: str, lang: str = "ru", **fmt: Any) -> str:
-    """The label ``key`` in ``lang`` (falls back to the key itself), formatted with ``fmt``.
+    """The chart label ``key`` in ``lang`` (falls back to the key itself), formatted with ``fmt``.
 
     Examples
     --------
     >>> label("gap", "en")
     'Gap to best'
     """
-    lang = "en" if lang == "en" else "ru"
-    text = LABELS.get(key, {}).get(lang, key)
-    return text.format(**fmt) if fmt else text
+    return _labels.chart_label(key, lang, **fmt)
 
 
 @contextlib.contextmanager
@@ -151,7 +90,7 @@ def theme(*, font_scale: float = 1.0) -> Iterator[None]:
         "grid.alpha": 0.3,
         "axes.prop_cycle": mpl.cycler(color=_PALETTE),
         "figure.dpi": 100,
-        "savefig.dpi": 110,
+        "savefig.dpi": 200,
         "svg.fonttype": "none",  # text stays text: small, fast, searchable
         "axes.unicode_minus": False,
     }
@@ -180,14 +119,84 @@ def _num(frame: pd.DataFrame, col: str) -> pd.Series:
     return pd.to_numeric(frame[col], errors="coerce").astype("float64")
 
 
-def _dept_colors(depts: pd.Series) -> dict[str, str]:
-    names = list(dict.fromkeys(depts.fillna("—").astype(str)))
+def number_axis(axis: Any, lang: str = "ru", *, decimals: int | None = None, percent: bool = False) -> None:
+    """Tick labels of ``axis`` (``ax.xaxis``/``ax.yaxis``) in the language's number style:
+    a decimal comma in Russian (``1,5``), whole numbers without decimals, ``%`` for shares."""
+    def fmt(v: float, _pos: Any = None) -> str:
+        if percent:
+            return _fmt.percent(v, lang, 0 if decimals is None else decimals)
+        places = decimals if decimals is not None else (0 if float(v).is_integer() else 1)
+        return _fmt.number(v, lang, places)
+
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(fmt))
+
+
+def _dept_key(depts: pd.Series) -> pd.Series:
+    return depts.astype(object).where(depts.notna(), "—").astype(str)
+
+
+def department_colors(departments: Any) -> dict[str, str]:
+    """One colour per department, the same in every chart: departments in alphabetical
+    order take the palette in turn (a missing department is ``"—"``).
+
+    Examples
+    --------
+    >>> department_colors(["Сервис", "Продажи", "Сервис"])
+    {'Продажи': '#1f5fa8', 'Сервис': '#e07b39'}
+    """
+    names = sorted(set(_dept_key(pd.Series(list(departments), dtype=object))))
     return {d: _PALETTE[i % len(_PALETTE)] for i, d in enumerate(names)}
 
 
+def manager_order(managers: pd.DataFrame, *, metric: str = "external_calls_per_day") -> list[str]:
+    """One order of managers for every chart: by department (alphabetical), then by ``metric``
+    (largest first), then by name.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"employee": ["Вера", "Анна", "Борис"], "department": ["Сервис", "Продажи", "Продажи"],
+    ...                   "external_calls_per_day": [9.0, 5.0, 7.0]})
+    >>> manager_order(m)
+    ['Борис', 'Анна', 'Вера']
+    """
+    if managers.empty or schema.EMPLOYEE not in managers:
+        return []
+    data = managers.assign(_d=_dept_key(managers[schema.DEPARTMENT]) if schema.DEPARTMENT in managers else "—",
+                           _e=managers[schema.EMPLOYEE].astype(str),
+                           _v=_num(managers, metric).fillna(-np.inf) if metric in managers else 0.0)
+    data = data.sort_values(["_d", "_v", "_e"], ascending=[True, False, True], kind="stable")
+    return list(dict.fromkeys(data["_e"]))
+
+
+def _ordered(frame: pd.DataFrame, order: Sequence[str] | None) -> pd.DataFrame:
+    """``frame`` in the managers' ``order`` (rows of unknown managers last, in their order)."""
+    if not order or schema.EMPLOYEE not in frame:
+        return frame
+    rank = {e: i for i, e in enumerate(order)}
+    key = frame[schema.EMPLOYEE].astype(str).map(rank).fillna(len(rank)).astype(float)
+    return frame.assign(_rank=key).sort_values("_rank", kind="stable").drop(columns="_rank")
+
+
+def _colors_for(frame: pd.DataFrame, colors: Mapping[str, str] | None) -> list[str]:
+    colors = colors or department_colors(frame[schema.DEPARTMENT] if schema.DEPARTMENT in frame else [])
+    if schema.DEPARTMENT not in frame:
+        return [_PALETTE[0]] * len(frame)
+    return [colors.get(d, _PALETTE[-1]) for d in _dept_key(frame[schema.DEPARTMENT])]
+
+
+def _dept_legend(ax: Axes, frame: pd.DataFrame, colors: Mapping[str, str] | None, extra: list[Any] | None = None,
+                 **kwargs: Any) -> None:
+    colors = colors or department_colors(frame[schema.DEPARTMENT])
+    shown = list(dict.fromkeys(_dept_key(frame[schema.DEPARTMENT])))
+    handles = [mpl.patches.Patch(color=colors.get(d, _PALETTE[-1]), label=d) for d in shown]
+    ax.legend(handles=handles + list(extra or []), fontsize="small", frameon=False, **kwargs)
+
+
 def plot_managers(managers: pd.DataFrame, *, metric: str = "external_calls_per_day", lang: str = "ru",
-                  ax: Axes | None = None, **kwargs: Any) -> Axes:
-    """Bar per manager of ``metric``, grouped by department, with each department's best as a line.
+                  order: Sequence[str] | None = None, colors: Mapping[str, str] | None = None,
+                  title: str | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Bar per manager of ``metric`` in the department's colour, each bar labelled with its
+    value, and each department's median as a dashed line.
 
     Parameters
     ----------
@@ -195,6 +204,12 @@ def plot_managers(managers: pd.DataFrame, *, metric: str = "external_calls_per_d
         ``managers.csv``-shaped: ``employee``, ``department`` and ``metric``.
     metric : str, default ``"external_calls_per_day"``
     lang : {"ru", "en"}
+    order : list of str, optional
+        The managers' order (:func:`manager_order`; default: by department, then ``metric``).
+    colors : mapping, optional
+        Department → colour (:func:`department_colors`).
+    title : str, optional
+        Default: the metric's chart title.
     ax : Axes, optional
     **kwargs
         Passed to ``ax.bar``.
@@ -202,34 +217,39 @@ def plot_managers(managers: pd.DataFrame, *, metric: str = "external_calls_per_d
     Returns
     -------
     Axes
-        One bar per manager (``len(ax.patches) == len(managers)``).
+        One bar per manager (``len(ax.patches) == len(managers)``); one dashed line per
+        department at its median.
     """
     ax = _new_ax(ax)
-    title = label("managers_title", lang) if metric == "external_calls_per_day" else label(metric, lang)
+    if title is None:
+        title = label("managers_title", lang) if metric == "external_calls_per_day" else label(metric, lang)
     if managers.empty or metric not in managers:
         return _empty(ax, title, lang)
-    data = managers.assign(_v=_num(managers, metric),
-                           _d=managers[schema.DEPARTMENT].astype(object).where(
-                               managers[schema.DEPARTMENT].notna(), "—").astype(str))
-    data = data.sort_values(["_d", "_v"], ascending=[True, False], kind="stable")
-    colors = _dept_colors(data["_d"])
+    data = managers.assign(_v=_num(managers, metric), _d=_dept_key(managers[schema.DEPARTMENT]))
+    data = _ordered(data, order or manager_order(managers, metric=metric))
     x = np.arange(len(data))
-    ax.bar(x, data["_v"].fillna(0).to_numpy(), color=[colors[d] for d in data["_d"]], **kwargs)
-    best_drawn = False
-    for dept, grp in data.groupby("_d", sort=False):
+    values = data["_v"].fillna(0).to_numpy()
+    bars = ax.bar(x, values, color=_colors_for(data, colors), **kwargs)
+    top = float(np.nanmax(values)) if len(values) else 0.0
+    for bar, v in zip(bars, data["_v"]):
+        if pd.notna(v):
+            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + top * 0.01,
+                    _fmt.number(v, lang, 1), ha="center", va="bottom", fontsize="x-small")
+    line = None
+    for dept in dict.fromkeys(data["_d"]):
         idx = np.flatnonzero(data["_d"].to_numpy() == dept)
-        best = grp["_v"].max()
-        if pd.notna(best):
-            ax.hlines(best, idx.min() - 0.4, idx.max() + 0.4, colors="#333333", linestyles="--",
-                      linewidth=1.2, label=None if best_drawn else label("best_line", lang))
-            best_drawn = True
+        med = data["_v"].iloc[idx].median()
+        if pd.notna(med):
+            line = ax.hlines(med, idx.min() - 0.4, idx.max() + 0.4, colors="#333333", linestyles="--",
+                             linewidth=1.2)
     ax.set_xticks(x, data[schema.EMPLOYEE].astype(str).tolist(), rotation=30, ha="right")
     ax.set_title(title)
     ax.set_xlabel(label("employee", lang))
     ax.set_ylabel(label(metric, lang))
-    handles = [mpl.patches.Patch(color=c, label=d) for d, c in colors.items()]
-    handles += [h for h in ax.get_legend_handles_labels()[0]]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+    ax.set_ylim(0, top * 1.12 if top > 0 else 1)
+    number_axis(ax.yaxis, lang)
+    extra = [mpl.lines.Line2D([], [], color="#333333", linestyle="--", label=label("median_dept", lang))] if line else []
+    _dept_legend(ax, data, colors, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
@@ -264,9 +284,9 @@ def plot_gaps(compare: pd.DataFrame, *, metric: str = "external_calls_per_day", 
     y = np.arange(len(data))
     ax.barh(y, data["_g"].to_numpy(), color=[_FLAG if f else _OK for f in flagged], **kwargs)
     ax.axvline(threshold, color="#333333", linestyle="--", linewidth=1.2,
-               label=label("threshold_line", lang, pct=f"{threshold:.0%}"))
+               label=label("threshold_line", lang, pct=_fmt.percent(threshold, lang)))
     ax.set_yticks(y, names.tolist())
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    number_axis(ax.xaxis, lang, percent=True)
     ax.set_xlim(0, max(1.0, float(data["_g"].max()) * 1.05))
     ax.set_title(title)
     ax.set_xlabel(label("gap", lang))
@@ -322,7 +342,7 @@ def plot_number_types(managers: pd.DataFrame, *, lang: str = "ru", ax: Axes | No
         ax.bar(x + (i - (len(cols) - 1) / 2) * width, _num(managers, col).fillna(0), width,
                color=_PALETTE[i], label=label(col, lang), **kwargs)
     ax.set_xticks(x, managers[schema.EMPLOYEE].astype(str).tolist(), rotation=30, ha="right")
-    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    number_axis(ax.yaxis, lang, percent=True)
     ax.set_ylim(0, 1.05)
     ax.set_title(title)
     ax.set_xlabel(label("employee", lang))
@@ -350,7 +370,7 @@ def plot_repeat_dialing(managers: pd.DataFrame, *, lang: str = "ru", ax: Axes | 
     ax.bar(x, data["_v"].fillna(0), color=_PALETTE[0], **kwargs)
     med = data["_v"].median()
     if pd.notna(med):
-        ax.axhline(med, color="#333333", linestyle="--", linewidth=1.2, label=label("median_line", lang, v=med))
+        ax.axhline(med, color="#333333", linestyle="--", linewidth=1.2, label=label("median_line", lang, v=_fmt.number(med, lang, 2)))
         ax.legend(fontsize="small")
     ax.set_xticks(x, data[schema.EMPLOYEE].astype(str).tolist(), rotation=30, ha="right")
     ax.set_title(title)
@@ -389,8 +409,12 @@ def traffic_grid(traffic: pd.DataFrame, *, value: str = "incoming") -> pd.DataFr
 
 
 def plot_traffic_heatmap(traffic: pd.DataFrame, *, value: str = "incoming", hours: tuple[int, int] | None = None,
-                         lang: str = "ru", ax: Axes | None = None, **kwargs: Any) -> Axes:
+                         min_n: int = 5, lang: str = "ru", ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Heatmap hour × weekday of incoming per day (``value="incoming"``) or of the missed share.
+
+    The missed share is coloured only where the slot had at least ``min_n`` incoming calls;
+    each cell says its share and, below it, how many calls it is out of; slots with fewer
+    calls are grey and show the count alone (one missed call of one is not "100 %").
 
     Parameters
     ----------
@@ -399,6 +423,8 @@ def plot_traffic_heatmap(traffic: pd.DataFrame, *, value: str = "incoming", hour
     value : {"incoming", "missed_rate"}
     hours : (first, last), optional
         Hours shown; default: the span of hours with any incoming call.
+    min_n : int, default 5
+        Fewest incoming calls for a coloured missed share.
 
     Returns
     -------
@@ -406,40 +432,54 @@ def plot_traffic_heatmap(traffic: pd.DataFrame, *, value: str = "incoming", hour
         Rows are weekdays (Monday first), columns hours.
     """
     ax = _new_ax(ax, (10, 3.8))
-    title = label("heatmap_incoming" if value == "incoming" else "heatmap_missed_rate", lang)
+    is_rate = value != "incoming"
+    title = label("heatmap_missed_rate" if is_rate else "heatmap_incoming", lang)
     if traffic.empty:
         return _empty(ax, title, lang)
     grid = traffic_grid(traffic, value=value)
+    counts = traffic_grid(traffic.assign(days=1) if "days" in traffic else traffic, value="incoming")
     if hours is None:
-        busy = traffic_grid(traffic, value="incoming").fillna(0).sum(axis=0)
+        busy = counts.fillna(0).sum(axis=0)
         nz = busy.index[busy > 0]
         hours = (int(nz.min()), int(nz.max())) if len(nz) else (0, 23)
     grid = grid.loc[:, hours[0]:hours[1]]
-    is_rate = value != "incoming"
-    # matplotlib's imshow rather than seaborn.heatmap: same picture, without seaborn's
-    # (and scipy's) import time in every report run
+    counts = counts.loc[:, hours[0]:hours[1]].fillna(0)
     vals = grid.to_numpy(dtype=float)
+    n = counts.to_numpy(dtype=float)
+    few = is_rate & (n > 0) & (n < min_n)
+    shown = np.where(few, np.nan, vals)
     vmax = 1.0 if is_rate else (np.nanmax(vals) if np.isfinite(vals).any() else 1.0) or 1.0
     opts = {"cmap": "Reds" if is_rate else "Blues", "vmin": 0.0, "vmax": vmax, "aspect": "auto",
             "interpolation": "nearest"}
     opts.update(kwargs)
-    im = ax.imshow(np.ma.masked_invalid(vals), **opts)
+    if few.any():   # the grey cells under the coloured ones
+        ax.imshow(np.ma.masked_where(~few, np.ones_like(vals)), cmap=mpl.colors.ListedColormap(["#e3e3e3"]),
+                  vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    im = ax.imshow(np.ma.masked_invalid(shown), **opts)
     cmap = im.get_cmap()
     for (r, c), v in np.ndenumerate(vals):
         if np.isnan(v):
             continue
-        text = f"{v:.0%}" if is_rate else f"{v:.1f}"
+        if is_rate and few[r, c]:
+            ax.text(c, r, f"{int(n[r, c])}", ha="center", va="center", fontsize=6.5, color="#666666")
+            continue
         dark = sum(cmap(im.norm(v))[:3]) < 1.5
-        ax.text(c, r, text, ha="center", va="center", fontsize=7, color="white" if dark else "#222222")
-    ax.figure.colorbar(im, ax=ax, format=mpl.ticker.PercentFormatter(1.0) if is_rate else None)
-    ax.set_xticks(np.arange(vals.shape[1]), [str(h) for h in grid.columns])
-    ax.set_yticks(np.arange(7), WEEKDAYS["en" if lang == "en" else "ru"])
+        color = "white" if dark else "#222222"
+        if is_rate:
+            ax.text(c, r - 0.14, _fmt.percent(v, lang), ha="center", va="center", fontsize=6.5, color=color)
+            ax.text(c, r + 0.24, f"{int(n[r, c])}", ha="center", va="center", fontsize=5.5, color=color)
+        else:
+            ax.text(c, r, _fmt.number(v, lang, 1), ha="center", va="center", fontsize=7, color=color)
+    bar = ax.figure.colorbar(im, ax=ax)
+    number_axis(bar.ax.yaxis, lang, percent=is_rate)
+    ax.set_xticks(np.arange(vals.shape[1]), [f"{h}:00" for h in grid.columns], fontsize="small")
+    ax.set_yticks(np.arange(7), WEEKDAYS[_labels.lang_of(lang)])
     ax.set_xticks(np.arange(-0.5, vals.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, 7), minor=True)
     ax.grid(which="minor", color="white", linewidth=0.8)
     ax.tick_params(which="minor", length=0)
     ax.set_title(title)
-    ax.set_xlabel(label("hour", lang))
+    ax.set_xlabel(label("hour", lang) + (" · " + label("few_calls", lang, n=min_n) if is_rate and few.any() else ""))
     ax.set_ylabel(label("weekday", lang))
     ax.grid(which="major", visible=False)
     for side in ("top", "right", "left", "bottom"):
@@ -447,8 +487,8 @@ def plot_traffic_heatmap(traffic: pd.DataFrame, *, value: str = "incoming", hour
     return ax
 
 
-def plot_concentration(conc: pd.DataFrame, *, lang: str = "ru", ax: Axes | None = None,
-                       **kwargs: Any) -> Axes:
+def plot_concentration(conc: pd.DataFrame, *, lang: str = "ru", order: Sequence[str] | None = None,
+                       colors: Mapping[str, str] | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Horizontal bar per manager: their share of the department's incoming answered calls,
     with the even share (1 / managers) marked for each department.
 
@@ -457,33 +497,44 @@ def plot_concentration(conc: pd.DataFrame, *, lang: str = "ru", ax: Axes | None 
     conc : DataFrame
         :func:`callkit.metrics.flow_concentration` output (``department``, ``employee``,
         ``incoming_share``, ``even_share``; ``counted`` rows only are drawn when present).
+    order, colors : optional
+        The managers' order and the department colours shared by the report's charts; without
+        ``colors`` a bar over twice the even share is in the flag colour, the others blue.
 
     Returns
     -------
     Axes
-        One bar per counted manager; bars over twice the even share in the flag colour.
+        One bar per counted manager, the first of ``order`` on top.
     """
     ax = _new_ax(ax)
     title = label("concentration_title", lang)
     if conc is None or conc.empty or "incoming_share" not in conc:
         return _empty(ax, title, lang)
     data = conc[conc["counted"].astype(bool)] if "counted" in conc else conc
-    data = data.sort_values([schema.DEPARTMENT, "incoming_share"], kind="stable")
+    data = _ordered(data, order) if order else data.sort_values([schema.DEPARTMENT, "incoming_share"], kind="stable")
+    data = data.iloc[::-1] if order else data   # barh draws bottom-up: the first manager on top
     share, even = _num(data, "incoming_share"), _num(data, "even_share")
     y = np.arange(len(data))
-    colors = [_FLAG if s_ >= 2 * e else _OK for s_, e in zip(share.fillna(0), even.fillna(1))]
-    ax.barh(y, share.to_numpy(), color=colors, **kwargs)
-    ax.scatter(even.to_numpy(), y, marker="|", s=300, color="black", zorder=3,
-               label=label("even_share", lang))
-    ax.set_yticks(y, [f"{e} ({d})" for e, d in zip(data[schema.EMPLOYEE], data[schema.DEPARTMENT])])
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    if colors is None:
+        bar_colors = [_FLAG if s_ >= 2 * e else _OK for s_, e in zip(share.fillna(0), even.fillna(1))]
+    else:
+        bar_colors = _colors_for(data, colors)
+    ax.barh(y, share.to_numpy(), color=bar_colors, **kwargs)
+    ax.scatter(even.to_numpy(), y, marker="|", s=300, color="black", zorder=3, label=label("even_share", lang))
+    for yi, s_ in zip(y, share):
+        if pd.notna(s_):
+            ax.text(s_ + 0.01, yi, _fmt.percent(s_, lang), va="center", fontsize="x-small")
+    ax.set_yticks(y, [f"{e} ({d})" for e, d in zip(data[schema.EMPLOYEE], _dept_key(data[schema.DEPARTMENT]))])
+    number_axis(ax.xaxis, lang, percent=True)
+    ax.set_xlim(0, min(1.05, max(0.2, float(share.max()) * 1.15 if share.notna().any() else 1)))
     ax.set_xlabel(label("incoming_share", lang))
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     return ax
 
 
 def plot_presence(presence: pd.DataFrame, *, value: str | None = None, lang: str = "ru",
+                  order: Sequence[str] | None = None, colors: Mapping[str, str] | None = None,
                   ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Horizontal bar per manager: the share of peak hours they were on the phone.
 
@@ -493,6 +544,9 @@ def plot_presence(presence: pd.DataFrame, *, value: str | None = None, lang: str
         One row per manager with ``employee`` and a share column (``value``; default the first
         of ``present_share``, ``presence``, ``share``, ``peak_presence``); or one row per
         (manager, slot) with a boolean ``present``, which is averaged.
+    order, colors : optional
+        The managers' order and department colours shared by the report's charts; without
+        ``colors`` a share under one half is in the flag colour.
 
     Returns
     -------
@@ -508,52 +562,109 @@ def plot_presence(presence: pd.DataFrame, *, value: str | None = None, lang: str
                       if c in presence), None)
     if value is None:
         return _empty(ax, title, lang)
-    data = (presence.assign(_v=_num(presence, value)).groupby(schema.EMPLOYEE, sort=False)["_v"].mean()
-            .sort_values(kind="stable"))
+    cols = [schema.EMPLOYEE] + ([schema.DEPARTMENT] if schema.DEPARTMENT in presence else [])
+    data = (presence.assign(_v=_num(presence, value)).groupby(cols, sort=False, dropna=False)["_v"].mean()
+            .reset_index())
+    data = (_ordered(data, order).iloc[::-1] if order
+            else data.sort_values("_v", kind="stable"))
     y = np.arange(len(data))
-    ax.barh(y, data.to_numpy(), color=[_FLAG if v < 0.5 else _OK for v in data.fillna(0)], **kwargs)
-    ax.set_yticks(y, data.index.astype(str).tolist())
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
-    ax.set_xlim(0, 1.05)
+    if colors is not None and schema.DEPARTMENT in data:
+        bar_colors = _colors_for(data, colors)
+    else:
+        bar_colors = [_FLAG if v < 0.5 else _OK for v in data["_v"].fillna(0)]
+    ax.barh(y, data["_v"].to_numpy(), color=bar_colors, **kwargs)
+    for yi, v in zip(y, data["_v"]):
+        if pd.notna(v):
+            ax.text(v + 0.01, yi, _fmt.percent(v, lang), va="center", fontsize="x-small")
+    ax.set_yticks(y, data[schema.EMPLOYEE].astype(str).tolist())
+    number_axis(ax.xaxis, lang, percent=True)
+    ax.set_xlim(0, 1.1)
     ax.set_title(title)
     ax.set_xlabel(label("presence", lang))
     ax.set_ylabel(label("employee", lang))
     return ax
 
 
-def plot_callback_delay(missed: pd.DataFrame, *, window_h: float = 24, lang: str = "ru",
-                        ax: Axes | None = None, **kwargs: Any) -> Axes:
-    """Histogram of the time to call back a missed call (hours), with the window line.
+#: The call-back delay bins of :func:`callback_bins`, in order (labels in CHART ``bin_*``).
+CALLBACK_BINS = ("5m", "15m", "60m", "same_day", "next_day", "never")
 
-    Calls never called back are counted in the legend, not drawn.
+
+def callback_bins(missed: pd.DataFrame) -> pd.DataFrame:
+    """Missed calls by how soon they were called back: under 5 minutes, 5–15, 15–60 minutes,
+    later the same (local) day, the next day or later, never.
 
     Parameters
     ----------
     missed : DataFrame
-        ``missed.csv``-shaped: ``callback_delay_s`` (NaN when never called back).
+        ``missed.csv``-shaped: ``callback_delay_s`` (NaN when never called back), with
+        ``start`` and ``callback_at`` for the same-day split (without them, a delay under
+        24 h counts as the same day) and ``reached``.
+
+    Returns
+    -------
+    DataFrame
+        ``bin`` (the keys of :data:`CALLBACK_BINS`, all of them, in order), ``calls`` and
+        ``reached`` (of those calls, how many were reached in the end).
+
+    Examples
+    --------
+    Delays 2 min, 10 min, 3 h on the same date, 30 h, never → one call in each bin but 15–60 min.
+    """
+    delay = _num(missed, "callback_delay_s") if "callback_delay_s" in missed else pd.Series(np.nan, index=missed.index)
+    minutes = delay / 60.0
+    if {"start", "callback_at"} <= set(missed.columns):
+        same_day = missed["callback_at"].dt.date == missed["start"].dt.date
+        same_day = same_day.fillna(False).astype(bool)
+    else:
+        same_day = minutes < 24 * 60
+    key = np.select([delay.isna(), minutes < 5, minutes < 15, minutes < 60, same_day],
+                    ["never", "5m", "15m", "60m", "same_day"], default="next_day")
+    reached = missed["reached"].fillna(False).astype(bool) if "reached" in missed else pd.Series(False, index=missed.index)
+    frame = pd.DataFrame({"bin": key, "reached": reached.to_numpy()})
+    out = frame.groupby("bin").agg(calls=("bin", "size"), reached=("reached", "sum"))
+    out = out.reindex(list(CALLBACK_BINS), fill_value=0).reset_index()
+    return out.astype({"calls": "int64", "reached": "int64"})
+
+
+def plot_callback_delay(missed: pd.DataFrame, *, window_h: float = 24, lang: str = "ru",
+                        ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Missed calls by how soon they were called back (:func:`callback_bins`): one bar per
+    bin, labelled with its count; the never-called-back bar in the flag colour.
+
+    Parameters
+    ----------
+    missed : DataFrame
+        ``missed.csv``-shaped (``callback_delay_s``, ``start``, ``callback_at``, ``reached``).
     window_h : float, default 24
+        The call-back window (said in the legend).
 
     Returns
     -------
     Axes
+        Six bars, one per bin; their heights sum to the missed calls.
     """
     ax = _new_ax(ax)
     title = label("callback_title", lang)
     if missed.empty or "callback_delay_s" not in missed:
         return _empty(ax, title, lang)
-    hours = _num(missed, "callback_delay_s") / 3600.0
-    done = hours.dropna()
-    never = int(hours.isna().sum())
-    top = max(float(done.max()) if len(done) else 0.0, float(window_h)) * 1.02
-    bins = np.linspace(0, top if top > 0 else 1, 25)
-    if len(done):
-        ax.hist(done.to_numpy(), bins=bins, color=_PALETTE[0], **kwargs)
-    ax.axvline(window_h, color=_FLAG, linestyle="--", linewidth=1.2, label=label("window_line", lang, h=window_h))
-    ax.plot([], [], " ", label=label("never_called_back", lang, n=never))
+    bins = callback_bins(missed)
+    x = np.arange(len(bins))
+    colors = [_FLAG if b == "never" else (_PALETTE[0] if b in ("5m", "15m") else "#7fa7d4") for b in bins["bin"]]
+    bars = ax.bar(x, bins["calls"].to_numpy(), color=colors, **kwargs)
+    top = max(1, int(bins["calls"].max()))
+    for bar, n in zip(bars, bins["calls"]):
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + top * 0.01, str(int(n)), ha="center",
+                va="bottom", fontsize="small")
+    ax.set_xticks(x, [textwrap.fill(label(f"bin_{b}", lang), 14) for b in bins["bin"]], fontsize="small")
+    ax.set_ylim(0, top * 1.15)
     ax.set_title(title)
-    ax.set_xlabel(label("callback_hours", lang))
     ax.set_ylabel(label("missed_calls", lang))
-    ax.legend(fontsize="small")
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    never = int(bins.loc[bins["bin"] == "never", "calls"].sum())
+    ax.plot([], [], " ", label=label("never_called_back", lang, n=never))
+    ax.plot([], [], " ", label=label("window_line", lang, h=_fmt.number(window_h, lang, 0)))
+    ax.legend(fontsize="small", frameon=False)
+    ax.grid(axis="x", visible=False)
     return ax
 
 
@@ -601,6 +712,7 @@ def plot_staffing(staffing: pd.DataFrame, *, lang: str = "ru", ax: Axes | None =
     ax.set_title(title)
     ax.set_xlabel(label("slot", lang))
     ax.set_ylabel(label("agents", lang))
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     return ax
 
@@ -663,16 +775,34 @@ def plot_tech(calls: pd.DataFrame, *, short_s: float = 5, lang: str = "ru", ax: 
     top = max(float(ring.quantile(0.98)), short_s * 2)
     ax.hist(ring.clip(upper=top).to_numpy(), bins=np.linspace(0, top, 30), color=_PALETTE[0], **kwargs)
     ax.axvline(short_s, color=_FLAG, linestyle="--", linewidth=1.2,
-               label=label("short_line", lang, s=short_s,
+               label=label("short_line", lang, s=_fmt.number(short_s, lang, 0),
                            n=int((ring <= short_s).sum()) if short_n is None else int(short_n)))
     ax.set_title(title)
     ax.set_xlabel(label("ring_s", lang))
     ax.set_ylabel(label("missed_calls", lang))
+    number_axis(ax.xaxis, lang)
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.legend(fontsize="small")
     return ax
 
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+#: PNG resolution: twice the screen's 100 dpi of a figure, so text stays sharp when zoomed.
+PNG_DPI = 200
+# matplotlib names one font in the SVG; where DejaVu Sans is not installed, Verdana has the
+# closest widths (both descend from Bitstream Vera's metrics), then any sans-serif
+_SVG_FONT = re.compile(rb"font-family: ?'DejaVu Sans'")
+
+
+def svg_bytes(fig: Figure, *, tight: bool = True) -> bytes:
+    """The figure as SVG with its text kept as text (small, sharp at any zoom, searchable) and
+    a font fallback for machines without DejaVu Sans."""
+    import io
+
+    buf = io.BytesIO()
+    with theme():
+        fig.savefig(buf, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
+    return _SVG_FONT.sub(b"font-family: 'DejaVu Sans', Verdana, sans-serif", buf.getvalue())
 
 
 def save_chart(fig_or_ax: Figure | Axes, out_dir: str | Path, name: str, *, close: bool = True,
@@ -709,8 +839,8 @@ def save_chart(fig_or_ax: Figure | Axes, out_dir: str | Path, name: str, *, clos
     png, svg = charts / f"{name}.png", charts / f"{name}.svg"
     bbox = "tight" if tight else None
     with theme():
-        fig.savefig(png, dpi=110, bbox_inches=bbox, metadata={"Software": None})
-        fig.savefig(svg, bbox_inches=bbox, metadata={"Date": None})
+        fig.savefig(png, dpi=PNG_DPI, bbox_inches=bbox, metadata={"Software": None})
+    svg.write_bytes(svg_bytes(fig, tight=tight))
     if close:
         import matplotlib.pyplot as plt
 

@@ -13,20 +13,18 @@ from typing import Any
 import pandas as pd
 
 from callkit import plots, schema
+from callkit.report import labels
 
 __all__ = ["METRICS", "ALL", "filter_calls", "metric_by_day", "choices", "Explorer", "explore"]
 
 #: The explorer's sentinel for "no filter" in the department and manager selectors.
 ALL = "*"
 
-#: Daily metrics the explorer offers: name -> (ru label, en label).
+#: Daily metrics the explorer offers: name -> (ru label, en label), from
+#: :mod:`callkit.report.labels` (``explore_<name>``).
 METRICS: dict[str, tuple[str, str]] = {
-    "external_calls": ("Внешние звонки", "External calls"),
-    "outgoing": ("Исходящие", "Outgoing"),
-    "incoming_answered": ("Входящие принятые", "Incoming answered"),
-    "incoming_missed": ("Входящие без ответа", "Incoming unanswered"),
-    "missed_rate": ("Доля входящих без ответа", "Unanswered share of incoming"),
-    "talk_min": ("Минут разговора", "Talk minutes"),
+    name: (labels.text(f"explore_{name}", "ru"), labels.text(f"explore_{name}", "en"))
+    for name in ("external_calls", "outgoing", "incoming_answered", "incoming_missed", "missed_rate", "talk_min")
 }
 
 
@@ -154,18 +152,18 @@ class Explorer:
         self.lang = lang
         en = lang == "en"
         opts = choices(calls)
-        every = "All" if en else "Все"
+        every = labels.text("explore_all", lang)
         self.department = w.Dropdown(options=[(every, ALL)] + [(d, d) for d in opts["departments"]],
-                                     value=ALL, description="Department" if en else "Отдел")
+                                     value=ALL, description=labels.text("explore_department", lang))
         self.employee = w.Dropdown(options=[(every, ALL)] + [(e, e) for e in opts["employees"]],
-                                   value=ALL, description="Manager" if en else "Менеджер")
+                                   value=ALL, description=labels.text("explore_employee", lang))
         dates = opts["dates"] or [dt.date.today()]
         self.period = w.SelectionRangeSlider(options=[(d.strftime("%d.%m"), d) for d in dates],
                                              index=(0, len(dates) - 1),
-                                             description="Period" if en else "Период",
+                                             description=labels.text("explore_period", lang),
                                              layout=w.Layout(width="600px"))
         self.metric = w.Dropdown(options=[(v[1] if en else v[0], k) for k, v in METRICS.items()],
-                                 value="external_calls", description="Metric" if en else "Показатель")
+                                 value="external_calls", description=labels.text("explore_metric", lang))
         self.output = w.Output()
         self.data = pd.DataFrame(columns=["date", "value"])
         self.department.observe(self._on_department, names="value")
@@ -181,7 +179,7 @@ class Explorer:
                 "employee": self.employee.value, "period": tuple(self.period.value)}
 
     def _on_department(self, _change: Any) -> None:
-        every = "All" if self.lang == "en" else "Все"
+        every = labels.text("explore_all", self.lang)
         emps = choices(self.calls, department=self.department.value)["employees"]
         current = self.employee.value
         self._quiet = True  # changing the options fires value events: redraw once, below
@@ -207,7 +205,8 @@ class Explorer:
                 name = METRICS[self.metric.value][1 if self.lang == "en" else 0]
                 ax.set_title(name)
                 ax.set_ylabel(name)
-                ax.set_xlabel("Date" if self.lang == "en" else "Дата")
+                ax.set_xlabel(labels.text("explore_date", self.lang))
+                plots.number_axis(ax.yaxis, self.lang)
                 fig.autofmt_xdate()
                 display(fig)
         return self.data

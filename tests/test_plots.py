@@ -47,7 +47,7 @@ def test_theme_sets_dejavu_only_inside_the_block():
     assert list(mpl.rcParams["font.family"]) == before
 
 
-def test_managers_one_bar_per_manager_and_department_best_lines():
+def test_managers_one_bar_per_manager_and_department_median_lines():
     with plots.theme():
         ax = plots.plot_managers(MANAGERS, ax=_ax())
     assert len(ax.patches) == 3
@@ -56,10 +56,29 @@ def test_managers_one_bar_per_manager_and_department_best_lines():
     assert ax.get_title() == "Внешние звонки в день по менеджерам"
     assert ax.get_ylabel() == "Внешних звонков в день"
     assert ax.get_xlabel() == "Менеджер"
-    # one dashed best line per department: Продажи at 20, Сервис at 10
-    best = sorted(float(np.ravel(c.get_segments()[0])[1]) for c in ax.collections)
-    assert best == [10.0, 20.0]
+    # one dashed median line per department: Продажи median(20, 10) = 15, Сервис 10
+    medians = sorted(float(np.ravel(c.get_segments()[0])[1]) for c in ax.collections)
+    assert medians == [10.0, 15.0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Анна", "Борис", "Вера"]
+    # each bar says its value with a decimal comma
+    assert sorted(t.get_text() for t in ax.texts) == ["10,0", "10,0", "20,0"]
+
+
+def test_one_manager_order_and_one_colour_per_department_across_charts():
+    # order: department (alphabetical), then external calls per day (largest first)
+    order = plots.manager_order(MANAGERS.iloc[::-1])
+    assert order == ["Анна", "Борис", "Вера"]
+    colors = plots.department_colors(MANAGERS["department"])
+    assert colors == {"Продажи": "#1f5fa8", "Сервис": "#e07b39"}
+    ax = plots.plot_managers(MANAGERS.iloc[::-1], order=order, colors=colors, ax=_ax())
+    assert [t.get_text() for t in ax.get_xticklabels()] == order
+    assert [mpl.colors.to_hex(p.get_facecolor()) for p in ax.patches] == ["#1f5fa8", "#1f5fa8", "#e07b39"]
+    presence = pd.DataFrame({"employee": ["Вера", "Анна", "Борис"], "department": ["Сервис", "Продажи", "Продажи"],
+                             "present_share": [0.5, 0.9, 0.3]})
+    ax = plots.plot_presence(presence, order=order, colors=colors, ax=_ax())
+    # barh draws bottom-up: the first manager of the order is the top bar
+    assert [t.get_text() for t in ax.get_yticklabels()][::-1] == order
+    assert mpl.colors.to_hex(ax.patches[0].get_facecolor()) == "#e07b39"   # Вера, at the bottom
 
 
 def test_managers_english_labels():
@@ -76,7 +95,7 @@ def test_gaps_flagged_red_and_threshold_line():
     assert len(red) == 1 and red[0].get_width() == 0.5
     line = ax.get_lines()[0]
     assert list(line.get_xdata()) == [0.25, 0.25]
-    assert "порог 25%" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "порог 25\u00a0%" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert ax.get_xlabel() == "Отставание от лучшего"
 
 
@@ -110,11 +129,17 @@ def test_traffic_heatmap_mean_per_day_and_missed_rate():
     assert grid.loc[0, 9] == 2.0 and grid.loc[0, 10] == 3.0 and grid.loc[4, 10] == pytest.approx(0.6)
     ax = plots.plot_traffic_heatmap(traffic, ax=_ax())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["9", "10"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["9:00", "10:00"]
     assert ax.get_title().startswith("Входящие в среднем за день")
+    # mean per day with a decimal comma: 8 / 4 = 2,0; 12 / 4 = 3,0; 3 / 5 = 0,6
+    assert sorted(t.get_text() for t in ax.texts) == ["0,6", "2,0", "3,0"]
     ax2 = plots.plot_traffic_heatmap(traffic, value="missed_rate", lang="en", ax=_ax())
     assert ax2.get_title().startswith("Missed share")
-    assert "100%" in [t.get_text() for t in ax2.texts]
+    texts = [t.get_text() for t in ax2.texts]
+    # Mon 9:00: 2 of 8 missed -> "25%" over its count 8; Mon 10:00: 0 of 12 -> "0%" over 12;
+    # Fri 10:00 has 3 calls (< 5): grey, its count only, never "100%"
+    assert sorted(texts) == ["0%", "12", "25%", "3", "8"]
+    assert "grey — fewer than 5 calls" in ax2.get_xlabel()
 
 
 def test_presence_and_callback_and_staffing_and_tech():
@@ -124,7 +149,9 @@ def test_presence_and_callback_and_staffing_and_tech():
 
     missed = pd.DataFrame({"callback_delay_s": [600.0, 7200.0, np.nan, np.nan]})
     ax = plots.plot_callback_delay(missed, window_h=24, ax=_ax())
-    assert sum(p.get_height() for p in ax.patches) == 2  # two called back, two never
+    # 10 min -> 5–15 min; 2 h (no dates: under 24 h) -> later the same day; two never
+    assert [p.get_height() for p in ax.patches] == [0, 1, 0, 1, 0, 2]
+    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "не перезвонили"
     assert "не перезвонили: 2" in [t.get_text() for t in ax.get_legend().get_texts()]
 
     staffing = pd.DataFrame({"weekday": [0, 0, 1], "hour": [10, 11, 10], "calls_per_hour": [10, 0, 4],
@@ -140,6 +167,23 @@ def test_presence_and_callback_and_staffing_and_tech():
     ax = plots.plot_tech(calls, short_s=5, ax=_ax())
     assert sum(p.get_height() for p in ax.patches) == 3
     assert "короткие ≤ 5 с: 2" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_callback_bins_hand_worked():
+    tz = "Europe/Moscow"
+    start = pd.to_datetime(["2026-10-05 10:00", "2026-10-05 10:00", "2026-10-05 10:00", "2026-10-05 10:00",
+                            "2026-10-05 23:00", "2026-10-05 10:00", "2026-10-05 10:00"]).tz_localize(tz)
+    delay = [120.0, 299.0, 600.0, 3 * 3600.0, 2 * 3600.0, 30 * 3600.0, np.nan]
+    missed = pd.DataFrame({"start": start, "callback_delay_s": delay,
+                           "callback_at": start + pd.to_timedelta(pd.Series(delay).fillna(0), unit="s"),
+                           "reached": [True, True, False, True, False, True, True]})
+    missed.loc[6, "callback_at"] = pd.NaT
+    bins = plots.callback_bins(missed)
+    # 2 and 4:59 min -> < 5 min; 10 min -> 5–15; 3 h on the same date -> same day; 23:00 + 2 h is
+    # the next date -> next day, like 30 h; the last one never (reached: the client called again)
+    assert bins["bin"].tolist() == list(plots.CALLBACK_BINS)
+    assert bins["calls"].tolist() == [2, 1, 0, 1, 2, 1]
+    assert bins["reached"].tolist() == [2, 0, 0, 1, 1, 1]
 
 
 def test_empty_inputs_draw_a_no_data_note():

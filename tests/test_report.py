@@ -1,6 +1,7 @@
 """Report: masking, Excel safety and formats, slug paths, sections, parameter checks, runs."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import types
 from pathlib import Path
@@ -44,6 +45,7 @@ def make_audit() -> types.SimpleNamespace:
         "client_number": ["+79720123456", "+74950012345", "+79720123456", "+79730123400", "+74950012399"],
         "ring_s": [3.0, 5.0, 4.0, 30.0, 2.0],
         "talk_s": [0.0, 60.0, 120.0, 0.0, 30.0],
+        "line": ["+74951112233"] * 5,
     })
     managers = pd.DataFrame({
         "employee": ["Анна", "Борис", "Вера"], "extension": ["101", "102", "201"],
@@ -180,53 +182,78 @@ def test_slug_cannot_leave_the_output_folder(tmp_path):
 
 # --- workbook -------------------------------------------------------------------------------
 
+def _rules(ws) -> list[str]:
+    return [f for cf in ws.conditional_formatting for r in cf.rules for f in (r.formula or [])]
+
+
 def test_workbook_sheets_formats_masking_and_formula_safety(tmp_path):
     audit = make_audit()
     path = report.write_workbook(audit, tmp_path / "audit.xlsx", profile=PROFILE)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Сводка", "Менеджеры", "Сравнение", "Перезвонить", "Трафик", "Нагрузка", "Концентрация",
-                            "Выводы"]
+    assert wb.sheetnames == ["Легенда", "Главное", "Ключевые показатели", "Выводы", "Менеджеры", "Сравнение",
+                             "Пропущенные", "Скорость перезвона", "Трафик", "Часы пик", "На связи в пик", "Нагрузка",
+                             "Концентрация", "Данные", "Отклонённые строки", "Методика", "Правила"]
+    legend = {r[0]: r[1] for r in wb["Легенда"].iter_rows(min_row=2, values_only=True)}
+    assert legend["Клиент"] == "ООО Ромашка" and legend["Период"] == "1–31 октября 2026"
+    assert all(name in legend for name in wb.sheetnames[1:])        # every sheet is explained
+    assert "можно пересылать" in legend["Номера клиентов"]
 
     ws = wb["Менеджеры"]
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "B2"                                   # header row and the name column
     heads = [c.value for c in ws[1]]
-    assert heads[:3] == ["Менеджер", "Внутр. номер", "Отдел"]
+    assert heads[:3] == ["Менеджер", "Отдел", "Внутр. номер"]
     col = heads.index("Внешних в день") + 1
     assert [ws.cell(r, col).value for r in (2, 3, 4)] == [20.0, 10.0, 10.0]
     share = ws.cell(2, heads.index("Доля на мобильные") + 1)
     assert share.value == 0.5 and share.number_format == "0.0%"
-    assert ws.cell(2, heads.index("Средний разговор, с") + 1).number_format == '#,##0" с"'
+    talk = ws.cell(2, heads.index("Средний разговор") + 1)           # 75 s, a real duration
+    assert talk.value == dt.timedelta(seconds=75) and talk.number_format == "[h]:mm:ss"
     assert ws.column_dimensions["A"].width >= len("Менеджер")
 
     cmp_ = wb["Сравнение"]
-    # the flagged row (Борис, gap 0.5) is filled red, the others are not
-    fills = {cmp_.cell(r, 2).value: cmp_.cell(r, 2).fill.fgColor.rgb for r in (2, 3, 4)}
-    assert fills["Борис"].endswith("F8D3CF") and not fills["Анна"].endswith("F8D3CF")
-    assert cmp_.cell(3, 6).value == 0.5 and cmp_.cell(3, 6).number_format == "0.0%"
+    heads = [c.value for c in cmp_[1]]
+    assert heads[:2] == ["Менеджер", "Отдел"] and cmp_.freeze_panes == "B2"
+    flag = heads.index("Зона роста") + 1
+    assert [cmp_.cell(r, flag).value for r in (2, 3, 4)] == ["нет", "да", "нет"]   # Борис, gap 0.5
+    # the flagged row is red by conditional formatting on the flag column (G)
+    assert '$G2="да"' in _rules(cmp_)
+    assert cmp_.cell(3, heads.index("Отставание") + 1).number_format == "0.0%"
 
-    cb = wb["Перезвонить"]
-    # only the lost call c4 is on the call-back list, its number masked
-    assert cb.max_row == 2 and cb.cell(2, 1).value == "c4"
-    assert cb.cell(2, 3).value == "+7 973 ***-**-00"
-    assert cb.cell(2, 2).number_format == "yyyy-mm-dd hh:mm"
+    missed = wb["Пропущенные"]
+    heads = [c.value for c in missed[1]]
+    rows = {r[0]: dict(zip(heads, r)) for r in missed.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"c1", "c4", "c6"}
+    assert rows["c4"]["Номер клиента"] == "+7 973 ***-**-00" and rows["c4"]["Потерян"] == "да"
+    assert rows["c1"]["Дозвонились"] == "да" and rows["c1"]["Перезвонили через"] == dt.timedelta(seconds=3540)
+    assert rows["c1"]["Начало"] == dt.datetime(2026, 10, 5, 10, 1)    # a real local date and time
+    assert missed.cell(2, heads.index("Начало") + 1).number_format == "dd.mm.yyyy hh:mm"
+    lost = heads.index("Потерян") + 1
+    assert f'${openpyxl.utils.get_column_letter(lost)}2="да"' in _rules(missed)
+
+    bins = {r[0]: r[1] for r in wb["Скорость перезвона"].iter_rows(min_row=2, values_only=True)}
+    # c1 called back after 59 min (15–60), c4 and c6 never
+    assert bins == {"до 5 мин": 0, "5–15 мин": 0, "15–60 мин": 1, "позже в тот же день": 0,
+                    "на следующий день и позже": 0, "не перезвонили": 2}
+    assert [c.value for c in wb["Трафик"]["A"][1:]] == ["Пн", "Пн", "Вт"]   # weekday names, not 0..6
 
     fnd = wb["Выводы"]
-    subj = {fnd.cell(r, 1).value: fnd.cell(r, 3) for r in range(2, fnd.max_row + 1)}
-    hyper = subj["missed_no_callback"]
+    heads = [c.value for c in fnd[1]]
+    rows = list(fnd.iter_rows(min_row=2))
+    subj = {r[0].value: r[heads.index("О ком / о чём")] for r in rows}
+    hyper = subj["не перезвонили на пропущенные"]
     assert hyper.value == '=HYPERLINK("http://evil.example","x")' and hyper.data_type == "s"
     assert hyper.quotePrefix
-    assert subj["repeat_dialing"].value == "@SUM(A1)" and subj["repeat_dialing"].data_type == "s"
-    texts = [fnd.cell(r, 7) for r in range(2, fnd.max_row + 1)]
+    assert subj["повторные наборы"].value == "@SUM(A1)" and subj["повторные наборы"].data_type == "s"
+    texts = [r[heads.index("Вывод")] for r in rows]
     assert any(c.value == "-3 повторных набора" and c.data_type == "s" for c in texts)
+    assert sorted(r[heads.index("Важность")].value for r in rows) == ["высокая", "низкая", "средняя"]
+    assert '$B2="высокая"' in _rules(fnd)                       # high severity rows are red
 
-    summary = {r[0]: r[1] for r in wb["Сводка"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Клиент"] == "ООО Ромашка" and summary["Период"] == "2026-10-01 — 2026-10-31"
-    # in period (October): c1..c4; incoming c1, c2, c4; unanswered c1 (missed), c4 (busy)
-    assert summary["Звонков в периоде"] == 4 and summary["Входящих"] == 3
-    assert summary["Из них не отвечено"] == 2
-    assert summary["Доля неотвеченных входящих"] == pytest.approx(2 / 3)
-    assert summary["Пропущенных без перезвона (потеряны)"] == 1
-    assert summary["Зон роста у менеджеров (отставание > 25%)"] == 1
+    kf = {r[0]: r[1:] for r in wb["Ключевые показатели"].iter_rows(min_row=2, values_only=True)}
+    # in period (October): c1..c4; incoming c1, c2, c4; unanswered c1 (missed), c4 (busy); c4 lost
+    assert kf["Входящих звонков"][0] == 3 and kf["Не отвечено входящих"][0] == pytest.approx(2 / 3)
+    assert kf["Потеряно обращений"][0] == 1 and kf["Исходящих звонков"][0] == 1
+    assert kf["Входящих звонков"][1] is None                    # no previous period in this audit
 
     every = [str(c.value) for s in wb for row in s.iter_rows() for c in row if c.value is not None]
     assert not [v for v in every if UNMASKED.search(v)]
@@ -235,8 +262,59 @@ def test_workbook_sheets_formats_masking_and_formula_safety(tmp_path):
 def test_workbook_unmasked_and_english(tmp_path):
     path = report.write_workbook(make_audit(), tmp_path / "a.xlsx", mask=False, lang="en", profile=PROFILE)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[0] == "Summary" and wb["Call back"].cell(2, 3).value == "+79730123400"
-    assert [c.value for c in wb["Managers"][1]][:3] == ["Manager", "Extension", "Department"]
+    assert wb.sheetnames[:2] == ["Legend", "Summary"]
+    heads = [c.value for c in wb["Missed calls"][1]]
+    numbers = [r[heads.index("Client number")] for r in wb["Missed calls"].iter_rows(min_row=2, values_only=True)]
+    assert "+79730123400" in numbers
+    assert [c.value for c in wb["Managers"][1]][:3] == ["Manager", "Department", "Extension"]
+    assert [c.value for c in wb["Traffic"]["A"][1:]] == ["Mon", "Mon", "Tue"]
+
+
+def worklist_audit() -> types.SimpleNamespace:
+    """make_audit with the call-back list of the metrics: three numbers still unreached."""
+    audit = make_audit()
+    t = pd.Timestamp
+    audit.to_call_back = pd.DataFrame({
+        # +79720123456: missed once, nobody called back; it rang a group (no employee)
+        # +79730123400: called back after the miss (no answer) -> someone is on it, not open
+        # +74950012399: missed twice, rang Вера, never called back
+        "client_number": ["+79720123456", "+79730123400", "+74950012399"],
+        "missed": [1, 1, 2],
+        "last_missed": [t("2026-10-07 09:00", tz=TZ), t("2026-10-06 12:00", tz=TZ), t("2026-10-06 15:00", tz=TZ)],
+        "department": [pd.NA, pd.NA, "Сервис"], "employee": [pd.NA, pd.NA, "Вера"],
+        "called_back": [False, True, False],
+    })
+    return audit
+
+
+def test_worklist_holds_open_cases_with_their_owner():
+    wl = report.worklist(worklist_audit())
+    assert list(wl.columns) == ["client_number", "last_missed", "attempts", "owner", "department", "owner_basis"]
+    # open cases only, the longest wait first
+    assert wl["client_number"].tolist() == ["+74950012399", "+79720123456"]
+    first, second = wl.iloc[0], wl.iloc[1]
+    # +74950012399 rang Вера, but Борис called that number in September: he is the client's manager
+    assert (first["owner"], first["department"], first["attempts"]) == ("Борис", "Продажи", 2)
+    assert first["owner_basis"].startswith("его менеджер")
+    # +79720123456 rang a group; Анна's outgoing c3 makes it hers
+    assert (second["owner"], second["department"], second["attempts"]) == ("Анна", "Продажи", 1)
+
+
+def test_worklist_file_masked_unless_asked(tmp_path):
+    from callkit.report.workbook import write_worklist
+
+    masked = openpyxl.load_workbook(write_worklist(worklist_audit(), tmp_path / "w.xlsx"))
+    assert masked.sheetnames == ["Легенда", "Перезвонить"]
+    ws = masked["Перезвонить"]
+    heads = [c.value for c in ws[1]]
+    assert heads == ["Номер клиента", "Последний пропущенный", "Клиент звонил, раз", "Кто перезванивает", "Отдел",
+                     "Почему он", "Когда перезвонили (заполнить)", "Итог разговора (заполнить)"]
+    assert [ws.cell(r, 1).value for r in (2, 3)] == ["+7 495 ***-**-99", "+7 972 ***-**-56"]
+    assert ws.freeze_panes == "B2"
+    about = {r[0]: r[1] for r in masked["Легенда"].iter_rows(min_row=2, values_only=True)}
+    assert "Не пересылайте" in about["Для кого"] and about["Номера клиентов"].startswith("Скрыты")
+    full = openpyxl.load_workbook(write_worklist(worklist_audit(), tmp_path / "f.xlsx", full_numbers=True))
+    assert [full["Перезвонить"].cell(r, 1).value for r in (2, 3)] == ["+74950012399", "+79720123456"]
 
 
 # --- sections -------------------------------------------------------------------------------
@@ -252,51 +330,136 @@ def _html_of(objs) -> str:
     return "\n".join(parts)
 
 
+def _heading(obj) -> str:
+    return re.sub(r"<[^>]+>", "", obj._repr_html_())
+
+
+def impact_findings() -> pd.DataFrame:
+    """Findings with the verdict columns (DESIGN §5): two missed_peak costing 7 and 5 calls,
+    one line_limit costing 20, one flow_concentration without a loss in calls (a risk)."""
+    return pd.DataFrame({
+        "finding_id": ["missed_peak-1", "missed_peak-2", "line_limit-1", "flow_concentration-1"],
+        "rule": ["missed_peak", "missed_peak", "line_limit", "flow_concentration"],
+        "severity": ["medium", "high", "high", "medium"],
+        "subject": ["0 10", "2 16", "all", "Продажи"],
+        "metric": ["missed_rate", "missed_rate", "max_concurrent", "incoming_share"],
+        "value": [0.5, 0.6, 3.0, 0.7], "reference": [0.2, 0.2, 49.0, 0.25], "n": [18, 19, 49, 151],
+        "impact_calls": [5.0, 7.0, 20.0, np.nan], "impact_rub": [45000.0, 63000.0, 180000.0, np.nan],
+        "evidence_n": [9, 13, 49, 105],
+        "action": ["Дежурный на Пн 10:00.", "Дежурный на Ср 16:00.", "Расширить линии у оператора.",
+                   "Распределять входящие поровну."],
+        "text": ["Пн 10:00: пропущено 50 %.", "Ср 16:00: пропущено 60 %.", "Не больше 3 одновременных звонков.",
+                 "Продажи: Анна принимает 70 % входящих."],
+    })
+
+
+def test_problems_group_by_rule_and_rank_by_cost():
+    p = report.problems(impact_findings())
+    assert p["rule"].tolist() == ["line_limit", "missed_peak", "flow_concentration"]
+    peak = p.iloc[1]
+    # 7 + 5 calls, 63 000 + 45 000 ₽, 13 + 9 evidence calls; the costlier finding speaks first
+    assert (peak["impact_calls"], peak["impact_rub"], peak["evidence_n"]) == (12.0, 108000.0, 22.0)
+    assert peak["subjects"] == ["2 16", "0 10"] and peak["action"] == "Дежурный на Ср 16:00."
+    assert peak["severity"] == "high" and peak["findings"] == 2
+    assert np.isnan(p.iloc[2]["impact_calls"])
+
+
+def test_summary_shows_cost_evidence_and_action(tmp_path):
+    audit = make_audit()
+    audit.findings = impact_findings()
+    html = _html_of(report.section_summary(report.prepare(PROFILE, audit=audit)))
+    assert 'id="ck-summary"' in html and "Главное" in html
+    # the costliest problem first, in calls and (with the rule's impact_rub) roubles
+    first = html.index("Не хватает линий связи")
+    assert html.index("Пропуски в часы пик") > first
+    assert "≈ 180\u00a0000 ₽" in html and "≈ 20 звонков" in html
+    assert "Пропуски в часы пик (2: Ср 16:00, Пн 10:00)" in html and "≈ 12 звонков" in html
+    assert "Основание: 22 звонка в листе «Доказательства» файла Excel." in html
+    assert "<b>Что сделать:</b> Расширить линии у оператора." in html
+    assert "Риск" in html                                # a concentration costs no calls: a risk
+    # no economics in the profile: the summary says which two figures give roubles
+    assert "средняя сумма сделки" in html and "<code>economics</code>" in html
+    # key figures: 3 incoming, 2 of them unanswered (66,7 %), 1 lost
+    tiles = re.findall(r'<span class="ck-v">([^<]*)</span><span class="ck-l">([^<]*)</span>', html)
+    assert ("3", "Входящих звонков") in tiles and ("66,7\u00a0%", "Не отвечено входящих") in tiles
+    assert ("1", "Потеряно обращений") in tiles
+
+
+def test_key_figures_against_the_previous_period():
+    audit = make_audit()
+    audit.previous_period = (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    audit.previous_managers = audit.managers.assign(talk_s_total=[600.0, 0.0, 0.0])
+    kf = report.key_figures(report.ReportContext(audit=audit, profile=PROFILE)).set_index("key")
+    # September holds c5 alone: one outgoing call, no incoming (no missed rate to compare)
+    assert kf.loc["outgoing", "previous"] == 1 and kf.loc["outgoing", "change_rel"] == 0.0
+    assert kf.loc["incoming", "previous"] == 0 and np.isnan(kf.loc["missed_rate", "previous"])
+    # talk: (6000 + 1200 + 900) s = 135 min now, 10 min before -> +1250 %
+    assert kf.loc["talk_min", "current"] == 135.0 and kf.loc["talk_min", "change_rel"] == pytest.approx(12.5)
+
+
 def test_sections_headings_switch_language_and_mask(tmp_path):
     ctx = report.prepare(PROFILE, out=tmp_path, audit=make_audit())
     assert ctx.out_dir == (tmp_path / "romashka").resolve()
-    names = ["coverage", "overview", "managers", "compare", "activity", "number_types", "repeat", "traffic",
-             "presence", "missed", "staffing", "tech", "findings", "kpi"]
     text = ""
-    for name in names:
+    for name in report.SECTIONS:
         objs = getattr(report, f"section_{name}")(ctx)
-        head = objs[0]._repr_markdown_()
-        assert head == "## " + report.SECTIONS[name]["ru"]
+        if name != "summary":
+            assert _heading(objs[0]) == report.SECTIONS[name]["ru"]
         text += _html_of(objs)
+    assert 'id="ck-lost"' in text and 'href="#ck-lost"' not in text      # the contents are their own cell
     assert "Борис делает на 50" in text
     assert "+7 973 ***-**-00" in text and not UNMASKED.search(text)
     # the formula-like raw line of a rejected row is shown escaped, as text
     assert "=cmd|&#x27; /C calc&#x27;!A0" in text
     charts = sorted(p.name for p in (ctx.out_dir / "charts").glob("*.png"))
-    assert charts == sorted(["managers.png", "compare_external_calls_per_day.png", "activity.png",
-                             "number_types.png", "repeat_dialing.png", "traffic_incoming.png",
-                             "traffic_missed_rate.png", "presence.png", "callback_delay.png", "staffing.png",
-                             "concurrency.png", "tech.png"])
+    assert charts == sorted(["callback_delay.png", "traffic_missed_rate.png", "managers.png", "traffic_incoming.png",
+                             "staffing.png", "presence.png", "tech.png"])
     assert all(p.with_suffix(".svg").exists() for p in (ctx.out_dir / "charts").glob("*.png"))
+    # charts are embedded as SVG with an alt text
+    imgs = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', text)
+    assert len(imgs) == 7 and "График: Когда перезвонили на пропущенный звонок" in imgs
+    toc = _html_of(report.section_contents(ctx))
+    assert all(f'href="#ck-{k}"' in toc for k in report.SECTIONS if k != "summary")
 
     en = report.prepare(PROFILE, lang="en", audit=make_audit())
-    assert report.section_managers(en)[0]._repr_markdown_() == "## Managers"
+    assert _heading(report.section_managers(en)[0]) == "Managers"
     kpi = report.kpi_definitions(en)
-    assert "> 25%; not flagged under 3 active days" in kpi.iloc[:, 2].tolist()
+    assert "over 25%; not flagged under 3 days with calls" in kpi["threshold"].tolist()
 
 
-def test_coverage_masks_numbers_in_loader_notes_and_raw_lines():
+def test_manager_cards_figures_points_and_strengths():
+    audit = make_audit()
+    cards = {c["employee"]: c for c in report.manager_cards(report.ReportContext(audit=audit, profile=PROFILE))}
+    assert list(cards) == ["Анна", "Борис", "Вера"]          # department, then external calls per day
+    anna, boris, vera = cards["Анна"], cards["Борис"], cards["Вера"]
+    fig = anna["figures"].set_index("metric")
+    # Продажи: Анна 20 and Борис 10 external calls a day -> median 15
+    assert fig.loc["external_calls_per_day", "value"] == 20.0
+    assert fig.loc["external_calls_per_day", "department"] == 15.0
+    assert "external_calls_per_day" in anna["strengths"] and not boris["strengths"]
+    assert boris["findings"]["text"].tolist() == ["Борис делает на 50 % меньше внешних звонков в день, чем лучший в отделе."]
+    # Вера: 3 active days (= min_active_days: counted), alone in Сервис: nobody to compare with
+    assert vera["counted"] and vera["colleagues"] == 0 and not vera["strengths"]
+
+
+def test_appendix_masks_numbers_in_loader_notes_and_raw_lines():
     # an Asterisk raw line carries the number without '+'; a note may quote a value it rejected
     audit = make_audit()
     audit.load.report.notes = ["строка 4: номер 79720123456 не распознан"]
     audit.load.report.rejected = pd.DataFrame({"source_file": ["Master.csv"], "source_row": [4],
                                                "raw": ['"","79730123400","101"'], "reason": ["bad date"]})
-    text = _html_of(report.section_coverage(report.prepare(PROFILE, audit=audit)))
+    text = _html_of(report.section_appendix(report.prepare(PROFILE, audit=audit)))
     assert "79720123456" not in text and "+7 972 ***-**-56" in text
     assert "79730123400" not in text and "+7 973 ***-**-00" in text
-    shown = _html_of(report.section_coverage(report.prepare(PROFILE, audit=audit, mask_numbers=False)))
+    assert "Asterisk, файл Master.csv" in text and "asterisk_csv" not in text
+    shown = _html_of(report.section_appendix(report.prepare(PROFILE, audit=audit, mask_numbers=False)))
     assert "79720123456" in shown
 
 
 def test_title_escapes_the_client_name():
     prof = profile_from_dict({"client": "ООО <b>Ромашка</b> *1*", "slug": "romashka"}, check_files=False)
-    title = report.section_title(report.prepare(prof, audit=make_audit()))[1]._repr_markdown_()
-    assert title.endswith(r"ООО \<b\>Ромашка\</b\> \*1\*")
+    title = report.section_title(report.prepare(prof, audit=make_audit()))[1]._repr_html_()
+    assert "ООО &lt;b&gt;Ромашка&lt;/b&gt; *1*" in title and "<b>" not in title
 
 
 def test_overview_counts_only_the_period():
@@ -419,13 +582,13 @@ def speech_audit() -> types.SimpleNamespace:
 def test_speech_section_says_why_when_there_is_nothing():
     ctx = report.ReportContext(audit=make_audit(), profile=PROFILE)
     objs = report.section_speech(ctx)
-    assert objs[0]._repr_markdown_() == "## " + report.SECTIONS["speech"]["ru"]
+    assert _heading(objs[0]) == report.SECTIONS["speech"]["ru"]
     assert len(objs) == 2 and "Расшифровок звонков нет" in objs[1]._repr_html_()
     # transcripts named in the profile, but the audit has no result
     en = report.ReportContext(audit=make_audit(), profile=SPEECH_PROFILE, lang="en")
     objs = report.section_speech(en)
-    assert objs[0]._repr_markdown_() == "## Speech analytics: script, decision makers, advantages, materials"
-    assert "no speech analytics results" in objs[1]._repr_html_()
+    assert _heading(objs[0]) == "Conversations: script, decision makers, advantages"
+    assert "no results of the conversation analysis" in objs[1]._repr_html_()
     assert report.speech_result(types.SimpleNamespace(speech={"not": "a result"})) is None
 
 
@@ -437,10 +600,11 @@ def test_speech_section_tables_and_chart(tmp_path):
     assert "<td class=\"ck-text\">Расшифрованных звонков</td><td class=\"ck-text\">2</td>" in text
     assert "Названо преимуществ (доля)</td><td class=\"ck-text\">25,0\u00a0%" in text
     # managers: Анна reached the ЛПР (100 %), named 1 of 2 advantages (50 %), used a material
-    assert "<th>Выход на ЛПР/ЛВР</th>" in text and "<th>ЛПР/ЛВР: ЛВР</th>" in text
+    assert "<th>Выход на ЛПР/ЛВР</th>" in text
     anna = re.search(r"<tr><td class=\"ck-text\">Продажи</td><td class=\"ck-text\">Анна</td>(.*?)</tr>", text)
     assert anna and "50,0\u00a0%" in anna.group(1) and "100,0\u00a0%" in anna.group(1)
-    assert "преимущество</td><td class=\"ck-text\">гарантия</td><td>2</td><td>0,0\u00a0%" in text
+    # the per-item rates are charts here (each item's rate per manager is in the workbook)
+    assert text.count("<img ") == 2
     assert "Вывод:" in text
     assert (ctx.out_dir / "charts" / "speech_stages.png").exists()
     assert (ctx.out_dir / "charts" / "speech_stages.svg").exists()
@@ -450,7 +614,8 @@ def test_speech_section_tables_and_chart(tmp_path):
 def test_workbook_speech_sheets(tmp_path):
     path = report.write_workbook(speech_audit(), tmp_path / "a.xlsx", profile=SPEECH_PROFILE)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[-3:] == ["Речь. Звонки", "Речь. Фрагменты", "Речь. Менеджеры"]
+    names = wb.sheetnames
+    assert names[names.index("Речь. Звонки"):][:3] == ["Речь. Звонки", "Речь. Фрагменты", "Речь. Менеджеры"]
     calls = list(wb["Речь. Звонки"].iter_rows(values_only=True))
     head = list(calls[0])
     rows = {r[0]: dict(zip(head, r)) for r in calls[1:]}
@@ -466,15 +631,15 @@ def test_workbook_speech_sheets(tmp_path):
     shead = list(snips[0])
     hits = {(r[0], r[3]): dict(zip(shead, r)) for r in snips[1:]}
     price = hits[("c1", "прайс")]
-    assert price["Секунда звонка"] == 14.22 and price["Кто сказал"] == "сотрудник"
+    assert price["Секунда звонка"] == dt.timedelta(seconds=14.22) and price["Кто сказал"] == "сотрудник"
     assert price["Тип пункта"] == "материал" and "пришлю прайс" in price["Фрагмент"]
-    assert hits[("c2", "ЛПР")]["Кто сказал"] == "клиент" and hits[("c2", "ЛПР")]["Секунда звонка"] == 6.36
+    assert hits[("c2", "ЛПР")]["Кто сказал"] == "клиент" and hits[("c2", "ЛПР")]["Секунда звонка"] == dt.timedelta(seconds=6.36)
     # 2 greetings + 2 invoices + 2 ЛПР + свой склад + прайс = 8 hits
     assert len(snips) - 1 == 8
     ws = wb["Речь. Менеджеры"]
     mhead = [c.value for c in ws[1]]
     col = mhead.index("Доля названных преимуществ") + 1
-    by_name = {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)}
+    by_name = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}   # the name column first
     cell = ws.cell(by_name["Анна"], col)
     assert cell.value == 0.5 and cell.number_format == "0.0%"
     assert ws.cell(by_name["Борис"], col).value == 0.0
@@ -483,7 +648,7 @@ def test_workbook_speech_sheets(tmp_path):
 
     en = openpyxl.load_workbook(report.write_workbook(speech_audit(), tmp_path / "en.xlsx", lang="en",
                                                       profile=SPEECH_PROFILE))
-    assert en.sheetnames[-3:] == ["Speech. Calls", "Speech. Snippets", "Speech. Managers"]
+    assert {"Speech. Calls", "Speech. Snippets", "Speech. Managers"} <= set(en.sheetnames)
     assert "decision maker: ЛПР" in [c.value for c in en["Speech. Managers"][1]]
     assert en["Speech. Calls"].cell(2, 4).value == "negotiation"
 
@@ -509,7 +674,7 @@ def test_speech_with_navigation_calls_only(tmp_path):
     assert wb["Речь. Звонки"].cell(2, 14).value is None   # navigation: nothing "not done"
 
 
-def test_concentration_section_chart_and_sheet(tmp_path):
+def test_concentration_in_the_traffic_section_chart_and_sheets(tmp_path):
     # B2C: Анна 7 of 10 answered incoming (0.7), Борис 2 (0.2), Вера 1 (0.1); even share 1/3;
     # HHI = 0.49 + 0.04 + 0.01 = 0.54, effective managers 1/0.54 = 1.85; only Анна ≥ 2 × 1/3
     conc = pd.DataFrame({
@@ -525,23 +690,30 @@ def test_concentration_section_chart_and_sheet(tmp_path):
     audit = make_audit()
     audit.concentration, audit.concentration_departments = conc, deps
     ctx = report.prepare(PROFILE, out=tmp_path, audit=audit)
-    objs = report.section_concentration(ctx)
-    assert objs[0]._repr_markdown_() == "## " + report.SECTIONS["concentration"]["ru"]
-    html = _html_of(objs)
-    assert "Анна" in html and "70,0\u00a0%" in html and "1/HHI" in html
+    html = _html_of(report.section_traffic(ctx))
+    assert "Кто принимает входящие" in html
     assert (ctx.out_dir / "charts" / "concentration.png").exists()
-    # chart: one bar per manager, only Анна (0.7 ≥ 2 × 1/3) in the flag colour
-    ax = plots.plot_concentration(conc)
+    # chart: one bar per manager, in the report's order, in the department's colour
+    ax = plots.plot_concentration(conc, order=ctx.order, colors={"B2C": "#e07b39"})
     bars = list(ax.patches)
-    assert len(bars) == 3
-    flagged = [b.get_width() for b in bars if np.allclose(b.get_facecolor()[:3], to_rgb("#c8423b"))]
+    assert len(bars) == 3 and {mpl_hex(b.get_facecolor()) for b in bars} == {"#e07b39"}
+    # without colours, only Анна (0.7 ≥ 2 × 1/3) is in the flag colour
+    ax = plots.plot_concentration(conc)
+    flagged = [b.get_width() for b in ax.patches if np.allclose(b.get_facecolor()[:3], to_rgb("#c8423b"))]
     assert flagged == [0.7]
-    wb_path = report.write_workbook(audit, tmp_path / "a.xlsx")
-    wb = openpyxl.load_workbook(wb_path)
-    assert report.SHEET_NAMES["concentration"][0] in wb.sheetnames
-    # without concentration data the section says so
+    wb = openpyxl.load_workbook(report.write_workbook(audit, tmp_path / "a.xlsx"))
+    assert {"Концентрация", "Концентрация по отделам"} <= set(wb.sheetnames)
+    heads = [c.value for c in wb["Концентрация по отделам"][1]]
+    assert "Индекс концентрации" in heads and "Как будто поровну делят" in heads
+    # without concentration data the section has no concentration block
     empty = report.prepare(PROFILE, out=tmp_path, audit=make_audit())
-    assert "Нет данных" in _html_of(report.section_concentration(empty))
+    assert "Кто принимает входящие" not in _html_of(report.section_traffic(empty))
+
+
+def mpl_hex(color) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(color)
 
 
 def test_dictated_number_in_a_snippet_is_masked_in_the_workbook(tmp_path):

@@ -17,17 +17,17 @@ matplotlib, papermill or nbconvert.
 from __future__ import annotations
 
 _EXPORTS = {
-    "labels": ("SECTIONS", "SHEET_NAMES", "COLUMN_LABELS", "SPEECH_VALUES", "TEXTS", "column_label"),
+    "labels": ("SECTIONS", "SHEET_NAMES", "COLUMN_LABELS", "SPEECH_VALUES", "VALUES", "TEXTS", "CHART",
+               "column_label", "value_label"),
     "context": ("ReportError", "ReportContext", "prepare"),
     "html": ("heading", "export_html"),
-    "tables": ("overview_items", "kpi_definitions", "pop_table", "active_managers", "callback_list",
+    "tables": ("overview_items", "period_figures", "key_figures", "problems", "manager_cards", "worklist",
+               "kpi_definitions", "rules_table", "pop_table", "active_managers", "callback_list",
                "call_back_table", "presence_table", "concentration_tables", "speech_result",
                "speech_summary_items", "speech_calls_table", "speech_snippets_table", "speech_managers_table"),
-    "sections": ("section_title", "section_coverage", "section_overview", "section_managers", "section_compare",
-                 "section_activity", "section_number_types", "section_repeat", "section_traffic",
-                 "section_presence", "section_concentration", "section_missed", "section_staffing",
-                 "section_tech", "section_speech", "section_findings", "section_kpi", "export_workbook"),
-    "workbook": ("write_workbook",),
+    "sections": ("section_title", "section_summary", "section_contents", "section_lost", "section_managers",
+                 "section_traffic", "section_speech", "section_appendix", "export_workbook"),
+    "workbook": ("write_workbook", "write_worklist"),
     "run": ("ClientRun", "ClientStatus", "BatchSummary", "notebook_path", "notebook_parameters",
             "validate_parameters", "run_client", "run_batch", "demo", "find_profiles", "sample_profile_path"),
 }

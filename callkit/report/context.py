@@ -32,15 +32,50 @@ class ReportContext:
     mask: bool = True
     out_dir: Path | None = None
     charts: list[Path] = field(default_factory=list)
+    _order: list[str] | None = field(default=None, repr=False)
+    _colors: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def charts_dir(self) -> Path | None:
         return None if self.out_dir is None else self.out_dir / "charts"
 
     @property
+    def thresholds(self) -> Any:
+        """The profile's thresholds (else the audit's, else the defaults)."""
+        from callkit.profile import Thresholds
+
+        return (getattr(self.profile, "thresholds", None) or getattr(self.audit, "thresholds", None)
+                or Thresholds())
+
+    @property
     def threshold(self) -> float:
-        th = getattr(self.profile, "thresholds", None)
-        return float(getattr(th, "manager_gap", 0.25))
+        return float(getattr(self.thresholds, "manager_gap", 0.25))
+
+    @property
+    def window_h(self) -> float:
+        """The call-back window in hours."""
+        return float(getattr(self.thresholds, "callback_window_h", 24))
+
+    @property
+    def order(self) -> list[str]:
+        """One order of the managers for every chart and card (:func:`callkit.plots.manager_order`
+        of the managers with calls)."""
+        if self._order is None:
+            from callkit import plots
+            from callkit.report.tables import active_managers
+
+            self._order = plots.manager_order(active_managers(frame_of(self.audit, "managers")))
+        return self._order
+
+    @property
+    def colors(self) -> dict[str, str]:
+        """One colour per department for every chart and card (:func:`callkit.plots.department_colors`)."""
+        if self._colors is None:
+            from callkit import plots
+
+            m = frame_of(self.audit, "managers")
+            self._colors = plots.department_colors(m[schema.DEPARTMENT] if schema.DEPARTMENT in m else [])
+        return self._colors
 
 
 def prepare(profile: str | Path | Profile, *, out: str | Path | None = None, lang: str | None = None,

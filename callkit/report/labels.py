@@ -1,71 +1,313 @@
 """Every word a reader of a report sees, in Russian and English, in one place.
 
-Section headings (:data:`SECTIONS`), report texts (:func:`text`), column headers
-(:data:`COLUMN_LABELS`, :func:`column_label`), speech values (:data:`SPEECH_VALUES`) and
-workbook sheet names (:data:`SHEET_NAMES`). Importing this module is cheap (no pandas, no
-matplotlib, no papermill): charts, widgets and speech views take their words from here.
+Section headings (:data:`SECTIONS`), report sentences (:data:`TEXTS`, :func:`text`), column
+headers (:data:`COLUMN_LABELS`, :func:`column_label`), the values the data holds as codes —
+severities, rule names, signals, directions, roles, export formats, the script stages and
+call results a profile names with English keys (:data:`VALUES`, :func:`value_label`), chart
+words (:data:`CHART`, :func:`chart_label`), weekdays and months, and the workbook's sheet
+names (:data:`SHEET_NAMES`).
+
+Importing this module is cheap (the standard library only: no pandas, matplotlib, papermill or
+nbconvert): charts (:mod:`callkit.plots`), the explorer (:mod:`callkit.widgets`), the speech
+views and the workbook take their words from here, so a word is written once and cannot drift.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
-__all__ = ["SECTIONS", "TEXTS", "COLUMN_LABELS", "SPEECH_VALUES", "SHEET_NAMES", "text", "column_label",
-           "speech_value"]
+__all__ = ["LANGS", "SECTIONS", "TEXTS", "DEFINITIONS", "COLUMN_LABELS", "VALUES", "SPEECH_VALUES", "CHART", "SHEET_NAMES",
+           "WEEKDAYS", "WEEKDAYS_FULL", "MONTHS", "lang_of", "text", "column_label", "value_label",
+           "speech_value", "chart_label", "weekday", "slot_text", "subject_text", "date_text",
+           "period_text", "plural"]
 
-# --- texts ------------------------------------------------------------------------------------
+LANGS = ("ru", "en")
 
-#: Section headings, ``SECTIONS[key][lang]``; their order is the report's.
-SECTIONS: dict[str, dict[str, str]] = {
-    "coverage": {"ru": "Данные: период, покрытие и качество загрузки",
-                 "en": "Data: period, coverage and load quality"},
-    "overview": {"ru": "Компания в целом", "en": "The company at a glance"},
-    "managers": {"ru": "Менеджеры", "en": "Managers"},
-    "compare": {"ru": "Сравнение внутри отделов: зоны роста", "en": "Comparison inside departments: growth zones"},
-    "activity": {"ru": "Активность: входящие и исходящие", "en": "Activity: incoming and outgoing"},
-    "number_types": {"ru": "Мобильные, городские и внутренние звонки",
-                     "en": "Mobile, landline and internal calls"},
-    "repeat": {"ru": "Повторные наборы", "en": "Repeat dialing"},
-    "concentration": {"ru": "Концентрация клиентского потока", "en": "Client flow concentration"},
-    "traffic": {"ru": "Входящий трафик по часам и дням недели", "en": "Incoming traffic by hour and weekday"},
-    "presence": {"ru": "Присутствие в часы пик", "en": "Presence at peak hours"},
-    "missed": {"ru": "Пропущенные звонки и перезвоны", "en": "Missed calls and callbacks"},
-    "staffing": {"ru": "Нагрузка и численность", "en": "Staffing vs load"},
-    "tech": {"ru": "Технические сигналы", "en": "Technology signals"},
-    "speech": {"ru": "Речевая аналитика: скрипт, ЛПР, преимущества, материалы",
-               "en": "Speech analytics: script, decision makers, advantages, materials"},
-    "findings": {"ru": "Выводы", "en": "Findings"},
-    "kpi": {"ru": "Как считаются показатели", "en": "How the figures are computed"},
+
+def lang_of(lang: str | None) -> str:
+    """``"en"`` for English, ``"ru"`` for anything else (Russian is the default)."""
+    return "en" if lang == "en" else "ru"
+
+
+def _i(lang: str | None) -> int:
+    return 1 if lang == "en" else 0
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+#: Short weekday names, Monday first (weekday 0 = Monday, as in traffic.csv).
+WEEKDAYS: dict[str, list[str]] = {
+    "ru": ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
+WEEKDAYS_FULL: dict[str, list[str]] = {
+    "ru": ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+#: Month names as a date says them (Russian genitive: «1 октября»).
+MONTHS: dict[str, list[str]] = {
+    "ru": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+           "октября", "ноября", "декабря"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"],
 }
 
-#: Report texts, ``TEXTS[key][lang]`` (``str.format`` fields in braces).
+
+def weekday(day: int, lang: str = "ru", *, full: bool = False) -> str:
+    """The name of weekday ``day`` (0 = Monday).
+
+    Examples
+    --------
+    >>> weekday(2), weekday(2, "en", full=True)
+    ('Ср', 'Wednesday')
+    """
+    return (WEEKDAYS_FULL if full else WEEKDAYS)[lang_of(lang)][int(day)]
+
+
+_SLOT = re.compile(r"^([0-6]) ([0-9]{1,2})$")
+
+
+def slot_text(subject: Any, lang: str = "ru") -> str:
+    """A ``weekday hour`` subject (DESIGN §5: ``"2 16"``) as a reader says it; other text as is.
+
+    Examples
+    --------
+    >>> slot_text("2 16"), slot_text("0 9", "en"), slot_text("Продажи")
+    ('Ср 16:00', 'Mon 09:00', 'Продажи')
+    """
+    m = _SLOT.match(str(subject).strip())
+    if not m:
+        return str(subject)
+    return f"{weekday(int(m.group(1)), lang)} {int(m.group(2)):02d}:00"
+
+
+def date_text(day: dt.date, lang: str = "ru", *, year: bool = True) -> str:
+    """A date in words: ``1 октября 2026`` / ``1 October 2026``."""
+    month = MONTHS[lang_of(lang)][day.month - 1]
+    return f"{day.day} {month} {day.year}" if year else f"{day.day} {month}"
+
+
+def period_text(start: dt.date, end: dt.date, lang: str = "ru") -> str:
+    """An inclusive period in words: ``1–31 октября 2026``, ``1 сентября — 31 октября 2026``."""
+    if start.year == end.year and start.month == end.month:
+        return f"{start.day}–{date_text(end, lang)}"
+    if start.year == end.year:
+        return f"{date_text(start, lang, year=False)} — {date_text(end, lang)}"
+    return f"{date_text(start, lang)} — {date_text(end, lang)}"
+
+
+def plural(n: float, forms: tuple[str, str, str]) -> str:
+    """The Russian noun form for ``n``: ``forms`` = (1 звонок, 2 звонка, 5 звонков).
+
+    Examples
+    --------
+    >>> [plural(n, ("звонок", "звонка", "звонков")) for n in (1, 3, 5, 11, 21, 2.5)]
+    ['звонок', 'звонка', 'звонков', 'звонков', 'звонок', 'звонка']
+    """
+    if float(n) != int(n):
+        return forms[1]
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+#: The report's sections in story order (DESIGN §6): ``SECTIONS[key][lang]``.
+SECTIONS: dict[str, dict[str, str]] = {
+    "summary": {"ru": "Главное", "en": "The summary"},
+    "lost": {"ru": "Пропущенные звонки и перезвоны", "en": "Missed calls and call-backs"},
+    "managers": {"ru": "Менеджеры", "en": "Managers"},
+    "traffic": {"ru": "Поток звонков, люди на линии и линии связи", "en": "Call flow, staffing and lines"},
+    "speech": {"ru": "Разговоры: скрипт, ЛПР, преимущества", "en": "Conversations: script, decision makers, advantages"},
+    "appendix": {"ru": "Приложение: данные и методика", "en": "Appendix: data and method"},
+}
+
+# --- sentences --------------------------------------------------------------------------------
+
+#: Report sentences and short labels, ``TEXTS[key][lang]`` (``str.format`` fields in braces).
 TEXTS: dict[str, dict[str, str]] = {
+    # title and summary
     "title": {"ru": "Аудит отдела продаж по телефонии: {client}", "en": "Sales-department telephony audit: {client}"},
-    "period": {"ru": "Период: {start} — {end}", "en": "Period: {start} to {end}"},
+    "subtitle": {"ru": "{period} · {calls} · {managers} · {departments}",
+                 "en": "{period} · {calls} · {managers} · {departments}"},
     "masked_note": {"ru": "Номера клиентов скрыты (+7 916 ***-**-67).",
                     "en": "Client numbers are masked (+7 916 ***-**-67)."},
-    "no_data": {"ru": "Нет данных для этого раздела.", "en": "No data for this section."},
-    "hhi_meaning": {
-        "ru": "Индекс концентрации HHI — вероятность того, что два случайных отвеченных входящих звонка "
-              "отдела принял один и тот же менеджер: при равном распределении он равен 1/n, при одном "
-              "менеджере — 1. «Эффективное число менеджеров» = 1/HHI: поток распределён так, будто его "
-              "поровну делят столько человек. Клиент закреплён за менеджером, который провёл больше всего "
-              "его звонков.",
-        "en": "The HHI concentration index is the chance that two random answered incoming calls of the "
-              "department went to the same manager: 1/n when the flow is even, 1 when one manager takes "
-              "all. 'Effective managers' = 1/HHI: the flow is as concentrated as if that many people "
-              "shared it evenly. A client belongs to the manager who handled most of its calls."},
+    "masked_short": {"ru": "номера клиентов скрыты", "en": "client numbers masked"},
+    "department_word": {"ru": "отдел|отдела|отделов", "en": "department|departments|departments"},
+    "enquiry_word": {"ru": "обращение|обращения|обращений", "en": "enquiry|enquiries|enquiries"},
+    "severity_word": {"ru": "важность", "en": "severity"},
+    "no_previous_short": {"ru": "прошлого периода нет в данных", "en": "no previous period in the data"},
+    "pp": {"ru": "{v} п. п.", "en": "{v} pp"},
+    "strength_external_calls_per_day": {"ru": "больше всех внешних звонков в день", "en": "most external calls a day"},
+    "strength_outgoing_new_clients_per_day": {"ru": "больше всех звонков новым клиентам", "en": "most calls to new clients"},
+    "strength_incoming_answered": {"ru": "больше всех принятых входящих", "en": "most incoming answered"},
+    "strength_present_share": {"ru": "чаще всех на связи в часы пик", "en": "most often on the phone at peaks"},
+    "staffing_head": {"ru": "Хватает ли людей на линии", "en": "Are there enough people on the line"},
+    "presence_head": {"ru": "Кто на связи в часы пик", "en": "Who is on the phone at peak hours"},
+    "concentration_head": {"ru": "Кто принимает входящие", "en": "Who takes the incoming calls"},
+    "contents": {"ru": "Содержание", "en": "Contents"},
+    "problems_lead": {"ru": "Проблемы, которые стоят больше всего, — по убыванию потерь:",
+                      "en": "The problems that cost most, largest first:"},
+    "problems_lead_severity": {"ru": "Главные проблемы (по важности):", "en": "The main problems (by severity):"},
+    "no_problems": {"ru": "Правила аудита не нашли проблем в этом периоде.",
+                    "en": "The audit's rules found no problem in this period."},
+    "cost_calls": {"ru": "≈ {n} {word}", "en": "≈ {n} {word}"},
+    "cost_calls_word": {"ru": "звонок|звонка|звонков", "en": "call|calls|calls"},
+    "cost_per_period": {"ru": "потеряно за период", "en": "lost in the period"},
+    "cost_rub": {"ru": "≈ {rub} ₽", "en": "≈ {rub} ₽"},
+    "cost_risk": {"ru": "риск", "en": "a risk"},
+    "cost_risk_note": {"ru": "потери в звонках не считаются", "en": "not counted in calls"},
+    "evidence": {"ru": "Основание: {what}.", "en": "Evidence: {what}."},
+    "evidence_calls": {"ru": "{n} {word} в листе «{sheet}» файла Excel",
+                       "en": "{n} {word} on the “{sheet}” sheet of the workbook"},
+    "evidence_sample": {"ru": "выборка {n}", "en": "sample {n}"},
+    "action": {"ru": "Что сделать", "en": "What to do"},
+    "more_subjects": {"ru": "и ещё {n}", "en": "and {n} more"},
+    "money_hint": {
+        "ru": "Чтобы перевести потери из звонков в рубли, нужны две цифры: средняя сумма сделки и доля "
+              "обращений, которые становятся сделкой. Их указывают в профиле клиента (раздел "
+              "<code>economics</code>), и отчёт покажет потери в ₽.",
+        "en": "To turn the lost calls into roubles the report needs two figures: the average deal "
+              "and the share of enquiries that become a deal. They go into the client profile "
+              "(<code>economics</code>), and the report shows the losses in ₽."},
+    "money_basis": {"ru": "Рубли: звонки × {conv} в сделку × {deal} ₽ средняя сделка.",
+                    "en": "Roubles: calls × {conv} to a deal × {deal} ₽ average deal."},
+    "key_figures": {"ru": "Ключевые показатели", "en": "Key figures"},
+    "vs_previous": {"ru": "прошлый период: {prev}", "en": "previous period: {prev}"},
+    "no_previous": {"ru": "без сравнения с прошлым периодом (нет данных)",
+                    "en": "no comparison with the previous period (no data)"},
+    "more_problems": {"ru": "Остальные выводы — в разделах ниже и в листе «{sheet}» файла Excel ({n} всего).",
+                      "en": "The other findings are in the sections below and on the “{sheet}” sheet ({n} in all)."},
+    # key figures
+    "kf_incoming": {"ru": "Входящих звонков", "en": "Incoming calls"},
+    "kf_missed_rate": {"ru": "Не отвечено входящих", "en": "Incoming not answered"},
+    "kf_lost": {"ru": "Потеряно обращений", "en": "Enquiries lost"},
+    "kf_outgoing": {"ru": "Исходящих звонков", "en": "Outgoing calls"},
+    "kf_new_clients": {"ru": "Звонков новым клиентам", "en": "Calls to new clients"},
+    "kf_talk": {"ru": "Минут разговора с клиентами", "en": "Minutes talking to clients"},
+    # lost calls
+    "lost_lead": {
+        "ru": "Из {incoming} входящих не ответили на {missed} ({rate}). Перезвонили в течение {window} — "
+              "{called}, клиент дозвонился сам или ответил на перезвон — {reached}; потеряно {lost} {lost_word}: "
+              "не перезвонили вовремя и так и не поговорили.",
+        "en": "Of {incoming} incoming calls {missed} were not answered ({rate}). {called} were called back "
+              "within {window}, {reached} were reached in the end (a call-back or the client's next call "
+              "answered); {lost} were lost: no call-back in time and no conversation since."},
+    "window_h": {"ru": "{h:g} ч", "en": "{h:g} h"},
+    "worklist_note": {
+        "ru": "Список для перезвона — {n} открытых обращений (клиенту не перезвонили и не поговорили с ним "
+              "после последнего пропущенного) — в отдельном файле «{file}» для сотрудников компании.",
+        "en": "The call-back list — {n} open cases (no call-back and no conversation since the last missed "
+              "call) — is a separate file, “{file}”, for the company's staff."},
+    "findings_here": {"ru": "Что нашли", "en": "What we found"},
+    "no_findings_here": {"ru": "Здесь правила аудита проблем не нашли.", "en": "No rule fired here."},
+    # managers
+    "managers_lead": {
+        "ru": "{n} {word} со звонками в периоде. На графике — внешние звонки в день и звонки новым клиентам "
+              "в день; штрих — медиана отдела. Ниже — карточка каждого менеджера: его цифры против медианы "
+              "отдела, замечания и сильные стороны. Все показатели — в листе «{sheet}» файла Excel.",
+        "en": "{n} managers with calls in the period. The chart shows external calls per day and calls to new "
+              "clients per day; the dash is the department median. Below is a card per manager: their "
+              "figures against the department median, the issues and the strengths. Every figure is on the "
+              "“{sheet}” sheet of the workbook."},
+    "manager_word": {"ru": "менеджер|менеджера|менеджеров", "en": "manager|managers|managers"},
+    "card_metric": {"ru": "Показатель", "en": "Figure"},
+    "card_self": {"ru": "Менеджер", "en": "Manager"},
+    "card_dept": {"ru": "Медиана отдела", "en": "Department median"},
+    "card_role": {"ru": "роль: {role}", "en": "role: {role}"},
+    "card_role_inferred": {"ru": "роль по звонкам: {role}", "en": "role from the calls: {role}"},
+    "card_no_issues": {"ru": "Замечаний по правилам аудита нет.", "en": "No issue by the audit's rules."},
+    "card_few_days": {"ru": "Мало данных: {n} {word} со звонками — с коллегами не сравнивается.",
+                      "en": "Too little data: {n} day(s) with calls — not compared with colleagues."},
+    "day_word": {"ru": "день|дня|дней", "en": "day|days|days"},
+    "card_best": {"ru": "Лучший результат в отделе: {what}.", "en": "Best in the department: {what}."},
+    "card_alone": {"ru": "Один в отделе — сравнивать не с кем.", "en": "Alone in the department — no one to compare with."},
+    # traffic
+    "traffic_lead": {"ru": "Больше всего входящих приходится на {peaks}.",
+                     "en": "Most incoming calls come at {peaks}."},
+    "peak_item": {"ru": "{hour} ({per_day} в день)", "en": "{hour} ({per_day} a day)"},
+    "staffing_plain": {
+        "ru": "Сколько людей должно быть на линии, чтобы {sl} звонков брали трубку за {within} с: в {n} {word} "
+              "недели людей было меньше, чем нужно. Хуже всего — {worst}: нужно {need}, было {had}.",
+        "en": "How many people must be on the line for {sl} of calls to be answered within {within} s: in {n} "
+              "hour(s) of the week there were fewer than needed. Worst: {worst} — {need} needed, {had} there."},
+    "hour_word": {"ru": "час|часа|часов", "en": "hour|hours|hours"},
+    "staffing_ok": {"ru": "Людей на линии хватает во все часы недели (нужно столько, чтобы {sl} звонков брали "
+                          "трубку за {within} с).",
+                    "en": "There are enough people on the line in every hour of the week (for {sl} of calls "
+                          "answered within {within} s)."},
+    "staffing_method": {"ru": "Потребность считается по формуле Эрланга C (см. приложение).",
+                        "en": "The need is computed with the Erlang C formula (see the appendix)."},
+    "concentration_lead": {
+        "ru": "Кто принимает входящие звонки отдела: доля каждого менеджера. Штрих — равная доля (поровну на "
+              "всех). Если один человек берёт намного больше, клиенты зависят от него.",
+        "en": "Who takes the department's incoming calls: each manager's share. The dash is an even share. "
+              "When one person takes far more, the clients depend on them."},
+    "lines_lead": {"ru": "Линии связи и сбои", "en": "Lines and failures"},
+    "presence_lead": {"ru": "Доля часов пик отдела, когда менеджер был на связи (звонил или принимал звонки) "
+                            "в свои рабочие дни.",
+                      "en": "The share of the department's peak hours the manager was on the phone on the days "
+                            "they worked."},
+    # speech
+    "no_transcripts": {"ru": "Расшифровок звонков нет (в профиле не указан файл расшифровок): разговоры не "
+                             "анализировались.",
+                       "en": "No call transcripts (the profile names no transcripts file): the conversations "
+                             "were not analysed."},
+    "no_speech": {"ru": "Расшифровки указаны в профиле, но результатов анализа разговоров нет.",
+                  "en": "The profile names transcripts, but there are no results of the conversation analysis."},
+    "no_speech_calls": {"ru": "В расшифровках нет ни одного звонка этого клиента.",
+                        "en": "The transcripts hold no call of this client."},
+    "speech_checklist": {"ru": "Чек-лист по переговорам (все менеджеры)", "en": "Checklist over negotiations (all managers)"},
+    "speech_managers": {"ru": "Менеджеры: скрипт, результат, ЛПР/ЛВР, преимущества, материалы",
+                        "en": "Managers: script, result, decision makers, advantages, materials"},
+    "speech_violations": {"ru": "Нарушения: примеры (первые {n}; все звонки — в Excel)",
+                          "en": "Violations: examples (first {n}; every call is in the workbook)"},
+    "speech_in_excel": {"ru": "По каждому звонку — в Excel: листы «{calls}», «{snips}», «{mgr}».",
+                        "en": "Per call in the workbook: sheets “{calls}”, “{snips}”, “{mgr}”."},
+    "verdict": {"ru": "Вывод", "en": "Verdict"},
+    # appendix
+    "coverage": {"ru": "Данные и загрузка", "en": "Data and loading"},
+    "definitions": {"ru": "Как считаются показатели", "en": "How the figures are computed"},
+    "rules": {"ru": "Правила аудита и их пороги", "en": "The audit's rules and thresholds"},
+    "small_samples": {"ru": "Малые выборки", "en": "Small samples"},
+    "small_samples_text": {
+        "ru": "Менеджер с менее чем {days} рабочими днями со звонками показан, но не сравнивается с коллегами и не "
+              "получает замечаний. Правило о сотруднике молчит, если сравнимых коллег меньше двух. На тепловой "
+              "карте пропущенных часы, где было меньше {cell} входящих, серые: доля от одного-двух звонков ничего "
+              "не говорит. Рядом с долей всегда указано, из скольких звонков она посчитана.",
+        "en": "A manager with fewer than {days} days with calls is shown but not compared with colleagues and "
+              "gets no issue. An employee rule stays silent with fewer than two comparable colleagues. On the "
+              "missed-calls heat map the hours with fewer than {cell} incoming calls are grey: a share of one or "
+              "two calls says nothing. Every share says how many calls it is out of."},
+    "files": {"ru": "Файлы отчёта и для кого они", "en": "The report's files and who they are for"},
+    "file_html": {"ru": "этот отчёт — для руководителя продаж; номера клиентов скрыты, можно пересылать.",
+                  "en": "this report — for the head of sales; client numbers are masked, fine to forward."},
+    "file_xlsx": {"ru": "все таблицы отчёта — для руководителя продаж и аналитика; номера скрыты, можно пересылать.",
+                  "en": "every table of the report — for the head of sales and the analyst; numbers masked, fine to "
+                        "forward."},
+    "file_worklist": {"ru": "список для перезвона — только для сотрудников компании, не пересылать за её пределы{full}.",
+                      "en": "the call-back list — for the company's own staff only, do not send it outside{full}."},
+    "file_worklist_full": {"ru": " (в нём полные номера клиентов)", "en": " (it holds full client numbers)"},
+    "file_charts": {"ru": "графики отчёта (SVG и PNG) — для презентаций.", "en": "the report's charts (SVG and PNG) — "
+                                                                            "for slides."},
     "item": {"ru": "Показатель", "en": "Item"},
+    "value": {"ru": "Значение", "en": "Value"},
     "client": {"ru": "Клиент", "en": "Client"},
     "period_label": {"ru": "Период", "en": "Period"},
-    "value": {"ru": "Значение", "en": "Value"},
-    "files": {"ru": "Файлы", "en": "Files"},
+    "files_label": {"ru": "Файлы выгрузки", "en": "Export files"},
     "format": {"ru": "Формат выгрузки", "en": "Export format"},
     "encoding": {"ru": "Кодировка", "en": "Encoding"},
     "rows_read": {"ru": "Строк прочитано", "en": "Rows read"},
     "rows_loaded": {"ru": "Строк загружено", "en": "Rows loaded"},
     "rows_rejected": {"ru": "Строк отклонено", "en": "Rows rejected"},
     "duplicates": {"ru": "Дубликатов удалено", "en": "Duplicates dropped"},
-    "sessions": {"ru": "Звонков (сессий)", "en": "Calls (sessions)"},
+    "sessions": {"ru": "Звонков (все плечи звонка — один звонок)", "en": "Calls (all legs of a call — one call)"},
+    "machine_answered": {"ru": "Входящих, принятых только автоответчиком", "en": "Incoming answered by the machine only"},
     "first_call": {"ru": "Первый звонок в данных", "en": "First call in the data"},
     "last_call": {"ru": "Последний звонок в данных", "en": "Last call in the data"},
     "calls_in_period": {"ru": "Звонков в периоде", "en": "Calls in the period"},
@@ -78,57 +320,228 @@ TEXTS: dict[str, dict[str, str]] = {
     "departments": {"ru": "Отделов", "en": "Departments"},
     "client_numbers": {"ru": "Разных номеров клиентов", "en": "Distinct client numbers"},
     "lost": {"ru": "Пропущенных без перезвона (потеряны)", "en": "Missed and never called back (lost)"},
-    "growth_zones": {"ru": "Зон роста у менеджеров (отставание > {pct})", "en": "Manager growth zones (gap > {pct})"},
     "rejected_rows": {"ru": "Отклонённые строки (первые {n})", "en": "Rejected rows (first {n})"},
     "notes": {"ru": "Замечания загрузчика", "en": "Loader notes"},
-    "peaks": {"ru": "Часы пик", "en": "Peak hours"},
-    "never_called_back": {"ru": "Номера, до которых так и не дозвонились, — перезвонить (первые "
-                                "{n} из {total}; полный список в Excel)",
-                          "en": "Numbers never reached — to call back (first {n} of {total}; "
-                                "full list in Excel)"},
-    "understaffed_slots": {"ru": "Часы, где не хватает людей", "en": "Slots short of staff"},
-    "no_findings": {"ru": "Правила не нашли проблем.", "en": "No rule fired."},
-    "metric": {"ru": "Показатель", "en": "Metric"},
-    "formula": {"ru": "Как считается", "en": "Formula"},
+    "no_data": {"ru": "Нет данных для этого раздела.", "en": "No data for this section."},
+    "metric": {"ru": "Показатель", "en": "Figure"},
+    "plain": {"ru": "Простыми словами", "en": "In plain words"},
+    "formula": {"ru": "Формула", "en": "Formula"},
     "threshold": {"ru": "Порог в этом отчёте", "en": "Threshold used"},
-    "pop": {"ru": "Сравнение с прошлым периодом", "en": "Against the previous period"},
-    "tech_table": {"ru": "Сигналы", "en": "Signals"},
-    "growth_list": {"ru": "Зоны роста: {n} (отставание от лучшего в отделе больше {pct}); все сравнения — в Excel.",
-                    "en": "Growth zones: {n} (gap to the department's best over {pct}); every comparison is in Excel."},
+    "rule_when": {"ru": "Когда срабатывает", "en": "When it fires"},
+    "rule_min": {"ru": "Сколько данных нужно", "en": "Data it needs"},
     "files_written": {"ru": "Файлы отчёта", "en": "Report files"},
-    "no_transcripts": {"ru": "Расшифровок звонков нет (в профиле не указан файл transcripts): "
-                             "речевая аналитика не проводилась.",
-                       "en": "No call transcripts (the profile names no transcripts file): "
-                             "speech analytics was not run."},
-    "no_speech": {"ru": "Расшифровки указаны в профиле, но результатов речевой аналитики нет.",
-                  "en": "The profile names transcripts, but there are no speech analytics results."},
-    "no_speech_calls": {"ru": "В расшифровках нет ни одного звонка этого клиента.",
-                        "en": "The transcripts hold no call of this client."},
-    "speech_checklist": {"ru": "Чек-лист по переговорам (все менеджеры)",
-                         "en": "Checklist over negotiations (all managers)"},
-    "speech_managers": {"ru": "Менеджеры: скрипт, результат, ЛПР/ЛВР, преимущества, материалы",
-                        "en": "Managers: script, result, decision makers, advantages, materials"},
-    "speech_brief": {"ru": "Пункты брифа по менеджерам (доля переговоров)",
-                     "en": "Brief items per manager (share of negotiations)"},
-    "speech_violations": {"ru": "Нарушения: примеры (первые {n}; все звонки — в Excel)",
-                          "en": "Violations: examples (first {n}; every call is in Excel)"},
-    "speech_in_excel": {"ru": "По каждому звонку — в Excel: листы «{calls}», «{snips}», «{mgr}».",
-                        "en": "Per call in Excel: sheets “{calls}”, “{snips}”, “{mgr}”."},
+    "chart_alt": {"ru": "График: {title}", "en": "Chart: {title}"},
+    "workbook_legend": {"ru": "Что в этом файле", "en": "What this file holds"},
+    # the workbook's legend
+    "sheet_summary": {"ru": "Главные проблемы отчёта: что не так, сколько стоит, что сделать.",
+                      "en": "The report's main problems: what is wrong, what it costs, what to do."},
+    "sheet_key_figures": {"ru": "Ключевые показатели периода против прошлого периода.",
+                          "en": "The period's key figures against the previous period."},
+    "sheet_findings": {"ru": "Все выводы правил аудита; красные строки — высокая важность, полоски — потери в звонках.",
+                       "en": "Every finding of the audit's rules; red rows are high severity, bars the cost in calls."},
+    "sheet_evidence": {"ru": "Звонки, на которых основан каждый вывод (по номеру вывода).",
+                       "en": "The calls behind every finding (by finding id)."},
+    "sheet_managers": {"ru": "Все показатели каждого менеджера за период (определения — лист «Методика»).",
+                       "en": "Every figure of every manager in the period (definitions on the “Method” sheet)."},
+    "sheet_comparison": {"ru": "Каждый менеджер против ориентира отдела по каждому показателю; красные — зона роста.",
+                         "en": "Every manager against the department's reference, per figure; red rows are growth zones."},
+    "sheet_pop": {"ru": "Показатели менеджеров в этом и в прошлом периоде.",
+                  "en": "The managers' figures in this and the previous period."},
+    "sheet_missed": {"ru": "Каждый пропущенный входящий: когда перезвонили, дозвонились ли; красные — потерянные.",
+                     "en": "Every missed incoming call: when it was called back, whether reached; red rows are lost."},
+    "sheet_callback_bins": {"ru": "Сколько пропущенных перезвонили за 5 минут, 15 минут, час, в тот же день, позже, никогда.",
+                            "en": "How many missed calls were called back within 5 min, 15 min, an hour, the same day, "
+                                  "later, never."},
+    "sheet_traffic": {"ru": "Входящие по дням недели и часам: сколько пришло, отвечено, пропущено.",
+                      "en": "Incoming calls by weekday and hour: offered, answered, missed."},
+    "sheet_peaks": {"ru": "Часы пик: часы с наибольшим числом входящих в среднем за рабочий день.",
+                    "en": "Peak hours: the hours with the most incoming calls per working day."},
+    "sheet_presence": {"ru": "Сколько часов пик отдела каждый менеджер был на связи в свои рабочие дни.",
+                       "en": "How many of the department's peak hours each manager was on the phone."},
+    "sheet_staffing": {"ru": "По каждому часу недели: сколько людей нужно на линии и сколько было; красные — не хватает.",
+                       "en": "Per hour of the week: people needed on the line and on it; red rows are short."},
+    "sheet_concentration": {"ru": "Доля входящих и клиентов отдела у каждого менеджера.",
+                            "en": "Each manager's share of the department's incoming calls and clients."},
+    "sheet_concentration_departments": {"ru": "Концентрация входящих по отделам: у кого больше всех, индекс.",
+                                        "en": "Concentration of incoming calls by department: who takes most, the index."},
+    "sheet_tech": {"ru": "Технические сигналы: короткие сбросы, потолок одновременных звонков, сбои.",
+                   "en": "Technical signals: short drops, the ceiling of simultaneous calls, outages."},
+    "sheet_speech_calls": {"ru": "Каждый расшифрованный звонок: тип, результат, этапы скрипта, что не сделано.",
+                           "en": "Every transcribed call: kind, result, script stages, what was not done."},
+    "sheet_speech_snippets": {"ru": "Где в звонке прозвучал каждый пункт чек-листа (номера скрыты).",
+                              "en": "Where in the call each checklist item was said (numbers masked)."},
+    "sheet_speech_managers": {"ru": "Выполнение скрипта и брифа по менеджерам.",
+                              "en": "Script and brief compliance per manager."},
+    "sheet_coverage": {"ru": "Какие данные загружены: файлы, формат, строки, период.",
+                       "en": "What was loaded: files, format, rows, dates."},
+    "sheet_rejected": {"ru": "Строки выгрузки, которые не удалось прочитать, и почему.",
+                       "en": "Export rows that could not be read, and why."},
+    "sheet_definitions": {"ru": "Как считается каждый показатель: простыми словами, формула, порог.",
+                          "en": "How every figure is computed: in plain words, the formula, the threshold."},
+    "sheet_rules": {"ru": "Правила аудита: когда срабатывает каждое и насколько оно важно.",
+                    "en": "The audit's rules: when each fires and how severe it is."},
+    "legend_colours": {"ru": "Цвета", "en": "Colours"},
+    "legend_colours_text": {"ru": "Красная строка — на неё стоит посмотреть: зона роста, потерянный звонок, час без "
+                                  "людей на линии, вывод высокой важности. Полоска в столбце потерь — их размер.",
+                            "en": "A red row needs a look: a growth zone, a lost call, an hour short of people, a "
+                                  "high-severity finding. A bar in the cost column shows its size."},
+    "legend_formats": {"ru": "Числа", "en": "Numbers"},
+    "legend_formats_text": {"ru": "Доли — в процентах, длительности — в часах:минутах:секундах, даты — настоящие даты "
+                                  "(их можно сортировать и фильтровать), да/нет — словами. Значения не округлены.",
+                            "en": "Shares are percentages, durations hours:minutes:seconds, dates real dates (sort "
+                                  "and filter them), yes/no in words. Values are not rounded."},
+    "legend_numbers": {"ru": "Номера клиентов", "en": "Client numbers"},
+    "legend_masked": {"ru": "Скрыты (+7 916 ***-**-67): файл можно пересылать.",
+                      "en": "Masked (+7 916 ***-**-67): the file may be forwarded."},
+    "legend_unmasked": {"ru": "Показаны полностью: файл только для сотрудников компании.",
+                        "en": "Shown in full: the file is for the company's staff only."},
+    "legend_who": {"ru": "Для кого", "en": "Who it is for"},
+    "worklist_about": {"ru": "Открытые обращения — {n}: клиент звонил, ему не ответили, не перезвонили, и с тех пор с "
+                             "ним не было ни одного разговора. Сверху — кто ждёт дольше всех. Заполните два последних "
+                             "столбца, когда перезвоните.",
+                       "en": "Open cases — {n}: the client called, nobody answered, nobody called back, and there "
+                             "has been no conversation since. The longest wait is on top. Fill in the last two "
+                             "columns when you call back."},
+    "worklist_who": {"ru": "Внутренний файл для сотрудников компании, которые перезванивают. Не пересылайте его за "
+                           "пределы компании.",
+                     "en": "An internal file for the company's staff who call back. Do not send it outside the "
+                           "company."},
+    "worklist_full": {"ru": "Показаны полностью, чтобы можно было звонить.", "en": "Shown in full, to be called."},
+    "worklist_masked": {"ru": "Скрыты (+7 916 ***-**-67). Полные номера в этом списке включает аналитик в профиле "
+                              "клиента.",
+                        "en": "Masked (+7 916 ***-**-67). The analyst turns full numbers on in the client profile."},
+    # the worklist's owners
+    "owner_client": {"ru": "его менеджер: больше всех звонков с этим номером", "en": "their manager: most calls with the number"},
+    "owner_rang": {"ru": "звонок шёл ему", "en": "the missed call rang them"},
+    "owner_none": {"ru": "не назначен: звонок шёл на группу", "en": "nobody: the call rang a group"},
+    # names in the definitions (where the column's header is not the figure's name)
+    "def_lost": {"ru": "Потерянное обращение", "en": "Lost enquiry"},
+    "def_present_share": {"ru": "На связи в часы пик", "en": "On the phone at peak hours"},
+    "def_gap": {"ru": "Отставание от отдела", "en": "Gap to the department"},
+    "def_impact_calls": {"ru": "Потери в звонках", "en": "Cost in calls"},
+    "nobody": {"ru": "никого", "en": "nobody"},
+    # thresholds in the definitions
+    "th_days": {"ru": "сравнивается при {days} и более днях со звонками", "en": "compared from {days} days with calls"},
+    "th_gap": {"ru": "больше {gap}; не отмечается при менее чем {days} днях со звонками",
+               "en": "over {gap}; not flagged under {days} days with calls"},
+    "th_service": {"ru": "{sl} звонков — ответ за {within} с; после звонка {wrap} с на оформление",
+                   "en": "{sl} of calls answered within {within} s; {wrap} s of after-call work"},
+    # the explorer (callkit.widgets)
+    "explore_all": {"ru": "Все", "en": "All"},
+    "explore_department": {"ru": "Отдел", "en": "Department"},
+    "explore_employee": {"ru": "Менеджер", "en": "Manager"},
+    "explore_period": {"ru": "Период", "en": "Period"},
+    "explore_metric": {"ru": "Показатель", "en": "Metric"},
+    "explore_date": {"ru": "Дата", "en": "Date"},
+    "explore_external_calls": {"ru": "Внешние звонки", "en": "External calls"},
+    "explore_outgoing": {"ru": "Исходящие", "en": "Outgoing"},
+    "explore_incoming_answered": {"ru": "Входящие принятые", "en": "Incoming answered"},
+    "explore_incoming_missed": {"ru": "Входящие без ответа", "en": "Incoming unanswered"},
+    "explore_missed_rate": {"ru": "Доля входящих без ответа", "en": "Unanswered share of incoming"},
+    "explore_talk_min": {"ru": "Минут разговора", "en": "Talk minutes"},
 }
 
 
 def text(key: str, lang: str = "ru", **fmt: Any) -> str:
     """The report text ``key`` in ``lang``, formatted with ``fmt`` (the key itself when unknown)."""
-    lang = "en" if lang == "en" else "ru"
-    words = TEXTS.get(key, {}).get(lang, key)
+    words = TEXTS.get(key, {}).get(lang_of(lang), key)
     return words.format(**fmt) if fmt else words
 
+
+def count_word(n: float, key: str, lang: str = "ru") -> str:
+    """The noun of :data:`TEXTS` ``key`` (``"звонок|звонка|звонков"``) agreeing with ``n``."""
+    forms = tuple(text(key, lang).split("|"))
+    if lang_of(lang) == "en":
+        return forms[0] if n == 1 else forms[1]
+    return plural(n, forms)  # type: ignore[arg-type]
+
+
+__all__.append("count_word")
+
+#: How every figure is computed (the appendix): ``DEFINITIONS[column] = ((plain ru, formula ru),
+#: (plain en, formula en))`` — plain words first, the formula after (DESIGN §6).
+DEFINITIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "external_calls": (
+        ("Сколько раз менеджер говорил или пытался поговорить с клиентами: все его исходящие на внешние номера "
+         "и все принятые входящие.", "исходящие на внешние номера + принятые входящие"),
+        ("How often the manager talked or tried to talk to clients: all their outgoing calls to outside "
+         "numbers and all incoming calls they answered.", "outgoing to outside numbers + incoming answered")),
+    "external_calls_per_day": (
+        ("Внешние звонки в обычный рабочий день менеджера.", "внешние звонки / дни хотя бы с одним звонком"),
+        ("External calls on an ordinary working day of the manager.", "external calls / days with at least one call")),
+    "outgoing_new_clients_per_day": (
+        ("Сколько раз в день менеджер звонит номерам, с которыми компания раньше не говорила.",
+         "исходящие на новые номера / дни со звонками; номер новый, если раньше звонков с ним не было и его нет "
+         "в списке клиентов"),
+        ("How many times a day the manager calls numbers the company never talked to before.",
+         "outgoing to new numbers / days with calls; a number is new when it had no earlier call and is not on "
+         "the client list")),
+    "gap": (
+        ("Насколько менеджер отстаёт от ориентира по отделу.", "1 − значение менеджера / ориентир отдела"),
+        ("How far the manager is behind the department's reference.", "1 − the manager's value / the reference")),
+    "calls_per_number": (
+        ("Сколько раз в среднем менеджер звонит одному клиенту. Много — дозванивается до одних и тех же или "
+         "накручивает число звонков.", "внешние звонки / разные номера"),
+        ("How many times on average the manager calls one client. Many: the same numbers again and again, or "
+         "padding the call count.", "external calls / distinct numbers")),
+    "mobile_share": (
+        ("Какая доля исходящих уходит на мобильные номера. В продажах компаниям много мобильных — признак "
+         "прозвона старой базы частных лиц.", "исходящие на мобильные / все исходящие на внешние номера"),
+        ("The share of outgoing calls to mobile numbers. Selling to companies, many mobiles point to calling an "
+         "old list of private people.", "outgoing to mobiles / all outgoing to outside numbers")),
+    "internal_share": (
+        ("Доля звонков коллегам среди всех звонков менеджера.", "внутренние / (внешние + внутренние)"),
+        ("The share of calls to colleagues among all the manager's calls.", "internal / (external + internal)")),
+    "missed_rate": (
+        ("Доля входящих, на которые никто не ответил (в том числе «занято» и сбои).",
+         "неотвеченные входящие / все входящие"),
+        ("The share of incoming calls nobody answered (busy and failed included).",
+         "unanswered incoming / all incoming")),
+    "lost": (
+        ("Обращение потеряно, если клиенту не перезвонили вовремя и ни один следующий звонок с ним не "
+         "состоялся.", "не перезвонили в течение окна и ни один звонок с этим номером потом не был отвечен"),
+        ("An enquiry is lost when nobody called back in time and no later call with the client was answered.",
+         "no call-back within the window and no answered call with the number since")),
+    "present_share": (
+        ("Доля часов пик отдела, когда менеджер был на связи (звонил или принимал звонки) в свои рабочие дни.",
+         "часы пик с его звонком / часы пик в дни, когда он работал"),
+        ("The share of the department's peak hours the manager was on the phone on the days they worked.",
+         "peak hours with a call of theirs / peak hours on their working days")),
+    "required_agents": (
+        ("Сколько человек должно быть на линии, чтобы почти все звонки брали трубку быстро: чем больше звонков и "
+         "чем они длиннее, тем больше людей нужно. Так считают колл-центры — по формуле Эрланга C.",
+         "нагрузка = звонков в час × среднее время звонка / 3600; людей — наименьшее число, при котором "
+         "вероятность ответа за нужное время не ниже цели (формула Эрланга C)"),
+        ("How many people must be on the line for nearly every call to be picked up quickly: the more and the "
+         "longer the calls, the more people. Call centres compute it so — with the Erlang C formula.",
+         "load = calls per hour × mean call time / 3600; people = the fewest for which the chance of an answer "
+         "in time meets the target (Erlang C)")),
+    "hhi": (
+        ("Насколько входящие отдела сосредоточены у одного человека: 1 — всё у одного; если поровну, индекс "
+         "равен единице, делённой на число менеджеров. «Как будто поровну делят» — сколько менеджеров, деля "
+         "поровну, дали бы ту же картину.",
+         "сумма квадратов долей менеджеров; «как будто поровну делят» = 1 / индекс"),
+        ("How concentrated the department's incoming calls are in one person: 1 — all with one, 1/n — even "
+         "among n managers. 'As if shared evenly by' — how many managers sharing evenly would look the same.",
+         "sum of the managers' squared shares; 'as if shared evenly by' = 1 / the index")),
+    "impact_calls": (
+        ("Цена проблемы: сколько обращений (лидов) она стоила за период. Формула — у каждого правила своя "
+         "(лист «Правила» файла Excel); рубли — только если указаны средняя сделка и доля обращений в сделку.",
+         "по правилу; ₽ = звонки × доля обращений в сделку × средняя сделка"),
+        ("The cost of a problem: how many enquiries (leads) it cost in the period, by each rule's formula (the "
+         "“Rules” sheet); roubles only when the average deal and the enquiry-to-deal share are given.",
+         "by rule; ₽ = calls × enquiry-to-deal share × average deal")),
+}
+
+# --- column headers ---------------------------------------------------------------------------
 
 #: Column headers of tables and workbook sheets, ``COLUMN_LABELS[column] = (ru, en)``.
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "employee": ("Менеджер", "Manager"),
     "extension": ("Внутр. номер", "Extension"),
     "department": ("Отдел", "Department"),
+    "role": ("Роль", "Role"),
+    "role_source": ("Откуда роль", "Role from"),
     "external_calls": ("Внешние звонки", "External calls"),
     "outgoing": ("Исходящие", "Outgoing"),
     "outgoing_answered": ("Исходящие отвеченные", "Outgoing answered"),
@@ -137,40 +550,51 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "clients": ("Клиентов", "Clients"),
     "clients_share": ("Доля клиентов отдела", "Share of department clients"),
     "clients_single": ("Клиентов только у него", "Clients served only by them"),
+    "clients_new": ("Новых клиентов", "New clients"),
+    "clients_existing": ("Существующих клиентов", "Existing clients"),
     "new_client_share": ("Доля новых клиентов", "Share of new clients"),
+    "hire_date": ("Дата приёма", "Hire date"),
     "tenure_days": ("Стаж, дней", "Tenure, days"),
+    "counted": ("Учтён в сравнении", "Counted"),
+    "department_incoming": ("Входящих отдела", "Department incoming"),
+    "department_clients": ("Клиентов отдела", "Department clients"),
     "even_share": ("Равная доля", "Even share"),
     "managers": ("Менеджеров", "Managers"),
     "new_share_senior": ("Доля новых клиентов у старших по стажу", "New-client share, senior half"),
     "new_share_junior": ("Доля новых клиентов у младших по стажу", "New-client share, junior half"),
-    "top_employee": ("Лидер по входящим", "Top manager"),
-    "top_share": ("Доля лидера", "Top share"),
-    "hhi": ("HHI", "HHI"),
-    "effective_managers": ("Эффективно менеджеров", "Effective managers"),
+    "top_employee": ("Больше всех входящих", "Takes most incoming"),
+    "top_incoming": ("Входящих у него", "Their incoming"),
+    "top_share": ("Его доля", "Their share"),
+    "top_clients_share": ("Его доля клиентов", "Their share of clients"),
+    "hhi": ("Индекс концентрации", "Concentration index"),
+    "hhi_norm": ("Индекс концентрации (0–1)", "Concentration index (0–1)"),
+    "clients_hhi": ("Индекс концентрации клиентов", "Client concentration index"),
+    "effective_managers": ("Как будто поровну делят", "As if shared evenly by"),
     "clients_single_share": ("Доля клиентов одного менеджера", "Share of single-manager clients"),
     "incoming_missed": ("Входящие пропущенные", "Incoming missed"),
     "internal_calls": ("Внутренние звонки", "Internal calls"),
     "internal_share": ("Доля внутренних", "Internal share"),
     "out_share": ("Доля исходящих", "Outgoing share"),
-    "in_out_ratio": ("Вход./исх.", "In/out ratio"),
+    "in_out_ratio": ("Входящих на один исходящий", "Incoming per outgoing"),
     "mobile_share": ("Доля на мобильные", "Mobile share"),
     "landline_share": ("Доля на городские", "Landline share"),
     "outgoing_new_clients": ("Исходящие новым", "Outgoing to new clients"),
     "new_clients_reached": ("Новых дозвонились", "New clients reached"),
     "unique_numbers": ("Разных номеров", "Unique numbers"),
     "calls_per_number": ("Звонков на номер", "Calls per number"),
-    "talk_s_total": ("Разговор всего, с", "Talk total, s"),
-    "talk_s_mean": ("Средний разговор, с", "Mean talk, s"),
-    "days_active": ("Рабочих дней", "Active days"),
+    "talk_s_total": ("Разговор всего", "Talk total"),
+    "talk_s_mean": ("Средний разговор", "Mean talk"),
+    "days_active": ("Дней со звонками", "Days with calls"),
     "external_calls_per_day": ("Внешних в день", "External per day"),
     "outgoing_new_clients_per_day": ("Новым в день", "New clients per day"),
-    "metric": ("Показатель", "Metric"),
+    "metric": ("Показатель", "Figure"),
     "value": ("Значение", "Value"),
     "best": ("Лучший в отделе", "Department best"),
     "gap": ("Отставание", "Gap"),
     "flagged": ("Зона роста", "Growth zone"),
     "weekday": ("День недели", "Weekday"),
     "hour": ("Час", "Hour"),
+    "date": ("Дата", "Date"),
     "incoming": ("Входящие", "Incoming"),
     "answered": ("Отвечено", "Answered"),
     "missed": ("Пропущено", "Missed"),
@@ -178,42 +602,83 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "days": ("Дней", "Days"),
     "call_id": ("ID звонка", "Call id"),
     "start": ("Начало", "Start"),
+    "end": ("Конец", "End"),
+    "direction": ("Направление", "Direction"),
+    "status": ("Итог звонка", "Outcome"),
+    "talk_s": ("Разговор", "Talk"),
+    "ring_s": ("Ожидание ответа", "Ring time"),
     "client_number": ("Номер клиента", "Client number"),
     "callback_at": ("Перезвонили", "Called back at"),
-    "callback_delay_s": ("Через, с", "Callback delay, s"),
+    "callback_delay_s": ("Перезвонили через", "Called back after"),
     "reached": ("Дозвонились", "Reached"),
+    "reached_at": ("Когда дозвонились", "Reached at"),
+    "callback_by": ("Кто перезвонил", "Called back by"),
+    "lost_share": ("Доля потерянных", "Lost share"),
+    "short_ring_share": ("Доля коротких сбросов", "Short-drop share"),
+    "top_ratio": ("Во сколько раз больше равной доли", "Times the even share"),
     "lost": ("Потерян", "Lost"),
     "calls_per_hour": ("Звонков в час", "Calls per hour"),
-    "aht_s": ("Ср. время обработки, с", "AHT, s"),
-    "erlangs": ("Нагрузка, Эрл", "Load, Erlangs"),
-    "required_agents": ("Нужно операторов", "Agents needed"),
-    "active_employees": ("На связи", "On duty"),
-    "max_concurrent": ("Макс. одновременных", "Max concurrent"),
-    "understaffed": ("Не хватает", "Understaffed"),
+    "aht_s": ("Среднее время на звонок", "Mean handling time"),
+    "erlangs": ("Нагрузка, линий занято в среднем", "Load, lines busy on average"),
+    "required_agents": ("Нужно людей на линии", "People needed on the line"),
+    "active_employees": ("Было на линии", "On the line"),
+    "max_concurrent": ("Макс. одновременных звонков", "Max concurrent calls"),
+    "understaffed": ("Не хватает людей", "Short of people"),
+    "finding_id": ("Номер вывода", "Finding id"),
     "rule": ("Правило", "Rule"),
     "severity": ("Важность", "Severity"),
     "subject": ("О ком / о чём", "Subject"),
     "reference": ("Ориентир", "Reference"),
+    "n": ("Выборка", "Sample"),
+    "impact_calls": ("Потери, звонков", "Cost, calls"),
+    "impact_rub": ("Потери, ₽", "Cost, ₽"),
+    "evidence_n": ("Звонков-доказательств", "Evidence calls"),
+    "action": ("Что сделать", "What to do"),
     "text": ("Вывод", "Finding"),
+    "note": ("Пояснение", "Note"),
+    "problem": ("Проблема", "Problem"),
+    "subjects": ("Кого касается", "Concerns"),
+    "figure": ("Ключевой показатель", "Key figure"),
+    "plain_words": ("Простыми словами", "In plain words"),
+    "formula": ("Формула", "Formula"),
+    "done_at": ("Когда перезвонили (заполнить)", "Called back at (fill in)"),
+    "outcome": ("Итог разговора (заполнить)", "Outcome (fill in)"),
+    "rank": ("№", "#"),
     "source_file": ("Файл", "File"),
     "source_row": ("Строка", "Row"),
     "raw": ("Исходная строка", "Raw line"),
     "reason": ("Причина", "Reason"),
     "last_missed": ("Последний пропущенный", "Last missed"),
+    "first_missed": ("Первый пропущенный", "First missed"),
     "called_back": ("Перезванивали", "Called back"),
+    "attempts": ("Клиент звонил, раз", "Client's attempts"),
+    "owner": ("Кто перезванивает", "Who calls back"),
+    "owner_basis": ("Почему он", "Why them"),
     "signal": ("Сигнал", "Signal"),
     "count": ("Количество", "Count"),
     "detail": ("Подробности", "Detail"),
     "mean_per_day": ("В среднем за день", "Mean per day"),
     "working_days": ("Рабочих дней в периоде", "Working days in period"),
-    "peak_slots": ("Пиковых часов", "Peak slots"),
-    "absent_slots": ("Отсутствовал", "Absent slots"),
+    "peak_slots": ("Часов пик в его дни", "Peak hours on their days"),
+    "absent_slots": ("Не было на связи, часов", "Hours off the phone"),
     "absent_share": ("Доля отсутствия", "Absent share"),
     "present_share": ("Доля присутствия", "Present share"),
+    "present": ("На связи", "On the phone"),
     "current": ("Этот период", "This period"),
     "previous": ("Прошлый период", "Previous period"),
     "change": ("Изменение", "Change"),
     "change_rel": ("Изменение, %", "Change, %"),
+    "label": ("Что", "What"),
+    "sheet": ("Лист", "Sheet"),
+    "contents": ("Что на листе", "What the sheet holds"),
+    "rule_definition": ("Когда срабатывает", "When it fires"),
+    "min_data": ("Сколько данных нужно", "Data it needs"),
+    "threshold": ("Порог", "Threshold"),
+    "in_period": ("В периоде", "In the period"),
+    "is_new_client": ("Новый клиент", "New client"),
+    "number_type": ("Тип номера", "Number type"),
+    "line": ("Линия", "Line"),
+    "delay_bin": ("Когда перезвонили", "When called back"),
     # speech analytics (SpeechResult tables)
     "call_kind": ("Тип звонка", "Call kind"),
     "call_result": ("Результат звонка", "Call result"),
@@ -223,8 +688,11 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "questions_hit": ("Вопросов задано", "Questions asked"),
     "questions_total": ("Обязательных вопросов", "Mandatory questions"),
     "decision_makers_hit": ("ЛПР/ЛВР выявлено", "Decision makers reached"),
+    "decision_makers_total": ("ЛПР/ЛВР в брифе", "Decision makers in the brief"),
     "advantages_hit": ("Преимуществ названо", "Advantages named"),
+    "advantages_total": ("Преимуществ в брифе", "Advantages in the brief"),
     "materials_hit": ("Материалов использовано", "Materials used"),
+    "materials_total": ("Материалов в брифе", "Materials in the brief"),
     "competitor_mentions": ("Конкурентов назвал сотрудник", "Competitors named by the employee"),
     "client_mentions_competitor": ("Конкурентов назвал клиент", "Competitors named by the client"),
     "client_profanity": ("Мат/грубость клиента", "Client profanity"),
@@ -250,55 +718,257 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "profanity_calls": ("Звонков с матом", "Calls with profanity"),
 }
 
-#: Checklist kinds and speech values as the report shows them: ``SPEECH_VALUES[value] = (ru, en)``.
-SPEECH_VALUES: dict[str, tuple[str, str]] = {
+# --- values the data holds as codes -----------------------------------------------------------
+
+#: How a code in the data reads: ``VALUES[code] = (ru, en)``. Severities, rule names, tech
+#: signals, directions, statuses, number types, roles, export formats and encodings, and the
+#: speech values (checklist kinds, call kinds, speakers, call results, script stages, deal
+#: terms and topics a profile names with English keys — DESIGN §4's examples).
+VALUES: dict[str, tuple[str, str]] = {
+    # severities
+    "high": ("высокая", "high"), "medium": ("средняя", "medium"), "low": ("низкая", "low"),
+    # rules (DESIGN §5)
+    "manager_gap": ("отставание от коллег", "behind colleagues"),
+    "mobile_heavy": ("звонки в основном на мобильные", "mostly mobile numbers"),
+    "internal_heavy": ("много внутренних звонков", "many internal calls"),
+    "repeat_dialing": ("повторные наборы", "repeat dialling"),
+    "absent_at_peak": ("нет на связи в часы пик", "off the phone at peak hours"),
+    "missed_peak": ("пропуски в часы пик", "missed calls at busy hours"),
+    "understaffed": ("не хватает людей на линии", "too few people on the line"),
+    "line_limit": ("не хватает линий связи", "too few phone lines"),
+    "missed_no_callback": ("не перезвонили на пропущенные", "missed calls not called back"),
+    "short_ring_drops": ("короткие сбросы", "calls dropped within seconds"),
+    "failed_burst": ("сбой связи", "line outage"),
+    "flow_concentration": ("входящие у одного человека", "incoming held by one person"),
+    "off_hours": ("звонки в нерабочее время", "calls outside working hours"),
+    # tech table details (callkit.metrics.tech)
+    "ring < 5 s": ("ожидание меньше 5 с", "ring under 5 s"),
+    "slot; ring < 5 s": ("час недели; ожидание меньше 5 с", "weekday hour; ring under 5 s"),
+    "max simultaneous calls; reference = unanswered at the ceiling": (
+        "максимум одновременных звонков; ориентир — сколько не прошло на потолке",
+        "max simultaneous calls; reference = unanswered at the ceiling"),
+    # subjects that are not a name
+    "all": ("все звонки", "all calls"),
+    "(no department)": ("без отдела", "no department"),
+    # directions, statuses, number types
+    "incoming": ("входящий", "incoming"), "outgoing": ("исходящий", "outgoing"),
+    "internal": ("внутренний", "internal"), "answered": ("отвечен", "answered"),
+    "missed": ("пропущен", "missed"), "busy": ("занято", "busy"), "failed": ("не прошёл", "failed"),
+    "mobile": ("мобильный", "mobile"), "landline": ("городской", "landline"),
+    "toll_free": ("8-800", "toll-free"), "other": ("другой", "other"), "foreign": ("зарубежный", "foreign"),
+    "invalid": ("не телефонный", "invalid"),
+    # roles (DESIGN §3)
+    "hunter": ("привлекает новых клиентов", "wins new clients"),
+    "farmer": ("ведёт текущих клиентов", "keeps existing accounts"),
+    "inbound": ("принимает входящие", "takes incoming calls"),
+    "service": ("сервис", "service"),
+    "profile": ("из профиля", "from the profile"), "inferred": ("по звонкам", "from the calls"),
+    # export formats (callkit.io.FORMATS) and encodings
+    "asterisk_csv": ("Asterisk, файл Master.csv", "Asterisk, Master.csv"),
+    "asterisk_custom": ("Asterisk, свой формат CDR", "Asterisk, custom CDR"),
+    "asterisk_db": ("Asterisk/FreePBX, выгрузка из базы", "Asterisk/FreePBX, database export"),
+    "freeswitch": ("FreeSWITCH", "FreeSWITCH"), "3cx": ("3CX", "3CX"), "sipuni": ("Сипуни", "Sipuni"),
+    "mango": ("Манго Офис", "Mango Office"), "bitrix24": ("Битрикс24", "Bitrix24"), "uis": ("UIS/CoMagic", "UIS/CoMagic"),
+    "generic": ("таблица звонков с заголовком", "a call table with a header"),
+    "utf-8": ("UTF-8", "UTF-8"), "utf-8-sig": ("UTF-8", "UTF-8"), "cp1251": ("Windows-1251", "Windows-1251"),
+    "koi8-r": ("КОИ-8", "KOI8-R"),
+    # speech values
     "stage": ("этап скрипта", "script stage"), "question": ("вопрос", "question"),
     "result": ("результат", "result"), "competitor": ("конкурент", "competitor"),
     "term": ("условие сделки", "deal term"), "decision_maker": ("ЛПР/ЛВР", "decision maker"),
     "advantage": ("преимущество", "advantage"), "material": ("материал", "material"),
     "negotiation": ("переговоры", "negotiation"), "navigation": ("навигация", "navigation"),
     "unknown": ("не определено", "unknown"), "employee": ("сотрудник", "employee"),
-    "client": ("клиент", "client"), "none": ("нет", "none"), "sale": ("продажа", "sale"),
-    "invoice": ("счёт", "invoice"), "meeting": ("встреча", "meeting"),
+    "client": ("клиент", "client"), "none": ("нет", "none"),
+    "sale": ("продажа", "sale"), "invoice": ("счёт", "invoice"), "meeting": ("встреча", "meeting"),
     "next_contact": ("следующий контакт", "next contact"), "clarify": ("уточнение заявки", "clarify"),
     "labelled": ("есть", "labelled"), "partial": ("частично", "partial"),
+    "greeting": ("приветствие", "greeting"), "needs": ("выявление потребностей", "needs"),
+    "offer": ("предложение", "offer"), "next_step": ("следующий шаг", "next step"),
+    "closing": ("завершение", "closing"), "objections": ("работа с возражениями", "objections"),
+    "presentation": ("презентация", "presentation"),
+    "price": ("цена", "price"), "delivery": ("доставка", "delivery"), "payment": ("оплата", "payment"),
+    "documents": ("документы", "documents"), "quality": ("качество", "quality"), "stock": ("наличие", "stock"),
+    # yes / no
+    "yes": ("да", "yes"), "no": ("нет", "no"),
 }
+#: The speech part of :data:`VALUES` (kept under its old name).
+SPEECH_VALUES = VALUES
+
+
+def value_label(value: Any, lang: str = "ru") -> Any:
+    """A code from the data as the report shows it (anything unknown is returned unchanged).
+
+    Examples
+    --------
+    >>> value_label("high"), value_label("short_ring_drops"), value_label("greeting", "en")
+    ('высокая', 'короткие сбросы', 'greeting')
+    >>> value_label(True), value_label("Продажи B2B")
+    ('да', 'Продажи B2B')
+    """
+    if isinstance(value, bool):
+        return VALUES["yes" if value else "no"][_i(lang)]
+    pair = VALUES.get(value) if isinstance(value, str) else None
+    return value if pair is None else pair[_i(lang)]
 
 
 def speech_value(value: Any, lang: str = "ru") -> Any:
-    """A speech value (checklist kind, call kind, result, speaker) as the report shows it."""
-    pair = SPEECH_VALUES.get(value) if isinstance(value, str) else None
-    return value if pair is None else pair[1 if lang == "en" else 0]
+    """A speech value (checklist kind, call kind, result, speaker, stage) as the report shows it."""
+    return value_label(value, lang)
+
+
+def subject_text(subject: Any, lang: str = "ru") -> str:
+    """A finding's ``subject`` as a reader says it: a slot (``"2 16"`` → ``Ср 16:00``), the
+    placeholders ``all`` and ``(no department)``, a name as it is."""
+    s = str(subject)
+    if _SLOT.match(s.strip()):
+        return slot_text(s, lang)
+    return str(value_label(s, lang))
 
 
 def column_label(column: str, lang: str = "ru") -> str:
     """The human header of ``column`` in ``lang`` (the column name itself when unknown).
 
+    Per-item checklist columns (``stage:greeting``) read as ``этап скрипта: приветствие``.
+
     Examples
     --------
     >>> column_label("external_calls_per_day"), column_label("gap", "en")
     ('Внешних в день', 'Gap')
+    >>> column_label("stage:greeting")
+    'этап скрипта: приветствие'
     """
     pair = COLUMN_LABELS.get(column)
     if pair is None and ":" in column:   # per-item checklist rates: "stage:greeting"
         kind, item = column.split(":", 1)
-        if kind in SPEECH_VALUES:
-            return f"{speech_value(kind, lang)}: {item}"
-    return column if pair is None else pair[1 if lang == "en" else 0]
+        if kind in VALUES:
+            return f"{value_label(kind, lang)}: {value_label(item, lang)}"
+    return column if pair is None else pair[_i(lang)]
 
 
-#: Workbook sheet names: ``SHEET_NAMES[key] = (ru, en)``, in sheet order.
+# --- charts -----------------------------------------------------------------------------------
+
+#: Chart titles, axis labels and legends, ``CHART[key][lang]`` (``str.format`` fields).
+CHART: dict[str, dict[str, str]] = {
+    "employee": {"ru": "Менеджер", "en": "Manager"},
+    "concentration_title": {"ru": "Доля отвеченных входящих отдела у каждого менеджера",
+                            "en": "Each manager's share of the department's answered incoming"},
+    "even_share": {"ru": "равная доля", "en": "even share"},
+    "incoming_share": {"ru": "Доля входящих отдела", "en": "Share of the department's incoming"},
+    "department": {"ru": "Отдел", "en": "Department"},
+    "hour": {"ru": "Час", "en": "Hour"},
+    "weekday": {"ru": "День недели", "en": "Weekday"},
+    "share": {"ru": "Доля", "en": "Share"},
+    "calls": {"ru": "Звонки", "en": "Calls"},
+    "managers_title": {"ru": "Внешние звонки в день по менеджерам", "en": "External calls per day by manager"},
+    "external_calls_per_day": {"ru": "Внешних звонков в день", "en": "External calls per day"},
+    "outgoing_new_clients_per_day": {"ru": "Звонков новым клиентам в день", "en": "Calls to new clients per day"},
+    "external_calls": {"ru": "Внешние звонки", "en": "External calls"},
+    "best_line": {"ru": "лучший в отделе", "en": "department best"},
+    "median_dept": {"ru": "медиана отдела", "en": "department median"},
+    "gaps_title": {"ru": "Отставание от лучшего в отделе", "en": "Gap to the department's best"},
+    "gap": {"ru": "Отставание от лучшего", "en": "Gap to best"},
+    "threshold_line": {"ru": "порог {pct}", "en": "threshold {pct}"},
+    "activity_title": {"ru": "Активность: входящие и исходящие", "en": "Activity: incoming and outgoing"},
+    "incoming_answered": {"ru": "Входящие принятые", "en": "Incoming answered"},
+    "outgoing": {"ru": "Исходящие", "en": "Outgoing"},
+    "number_types_title": {"ru": "Мобильные, городские и внутренние звонки", "en": "Mobile, landline and internal calls"},
+    "mobile_share": {"ru": "Мобильные (доля исходящих)", "en": "Mobile (share of outgoing)"},
+    "landline_share": {"ru": "Городские (доля исходящих)", "en": "Landline (share of outgoing)"},
+    "internal_share": {"ru": "Внутренние (доля всех)", "en": "Internal (share of all)"},
+    "repeat_title": {"ru": "Повторные наборы: звонков на один номер", "en": "Repeat dialing: calls per number"},
+    "calls_per_number": {"ru": "Звонков на номер", "en": "Calls per number"},
+    "median_line": {"ru": "медиана {v}", "en": "median {v}"},
+    "heatmap_incoming": {"ru": "Входящие в среднем за день: час × день недели",
+                         "en": "Incoming per day on average: hour × weekday"},
+    "heatmap_missed_rate": {"ru": "Доля пропущенных входящих (под долей — сколько всего звонков)",
+                            "en": "Missed share of incoming (below the share: how many calls)"},
+    "few_calls": {"ru": "серые — меньше {n} звонков", "en": "grey — fewer than {n} calls"},
+    "presence_title": {"ru": "На связи в часы пик отдела", "en": "On the phone at the department's peak hours"},
+    "presence": {"ru": "Доля часов пик на связи", "en": "Share of peak hours on the phone"},
+    "callback_title": {"ru": "Когда перезвонили на пропущенный звонок", "en": "When a missed call was called back"},
+    "callback_hours": {"ru": "Время до перезвона, ч", "en": "Time to call back, h"},
+    "missed_calls": {"ru": "Пропущенные звонки", "en": "Missed calls"},
+    "window_line": {"ru": "окно {h} ч", "en": "window {h} h"},
+    "never_called_back": {"ru": "не перезвонили: {n}", "en": "never called back: {n}"},
+    "bin_5m": {"ru": "до 5 мин", "en": "< 5 min"},
+    "bin_15m": {"ru": "5–15 мин", "en": "5–15 min"},
+    "bin_60m": {"ru": "15–60 мин", "en": "15–60 min"},
+    "bin_same_day": {"ru": "позже в тот же день", "en": "later the same day"},
+    "bin_next_day": {"ru": "на следующий день и позже", "en": "next day or later"},
+    "bin_never": {"ru": "не перезвонили", "en": "never"},
+    "reached_self": {"ru": "из них клиент дозвонился сам", "en": "of them the client got through later"},
+    "staffing_title": {"ru": "Сколько людей нужно на линии и сколько было", "en": "People needed on the line and on it"},
+    "required_agents": {"ru": "Нужно людей", "en": "People needed"},
+    "active_employees": {"ru": "Было на линии", "en": "On the line"},
+    "max_concurrent": {"ru": "Макс. одновременных звонков", "en": "Max concurrent calls"},
+    "agents": {"ru": "Человек / звонков", "en": "People / calls"},
+    "slot": {"ru": "День и час", "en": "Weekday and hour"},
+    "concurrency_title": {"ru": "Одновременные звонки и пропущенные", "en": "Concurrent calls and missed calls"},
+    "missed": {"ru": "Пропущенные", "en": "Missed"},
+    "tech_title": {"ru": "Сколько ждал клиент до сброса (неотвеченные входящие)",
+                   "en": "How long the caller waited before hanging up (unanswered incoming)"},
+    "ring_s": {"ru": "Ожидание ответа, с", "en": "Ring time, s"},
+    "short_line": {"ru": "короткие ≤ {s} с: {n}", "en": "short ≤ {s} s: {n}"},
+    "no_data": {"ru": "нет данных", "en": "no data"},
+    "stage_rates": {"ru": "Выполнение этапов скрипта в переговорах", "en": "Script stages done in negotiations"},
+    "brief_rates": {"ru": "ЛПР/ЛВР, преимущества и материалы в переговорах",
+                    "en": "Decision makers, advantages and materials in negotiations"},
+    "share_of_calls": {"ru": "Доля звонков", "en": "Share of calls"},
+    "date": {"ru": "Дата", "en": "Date"},
+}
+
+
+def chart_label(key: str, lang: str = "ru", **fmt: Any) -> str:
+    """The chart word ``key`` in ``lang`` (the key itself when unknown), formatted with ``fmt``.
+
+    Examples
+    --------
+    >>> chart_label("gap", "en")
+    'Gap to best'
+    """
+    words = CHART.get(key, {}).get(lang_of(lang), key)
+    return words.format(**fmt) if fmt else words
+
+
+# --- workbook ---------------------------------------------------------------------------------
+
+#: Workbook sheet names: ``SHEET_NAMES[key] = (ru, en)``, in sheet order (≤ 31 characters).
 SHEET_NAMES: dict[str, tuple[str, str]] = {
-    "summary": ("Сводка", "Summary"),
+    "legend": ("Легенда", "Legend"),
+    "summary": ("Главное", "Summary"),
+    "key_figures": ("Ключевые показатели", "Key figures"),
+    "findings": ("Выводы", "Findings"),
+    "evidence": ("Доказательства", "Evidence"),
     "managers": ("Менеджеры", "Managers"),
     "comparison": ("Сравнение", "Comparison"),
-    "callback": ("Перезвонить", "Call back"),
+    "pop": ("Прошлый период", "Previous period"),
+    "missed": ("Пропущенные", "Missed calls"),
+    "callback_bins": ("Скорость перезвона", "Call-back speed"),
     "traffic": ("Трафик", "Traffic"),
+    "peaks": ("Часы пик", "Peak hours"),
+    "presence": ("На связи в пик", "Present at peaks"),
     "staffing": ("Нагрузка", "Staffing"),
     "concentration": ("Концентрация", "Concentration"),
-    "findings": ("Выводы", "Findings"),
+    "concentration_departments": ("Концентрация по отделам", "Concentration by department"),
+    "tech": ("Технические сигналы", "Technical signals"),
     # only when the audit has speech results
+    "speech_summary": ("Речь. Сводка", "Speech. Summary"),
     "speech_calls": ("Речь. Звонки", "Speech. Calls"),
     "speech_snippets": ("Речь. Фрагменты", "Speech. Snippets"),
     "speech_managers": ("Речь. Менеджеры", "Speech. Managers"),
+    "coverage": ("Данные", "Data"),
+    "rejected": ("Отклонённые строки", "Rejected rows"),
+    "definitions": ("Методика", "Method"),
+    "rules": ("Правила", "Rules"),
+    # the separate call-back worklist
+    "worklist": ("Перезвонить", "Call back"),
 }
+
+
+def sheet_name(key: str, lang: str = "ru") -> str:
+    """The workbook sheet name of ``key`` in ``lang``."""
+    return SHEET_NAMES[key][_i(lang)]
+
+
+__all__.append("sheet_name")

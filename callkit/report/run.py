@@ -116,6 +116,7 @@ class ClientRun:
     charts: list[Path]
     seconds: float
     profile: Path | None = None
+    worklist: Path | None = None
 
     @property
     def charts_dir(self) -> Path:
@@ -133,8 +134,9 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
                kernel_name: str = "python3", timeout: int = 600) -> ClientRun:
     """Run the audit notebook for one client and export HTML, charts and the workbook.
 
-    Writes ``<out>/<slug>/audit.ipynb`` (executed), ``audit.html`` (no code, images embedded),
-    ``charts/*.png|svg`` and ``audit.xlsx``.
+    Writes ``<out>/<slug>/audit.ipynb`` (executed), ``audit.html`` (no code, charts embedded),
+    ``charts/*.png|svg``, ``audit.xlsx`` and ``callback_worklist.xlsx`` (the internal call-back
+    list).
 
     Parameters
     ----------
@@ -188,13 +190,17 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
     except PapermillExecutionError as exc:
         raise ReportError(f"{profile_path}: notebook failed in cell {exc.exec_count}: "
                           f"{exc.ename}: {' '.join(str(exc.evalue).split())}"[:800]) from None
-    html_path = export_html(nb_out, client_dir / "audit.html", title=prof.client)
-    workbook = client_dir / "audit.xlsx"
-    if not workbook.is_file():
-        raise ReportError(f"{nb_out}: the notebook did not write {workbook.name}.")
+    html_path = export_html(nb_out, client_dir / "audit.html", title=prof.client, lang=params["lang"])
+    from callkit.report.sections import WORKBOOK, WORKLIST
+
+    workbook, worklist = client_dir / WORKBOOK, client_dir / WORKLIST
+    for path in (workbook, worklist):
+        if not path.is_file():
+            raise ReportError(f"{nb_out}: the notebook did not write {path.name}.")
     charts = sorted((client_dir / "charts").glob("*.png")) + sorted((client_dir / "charts").glob("*.svg"))
     return ClientRun(slug=prof.slug, client=prof.client, out_dir=client_dir, notebook=nb_out, html=html_path,
-                     workbook=workbook, charts=charts, seconds=time.perf_counter() - t0, profile=profile_path)
+                     workbook=workbook, charts=charts, seconds=time.perf_counter() - t0, profile=profile_path,
+                     worklist=worklist)
 
 
 @dataclass

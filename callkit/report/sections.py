@@ -1,10 +1,20 @@
-"""The report's sections: each returns the display objects of one section of the audit notebook."""
+"""The report's sections in story order (DESIGN §6): each returns the display objects of one
+section of the audit notebook.
+
+1. :func:`section_title` and :func:`section_summary` — the first screen: the 3–5 problems that
+   cost most (cost in calls and roubles, the evidence, one action) and the key figures
+   against the previous period; :func:`section_contents` — the table of contents.
+2. :func:`section_lost` — missed calls and call-backs.
+3. :func:`section_managers` — one card per manager.
+4. :func:`section_traffic` — the call flow, people on the line, concentration, lines.
+5. :func:`section_speech` — conversations (transcripts).
+6. :func:`section_appendix` — data and loading, how every figure is computed, the rules.
+
+:func:`export_workbook` writes the workbook and the separate call-back worklist.
+"""
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -12,74 +22,535 @@ import pandas as pd
 from callkit import plots, schema
 from callkit.masking import mask_text
 from callkit.report.context import ReportContext, as_frame, calls_in_period, frame_of
-from callkit.report.format import CHECKLIST_PREFIXES, fmt_value
-from callkit.report.html import CSS, chart, heading, md_escape, note, table
-from callkit.report.labels import SHEET_NAMES, column_label, speech_value
+from callkit.report.format import fmt_value, integer, number, percent
+from callkit.report.html import CSS, block, chart, esc, heading, note, section_id, table
+from callkit.report.labels import (
+    SECTIONS,
+    column_label,
+    count_word,
+    lang_of,
+    period_text,
+    sheet_name,
+    slot_text,
+    subject_text,
+    value_label,
+)
 from callkit.report.labels import text as _t
 from callkit.report.tables import (
-    active_managers,
-    call_back_table,
-    concentration_tables,
+    SECTION_RULES,
+    coverage_items,
+    findings_by_rule,
+    key_figures,
     kpi_definitions,
-    overview_items,
+    manager_cards,
+    missed_summary,
     pairs,
-    pop_table,
+    period_figures,
     presence_table,
+    problems,
+    rules_table,
     speech_managers_table,
     speech_result,
     speech_summary_items,
+    worklist,
 )
 
-__all__ = ["section_title", "section_coverage", "section_overview", "section_managers", "section_compare",
-           "section_activity", "section_number_types", "section_repeat", "section_traffic", "section_presence",
-           "section_concentration", "section_missed", "section_staffing", "section_tech", "section_speech",
-           "section_findings", "section_kpi", "export_workbook"]
+__all__ = ["section_title", "section_summary", "section_contents", "section_lost", "section_managers",
+           "section_traffic", "section_speech", "section_appendix", "export_workbook", "WORKBOOK", "WORKLIST"]
 
+#: The file names of the workbook and of the call-back worklist in ``<out>/<slug>/``.
+WORKBOOK = "audit.xlsx"
+WORKLIST = "callback_worklist.xlsx"
+
+
+def _masked(ctx: ReportContext, text: str) -> str:
+    return str(mask_text(text)) if ctx.mask else text
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- title, summary, contents ---------------------------------------------------------------------
 
 def section_title(ctx: ReportContext) -> list[Any]:
-    """The report's title, period and masking note (plus the table style)."""
-    from IPython.display import HTML, Markdown
-
+    """The report's title and one line: period, calls, managers, departments, masking."""
     prof = ctx.profile
+    lang = ctx.lang
     client = prof.client if prof is not None else ""
-    out = [HTML(CSS), Markdown("# " + _t("title", ctx.lang, client=md_escape(str(client))))]
+    parts = []
     if prof is not None and prof.period is not None:
-        out.append(Markdown(_t("period", ctx.lang, start=prof.period_start, end=prof.period_end)))
+        parts.append(period_text(prof.period_start, prof.period_end, lang))
+    f = period_figures(calls_in_period(ctx))
+    if f:
+        parts.append(f"{integer(f['calls'], lang)} {count_word(f['calls'], 'cost_calls_word', lang)}")
+        parts.append(f"{f['employees']} {count_word(f['employees'], 'manager_word', lang)}")
+        parts.append(f"{f['departments']} {count_word(f['departments'], 'department_word', lang)}")
     if ctx.mask:
-        out.append(note(_t("masked_note", ctx.lang)))
+        parts.append(_t("masked_short", lang))
+    return [block(f'<style data-ck="css">{CSS}</style>'),
+            block(f'<header class="ck-report"><h1>{esc(_t("title", lang, client=client))}</h1>'
+                  f'<p class="ck-sub">{esc(" · ".join(parts))}</p></header>')]
+
+
+def _cost_html(row: Mapping[str, Any], ctx: ReportContext, *, has_impact: bool) -> str:
+    lang = ctx.lang
+    calls, rub = row.get("impact_calls"), row.get("impact_rub")
+    if not has_impact:
+        return (f'<div class="ck-cost ck-risk">{esc(_cap(str(value_label(str(row.get("severity")), lang))))}'
+                f'<small>{esc(_t("severity_word", lang))}</small></div>')
+    if calls is None or pd.isna(calls):
+        return (f'<div class="ck-cost ck-risk">{esc(_cap(_t("cost_risk", lang)))}'
+                f'<small>{esc(_t("cost_risk_note", lang))}</small></div>')
+    n = max(0, int(round(float(calls))))
+    main = _t("cost_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang))
+    small = _t("cost_per_period", lang)
+    if rub is not None and not pd.isna(rub):
+        small = main + " · " + small
+        main = _t("cost_rub", lang, rub=integer(float(rub), lang))
+    return f'<div class="ck-cost">{esc(main)}<small>{esc(small)}</small></div>'
+
+
+def _subjects(subjects: list[str], lang: str, shown: int = 3) -> str:
+    names = [subject_text(s, lang) for s in subjects]
+    text = ", ".join(names[:shown])
+    if len(names) > shown:
+        text += " " + _t("more_subjects", lang, n=len(names) - shown)
+    return text
+
+
+def _evidence(row: Mapping[str, Any], lang: str) -> str:
+    ev = row.get("evidence_n")
+    if ev is not None and not pd.isna(ev) and float(ev) > 0:
+        n = int(ev)
+        return _t("evidence_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang),
+                  sheet=sheet_name("evidence", lang))
+    return ""
+
+
+def _economics(ctx: ReportContext) -> Any:
+    econ = getattr(ctx.profile, "economics", None)
+    if econ is None and ctx.profile is not None:
+        econ = (getattr(ctx.profile, "raw", None) or {}).get("economics")
+    return econ or None
+
+
+def section_summary(ctx: ReportContext, *, top: int = 5) -> list[Any]:
+    """The summary on the first screen (DESIGN §6): the ``top`` problems that cost most — what is
+    wrong in one sentence, the cost in calls (and roubles with ``economics``), the evidence in
+    one line and one action — then the key figures against the previous period. Without
+    ``economics`` it says which two figures would turn calls into roubles."""
+    lang = ctx.lang
+    findings = frame_of(ctx.audit, "findings")
+    has_impact = "impact_calls" in findings
+    probs = problems(findings, top=top)
+    parts = [f'<section class="ck-summary" id="{section_id("summary")}">',
+             f'<h2>{esc(SECTIONS["summary"][lang_of(lang)])}</h2>']
+    if probs.empty:
+        parts.append(f'<p class="ck-lead">{esc(_t("no_problems", lang))}</p>')
+    else:
+        parts.append(f'<p class="ck-note">{esc(_t("problems_lead" if has_impact else "problems_lead_severity", lang))}'
+                     "</p><ol class=\"ck-problems\">")
+        for _, row in probs.iterrows():
+            title = _cap(str(value_label(row["rule"], lang)))
+            if row["findings"] > 1:
+                title += f" ({row['findings']}: {_subjects(row['subjects'], lang)})"
+            what = f"<b>{esc(title)}.</b> {esc(_masked(ctx, row['text']))}"
+            ev = _evidence(row, lang)
+            lines = [f'<p class="ck-what">{what}</p>']
+            if ev:
+                lines.append(f'<p class="ck-ev">{esc(_t("evidence", lang, what=ev))}</p>')
+            if row["action"]:
+                lines.append(f'<p class="ck-act"><b>{esc(_t("action", lang))}:</b> '
+                             f'{esc(_masked(ctx, row["action"]))}</p>')
+            parts.append(f'<li class="ck-problem">{_cost_html(row, ctx, has_impact=has_impact)}'
+                         f'<div class="ck-body">{"".join(lines)}</div></li>')
+        parts.append("</ol>")
+        rest = len(findings) - int(probs["findings"].sum())
+        if rest > 0:
+            parts.append(f'<p class="ck-note">{esc(_t("more_problems", lang, sheet=sheet_name("findings", lang), n=len(findings)))}</p>')
+    econ = _economics(ctx)
+    if econ is None:
+        parts.append(f'<p class="ck-note">{_t("money_hint", lang)}</p>')
+    else:
+        deal = econ.get("average_deal_rub") if isinstance(econ, Mapping) else getattr(econ, "average_deal_rub", None)
+        conv = econ.get("lead_to_deal") if isinstance(econ, Mapping) else getattr(econ, "lead_to_deal", None)
+        if deal is not None and conv is not None:
+            parts.append(f'<p class="ck-note">{esc(_t("money_basis", lang, conv=percent(float(conv), lang), deal=integer(float(deal), lang)))}</p>')
+    parts.append(_key_figures_html(ctx))
+    parts.append("</section>")
+    out = [block("".join(parts))]
+    # the audit's caveats (too short a history for new clients, silent working days, roles
+    # that match nobody): said next to the figures they qualify
+    notes = [str(n) for n in (getattr(ctx.audit, "notes", None) or [])]
+    if notes:
+        out.append(block('<ul class="ck-caveats">' + "".join(f"<li>{esc(_masked(ctx, n))}</li>" for n in notes)
+                         + "</ul>"))
     return out
 
 
-def section_coverage(ctx: ReportContext) -> list[Any]:
-    """Data coverage and the load report: rows read/loaded/rejected, format, date span."""
-    out: list[Any] = [heading("coverage", ctx.lang)]
+#: Whether a key figure going up is good (True), bad (False) or neither (None).
+_UP_IS_GOOD = {"incoming": None, "missed_rate": False, "lost": False, "outgoing": True, "new_client_calls": True,
+               "talk_min": True}
+
+
+def _key_figures_html(ctx: ReportContext) -> str:
+    lang = ctx.lang
+    kf = key_figures(ctx)
+    if kf.empty:
+        return ""
+    tiles = []
+    for _, r in kf.iterrows():
+        share = r["kind"] == "share"
+        value = percent(r["current"], lang, 1) if share else integer(r["current"], lang)
+        if pd.isna(r["previous"]):
+            prev = _t("no_previous_short", lang)
+            cls = ""
+        else:
+            before = percent(r["previous"], lang, 1) if share else integer(r["previous"], lang)
+            change = r["change_rel"]
+            if share:
+                delta = _t("pp", lang, v=("+" if change > 0 else "") + number(100 * change, lang, 1))
+            elif pd.isna(change):
+                delta = ""
+            else:
+                delta = ("+" if change > 0 else "") + percent(change, lang)
+            prev = _t("vs_previous", lang, prev=before) + (f" ({delta})" if delta else "")
+            good = _UP_IS_GOOD.get(r["key"])
+            cls = "" if good is None or pd.isna(change) or change == 0 else \
+                (" ck-up" if (change > 0) == good else " ck-down")
+        tiles.append(f'<li class="ck-tile"><span class="ck-v">{esc(value)}</span><span class="ck-l">'
+                     f'{esc(r["label"])}</span><span class="ck-p{cls}">{esc(prev)}</span></li>')
+    return (f'<h3>{esc(_t("key_figures", lang))}</h3><ul class="ck-kf">{"".join(tiles)}</ul>')
+
+
+def section_contents(ctx: ReportContext) -> list[Any]:
+    """The table of contents: a link to every section."""
+    lang = lang_of(ctx.lang)
+    links = "".join(f'<li><a href="#{section_id(k)}">{esc(v[lang])}</a></li>' for k, v in SECTIONS.items()
+                    if k != "summary")
+    return [block(f'<nav aria-label="{esc(_t("contents", lang))}"><ul class="ck-toc">{links}</ul></nav>')]
+
+
+# --- findings inside a section --------------------------------------------------------------------
+
+def _finding_items(ctx: ReportContext, f: pd.DataFrame) -> str:
+    lang = ctx.lang
+    items = []
+    for _, r in f.iterrows():
+        cost = ""
+        if "impact_calls" in f and pd.notna(r.get("impact_calls")):
+            n = max(0, int(round(float(r["impact_calls"]))))
+            cost = (f'<span class="ck-c">{esc(_t("cost_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang)))}'
+                    "</span> ")
+        act = ""
+        if "action" in f and isinstance(r.get("action"), str) and r["action"]:
+            act = f'<br><small><b>{esc(_t("action", lang))}:</b> {esc(_masked(ctx, r["action"]))}</small>'
+        items.append(f"<li>{cost}{esc(_masked(ctx, str(r.get('text', ''))))}{act}</li>")
+    return f'<ul class="ck-findings">{"".join(items)}</ul>'
+
+
+def _section_findings(ctx: ReportContext, key: str) -> list[Any]:
+    f = findings_by_rule(frame_of(ctx.audit, "findings"), SECTION_RULES[key])
+    head = block(f"<h3>{esc(_t('findings_here', ctx.lang))}</h3>")
+    if f.empty:
+        return [head, note(_t("no_findings_here", ctx.lang))]
+    return [head, block(_finding_items(ctx, f))]
+
+
+# --- 2. missed calls and call-backs ---------------------------------------------------------------
+
+def section_lost(ctx: ReportContext) -> list[Any]:
+    """Missed calls and call-backs: what happened to every missed call (how soon it was
+    called back, in bins), where in the week calls are missed (with how many calls each share
+    is out of), the findings, and where the call-back worklist is."""
+    lang = ctx.lang
+    out: list[Any] = [heading("lost", lang)]
+    m = frame_of(ctx.audit, "missed")
+    f = period_figures(calls_in_period(ctx))
+    if m.empty:
+        return out + [note(_t("no_data", lang))]
+    s = missed_summary(ctx.audit, ctx.window_h)
+    lead = _t("lost_lead", lang, incoming=integer(f.get("incoming", 0), lang),
+              missed=integer(f.get("unanswered", 0), lang), rate=percent(f.get("missed_rate", float("nan")), lang, 1),
+              window=_t("window_h", lang, h=ctx.window_h), called=integer(s["called_in_window"], lang),
+              reached=integer(s["reached"], lang), lost=integer(s["lost"], lang),
+              lost_word=count_word(s["lost"], "enquiry_word", lang))
+    out.append(note(lead, cls="ck-lead"))
+    out.append(chart(ctx, "callback_delay",
+                     lambda ax: plots.plot_callback_delay(m, window_h=ctx.window_h, lang=lang, ax=ax),
+                     size=(9, 3.6)))
+    t = frame_of(ctx.audit, "traffic")
+    if not t.empty:
+        out.append(chart(ctx, "traffic_missed_rate",
+                         lambda ax: plots.plot_traffic_heatmap(t, value="missed_rate", lang=lang, ax=ax),
+                         size=(11, 3.9)))
+    out += _section_findings(ctx, "lost")
+    n_open = len(worklist(ctx.audit, lang))
+    out.append(block(f'<p class="ck-note">{esc(_t("worklist_note", lang, n=integer(n_open, lang), file="FILE"))}</p>'
+                     .replace("FILE", f"<code>{WORKLIST}</code>")))
+    return out
+
+
+# --- 3. managers ------------------------------------------------------------------------------
+
+#: The card figures whose difference from the department median is coloured (True: more is better).
+_CARD_BETTER = {"external_calls_per_day": True, "outgoing_new_clients_per_day": True, "incoming_answered": True,
+                "incoming_missed": False, "calls_per_number": False, "internal_share": False, "present_share": True}
+
+
+def _card_html(ctx: ReportContext, card: Mapping[str, Any]) -> str:
+    lang = ctx.lang
+    dep = card["department"] or "—"
+    color = ctx.colors.get(dep, "#6b6b6b")
+    meta = [esc(dep)]
+    if card.get("role") is not None and not pd.isna(card["role"]):
+        key = "card_role_inferred" if card.get("role_source") == "inferred" else "card_role"
+        meta.append(esc(_t(key, lang, role=value_label(str(card["role"]), lang))))
+    points = []
+    findings = as_frame(card["findings"])
+    for _, r in findings.head(3).iterrows():
+        points.append(f'<li class="ck-bad">{esc(_masked(ctx, _without_name(str(r.get("text", "")), card)))}</li>')
+    if not card["counted"]:
+        points.append(f'<li>{esc(_t("card_few_days", lang, n=card["days_active"], word=count_word(card["days_active"], "day_word", lang)))}</li>')
+    elif card["colleagues"] == 0:
+        points.append(f"<li>{esc(_t('card_alone', lang))}</li>")
+    if card["strengths"]:
+        what = ", ".join(column_label(c, lang).lower() if lang == "en" else _strength_word(c, lang)
+                         for c in card["strengths"])
+        points.append(f'<li class="ck-good">{esc(_t("card_best", lang, what=what))}</li>')
+    if findings.empty and card["counted"]:
+        points.insert(0, f'<li class="ck-good">{esc(_t("card_no_issues", lang))}</li>')
+    rows = []
+    for _, r in card["figures"].iterrows():
+        col = str(r["metric"])
+        mine, dep_v = r["value"], r["department"]
+        cls = ""
+        better = _CARD_BETTER.get(col)
+        if better is not None and card["counted"] and pd.notna(mine) and pd.notna(dep_v) and dep_v != 0:
+            rel = float(mine) / float(dep_v) - 1
+            if abs(rel) >= 0.25:
+                cls = ' class="ck-better"' if (rel > 0) == better else ' class="ck-worse"'
+        rows.append(f"<tr><td class=\"ck-text\">{esc(column_label(col, lang))}</td>"
+                    f"<td{cls}>{esc(fmt_value(mine, col, lang))}</td><td>{esc(fmt_value(dep_v, col, lang))}</td></tr>")
+    figures = (f'<table class="ck-table"><thead><tr><th>{esc(_t("card_metric", lang))}</th>'
+               f'<th>{esc(_t("card_self", lang))}</th><th>{esc(_t("card_dept", lang))}</th></tr></thead>'
+               f'<tbody>{"".join(rows)}</tbody></table>')
+    return (f'<article class="ck-card" style="--ck-dep: {color}"><h3>{esc(card["employee"])}</h3>'
+            f'<p class="ck-meta">{" · ".join(meta)}</p><ul>{"".join(points)}</ul>{figures}</article>')
+
+
+def _without_name(text: str, card: Mapping[str, Any]) -> str:
+    """A finding's text inside the manager's own card, without the leading "Name (Dept): "."""
+    for prefix in (f"{card['employee']} ({card['department']}): ", f"{card['employee']}: "):
+        if text.startswith(prefix):
+            return _cap(text[len(prefix):])
+    return text
+
+
+def _strength_word(col: str, lang: str) -> str:
+    return _t(f"strength_{col}", lang)
+
+
+def section_managers(ctx: ReportContext) -> list[Any]:
+    """The managers: external calls and calls to new clients per day against the department
+    median (one chart, the department's colour), then one card per manager — role, 2–3
+    points (issues and strengths), their figures against the department median."""
+    lang = ctx.lang
+    out: list[Any] = [heading("managers", lang)]
+    from callkit.report.tables import active_managers
+
+    m = active_managers(frame_of(ctx.audit, "managers"))
+    if m.empty:
+        return out + [note(_t("no_data", lang))]
+    out.append(note(_t("managers_lead", lang, n=len(m), word=count_word(len(m), "manager_word", lang),
+                       sheet=sheet_name("managers", lang)), cls="ck-lead"))
+    metrics = [c for c in ("external_calls_per_day", "outgoing_new_clients_per_day") if c in m]
+
+    def draw(axes: Any) -> None:
+        for ax, metric in zip(axes, metrics):
+            plots.plot_managers(m, metric=metric, lang=lang, order=ctx.order, colors=ctx.colors, ax=ax)
+            if ax is not axes[-1] and ax.get_legend() is not None:
+                ax.get_legend().remove()
+
+    out.append(chart(ctx, "managers", draw, size=(12, 4.6), axes=len(metrics) or 1))
+    cards = manager_cards(ctx)
+    out.append(block(f'<div class="ck-cards">{"".join(_card_html(ctx, c) for c in cards)}</div>'))
+    shown = {c["employee"] for c in cards}
+    rest = findings_by_rule(frame_of(ctx.audit, "findings"), SECTION_RULES["managers"])
+    if "subject" in rest:
+        rest = rest.loc[~rest["subject"].astype(str).isin(shown)]
+    if not rest.empty:
+        out += [block(f"<h3>{esc(_t('findings_here', lang))}</h3>"), block(_finding_items(ctx, rest))]
+    return out
+
+
+# --- 4. call flow, staffing, lines ---------------------------------------------------------------
+
+def _peaks_text(ctx: ReportContext) -> str:
+    peaks = getattr(ctx.audit, "peaks", None)
+    if not isinstance(peaks, pd.DataFrame) or peaks.empty or "hour" not in peaks:
+        return ""
+    lang = ctx.lang
+    parts = []
+    for _, r in peaks.iterrows():
+        per_day = r.get("mean_per_day")
+        parts.append(_t("peak_item", lang, hour=f"{int(r['hour'])}:00",
+                        per_day=number(per_day, lang, 1) if pd.notna(per_day) else "—"))
+    return _t("traffic_lead", lang, peaks=", ".join(parts))
+
+
+def _staffing_text(ctx: ReportContext, s: pd.DataFrame) -> str:
+    lang = ctx.lang
+    th = ctx.thresholds
+    sl = percent(float(getattr(th, "service_level", 0.8)), lang)
+    within = number(float(getattr(th, "answer_within_s", 20)), lang, 0)
+    if "understaffed" not in s:
+        return ""
+    short = s.loc[s["understaffed"].fillna(False).astype(bool)]
+    if short.empty:
+        return _t("staffing_ok", lang, sl=sl, within=within)
+    gap = pd.to_numeric(short["required_agents"], errors="coerce") - pd.to_numeric(short["active_employees"],
+                                                                                  errors="coerce")
+    load = pd.to_numeric(short["calls_per_hour"], errors="coerce") if "calls_per_hour" in short else 0.0
+    worst = short.assign(_g=gap, _l=load).sort_values(["_g", "_l"], ascending=False, kind="stable").iloc[0]
+    had = float(worst["active_employees"])
+    return _t("staffing_plain", lang, sl=sl, within=within, n=len(short), word=count_word(len(short), "hour_word", lang),
+              worst=slot_text(f"{int(worst['weekday'])} {int(worst['hour'])}", lang),
+              need=integer(worst["required_agents"], lang),
+              had=_t("nobody", lang) if had == 0 else number(had, lang, 0 if had.is_integer() else 1))
+
+
+def section_traffic(ctx: ReportContext) -> list[Any]:
+    """The call flow by hour and weekday, people on the line against the need (in plain words
+    first), presence at peak hours, who holds the incoming flow, and the lines."""
+    lang = ctx.lang
+    out: list[Any] = [heading("traffic", lang)]
+    t = frame_of(ctx.audit, "traffic")
+    if t.empty:
+        return out + [note(_t("no_data", lang))]
+    lead = _peaks_text(ctx)
+    if lead:
+        out.append(note(lead, cls="ck-lead"))
+    out.append(chart(ctx, "traffic_incoming",
+                     lambda ax: plots.plot_traffic_heatmap(t, value="incoming", lang=lang, ax=ax), size=(11, 3.6)))
+    s = frame_of(ctx.audit, "staffing")
+    if not s.empty:
+        out.append(block(f"<h3>{esc(_t('staffing_head', lang))}</h3>"))
+        text = _staffing_text(ctx, s)
+        if text:
+            out.append(note(text + " " + _t("staffing_method", lang), cls="ck-lead"))
+        out.append(chart(ctx, "staffing", lambda ax: plots.plot_staffing(s, lang=lang, ax=ax), size=(11, 4.0)))
+    p = presence_table(frame_of(ctx.audit, "presence"))
+    if not p.empty and schema.EMPLOYEE in p:
+        out.append(block(f"<h3>{esc(_t('presence_head', lang))}</h3>"))
+        out.append(note(_t("presence_lead", lang), cls="ck-lead"))
+        n = p[schema.EMPLOYEE].nunique()
+        out.append(chart(ctx, "presence", lambda ax: plots.plot_presence(p, lang=lang, order=ctx.order,
+                                                                         colors=ctx.colors, ax=ax),
+                         size=(9, 0.9 + 0.32 * max(3, n))))
+    conc = frame_of(ctx.audit, "concentration")
+    if not conc.empty and "incoming_share" in conc:
+        shown = conc[conc["counted"].astype(bool)] if "counted" in conc else conc
+        out.append(block(f"<h3>{esc(_t('concentration_head', lang))}</h3>"))
+        out.append(note(_t("concentration_lead", lang), cls="ck-lead"))
+        out.append(chart(ctx, "concentration",
+                         lambda ax: plots.plot_concentration(conc, lang=lang, order=ctx.order, colors=ctx.colors, ax=ax),
+                         size=(9, 0.9 + 0.32 * max(3, len(shown)))))
+    calls = calls_in_period(ctx)
+    if not calls.empty:
+        out.append(block(f"<h3>{esc(_t('lines_lead', lang))}</h3>"))
+        # the chart's count of short drops is the headline's (callkit.metrics.headline)
+        n_short = (getattr(ctx.audit, "headline", None) or {}).get("short_ring_drops")
+        out.append(chart(ctx, "tech", lambda ax: plots.plot_tech(calls, lang=lang, ax=ax, short_n=n_short),
+                         size=(9, 3.4)))
+    out += _section_findings(ctx, "traffic")
+    return out
+
+
+# --- 5. speech ------------------------------------------------------------------------------------
+
+def section_speech(ctx: ReportContext, *, max_rows: int = 10) -> list[Any]:
+    """Conversations, from the call transcripts when the audit has them: key figures and the
+    verdict, script stages (chart), decision makers, advantages and materials (chart), per
+    manager (table), examples of violations. Without results the section says why; every
+    call is in the workbook."""
+    from callkit.speech import views
+
+    lang = ctx.lang
+    out: list[Any] = [heading("speech", lang)]
+    res = speech_result(ctx.audit)
+    if res is None:
+        has_tr = getattr(ctx.profile, "transcripts", None) is not None
+        return out + [note(_t("no_speech" if has_tr else "no_transcripts", lang))]
+    if res.per_call.empty:
+        return out + [note(_t("no_speech_calls", lang))]
+    items = speech_summary_items(res, lang)
+    tab = pairs(items, ctx)
+    tab[_t("value", lang)] = [fmt_value(v, "value_share" if isinstance(v, float) else "count", lang)
+                              for _, v in items]
+    out.append(table(tab, ctx))
+    verdict = getattr(getattr(res, "verdict", None), "text", "")
+    if verdict:
+        out.append(block(f'<p class="ck-lead"><b>{esc(_t("verdict", lang))}:</b> {esc(_masked(ctx, str(verdict)))}</p>'))
+    comp = res.compliance
+    stages = comp.loc[(comp["level"] == "all") & (comp["kind"] == "stage")]
+    if not stages.empty:
+        out.append(chart(ctx, "speech_stages", lambda ax: views.plot_stage_rates(res, lang=lang, ax=ax),
+                         size=(8, 0.8 + 0.45 * len(stages))))
+    brief_items = comp.loc[(comp["level"] == "all") & comp["kind"].isin(["decision_maker", "advantage", "material"])]
+    if not brief_items.empty:
+        out.append(chart(ctx, "speech_brief", lambda ax: views.plot_brief_rates(res, lang=lang, ax=ax),
+                         size=(8, 0.8 + 0.45 * len(brief_items))))
+    mgr = speech_managers_table(res, items=False)
+    mgr = mgr.loc[mgr["negotiation_calls"] > 0] if "negotiation_calls" in mgr else mgr
+    if not mgr.empty:
+        out += [block(f"<h3>{esc(_t('speech_managers', lang))}</h3>"), table(mgr, ctx, wide=True)]
+    viol = views.violations(res, lang=lang, mask_numbers=ctx.mask, limit=max_rows)
+    if not viol.empty:
+        out += [block(f"<h3>{esc(_t('speech_violations', lang, n=len(viol)))}</h3>"), table(viol, ctx, wide=True)]
+    out.append(note(_t("speech_in_excel", lang, calls=sheet_name("speech_calls", lang),
+                       snips=sheet_name("speech_snippets", lang), mgr=sheet_name("speech_managers", lang))))
+    return out
+
+
+# --- 6. appendix ----------------------------------------------------------------------------------
+
+def section_appendix(ctx: ReportContext) -> list[Any]:
+    """The appendix: data coverage and loading (files, format, rows, rejected rows), how every
+    figure is computed (plain words, then the formula and this report's threshold), the
+    audit's rules, the small-sample rules, and which file is for whom."""
+    lang = ctx.lang
+    out: list[Any] = [heading("appendix", lang)]
+    out.append(block(f"<h3>{esc(_t('coverage', lang))}</h3>"))
+    items = coverage_items(ctx)
+    if items:
+        out.append(table(pairs(items, ctx), ctx))
     load = getattr(ctx.audit, "load", None)
     rep = getattr(load, "report", load)
-    items: list[tuple[str, Any]] = []
-    if rep is not None:
-        for key in ("format", "encoding", "rows_read", "rows_loaded", "rows_rejected", "duplicates", "sessions"):
-            if hasattr(rep, key):
-                items.append((_t(key, ctx.lang), getattr(rep, key)))
-        files = getattr(rep, "files", None)
-        if files:
-            items.insert(0, (_t("files", ctx.lang), ", ".join(Path(str(f)).name for f in files)))
-    calls = frame_of(ctx.audit, "calls")
-    if not calls.empty and schema.START in calls:
-        items.append((_t("first_call", ctx.lang), calls[schema.START].min()))
-        items.append((_t("last_call", ctx.lang), calls[schema.START].max()))
-    if not items:
-        return out + [note(_t("no_data", ctx.lang))] + _transcript_load(ctx)
-    out.append(table(pairs(items, ctx), ctx))
-    notes = rep.notes_in(ctx.lang) if hasattr(rep, "notes_in") else list(getattr(rep, "notes", []) or [])
+    notes = rep.notes_in(lang) if hasattr(rep, "notes_in") else list(getattr(rep, "notes", []) or [])
     if notes:   # a loader note may quote a source value (a number it could not read)
-        text = "; ".join(str(mask_text(str(n)) if ctx.mask else n) for n in notes)
-        out.append(note(_t("notes", ctx.lang) + ": " + text))
+        out.append(note(_t("notes", lang) + ": " + "; ".join(_masked(ctx, str(n)) for n in notes)))
     rejected = as_frame(getattr(rep, "rejected", None))
     if not rejected.empty:
         n = min(10, len(rejected))
-        out.append(note(_t("rejected_rows", ctx.lang, n=n)))
-        out.append(table(rejected.head(n), ctx))
-    return out + _transcript_load(ctx)
+        out += [note(_t("rejected_rows", lang, n=n)), table(rejected.head(n), ctx, wide=True)]
+    out += _transcript_load(ctx)
+    out += [block(f"<h3>{esc(_t('definitions', lang))}</h3>"), _definitions_html(ctx)]
+    rules = rules_table(lang)
+    out += [block(f"<h3>{esc(_t('rules', lang))}</h3>"),
+            table(rules.rename(columns={"definition": "rule_definition"}), ctx, wide=True)]
+    th = ctx.thresholds
+    out += [block(f"<h3>{esc(_t('small_samples', lang))}</h3>"),
+            note(_t("small_samples_text", lang, days=int(getattr(th, "min_active_days", 3)), cell=5), cls="ck-lead")]
+    full = getattr(ctx.profile, "worklist_numbers", "masked") == "full"
+    files = [("audit.html", _t("file_html", lang)), (WORKBOOK, _t("file_xlsx", lang)),
+             (WORKLIST, _t("file_worklist", lang, full=_t("file_worklist_full", lang) if full else "")),
+             ("charts/", _t("file_charts", lang))]
+    out += [block(f"<h3>{esc(_t('files', lang))}</h3>"),
+            block('<ul class="ck-findings">' + "".join(f"<li><code>{esc(n)}</code> — {esc(d)}</li>" for n, d in files)
+                  + "</ul>")]
+    return out
 
 
 def _transcript_load(ctx: ReportContext) -> list[Any]:
@@ -97,322 +568,31 @@ def _transcript_load(ctx: ReportContext) -> list[Any]:
     return out
 
 
-def section_overview(ctx: ReportContext) -> list[Any]:
-    """The company at a glance: calls, incoming and missed, managers, lost calls, growth zones."""
-    out: list[Any] = [heading("overview", ctx.lang)]
-    items = overview_items(ctx)
-    if not items:
-        return out + [note(_t("no_data", ctx.lang))]
-    # shares are formatted by column name: give the missed rate its own percent formatting
-    tab = pairs(items, ctx)
-    tab[_t("value", ctx.lang)] = [
-        fmt_value(v, "missed_rate" if k == _t("missed_rate", ctx.lang) else "count", ctx.lang)
-        for k, v in items]
-    out.append(table(tab, ctx))
-    # the audit's caveats (too short a history for new clients, silent working days, roles
-    # that match nobody): said where the figures are
-    for text in getattr(ctx.audit, "notes", None) or []:
-        out.append(note(str(text)))
-    pop = pop_table(frame_of(ctx.audit, "pop"))
-    if not pop.empty:
-        out.append(note(_t("pop", ctx.lang)))
-        out.append(table(pop.assign(metric=pop["metric"].astype(str).map(
-            lambda x: _metric_label(x, ctx.lang))), ctx))
-    return out
-
-
-_MANAGER_TABLE = ("employee", "department", "external_calls", "external_calls_per_day", "outgoing",
-                  "incoming_answered", "incoming_missed", "outgoing_new_clients_per_day",
-                  "new_clients_reached", "talk_s_mean", "days_active")
-
-
-def section_managers(ctx: ReportContext) -> list[Any]:
-    """Managers: the table of key metrics and external calls per day with the department best."""
-    out: list[Any] = [heading("managers", ctx.lang)]
-    m = active_managers(frame_of(ctx.audit, "managers"))
-    if m.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    cols = [c for c in _MANAGER_TABLE if c in m]
-    sort = "external_calls_per_day" if "external_calls_per_day" in m else cols[0]
-    out.append(table(m.sort_values(sort, ascending=False, kind="stable")[cols], ctx))
-    out.append(chart(ctx, "managers", lambda ax: plots.plot_managers(m, lang=ctx.lang, ax=ax),
-                      size=(10, 4.5)))
-    return out
-
-
-#: Metrics whose gaps get a chart (all compared metrics are in the table and the workbook).
-_COMPARE_CHARTS = ("external_calls_per_day", "outgoing_new_clients_per_day")
-
-
-def section_compare(ctx: ReportContext) -> list[Any]:
-    """Comparison inside departments: gaps to the best, the growth-zone line, flagged rows."""
-    out: list[Any] = [heading("compare", ctx.lang)]
-    c = frame_of(ctx.audit, "compare")
-    if c.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    metrics = list(dict.fromkeys(c["metric"].astype(str)))
-    charted = [m for m in _COMPARE_CHARTS if m in metrics] or metrics[:2]
-    for metric in charted:
-        sub = c.loc[c["metric"].astype(str) == metric]
-        out.append(chart(ctx, f"compare_{re.sub(r'[^A-Za-z0-9_-]', '_', metric)}",
-                          lambda ax, m=metric: plots.plot_gaps(c, metric=m, threshold=ctx.threshold,
-                                                               lang=ctx.lang, ax=ax),
-                          size=(9, 0.9 + 0.35 * max(3, len(sub)))))
-    flagged = c.loc[c["flagged"].fillna(False).astype(bool)] if "flagged" in c else c.iloc[0:0]
-    shown = flagged.sort_values(["department", "employee", "gap"], ascending=[True, True, False], kind="stable")
-    shown = shown.assign(metric=shown["metric"].astype(str).map(lambda x: _metric_label(x, ctx.lang)))
-    out.append(note(_t("growth_list", ctx.lang, n=len(shown), pct=f"{ctx.threshold:.0%}")))
-    if len(shown):
-        out.append(table(shown, ctx, flag="flagged"))
-    return out
-
-
-def _metric_label(metric: str, lang: str) -> str:
-    text = plots.label(metric, lang)
-    return column_label(metric, lang) if text == metric else text
-
-
-def section_activity(ctx: ReportContext) -> list[Any]:
-    """Activity: incoming answered vs outgoing per manager, and the out share."""
-    out: list[Any] = [heading("activity", ctx.lang)]
-    m = active_managers(frame_of(ctx.audit, "managers"))
-    if m.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    out.append(chart(ctx, "activity", lambda ax: plots.plot_activity(m, lang=ctx.lang, ax=ax)))
-    cols = [c for c in ("employee", "department", "incoming_answered", "outgoing", "out_share", "in_out_ratio")
-            if c in m]
-    out.append(table(m[cols], ctx))
-    return out
-
-
-def section_number_types(ctx: ReportContext) -> list[Any]:
-    """Mobile, landline and internal shares per manager."""
-    out: list[Any] = [heading("number_types", ctx.lang)]
-    m = active_managers(frame_of(ctx.audit, "managers"))
-    if m.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    out.append(chart(ctx, "number_types", lambda ax: plots.plot_number_types(m, lang=ctx.lang, ax=ax)))
-    cols = [c for c in ("employee", "department", "mobile_share", "landline_share", "internal_calls",
-                        "internal_share") if c in m]
-    out.append(table(m[cols], ctx))
-    return out
-
-
-def section_repeat(ctx: ReportContext) -> list[Any]:
-    """Repeat dialing: calls per distinct number."""
-    out: list[Any] = [heading("repeat", ctx.lang)]
-    m = active_managers(frame_of(ctx.audit, "managers"))
-    if m.empty or "calls_per_number" not in m:
-        return out + [note(_t("no_data", ctx.lang))]
-    out.append(chart(ctx, "repeat_dialing", lambda ax: plots.plot_repeat_dialing(m, lang=ctx.lang, ax=ax)))
-    cols = [c for c in ("employee", "department", "external_calls", "unique_numbers", "calls_per_number") if c in m]
-    out.append(table(m.sort_values("calls_per_number", ascending=False, kind="stable")[cols], ctx))
-    return out
-
-
-def section_traffic(ctx: ReportContext) -> list[Any]:
-    """Traffic heatmaps hour × weekday (offered per day, missed share) and the peak hours."""
-    out: list[Any] = [heading("traffic", ctx.lang)]
-    t = frame_of(ctx.audit, "traffic")
-    if t.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    out.append(chart(ctx, "traffic_incoming",
-                      lambda ax: plots.plot_traffic_heatmap(t, value="incoming", lang=ctx.lang, ax=ax),
-                      size=(11, 3.8)))
-    out.append(chart(ctx, "traffic_missed_rate",
-                      lambda ax: plots.plot_traffic_heatmap(t, value="missed_rate", lang=ctx.lang, ax=ax),
-                      size=(11, 3.8)))
-    peaks = getattr(ctx.audit, "peaks", None)
-    if isinstance(peaks, pd.DataFrame) and not peaks.empty:
-        out.append(note(_t("peaks", ctx.lang)))
-        out.append(table(peaks, ctx))
-    elif peaks is not None and not isinstance(peaks, pd.DataFrame) and len(peaks):
-        out.append(note(_t("peaks", ctx.lang) + ": " + ", ".join(map(str, peaks))))
-    return out
-
-
-def section_concentration(ctx: ReportContext) -> list[Any]:
-    """Who holds the department's incoming flow and clients (issue 6): chart, tables, meaning."""
-    out: list[Any] = [heading("concentration", ctx.lang)]
-    conc = frame_of(ctx.audit, "concentration")
-    if conc.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    deps, managers = concentration_tables(ctx.audit)
-    out.append(chart(ctx, "concentration", lambda ax: plots.plot_concentration(conc, lang=ctx.lang, ax=ax)))
-    if not deps.empty:
-        out.append(table(deps, ctx))
-    out.append(table(managers, ctx))
-    out.append(note(_t("hhi_meaning", ctx.lang)))
-    return out
-
-
-def section_presence(ctx: ReportContext) -> list[Any]:
-    """Presence of managers at peak hours."""
-    out: list[Any] = [heading("presence", ctx.lang)]
-    p = presence_table(frame_of(ctx.audit, "presence"))
-    if p.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    if schema.EMPLOYEE in p:
-        out.append(chart(ctx, "presence", lambda ax: plots.plot_presence(p, lang=ctx.lang, ax=ax)))
-    out.append(table(p, ctx))
-    return out
-
-
-def section_missed(ctx: ReportContext, *, max_rows: int = 30) -> list[Any]:
-    """Missed calls and callbacks: time-to-callback distribution and the never-called-back list."""
-    out: list[Any] = [heading("missed", ctx.lang)]
-    m = frame_of(ctx.audit, "missed")
-    if m.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    window = float(getattr(getattr(ctx.profile, "thresholds", None), "callback_window_h", 24))
-    out.append(chart(ctx, "callback_delay",
-                      lambda ax: plots.plot_callback_delay(m, window_h=window, lang=ctx.lang, ax=ax)))
-    lost = call_back_table(ctx.audit)
-    cols = [c for c in ("start", "last_missed", "client_number", "missed", "department", "employee",
-                        "callback_at", "called_back", "reached") if c in lost]
-    out.append(note(_t("never_called_back", ctx.lang, n=min(max_rows, len(lost)), total=len(lost))))
-    out.append(table(lost[cols], ctx, max_rows=max_rows))
-    return out
-
-
-def section_staffing(ctx: ReportContext) -> list[Any]:
-    """Staffing vs load: Erlang C need vs employees on duty, concurrency, short slots."""
-    out: list[Any] = [heading("staffing", ctx.lang)]
-    s = frame_of(ctx.audit, "staffing")
-    if s.empty:
-        return out + [note(_t("no_data", ctx.lang))]
-    out.append(chart(ctx, "staffing", lambda ax: plots.plot_staffing(s, lang=ctx.lang, ax=ax), size=(11, 4.2)))
-    t = frame_of(ctx.audit, "traffic")
-    if "max_concurrent" in s and not t.empty:
-        out.append(chart(ctx, "concurrency", lambda ax: plots.plot_concurrency(s, t, lang=ctx.lang, ax=ax),
-                          size=(6.5, 4)))
-    if "understaffed" in s:
-        short = s.loc[s["understaffed"].fillna(False).astype(bool)]
-        if not short.empty:
-            out.append(note(_t("understaffed_slots", ctx.lang)))
-            out.append(table(short, ctx))
-    return out
-
-
-def section_tech(ctx: ReportContext) -> list[Any]:
-    """Technology signals: short unanswered rings (and the audit's tech table, if any)."""
-    out: list[Any] = [heading("tech", ctx.lang)]
-    calls = calls_in_period(ctx)
-    tech = getattr(ctx.audit, "tech", None)
-    if not calls.empty:
-        # the chart's count of short drops is the headline's (callkit.metrics.headline)
-        n_short = (getattr(ctx.audit, "headline", None) or {}).get("short_ring_drops")
-        out.append(chart(ctx, "tech", lambda ax: plots.plot_tech(calls, lang=ctx.lang, ax=ax,
-                                                                 short_n=n_short)))
-    if isinstance(tech, pd.DataFrame) and not tech.empty:
-        out.append(table(tech, ctx))
-    elif isinstance(tech, Mapping) and tech:
-        out.append(table(pairs([(str(k), v) for k, v in tech.items()], ctx), ctx))
-    if len(out) == 1:
-        out.append(note(_t("no_data", ctx.lang)))
-    return out
-
-
-def section_speech(ctx: ReportContext, *, max_rows: int = 20) -> list[Any]:
-    """Speech analytics from the call transcripts, when the audit has them.
-
-    Key figures and the fit verdict, script stage rates (chart), the checklist over
-    negotiations, per manager: script, result, decision makers (ЛПР/ЛВР), advantages and
-    materials; examples of violations. Without results the section says why.
-    """
-    from IPython.display import Markdown
-
-    from callkit.speech import views
-
+def _definitions_html(ctx: ReportContext) -> Any:
+    d = kpi_definitions(ctx)
     lang = ctx.lang
-    out: list[Any] = [heading("speech", lang)]
-    res = speech_result(ctx.audit)
-    if res is None:
-        has_tr = getattr(ctx.profile, "transcripts", None) is not None
-        return out + [note(_t("no_speech" if has_tr else "no_transcripts", lang))]
-    if res.per_call.empty:
-        return out + [note(_t("no_speech_calls", lang))]
-    items = speech_summary_items(res, lang)
-    tab = pairs(items, ctx)
-    tab[_t("value", lang)] = [fmt_value(v, "value_share" if isinstance(v, float) else "count", lang)
-                                for _, v in items]
-    out.append(table(tab, ctx))
-    verdict = getattr(getattr(res, "verdict", None), "text", "")
-    if verdict:
-        out.append(Markdown("**" + views.LABELS["en" if lang == "en" else "ru"]["verdict"] + ":** "
-                            + md_escape(str(verdict))))
-    comp = res.compliance
-    stages = comp.loc[(comp["level"] == "all") & (comp["kind"] == "stage")]
-    if not stages.empty:
-        out.append(chart(ctx, "speech_stages",
-                          lambda ax: views.plot_stage_rates(res, lang=lang, ax=ax),
-                          size=(8, 0.8 + 0.45 * len(stages))))
-    rates = comp.loc[comp["level"] == "all", ["kind", "item", "calls", "rate"]].rename(
-        columns={"rate": "hit_rate"})
-    if not rates.empty:
-        rates = rates.assign(kind=rates["kind"].map(lambda k: speech_value(k, lang)))
-        out += [note(_t("speech_checklist", lang)), table(rates.reset_index(drop=True), ctx)]
-    mgr = speech_managers_table(res, items=False)
-    mgr = mgr.loc[mgr["negotiation_calls"] > 0] if "negotiation_calls" in mgr else mgr
-    if not mgr.empty:
-        out += [note(_t("speech_managers", lang)), table(mgr, ctx)]
-    brief_items = comp.loc[(comp["level"] == "all")
-                           & comp["kind"].isin(["decision_maker", "advantage", "material"])]
-    if not brief_items.empty:
-        out.append(chart(ctx, "speech_brief",
-                          lambda ax: views.plot_brief_rates(res, lang=lang, ax=ax),
-                          size=(8, 0.8 + 0.45 * len(brief_items))))
-    brief = views.brief_table(res, lang=lang, labels=False)
-    item_cols = [c for c in brief.columns if str(c).startswith(CHECKLIST_PREFIXES)]
-    if not brief.empty and item_cols:
-        shown = brief[["department", "employee", "negotiation_calls", *item_cols]]
-        out += [note(_t("speech_brief", lang)), table(shown, ctx)]
-    viol = views.violations(res, lang=lang, mask_numbers=ctx.mask, limit=max_rows)
-    if not viol.empty:
-        out += [note(_t("speech_violations", lang, n=len(viol))), table(viol, ctx)]
-    sheet = {k: SHEET_NAMES[k][1 if lang == "en" else 0]
-             for k in ("speech_calls", "speech_snippets", "speech_managers")}
-    out.append(note(_t("speech_in_excel", lang, calls=sheet["speech_calls"],
-                        snips=sheet["speech_snippets"], mgr=sheet["speech_managers"])))
-    return out
+    heads = (_t("metric", lang), _t("plain", lang), _t("formula", lang), _t("threshold", lang))
+    rows = "".join(f'<tr><td class="ck-text"><b>{esc(r.metric)}</b></td><td class="ck-text">{esc(r.plain)}</td>'
+                   f'<td class="ck-text">{esc(r.formula)}</td><td class="ck-text">{esc(r.threshold)}</td></tr>'
+                   for r in d.itertuples())
+    return block(f'<div class="ck-scroll"><table class="ck-table ck-wide"><thead><tr>'
+                 f'{"".join(f"<th>{esc(h)}</th>" for h in heads)}</tr></thead><tbody>{rows}</tbody></table></div>')
 
 
-_SEVERITY_ORDER = {"high": 0, "critical": 0, "medium": 1, "warning": 1, "low": 2, "info": 3}
-
-
-def section_findings(ctx: ReportContext) -> list[Any]:
-    """Findings in words, most severe first."""
-    from IPython.display import Markdown
-
-    out: list[Any] = [heading("findings", ctx.lang)]
-    f = frame_of(ctx.audit, "findings")
-    if f.empty:
-        return out + [note(_t("no_findings", ctx.lang))]
-    if "severity" in f:
-        f = f.assign(_o=f["severity"].astype(str).str.lower().map(_SEVERITY_ORDER).fillna(9)).sort_values(
-            "_o", kind="stable").drop(columns="_o")
-    texts = f["text"].astype(str).tolist() if "text" in f else []
-    if ctx.mask:
-        texts = [str(mask_text(x)) for x in texts]
-    out.append(Markdown("\n".join(f"{i}. {md_escape(x)}" for i, x in enumerate(texts, 1))))
-    return out
-
-
-def section_kpi(ctx: ReportContext) -> list[Any]:
-    """The KPI definition card (formulas and thresholds as used)."""
-    return [heading("kpi", ctx.lang), table(kpi_definitions(ctx), ctx)]
-
+# --- files ----------------------------------------------------------------------------------------
 
 def export_workbook(ctx: ReportContext) -> Any:
-    """Write ``<out>/<slug>/audit.xlsx`` for the notebook and return a note listing the files."""
-    from IPython.display import HTML
-
+    """Write ``<out>/<slug>/audit.xlsx`` (masked unless the profile says otherwise) and the
+    call-back worklist ``callback_worklist.xlsx`` (full numbers only with the profile's
+    ``worklist_numbers: full``); return a note listing the files."""
     if ctx.out_dir is None:
-        return HTML("")
-    from callkit.report.workbook import write_workbook
+        return block("")
+    from callkit.report.workbook import write_workbook, write_worklist
 
-    path = write_workbook(ctx.audit, ctx.out_dir / "audit.xlsx", mask=ctx.mask, lang=ctx.lang,
-                          profile=ctx.profile)
-    names = ["audit.html", path.name, "charts/"]
-    return HTML(f'<p class="ck-note">{html.escape(_t("files_written", ctx.lang))}: '
-                f'{html.escape(", ".join(names))}</p>')
+    path = write_workbook(ctx.audit, ctx.out_dir / WORKBOOK, mask=ctx.mask, lang=ctx.lang, profile=ctx.profile)
+    full = getattr(ctx.profile, "worklist_numbers", "masked") == "full"
+    wl = write_worklist(ctx.audit, ctx.out_dir / WORKLIST, full_numbers=full, lang=ctx.lang)
+    names = ["audit.html", path.name, wl.name, "charts/"]
+    return block(f'<p class="ck-note">{esc(_t("files_written", ctx.lang))}: '
+                 + ", ".join(f"<code>{esc(n)}</code>" for n in names) + "</p>")
+

@@ -1,26 +1,81 @@
-"""The tables a report shows, built from the audit (plain DataFrames; sections format them)."""
+"""The tables a report shows, built from the audit (plain DataFrames with the audit's column
+names and values; the HTML and the workbook format and translate them).
+
+Each quantity comes from one function here and is shown by both the HTML and the workbook,
+so it has one number everywhere (DESIGN §6).
+"""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from callkit import schema
 from callkit.metrics.headline import HEADLINE_LABELS
 from callkit.report.context import ReportContext, calls_in_period, frame_of
 from callkit.report.format import CHECKLIST_PREFIXES
-from callkit.report.labels import column_label, speech_value
+from callkit.report.labels import TEXTS, column_label, speech_value, value_label
 from callkit.report.labels import text as _t
 
-__all__ = ["pairs", "overview_items", "pop_table", "active_managers", "presence_table", "concentration_tables",
-           "call_back_table", "callback_list", "speech_result", "speech_summary_items", "speech_calls_table",
-           "speech_snippets_table", "speech_managers_table", "kpi_definitions"]
+__all__ = ["pairs", "overview_items", "period_figures", "key_figures", "problems", "findings_by_rule",
+           "SECTION_RULES", "pop_table", "active_managers", "manager_cards", "CARD_METRICS", "presence_table",
+           "concentration_tables", "call_back_table", "callback_list", "worklist", "WORKLIST_COLUMNS",
+           "missed_summary", "coverage_items", "speech_result", "speech_summary_items", "speech_calls_table",
+           "speech_snippets_table", "speech_managers_table", "kpi_definitions", "rules_table"]
 
 
 def pairs(items: Sequence[tuple[str, Any]], ctx: ReportContext) -> pd.DataFrame:
     return pd.DataFrame({_t("item", ctx.lang): [k for k, _ in items],
                          _t("value", ctx.lang): [v for _, v in items]})
+
+
+# --- the period in figures ----------------------------------------------------------------------
+
+def _period_calls(calls: pd.DataFrame, period: tuple[dt.date, dt.date] | None) -> pd.DataFrame:
+    if period is None or calls.empty:
+        return calls
+    day = calls[schema.START].dt.date
+    return calls.loc[(day >= period[0]) & (day <= period[1])]
+
+
+def period_figures(calls: pd.DataFrame, *, managers: pd.DataFrame | None = None,
+                   missed: pd.DataFrame | None = None) -> dict[str, float]:
+    """The company's figures of one period: ``calls, incoming, unanswered, missed_rate,
+    outgoing, internal, employees, departments, client_numbers`` from its calls; ``lost``
+    from its missed calls; ``new_client_calls`` (outgoing to new numbers) and ``talk_min``
+    (minutes of answered external calls) from its managers' table.
+
+    Examples
+    --------
+    Four calls of the period: incoming missed, incoming answered, outgoing, incoming busy →
+    incoming 3, unanswered 2, missed_rate 2/3, outgoing 1.
+    """
+    out: dict[str, float] = {}
+    if not calls.empty:
+        direction = calls[schema.DIRECTION].astype(str)
+        status = calls[schema.STATUS].astype(str)
+        inc = direction == schema.INCOMING
+        unanswered = inc & status.isin(schema.UNANSWERED_STATUSES)
+        out.update({
+            "calls": int(len(calls)), "incoming": int(inc.sum()), "unanswered": int(unanswered.sum()),
+            "missed_rate": float(unanswered.sum() / inc.sum()) if inc.sum() else float("nan"),
+            "outgoing": int((direction == schema.OUTGOING).sum()),
+            "internal": int((direction == schema.INTERNAL).sum()),
+            "employees": int(calls[schema.EMPLOYEE].dropna().nunique()),
+            "departments": int(calls[schema.DEPARTMENT].dropna().nunique()),
+            "client_numbers": int(calls[schema.CLIENT_NUMBER].dropna().nunique()),
+        })
+    if missed is not None and "lost" in missed:
+        out["lost"] = int(missed["lost"].fillna(False).astype(bool).sum())
+    if managers is not None and not managers.empty:
+        for col, key, scale in (("outgoing_new_clients", "new_client_calls", 1.0), ("talk_s_total", "talk_min", 60.0)):
+            if col in managers:
+                vals = pd.to_numeric(managers[col], errors="coerce")
+                out[key] = float(vals.sum() / scale) if vals.notna().any() else float("nan")
+    return out
 
 
 def headline_label(quantity: str, lang: str) -> str:
@@ -30,53 +85,159 @@ def headline_label(quantity: str, lang: str) -> str:
 
 
 def overview_items(ctx: ReportContext) -> list[tuple[str, Any]]:
-    """The company-at-a-glance figures as (label, value) pairs."""
-    calls = calls_in_period(ctx)
+    """The period in figures as (label, value) pairs (the workbook's sheet of them): the calls
+    of the period, and the headline quantities from :mod:`callkit.metrics.headline` — the one
+    place that counts them (the same numbers as headline.csv, the findings and the charts)."""
     lang = ctx.lang
-    items: list[tuple[str, Any]] = []
-    # the headline quantities come from callkit.metrics.headline, the one place that counts
-    # them (the same numbers as headline.csv, the findings and the charts)
     head = getattr(ctx.audit, "headline", None) or {}
-    if not calls.empty:
-        direction = calls[schema.DIRECTION].astype(str)
-        status = calls[schema.STATUS].astype(str)
-        inc = direction == schema.INCOMING
-        inc_missed = inc & status.isin(schema.UNANSWERED_STATUSES)
-        items.append((_t("calls_in_period", lang), int(len(calls))))
-        if head:
-            n_in, n_miss = int(head["incoming"]), int(head["missed"])
-            items += [(headline_label("incoming", lang), n_in),
-                      (headline_label("missed", lang), n_miss),
-                      (_t("missed_rate", lang), n_miss / n_in if n_in else float("nan"))]
-        else:
-            items += [
-                (_t("incoming", lang), int(inc.sum())),
-                (_t("incoming_missed_total", lang), int(inc_missed.sum())),
-                (_t("missed_rate", lang), float(inc_missed.sum() / inc.sum()) if inc.sum() else float("nan")),
-            ]
-        items += [
-            (_t("outgoing", lang), int((direction == schema.OUTGOING).sum())),
-            (_t("internal", lang), int((direction == schema.INTERNAL).sum())),
-            (_t("employees", lang), int(calls[schema.EMPLOYEE].dropna().nunique())),
-            (_t("departments", lang), int(calls[schema.DEPARTMENT].dropna().nunique())),
-            (_t("client_numbers", lang), int(calls[schema.CLIENT_NUMBER].dropna().nunique())),
-        ]
-    missed = frame_of(ctx.audit, "missed")
+    f = period_figures(calls_in_period(ctx), missed=None if head else frame_of(ctx.audit, "missed"))
+    items: list[tuple[str, Any]] = []
+    if "calls" in f:
+        items.append((_t("calls_in_period", lang), f["calls"]))
+    if head:
+        n_in, n_miss = int(head["incoming"]), int(head["missed"])
+        items += [(headline_label("incoming", lang), n_in), (headline_label("missed", lang), n_miss),
+                  (_t("missed_rate", lang), n_miss / n_in if n_in else float("nan"))]
+    elif "incoming" in f:
+        items += [(_t("incoming", lang), f["incoming"]), (_t("incoming_missed_total", lang), f["unanswered"]),
+                  (_t("missed_rate", lang), f["missed_rate"])]
+    keys = (("outgoing", "outgoing"), ("internal", "internal"), ("employees", "employees"),
+            ("departments", "departments"), ("client_numbers", "client_numbers"))
+    items += [(_t(label, lang), f[key]) for key, label in keys if key in f]
     if head:
         items += [(headline_label(q, lang), int(head[q])) for q in
                   ("called_back", "reached", "lost_calls", "short_ring_drops", "working_days",
                    "off_hours_calls", "off_hours_missed", "off_hours_lost") if q in head]
-    elif "lost" in missed:
-        items.append((_t("lost", lang), int(missed["lost"].fillna(False).astype(bool).sum())))
-    compare = frame_of(ctx.audit, "compare")
-    if "flagged" in compare:
-        items.append((_t("growth_zones", lang, pct=f"{ctx.threshold:.0%}"),
-                      int(compare["flagged"].fillna(False).astype(bool).sum())))
+    elif "lost" in f:
+        items.append((_t("lost", lang), f["lost"]))
     return items
 
 
-#: Metrics shown against the previous period (the workbook has none of it: the CSVs do).
-_POP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
+#: The key figures of the summary, in order: (key of :func:`period_figures`, label, kind).
+_KEY_FIGURES = (("incoming", "kf_incoming", "count"), ("missed_rate", "kf_missed_rate", "share"),
+                ("lost", "kf_lost", "count"), ("outgoing", "kf_outgoing", "count"),
+                ("new_client_calls", "kf_new_clients", "count"), ("talk_min", "kf_talk", "count"))
+
+
+def key_figures(ctx: ReportContext) -> pd.DataFrame:
+    """The summary's 4–6 key figures against the previous period.
+
+    Returns
+    -------
+    DataFrame
+        ``key, label, kind (count | share), current, previous, change_rel``; ``previous`` is
+        NaN without a previous period in the data (the profile's ``previous_period``).
+        ``change_rel`` = current / previous − 1 (for a share: the difference in points).
+    """
+    audit = ctx.audit
+    calls = frame_of(audit, "calls")
+    cur = period_figures(calls_in_period(ctx), managers=frame_of(audit, "managers"),
+                         missed=frame_of(audit, "missed"))
+    prev: dict[str, float] = {}
+    prev_period = getattr(audit, "previous_period", None)
+    if prev_period is not None and not calls.empty:
+        from callkit.metrics import missed_calls
+
+        th = getattr(audit, "thresholds", None)
+        window = float(getattr(th, "callback_window_h", 24))
+        prev_calls = _period_calls(calls, prev_period)
+        if not prev_calls.empty:
+            prev = period_figures(prev_calls, managers=getattr(audit, "previous_managers", None),
+                                  missed=missed_calls(calls, window_h=window, period=prev_period))
+    rows = []
+    for key, label, kind in _KEY_FIGURES:
+        if key not in cur:
+            continue
+        c, p = cur[key], prev.get(key, float("nan"))
+        if kind == "share":
+            change = c - p
+        else:
+            change = c / p - 1 if p and not pd.isna(p) else float("nan")
+        rows.append({"key": key, "label": _t(label, ctx.lang), "kind": kind, "current": c, "previous": p,
+                     "change_rel": change})
+    return pd.DataFrame(rows, columns=["key", "label", "kind", "current", "previous", "change_rel"])
+
+
+# --- findings: the summary's problems and each section's findings ---------------------------------
+
+#: Which section tells which rule's findings (the story order of DESIGN §6).
+SECTION_RULES: dict[str, tuple[str, ...]] = {
+    "lost": ("missed_no_callback", "missed_peak", "short_ring_drops", "off_hours"),
+    "managers": ("manager_gap", "mobile_heavy", "internal_heavy", "repeat_dialing", "absent_at_peak"),
+    "traffic": ("understaffed", "line_limit", "failed_burst", "flow_concentration"),
+}
+_SEVERITY_RANK = {"high": 0, "critical": 0, "medium": 1, "warning": 1, "low": 2, "info": 3}
+
+
+def _sorted_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Largest impact first (NaN last), then severity, keeping the rules' order otherwise."""
+    if findings.empty:
+        return findings
+    f = findings.assign(_sev=findings["severity"].astype(str).str.lower().map(_SEVERITY_RANK).fillna(9)
+                        if "severity" in findings else 9,
+                        _imp=pd.to_numeric(findings["impact_calls"], errors="coerce").fillna(-np.inf)
+                        if "impact_calls" in findings else 0.0)
+    return f.sort_values(["_imp", "_sev"], ascending=[False, True], kind="stable").drop(columns=["_sev", "_imp"])
+
+
+def findings_by_rule(findings: pd.DataFrame, rules: Sequence[str]) -> pd.DataFrame:
+    """The findings of ``rules``, largest impact first."""
+    if findings.empty or "rule" not in findings:
+        return findings.iloc[0:0]
+    return _sorted_findings(findings.loc[findings["rule"].astype(str).isin(rules)])
+
+
+def problems(findings: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
+    """The summary's problems: the findings grouped by rule (seven busy hours that miss calls
+    are one problem), the groups ranked by their total impact in calls (then severity), the
+    ``top`` first.
+
+    Returns
+    -------
+    DataFrame
+        One row per problem: ``rule, severity`` (the most severe), ``findings`` (how many),
+        ``subjects`` (list, largest impact first), ``text`` and ``action`` (of the finding with
+        the largest impact), ``impact_calls`` and ``impact_rub`` (sums; NaN when no finding of
+        the group has one), ``evidence_n`` (sum), ``n`` (of the first finding),
+        ``finding_ids`` (list).
+
+    Examples
+    --------
+    Two ``missed_peak`` findings costing 7 and 5 calls and one ``line_limit`` costing 20 →
+    two problems: line_limit (20) first, then missed_peak (12, subjects in that order).
+    """
+    cols = ["rule", "severity", "findings", "subjects", "text", "action", "impact_calls", "impact_rub",
+            "evidence_n", "n", "finding_ids"]
+    if findings.empty or "rule" not in findings:
+        return pd.DataFrame(columns=cols)
+    f = _sorted_findings(findings)
+    rows = []
+    for rule, g in f.groupby(f["rule"].astype(str), sort=False):
+        first = g.iloc[0]
+
+        def total(col: str, grp: pd.DataFrame = g) -> float:
+            if col not in grp:
+                return float("nan")
+            vals = pd.to_numeric(grp[col], errors="coerce")
+            return float(vals.sum()) if vals.notna().any() else float("nan")
+
+        sev = g["severity"].astype(str).str.lower().map(_SEVERITY_RANK).fillna(9).min() if "severity" in g else 9
+        rows.append({
+            "rule": rule,
+            "severity": next((k for k, v in _SEVERITY_RANK.items() if v == sev), "medium"),
+            "findings": len(g),
+            "subjects": [str(s) for s in g["subject"]] if "subject" in g else [],
+            "text": str(first.get("text", "")),
+            "action": str(first["action"]) if "action" in g and pd.notna(first["action"]) else "",
+            "impact_calls": total("impact_calls"), "impact_rub": total("impact_rub"),
+            "evidence_n": total("evidence_n"),
+            "n": float(first["n"]) if "n" in g and pd.notna(first["n"]) else float("nan"),
+            "finding_ids": [str(x) for x in g["finding_id"]] if "finding_id" in g else [],
+        })
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.assign(_imp=out["impact_calls"].fillna(-np.inf), _sev=out["severity"].map(_SEVERITY_RANK))
+    out = out.sort_values(["_imp", "_sev", "findings"], ascending=[False, True, False], kind="stable")
+    return out.drop(columns=["_imp", "_sev"]).head(top).reset_index(drop=True)
 
 
 def pop_table(pop: pd.DataFrame) -> pd.DataFrame:
@@ -97,10 +258,14 @@ def pop_table(pop: pd.DataFrame) -> pd.DataFrame:
     return sub.loc[:, cols]
 
 
+#: Metrics shown against the previous period per manager.
+_POP_METRICS = ("external_calls_per_day", "outgoing_new_clients_per_day")
+
+
 def active_managers(managers: pd.DataFrame) -> pd.DataFrame:
     """Managers who made or took at least one call (external or internal) in the period.
 
-    The report's charts and tables show these; the workbook keeps every row of the metrics
+    The report's charts and cards show these; the workbook keeps every row of the metrics
     (directory entries without calls, queue extensions that only rang).
 
     Examples
@@ -114,6 +279,79 @@ def active_managers(managers: pd.DataFrame) -> pd.DataFrame:
         return managers
     busy = managers[cols].apply(pd.to_numeric, errors="coerce").fillna(0).sum(axis=1) > 0
     return managers.loc[busy]
+
+
+# --- managers' cards ------------------------------------------------------------------------------
+
+#: The figures on a manager's card, in order: (column, True when more is better; None: neutral).
+CARD_METRICS: tuple[tuple[str, bool | None], ...] = (
+    ("external_calls_per_day", True), ("outgoing_new_clients_per_day", True), ("incoming_answered", True),
+    ("incoming_missed", False), ("calls_per_number", False), ("mobile_share", None), ("internal_share", False),
+    ("talk_s_mean", None), ("present_share", True), ("days_active", None),
+)
+#: Figures a strength may be named for (the best in a department of two or more).
+_STRENGTHS = ("external_calls_per_day", "outgoing_new_clients_per_day", "incoming_answered", "present_share")
+
+
+def manager_cards(ctx: ReportContext) -> list[dict[str, Any]]:
+    """One card per active manager, in the report's manager order.
+
+    Each card: ``employee, department, role, role_source, days_active, counted`` (enough
+    active days to be compared), ``figures`` (a DataFrame ``metric, value, department``: the
+    manager's value and the median of the department's counted managers), ``findings`` (the
+    audit's findings about them, largest impact first) and ``strengths`` (the figures of
+    :data:`_STRENGTHS` where they are the department's best of two or more counted managers).
+    """
+    audit = ctx.audit
+    m = active_managers(frame_of(audit, "managers"))
+    if m.empty:
+        return []
+    presence = presence_table(frame_of(audit, "presence"))
+    if not presence.empty and "present_share" in presence and schema.EMPLOYEE in presence:
+        share = presence.groupby(presence[schema.EMPLOYEE].astype(str))["present_share"].mean()
+        m = m.assign(present_share=m[schema.EMPLOYEE].astype(str).map(share))
+    th = getattr(ctx.profile, "thresholds", None) or getattr(audit, "thresholds", None)
+    min_days = int(getattr(th, "min_active_days", 3))
+    days = pd.to_numeric(m["days_active"], errors="coerce").fillna(0) if "days_active" in m else pd.Series(0, index=m.index)
+    m = m.assign(_counted=days >= min_days, _dep=m[schema.DEPARTMENT].astype("string").fillna("—"))
+    findings = frame_of(audit, "findings")
+    about = (findings.assign(_s=findings["subject"].astype(str)) if "subject" in findings
+             else findings.assign(_s=pd.Series(dtype=str)))
+    cards = []
+    by_name = {str(r[schema.EMPLOYEE]): r for _, r in m.iterrows()}
+    for name in ctx.order or list(by_name):
+        if name not in by_name:
+            continue
+        r = by_name[name]
+        dep = m.loc[(m["_dep"] == r["_dep"]) & m["_counted"]]
+        rows = []
+        for col, _better in CARD_METRICS:
+            if col not in m:
+                continue
+            vals = pd.to_numeric(dep[col], errors="coerce")
+            rows.append({"metric": col, "value": r[col],
+                         "department": float(vals.median()) if vals.notna().any() and col != "days_active"
+                         else float("nan")})
+        strengths = []
+        if bool(r["_counted"]) and len(dep) >= 2:
+            for col in _STRENGTHS:
+                if col in dep and pd.notna(r.get(col)):
+                    vals = pd.to_numeric(dep[col], errors="coerce").dropna()
+                    others = vals.drop(index=r.name, errors="ignore")
+                    # the best alone: strictly above every colleague (a tie is nobody's strength)
+                    if len(others) and float(r[col]) > float(others.max()) and float(r[col]) > 0:
+                        strengths.append(col)
+        cards.append({
+            "employee": name, "department": None if r["_dep"] == "—" else str(r["_dep"]),
+            "role": r.get("role") if "role" in m else None,
+            "role_source": r.get("role_source") if "role_source" in m else None,
+            "days_active": int(days.loc[r.name]), "counted": bool(r["_counted"]),
+            "colleagues": int(len(dep)) - (1 if bool(r["_counted"]) else 0),
+            "figures": pd.DataFrame(rows, columns=["metric", "value", "department"]),
+            "findings": _sorted_findings(about.loc[about["_s"] == name].drop(columns="_s")) if len(about) else about,
+            "strengths": strengths,
+        })
+    return cards
 
 
 def presence_table(presence: pd.DataFrame) -> pd.DataFrame:
@@ -143,9 +381,11 @@ def concentration_tables(audit: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return deps.loc[:, dep_cols], conc.loc[:, man_cols]
 
 
+# --- missed calls and the call-back worklist -------------------------------------------------------
+
 def call_back_table(audit: Any) -> pd.DataFrame:
-    """The list to act on: ``audit.to_call_back`` (one row per number never reached) when the
-    audit has it, else :func:`callback_list` of ``audit.missed``."""
+    """``audit.to_call_back`` (one row per number never reached) when the audit has it, else
+    :func:`callback_list` of ``audit.missed``."""
     tcb = getattr(audit, "to_call_back", None)
     if isinstance(tcb, pd.DataFrame):
         return tcb
@@ -173,6 +413,107 @@ def callback_list(missed: pd.DataFrame) -> pd.DataFrame:
     out = missed.loc[keep]
     return out.sort_values("start", kind="stable") if "start" in out else out
 
+
+def missed_summary(audit: Any, window_h: float) -> dict[str, int]:
+    """Counts behind the lost-calls section: ``missed`` (unanswered incoming of the period),
+    ``called_in_window`` (a call-back started within the window), ``reached`` (a call-back
+    or the client's later call answered), ``lost`` (neither), ``no_number`` (no caller number
+    to call back)."""
+    m = frame_of(audit, "missed")
+    if m.empty:
+        return {}
+    delay = pd.to_numeric(m["callback_delay_s"], errors="coerce") if "callback_delay_s" in m else pd.Series(np.nan)
+    return {
+        "missed": int(len(m)),
+        "called_in_window": int((delay <= window_h * 3600).sum()),
+        "reached": int(m["reached"].fillna(False).astype(bool).sum()) if "reached" in m else 0,
+        "lost": int(m["lost"].fillna(False).astype(bool).sum()) if "lost" in m else 0,
+        "no_number": int(m[schema.CLIENT_NUMBER].isna().sum()) if schema.CLIENT_NUMBER in m else 0,
+    }
+
+
+#: Columns of the call-back worklist (:func:`worklist`).
+WORKLIST_COLUMNS = (schema.CLIENT_NUMBER, "last_missed", "attempts", "owner", schema.DEPARTMENT, "owner_basis")
+
+
+def worklist(audit: Any, lang: str = "ru") -> pd.DataFrame:
+    """The call-back worklist: the open cases only — numbers whose last missed call was
+    neither called back nor followed by any answered call — oldest first (the longest wait on
+    top).
+
+    Columns :data:`WORKLIST_COLUMNS`: ``client_number``, ``last_missed`` (when the client
+    last called in vain), ``attempts`` (how many of the client's calls were missed and are
+    unanswered), ``owner`` (who should call back: the client's own manager — the one who
+    handled most of the number's calls in all loaded data —, else the employee the missed call
+    rang, else nobody named), ``department`` (the owner's, else the missed call's),
+    ``owner_basis`` (why that owner, in ``lang``).
+
+    Numbers called back without an answer are not open cases (someone is on them); they stay
+    in the workbook's missed-calls sheet.
+    """
+    tcb = call_back_table(audit)
+    cols = list(WORKLIST_COLUMNS)
+    if tcb.empty or schema.CLIENT_NUMBER not in tcb:
+        return pd.DataFrame(columns=cols)
+    open_ = tcb.loc[~tcb["called_back"].fillna(False).astype(bool)] if "called_back" in tcb else tcb
+    if "last_missed" not in open_ and schema.START in open_:
+        open_ = open_.assign(last_missed=open_[schema.START])
+    attempts = open_["missed"] if "missed" in open_ else pd.Series(1, index=open_.index)
+    owners = _client_owners(frame_of(audit, "calls"))
+    num = open_[schema.CLIENT_NUMBER].astype("string")
+    own = owners.reindex(num.to_numpy())
+    own_emp = pd.Series(own[schema.EMPLOYEE].to_numpy(), index=open_.index, dtype="string")
+    own_dep = pd.Series(own[schema.DEPARTMENT].to_numpy(), index=open_.index, dtype="string")
+    rang = open_[schema.EMPLOYEE].astype("string") if schema.EMPLOYEE in open_ else pd.Series(pd.NA, index=open_.index)
+    owner = own_emp.fillna(rang)
+    basis = np.where(own_emp.notna(), _t("owner_client", lang), np.where(rang.notna(), _t("owner_rang", lang),
+                                                                            _t("owner_none", lang)))
+    dep = own_dep.where(own_emp.notna()).fillna(open_[schema.DEPARTMENT].astype("string")
+                                                if schema.DEPARTMENT in open_ else pd.NA)
+    out = pd.DataFrame({schema.CLIENT_NUMBER: num, "last_missed": open_["last_missed"], "attempts": attempts,
+                        "owner": owner, schema.DEPARTMENT: dep, "owner_basis": basis}, index=open_.index)
+    return out.sort_values("last_missed", kind="stable").reset_index(drop=True).loc[:, cols]
+
+
+def _client_owners(calls: pd.DataFrame) -> pd.DataFrame:
+    """Number → ``employee, department`` of the manager who handled most of its external
+    calls (outgoing attempts and answered incoming) in all loaded data
+    (:func:`callkit.metrics.concentration.client_owners`)."""
+    from callkit.metrics.concentration import client_owners
+
+    return client_owners(calls)
+
+
+# --- appendix -------------------------------------------------------------------------------------
+
+def coverage_items(ctx: ReportContext) -> list[tuple[str, Any]]:
+    """Data coverage and the load report as (label, value) pairs: files, format, encoding,
+    rows read / loaded / rejected, duplicates, calls, first and last call in the data."""
+    load = getattr(ctx.audit, "load", None)
+    rep = getattr(load, "report", load)
+    lang = ctx.lang
+    items: list[tuple[str, Any]] = []
+    if rep is not None:
+        files = getattr(rep, "files", None)
+        if files:
+            from pathlib import Path
+
+            items.append((_t("files_label", lang), ", ".join(Path(str(f)).name for f in files)))
+        for key in ("format", "encoding"):
+            if getattr(rep, key, None):
+                parts = str(getattr(rep, key)).split("+")
+                items.append((_t(key, lang), " + ".join(str(value_label(p, lang)) for p in parts)))
+        for key in ("rows_read", "rows_loaded", "rows_rejected", "duplicates", "sessions", "machine_answered"):
+            if hasattr(rep, key):
+                items.append((_t(key, lang), getattr(rep, key)))
+    calls = frame_of(ctx.audit, "calls")
+    if not calls.empty and schema.START in calls:
+        items.append((_t("first_call", lang), calls[schema.START].min()))
+        items.append((_t("last_call", lang), calls[schema.START].max()))
+    return items
+
+
+# --- speech -------------------------------------------------------------------------------------
 
 def speech_result(audit: Any) -> Any:
     """The audit's transcript analytics (a ``callkit.speech.SpeechResult``), or None.
@@ -219,7 +560,8 @@ def speech_calls_table(result: Any, lang: str = "ru") -> pd.DataFrame:
     neg = set(pc.loc[pc["call_kind"] == "negotiation", "call_id"].astype(str))
     miss = cl.loc[~cl["hit"].astype(bool) & cl["kind"].isin(_MISSED_KINDS)
                   & cl["call_id"].astype(str).isin(neg)]
-    text = (miss["kind"].map(lambda k: speech_value(k, lang)) + ": " + miss["item"].astype(str))
+    text = (miss["kind"].map(lambda k: speech_value(k, lang)) + ": "
+            + miss["item"].map(lambda k: str(speech_value(k, lang))))
     missed = text.groupby(miss["call_id"].astype(str), sort=False).agg("; ".join)
     out = pc.copy()
     missed_by_call = missed.to_dict()
@@ -236,7 +578,7 @@ def speech_snippets_table(result: Any, lang: str = "ru") -> pd.DataFrame:
     hits = cl.loc[cl["hit"].astype(bool)].copy()
     people = result.per_call.set_index(result.per_call["call_id"].astype(str))["employee"]
     hits.insert(1, "employee", hits["call_id"].astype(str).map(people).to_numpy())
-    for col in ("kind", "speaker"):
+    for col in ("kind", "speaker", "item"):
         hits[col] = hits[col].map(lambda v: speech_value(v, lang))
     cols = ["call_id", "employee", "kind", "item", "at_s", "speaker", "snippet"]
     return hits[[c for c in cols if c in hits.columns]].reset_index(drop=True)
@@ -256,39 +598,47 @@ def speech_managers_table(result: Any, *, items: bool = True) -> pd.DataFrame:
 
 
 def kpi_definitions(ctx: ReportContext) -> pd.DataFrame:
-    """The KPI card: each metric's formula and the threshold as used in this report."""
-    th = getattr(ctx.profile, "thresholds", None)
-    gap = getattr(th, "manager_gap", 0.25)
-    window = getattr(th, "callback_window_h", 24)
-    sl = getattr(th, "service_level", 0.8)
-    within = getattr(th, "answer_within_s", 20)
-    days = getattr(th, "min_active_days", 3)
-    wrap = getattr(th, "wrapup_s", 0)
-    ru = ctx.lang != "en"
-    rows = [
-        ("external_calls", "исходящие на внешние номера + принятые входящие" if ru
-         else "outgoing to external numbers + incoming answered", ""),
-        ("external_calls_per_day", "внешние звонки / рабочие дни (дни хотя бы с одним звонком)" if ru
-         else "external calls / active days (days with at least one call)", ""),
-        ("outgoing_new_clients_per_day", "исходящие на новые номера / рабочие дни" if ru
-         else "outgoing to new numbers / active days", ""),
-        ("gap", "1 − значение / лучшее значение в отделе" if ru else "1 − value / department's best",
-         (f"> {gap:.0%}; не отмечаем при < {days} рабочих днях" if ru
-          else f"> {gap:.0%}; not flagged under {days} active days")),
-        ("internal_share", "внутренние / (внешние + внутренние)" if ru else "internal / (external + internal)", ""),
-        ("mobile_share", "исходящие на мобильные / все исходящие внешние" if ru
-         else "outgoing to mobiles / all outgoing external", ""),
-        ("calls_per_number", "внешние звонки / разные номера" if ru else "external calls / distinct numbers", ""),
-        ("missed_rate", "неотвеченные входящие / все входящие" if ru else "unanswered incoming / all incoming", ""),
-        ("lost", "пропущенный, по которому не перезвонили в окно и не дозвонились" if ru
-         else "missed, not called back within the window and not reached",
-         f"{window:g} ч" if ru else f"{window:g} h"),
-        ("required_agents", "Эрланг C: нагрузка A = звонков в час × AHT / 3600" if ru
-         else "Erlang C: load A = calls per hour × AHT / 3600",
-         (f"{sl:.0%} ответов за {within:g} с; дообработка {wrap:g} с" if ru
-          else f"{sl:.0%} answered within {within:g} s; wrap-up {wrap:g} s")),
-    ]
+    """How every figure is computed: plain words first, then the formula, then the threshold
+    as used in this report (DESIGN §6, the appendix). Columns ``metric, plain, formula,
+    threshold`` with the figures' names in ``ctx.lang``."""
+    from callkit.report.format import number, percent
+    from callkit.report.labels import DEFINITIONS
+
+    th = getattr(ctx.profile, "thresholds", None) or getattr(ctx.audit, "thresholds", None)
     lang = ctx.lang
-    return pd.DataFrame({_t("metric", lang): [column_label(k, lang) for k, _, _ in rows],
-                         _t("formula", lang): [f for _, f, _ in rows],
-                         _t("threshold", lang): [t or "—" for _, _, t in rows]})
+    window = float(getattr(th, "callback_window_h", 24))
+    days = int(getattr(th, "min_active_days", 3))
+    within = float(getattr(th, "answer_within_s", 20))
+    thresholds = {
+        "external_calls_per_day": _t("th_days", lang, days=days),
+        "outgoing_new_clients_per_day": _t("th_days", lang, days=days),
+        "gap": _t("th_gap", lang, gap=percent(float(getattr(th, "manager_gap", 0.25)), lang), days=days),
+        "lost": _t("window_h", lang, h=window),
+        "required_agents": _t("th_service", lang, sl=percent(float(getattr(th, "service_level", 0.8)), lang),
+                              within=number(within, lang, 0),
+                              wrap=number(float(getattr(th, "wrapup_s", 0)), lang, 0)),
+    }
+    i = 1 if lang == "en" else 0
+    rows = [{"metric": _t(f"def_{k}", lang) if f"def_{k}" in TEXTS else column_label(k, lang), "plain": v[i][0],
+             "formula": v[i][1], "threshold": thresholds.get(k, "—")}
+            for k, v in DEFINITIONS.items()]
+    return pd.DataFrame(rows, columns=["metric", "plain", "formula", "threshold"])
+
+
+def rules_table(lang: str = "ru") -> pd.DataFrame:
+    """The audit's rules as the appendix shows them: ``rule`` (in words), ``definition`` (when
+    it fires), ``severity`` (how severe), from :data:`callkit.findings.RULES`."""
+    from callkit.findings import rules_table as _rules
+
+    r = _rules(lang)
+    return pd.DataFrame({"rule": [value_label(x, lang) for x in r["rule"]], "definition": r["definition"],
+                         "severity": r["severity"] if lang == "en" else [_severity_text(x) for x in r["severity"]]})
+
+
+def _severity_text(rule_severity: str) -> str:
+    """A rule's severity (``high``, or a formula ``high if >= 0.5, else medium``) in Russian words
+    (the formula itself is in the rule's definition)."""
+    s = str(rule_severity).strip()
+    if s.startswith("high if"):
+        return "высокая или средняя — по величине отклонения"
+    return str(value_label(s, "ru"))
