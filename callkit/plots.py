@@ -403,7 +403,8 @@ def traffic_grid(traffic: pd.DataFrame, *, value: str = "incoming") -> pd.DataFr
         t["_v"] = _num(t, value)
         if "incoming" in t:  # a rate of nothing is no information: leave those slots empty
             t.loc[_num(t, "incoming").fillna(0) <= 0, "_v"] = np.nan
-    piv = t.pivot_table(index="weekday", columns="hour", values="_v", aggfunc="sum")
+    # a slot with nothing to show stays NaN (pivot_table's sum would make it 0, read as "0 %")
+    piv = t.groupby(["weekday", "hour"])["_v"].sum(min_count=1).unstack("hour")
     grid.loc[piv.index.astype(int), piv.columns.astype(int)] = piv.to_numpy()
     return grid
 

@@ -127,6 +127,10 @@ def test_traffic_heatmap_mean_per_day_and_missed_rate():
                             "missed_rate": [0.25, 0.0, 1.0], "days": [4, 4, 5]})
     grid = plots.traffic_grid(traffic)
     assert grid.loc[0, 9] == 2.0 and grid.loc[0, 10] == 3.0 and grid.loc[4, 10] == pytest.approx(0.6)
+    # a working slot without a single call has no missed share (not "0 %")
+    quiet = pd.concat([traffic, pd.DataFrame({"weekday": [6], "hour": [10], "incoming": [0], "answered": [0],
+                                              "missed": [0], "missed_rate": [np.nan], "days": [4]})])
+    assert np.isnan(plots.traffic_grid(quiet, value="missed_rate").loc[6, 10])
     ax = plots.plot_traffic_heatmap(traffic, ax=_ax())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["9:00", "10:00"]
