@@ -58,6 +58,7 @@ rule then adds findings without evidence), ``out.counted`` its
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,8 +142,9 @@ _PEERS_EN = ("the comparable colleagues are the other managers of the same depar
              f"max(1.4826 x their MAD, 10 % of the median, the metric's floor); silent with "
              f"fewer than {MIN_PEERS} such colleagues")
 _PEERS_RU = ("сравнимые коллеги — остальные менеджеры того же отдела И той же роли, у которых "
-             "не меньше min_active_days рабочих дней; ориентир — их медиана, разброс — "
-             "max(1,4826 × их MAD, 10 % медианы, минимум метрики); меньше двух таких коллег — "
+             "не меньше рабочих дней, чем минимум из профиля; ориентир — их медиана, разброс — "
+             "наибольшее из (1,4826 × их медианное отклонение; 10 % медианы; минимум метрики); меньше "
+             "двух таких коллег — "
              "правило молчит")
 
 RULES: tuple[Rule, ...] = (
@@ -155,7 +157,7 @@ RULES: tuple[Rule, ...] = (
          f"{ALPHA:g}. outgoing_new_clients_per_day is judged for hunters only; "
          "external_calls_per_day for every role (against the same role).",
          "Ниже сравнимых коллег (" + _PEERS_RU + "): значение ≤ ориентир × (1 − "
-         f"thresholds.manager_gap) И ориентир − значение ≥ {PEER_K:g} × разброс И отставание "
+         f"порог отставания из профиля) И ориентир − значение ≥ {PEER_K:g} × разброс И отставание "
          f"не случайно: по Пуассону P(X ≤ значение × дни | среднее ориентир × дни) < {ALPHA:g}. "
          "Исходящие новым клиентам оцениваются только у «охотников»; внешние звонки в день — у "
          "всех ролей (в сравнении с той же ролью).",
@@ -177,7 +179,7 @@ RULES: tuple[Rule, ...] = (
          "than winning new company clients; only hunters are judged (a farmer or an inbound "
          "manager calls whoever their clients are).",
          f"Исходящие в основном на мобильные (доля ≥ {MOBILE_MOSTLY:g}) И доля − ориентир ≥ "
-         f"max({PEER_K:g} × разброс; {MOBILE_ABOVE_PEERS:g}) в сравнении с коллегами ({_PEERS_RU}) "
+         f"наибольшего из ({PEER_K:g} × разброс; {MOBILE_ABOVE_PEERS:g}) в сравнении с коллегами ({_PEERS_RU}) "
          f"И не случайно: биномиально P(X ≥ звонков на мобильные | исходящих, p = ориентир) < "
          f"{ALPHA:g}. Вероятно, прозвон старой базы вместо привлечения новых клиентов-компаний; "
          "оцениваются только «охотники».",
@@ -195,7 +197,7 @@ RULES: tuple[Rule, ...] = (
          "is not flagged for an ordinary amount of internal calls) AND beyond chance: binomial "
          f"P(X >= internal calls | all calls, p = reference) < {ALPHA:g}. Energy goes to "
          "colleagues (a broken internal process) instead of clients.",
-         f"доля − ориентир ≥ max({PEER_K:g} × разброс; {INTERNAL_ABOVE_PEERS:g}) в сравнении с "
+         f"доля − ориентир ≥ наибольшего из ({PEER_K:g} × разброс; {INTERNAL_ABOVE_PEERS:g}) в сравнении с "
          f"коллегами ({_PEERS_RU}) И внутренних звонков в день ≥ {INTERNAL_PER_DAY_X:g} × медиана "
          "коллег (менеджер с малым числом внешних звонков не выделяется за обычное число "
          "внутренних) И не случайно: биномиально P(X ≥ внутренних | всех звонков, p = ориентир) "
@@ -215,7 +217,7 @@ RULES: tuple[Rule, ...] = (
          "(external_calls - unique_numbers) are binomially more than the colleagues' repeat "
          f"share 1 - 1/reference allows, P < {ALPHA:g}. Weak negotiation or padding a call "
          "quota; inbound and service roles are not judged (their clients choose to call again).",
-         f"звонков на номер − ориентир ≥ max({PEER_K:g} × разброс; {REPEAT_ABOVE_PEERS:g}) в "
+         f"звонков на номер − ориентир ≥ наибольшего из ({PEER_K:g} × разброс; {REPEAT_ABOVE_PEERS:g}) в "
          f"сравнении с коллегами ({_PEERS_RU}) И не случайно: повторных звонков (внешние − "
          "уникальные номера) биномиально больше, чем допускает доля повторов коллег 1 − "
          f"1/ориентир, P < {ALPHA:g}. Слабые переговоры или «накрутка» плана по звонкам; роли "
@@ -236,7 +238,7 @@ RULES: tuple[Rule, ...] = (
          f"{ABSENT_ABOVE_PEERS:g}) against the comparable colleagues ({_PEERS_EN}) AND beyond "
          f"chance: binomial P(X >= absent slots | peak slots, p = reference) < {ALPHA:g}.",
          f"В дни работы нет активности минимум в {ABSENT_SHARE:.0%} часов пик отдела И доля − "
-         f"ориентир ≥ max({PEER_K:g} × разброс; {ABSENT_ABOVE_PEERS:g}) в сравнении с коллегами "
+         f"ориентир ≥ наибольшего из ({PEER_K:g} × разброс; {ABSENT_ABOVE_PEERS:g}) в сравнении с коллегами "
          f"({_PEERS_RU}) И не случайно: биномиально P(X ≥ пропущенных часов | часов пик, p = "
          f"ориентир) < {ALPHA:g}.",
          n_en="peak slots (worked date x peak hour with department incoming)",
@@ -277,7 +279,7 @@ RULES: tuple[Rule, ...] = (
          "calls are never 'understaffed'. value = required_agents and reference = "
          "active_employees at the group's worst hour.",
          "Группе, принимающей звонки линии (очередь / отдел), не хватает людей: в эти рабочие "
-         "часы по Erlang C для целевого уровня сервиса нужно хотя бы на одного сотрудника больше, "
+         "часы по формуле Эрланга для целевого уровня сервиса нужно хотя бы на одного сотрудника больше, "
          "чем было на линии из её состава. Часы, где пропуски объясняет ограничение линий, сюда "
          "не входят: там нужны линии, а не люди. Нерабочее время не считается.",
          n_en="the group's incoming calls in those hours",
@@ -309,7 +311,7 @@ RULES: tuple[Rule, ...] = (
          "Missed calls inside working hours not called back within the window "
          "(thresholds.callback_window_h) and never reached: lost clients, per answering group.",
          "Пропущенные в рабочее время, по которым не перезвонили в срок "
-         "(thresholds.callback_window_h) и не дозвонились: потерянные клиенты, по группе, "
+         "(окно перезвона из профиля) и не дозвонились: потерянные клиенты, по группе, "
          "принимающей звонки.",
          n_en="missed calls with a caller number inside working hours",
          impact_en="the lost calls (not called back in the window, never reached)",
@@ -321,7 +323,7 @@ RULES: tuple[Rule, ...] = (
          "max(0.5, 2 x the overall share)", "medium",
          "Many unanswered incoming calls end within seconds (status missed, ring < 5 s, "
          "metrics.tech.short_ring_mask): dropped by the line/IVR rather than missed by people.",
-         "Много неотвеченных входящих обрываются за секунды: сбрасывает линия/IVR, а не "
+         "Много неотвеченных входящих обрываются за секунды: сбрасывает линия или голосовое меню, а не "
          "пропускают люди.",
          n_en="unanswered incoming calls (of the line / slot) inside working hours",
          impact_en="the dropped calls that were lost (not called back in the window, never "
@@ -341,10 +343,10 @@ RULES: tuple[Rule, ...] = (
          "(and the clients) depend on one person: absences lose calls, the others get little "
          "incoming work.",
          "Один менеджер принимает намного больше отвеченных входящих отдела, чем при равном "
-         f"распределении: доля лидера ≥ min({FLOW_SHARE_X:g} × 1/n; {FLOW_SHARE_CAP:g}) И "
-         f"нормированный индекс HHI (hhi − 1/n) / (1 − 1/n) ≥ {FLOW_HHI_NORM:g}. HHI — сумма "
-         "квадратов долей менеджеров: вероятность, что два звонка попали к одному человеку; "
-         "1/HHI — сколько менеджеров, деля поток поровну, дали бы ту же концентрацию. Поток и "
+         f"распределении: доля лидера ≥ наименьшего из ({FLOW_SHARE_X:g} × 1/n; {FLOW_SHARE_CAP:g}) И "
+         f"нормированный индекс концентрации (индекс − 1/n) / (1 − 1/n) ≥ {FLOW_HHI_NORM:g}. Индекс "
+         "концентрации — сумма квадратов долей менеджеров: вероятность, что два звонка попали к "
+         "одному человеку; 1 / индекс — сколько менеджеров, деля поток поровну, дали бы ту же концентрацию. Поток и "
          "клиенты зависят от одного человека: его отсутствие — потерянные звонки, остальные "
          "недогружены входящими.",
          n_en="the department's answered incoming calls",
@@ -374,7 +376,7 @@ def rules_table(lang: str = "ru") -> pd.DataFrame:
     ru = lang == "ru"
     rows = [{"rule": r.rule, "subject": r.subject, "metric": r.metric, "threshold": r.threshold,
              "min_data": r.min_data, "severity": r.severity,
-             "definition": r.definition_ru if ru else r.definition_en,
+             "definition": _ru_numbers(r.definition_ru) if ru else r.definition_en,
              "impact": r.impact_ru if ru else r.impact_en, "n": r.n_en,
              "evidence": r.evidence_en, "reproduce": r.reproduce} for r in RULES]
     return pd.DataFrame(rows)
@@ -398,6 +400,16 @@ class Verdicts:
 
     findings: pd.DataFrame
     evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(EVIDENCE_COLUMNS)))
+
+
+#: Subjects that are placeholders, as a Russian sentence says them.
+_SUBJECT_RU = {"(no department)": "без отдела", "(no group)": "без группы", "all": "все линии"}
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def _ru_numbers(text: str) -> str:
+    """A decimal comma, as Russian writes numbers (``4.2`` → ``4,2``)."""
+    return _DECIMAL_POINT.sub(",", text)
 
 
 _PEER_RU = "медиана {peers} коллег отдела с той же ролью («{role_ru}»)"
@@ -438,7 +450,7 @@ _TEXT = {
               "{reference:.0%} overall."},
     "understaffed": {
         "ru": "{subject}: не хватает людей в {slots_ru} ({n} входящих, пропущено {missed}). "
-              "В худший час нужно {value:.0f} сотр. на линии (Erlang C, {cph:.1f} звонка/ч), "
+              "В худший час нужно {value:.0f} чел. на линии ({cph:.1f} звонка в час, по формуле Эрланга), "
               "было в среднем {reference:.1f}.",
         "en": "{subject}: short of people at {slots_en} ({n} incoming, {missed} missed). At "
               "the worst hour {value:.0f} agents are needed (Erlang C, {cph:.1f} calls/h), "
@@ -458,13 +470,13 @@ _TEXT = {
               "within {window:g} h nor reached — lost enquiries."},
     "short_ring_drops": {
         "ru": "{where_ru}: {value:.0%} неотвеченных входящих ({count} из {reference:.0f}) "
-              "обрываются за секунды. Проверьте линию/IVR.",
+              "обрываются за секунды. Проверьте линию и голосовое меню.",
         "en": "{where_en}: {value:.0%} of unanswered incoming calls ({count} of {reference:.0f}) "
               "end within seconds. Check the line/IVR."},
     "flow_concentration": {
         "ru": "{subject}: {employee} принимает {value:.0%} отвеченных входящих отдела ({calls} из "
               "{total}) при равной доле {reference:.0%} на {managers} менеджеров и ведёт {clients:.0%} "
-              "клиентов отдела. Индекс концентрации HHI {hhi:.2f}: поток распределён так, будто его "
+              "клиентов отдела. Индекс концентрации {hhi:.2f}: поток распределён так, будто его "
               "делят поровну {eff:.1f} менеджера. Клиенты зависят от одного человека; остальные "
               "недогружены входящими.",
         "en": "{subject}: {employee} takes {value:.0%} of the department's answered incoming "
@@ -480,7 +492,7 @@ _TEXT = {
 }
 _ACTION = {
     "manager_gap": {
-        "ru": "Разобрать с {subject} план звонков: не меньше {reference:.1f} {metric_ru} (медиана "
+        "ru": "{subject}: разобрать план звонков — не меньше {reference:.1f} {metric_ru} (медиана "
               "коллег), проверять раз в неделю.",
         "en": "Agree a plan with {subject}: at least {reference:.1f} {metric_en} (the "
               "colleagues' median), reviewed weekly."},
@@ -495,18 +507,18 @@ _ACTION = {
         "en": "Find out what {subject} calls colleagues about and settle it with a rule or the "
               "CRM; internal calls down to {reference:.0%}."},
     "repeat_dialing": {
-        "ru": "Прослушать повторные звонки {subject} на одни и те же номера; цель — не больше "
+        "ru": "{subject}: прослушать повторные звонки на одни и те же номера; цель — не больше "
               "{reference:.1f} звонка на номер.",
         "en": "Listen to {subject}'s repeat calls to the same numbers; target at most "
               "{reference:.1f} calls per number."},
     "absent_at_peak": {
-        "ru": "Перенести перерывы {subject} с часов пик отдела ({hours}).",
+        "ru": "{subject}: перенести перерывы с часов пик отдела ({hours}).",
         "en": "Move {subject}'s breaks out of the department's peak hours ({hours})."},
     "missed_peak": {
         "ru": "Закрепить дежурных на {slot_ru}: в это время теряется {value:.0%} входящих.",
         "en": "Put people on duty at {slot_en}: {value:.0%} of incoming calls are lost then."},
     "understaffed": {
-        "ru": "Поставить в «{subject}» ещё {short:.0f} сотр. на линию в {slots_ru} (Erlang C).",
+        "ru": "Поставить в «{subject}» ещё {short:.0f} чел. на линию в {slots_ru}.",
         "en": "Put {short:.0f} more agent(s) of {subject} on the line at {slots_en} (Erlang C)."},
     "line_limit": {
         "ru": "Расширить число линий у оператора (сейчас {value:.0f} одновременных); людей "
@@ -514,15 +526,15 @@ _ACTION = {
         "en": "Buy more lines from the provider (now {value:.0f} simultaneous calls), not more "
               "people."},
     "missed_no_callback": {
-        "ru": "Ввести правило перезвона за {window:g} ч в «{subject}»; список открытых случаев — "
-              "лист «Перезвонить».",
+        "ru": "Ввести правило перезвона за {window:g} ч в «{subject}»; открытые обращения — в "
+              "списке для перезвона.",
         "en": "Make {subject} call every missed client back within {window:g} h; the open cases "
               "are on the call-back list."},
     "short_ring_drops": {
-        "ru": "Проверить у оператора и в IVR, почему обрываются звонки ({where_ru}).",
+        "ru": "Проверить у оператора и в голосовом меню, почему обрываются звонки ({where_ru}).",
         "en": "Ask the provider and check the IVR why calls drop ({where_en})."},
     "flow_concentration": {
-        "ru": "Распределять входящие «{subject}» равномерно (без приоритета {employee}) и "
+        "ru": "Распределять входящие «{subject}» равномерно (сейчас больше всех получает {employee}) и "
               "передать часть клиентов коллегам.",
         "en": "Spread {subject}'s incoming calls evenly (no priority for {employee}) and hand "
               "some clients to colleagues."},
@@ -594,8 +606,12 @@ class _Out:
         n_text = int(n) if float(n).is_integer() else n
         fields = dict(subject=subject, value=value, reference=ref, n=n_text, impact=impact_calls,
                       **fmt)
+        if self.lang == "ru":    # a subject that is no name reads as words in the sentence
+            fields["subject"] = _SUBJECT_RU.get(subject, subject)
         text = _TEXT[rule][self.lang].format(**fields)
         action = _ACTION[rule][self.lang].format(**fields) if rule in _ACTION else ""
+        if self.lang == "ru":
+            text, action = _ru_numbers(text), _ru_numbers(action)
         self.rows.append({"finding_id": fid, "rule": rule, "severity": severity,
                           "subject": subject, "metric": metric, "value": float(value),
                           "reference": ref, "n": float(n),

@@ -429,8 +429,8 @@ def test_flow_concentration_rule():
     r = f.set_index("subject").loc["Sales"]
     assert r.metric == "incoming_share" and r.value == 0.6 and r.reference == 0.25
     assert r.n == 80 and math.isnan(r.impact_calls)        # a risk, not calls lost
-    assert "Ann" in r.text and "60%" in r.text and "48 из 80" in r.text and "HHI 0.41" in r.text
-    assert "2.4 менеджера" in r.text and "на 4 менеджеров" in r.text   # 1 / 0.4133 = 2.42
+    assert "Ann" in r.text and "60%" in r.text and "48 из 80" in r.text and "концентрации 0,41" in r.text
+    assert "2,4 менеджера" in r.text and "на 4 менеджеров" in r.text   # 1 / 0.4133 = 2.42
     en = build_findings(concentration=concentration(), lang="en").set_index("subject")
     assert "Ann takes 60%" in en.loc["Sales", "text"] and "25%" in en.loc["Sales", "text"]
     from callkit.findings import flow_threshold
