@@ -120,6 +120,9 @@ class Audit:
         shows one of them takes it from here.
     working_hours : WorkingHours
         The working hours the audit used (profile ``working_hours``).
+    previous_headline : dict
+        The headline quantities of the previous period, computed the same way (empty without
+        a previous period in the data): the report's key figures against the previous period.
     coverage, previous_coverage : NewClientCoverage or None
         Whether the history is long enough to tell new clients in the period (and the previous
         one); when not, the new-client metrics are NaN and ``notes`` says why.
@@ -156,6 +159,7 @@ class Audit:
     working_hours: WorkingHours = field(default_factory=WorkingHours.default)
     coverage: Any = None
     previous_coverage: Any = None
+    previous_headline: dict[str, int] = field(default_factory=dict)
 
 
 def _known(known_clients: Any, region: str) -> Any:
@@ -268,11 +272,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                      f"Рабочие дни без единого звонка (не считаются рабочими): {days}")
     compare = compare_managers(managers, threshold=th.manager_gap,
                                min_active_days=th.min_active_days)
-    conc = concurrency(flagged)
-    ceiling = line_ceiling(flagged, conc=conc)
-    flagged[classify.AT_LINE_CEILING] = ceiling.at_ceiling
-    missed = missed_calls(flagged, window_h=th.callback_window_h, working_hours=wh,
-                          ceiling=ceiling)
+    conc, ceiling, missed = _missed_at_ceiling(flagged, th, wh)
     groups = group_staffing(flagged, service_level=th.service_level,
                             answer_within_s=th.answer_within_s, wrapup_s=th.wrapup_s,
                             working_hours=wh, ceiling=ceiling)
@@ -289,6 +289,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                         concentration=flow_dep, calls=flagged, thresholds=th,
                         economics=economics, lang=lang)
     pop = prev_managers = prev = prev_cov = None
+    prev_head: dict[str, int] = {}
     if previous_period is not None:
         _, _, prev = classify.period_bounds(calls, previous_period)
         prev_flags = classify.add_client_flags(calls, period=prev, known_clients=known,
@@ -308,6 +309,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                              "Сравнение с прошлым периодом: показатели по новым клиентам не "
                              "сравниваются (мало истории).")
             pop = period_over_period(managers, prev_managers, metrics=metrics)
+            prev_head = _period_headline(prev_flags, th, wh)
     return Audit(load=load, calls=flagged, managers=managers, compare=compare, traffic=tr,
                  peaks=peaks, presence=presence, missed=missed, staffing=st, tech=tech,
                  findings=verdicts.findings, evidence=verdicts.evidence, notes=notes,
@@ -315,7 +317,28 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                  pop=pop, speech=None, period=per, previous_period=prev,
                  previous_managers=prev_managers, to_call_back=to_call_back(missed),
                  thresholds=th, lang=lang, profile=profile, groups=groups, off_hours=off,
-                 headline=head, working_hours=wh, coverage=coverage, previous_coverage=prev_cov)
+                 headline=head, working_hours=wh, coverage=coverage, previous_coverage=prev_cov,
+                 previous_headline=prev_head)
+
+
+def _missed_at_ceiling(flagged: pd.DataFrame, th: Thresholds, wh: WorkingHours) -> tuple[Any, Any, pd.DataFrame]:
+    """Concurrency, the line ceiling (marked on ``flagged``) and the missed calls of the period."""
+    conc = concurrency(flagged)
+    ceiling = line_ceiling(flagged, conc=conc)
+    flagged[classify.AT_LINE_CEILING] = ceiling.at_ceiling
+    missed = missed_calls(flagged, window_h=th.callback_window_h, working_hours=wh, ceiling=ceiling)
+    return conc, ceiling, missed
+
+
+def _period_headline(flagged: pd.DataFrame, th: Thresholds, wh: WorkingHours) -> dict[str, int]:
+    """The headline quantities of another period (its calls flagged ``in_period``), by the same
+    functions as the audit's own."""
+    flagged = flagged.copy()
+    flagged[classify.IN_HOURS] = in_working_hours(flagged, wh)
+    conc, ceiling, missed = _missed_at_ceiling(flagged, th, wh)
+    return headline(traffic=traffic(flagged, working_hours=wh), missed=missed,
+                    tech=tech_signals(flagged, conc=conc, working_hours=wh, ceiling=ceiling),
+                    off_hours=off_hours(flagged, working_hours=wh))
 
 
 def _speech_hook(audit: Audit, profile: Profile) -> Any:
