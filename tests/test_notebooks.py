@@ -152,6 +152,33 @@ def test_workbook_numbers_equal_metrics_csvs(run, metrics_csv):
     assert sorted(rule_words.get(r, r) for r in findings["rule"]) == sorted(metrics_csv["findings"]["rule"])
 
 
+def test_one_number_everywhere_headline_in_html_and_workbook(run, metrics_csv):
+    """Issue 9's one number per headline quantity, through the report: the lost calls, missed
+    calls and incoming of headline.csv are the numbers of the summary's key figures, the
+    missed-calls section's sentence, the call-back chart's bins and the workbook."""
+    head = dict(zip(metrics_csv["headline"]["quantity"], metrics_csv["headline"]["value"]))
+    html = run.html.read_text(encoding="utf-8")
+    tiles = dict((label, value) for value, label in
+                 re.findall(r'<span class="ck-v">([^<]*)</span><span class="ck-l">([^<]*)</span>', html))
+    assert tiles["Потеряно обращений"] == str(head["lost_calls"])
+    assert tiles["Входящих в рабочее время"] == str(head["incoming"])
+    assert tiles["Входящих в нерабочее время"] == str(head["off_hours_calls"])
+    lead = re.search(r"В рабочее время из (\d+) входящих не ответили на (\d+) .*? — (\d+), поговорили потом"
+                     r".*? — (\d+); потеряно (\d+) ", html)
+    assert lead, "the missed-calls sentence"
+    assert tuple(int(x) for x in lead.groups()) == (head["incoming"], head["missed"], head["called_back"],
+                                                   head["reached"], head["lost_calls"])
+    wb = openpyxl.load_workbook(run.workbook)
+    kf = {r[0]: r[1] for r in wb["Ключевые показатели"].iter_rows(min_row=2, values_only=True)}
+    assert kf["Потеряно обращений"] == head["lost_calls"] and kf["Входящих в рабочее время"] == head["incoming"]
+    assert kf["Из них не отвечено"] == pytest.approx(head["missed"] / head["incoming"])
+    # the call-back chart counts the same missed calls (its bins are the workbook's sheet)
+    bins = [r[1] for r in wb["Скорость перезвона"].iter_rows(min_row=2, values_only=True)]
+    assert sum(bins) == head["missed"]
+    lost_rows = _sheet(wb, "missed")
+    assert int((lost_rows["lost"] & lost_rows["in_hours"]).sum()) == head["lost_calls"]
+
+
 def test_html_shows_the_managers_figures(run, metrics_csv):
     html = run.html.read_text(encoding="utf-8")
     ref = metrics_csv["managers"]

@@ -95,7 +95,13 @@ def make_audit() -> types.SimpleNamespace:
                                  peaks=pd.DataFrame({"weekday": [0], "hour": [10], "incoming": [2.0]}),
                                  presence=pd.DataFrame({"employee": ["Анна", "Борис"], "present_share": [1.0, 0.0]}),
                                  missed=missed, staffing=staffing, tech=None, findings=findings, pop=None,
-                                 speech=None)
+                                 speech=None,
+                                 # the headline quantities (callkit.metrics.headline) of this audit:
+                                 # in working hours 3 incoming (c1, c2, c4), 2 missed (c1, c4); c1
+                                 # called back within 24 h and reached, c4 lost
+                                 headline={"working_days": 2, "incoming": 3, "missed": 2, "called_back": 1,
+                                           "reached": 1, "lost_calls": 1, "short_ring_drops": 0,
+                                           "off_hours_calls": 0, "off_hours_missed": 0, "off_hours_lost": 0})
 
 
 PROFILE = profile_from_dict({"client": "ООО Ромашка", "slug": "romashka",
@@ -250,10 +256,10 @@ def test_workbook_sheets_formats_masking_and_formula_safety(tmp_path):
     assert '$B2="высокая"' in _rules(fnd)                       # high severity rows are red
 
     kf = {r[0]: r[1:] for r in wb["Ключевые показатели"].iter_rows(min_row=2, values_only=True)}
-    # in period (October): c1..c4; incoming c1, c2, c4; unanswered c1 (missed), c4 (busy); c4 lost
-    assert kf["Входящих звонков"][0] == 3 and kf["Не отвечено входящих"][0] == pytest.approx(2 / 3)
+    # the headline: 3 incoming in working hours, 2 unanswered, 1 lost; outgoing from the calls (c3)
+    assert kf["Входящих в рабочее время"][0] == 3 and kf["Из них не отвечено"][0] == pytest.approx(2 / 3)
     assert kf["Потеряно обращений"][0] == 1 and kf["Исходящих звонков"][0] == 1
-    assert kf["Входящих звонков"][1] is None                    # no previous period in this audit
+    assert kf["Входящих в рабочее время"][1] is None            # no previous period in this audit
 
     every = [str(c.value) for s in wb for row in s.iter_rows() for c in row if c.value is not None]
     assert not [v for v in every if UNMASKED.search(v)]
@@ -374,27 +380,35 @@ def test_summary_shows_cost_evidence_and_action(tmp_path):
     assert html.index("Пропуски в часы пик") > first
     assert "≈ 180\u00a0000 ₽" in html and "≈ 20 звонков" in html
     assert "Пропуски в часы пик (2: Ср 16:00, Пн 10:00)" in html and "≈ 12 звонков" in html
-    assert "Основание: 22 звонка в листе «Доказательства» файла Excel." in html
+    assert "основание: 22 звонка" in html and "в листе «Доказательства» файла Excel" in html
     assert "<b>Что сделать:</b> Расширить линии у оператора." in html
     assert "Риск" in html                                # a concentration costs no calls: a risk
     # no economics in the profile: the summary says which two figures give roubles
     assert "средняя сумма сделки" in html and "<code>economics</code>" in html
-    # key figures: 3 incoming, 2 of them unanswered (66,7 %), 1 lost
+    # key figures (the headline): 3 incoming in working hours, 2 of them unanswered (66,7 %), 1 lost
     tiles = re.findall(r'<span class="ck-v">([^<]*)</span><span class="ck-l">([^<]*)</span>', html)
-    assert ("3", "Входящих звонков") in tiles and ("66,7\u00a0%", "Не отвечено входящих") in tiles
-    assert ("1", "Потеряно обращений") in tiles
+    assert ("3", "Входящих в рабочее время") in tiles and ("66,7\u00a0%", "Из них не отвечено") in tiles
+    assert ("1", "Потеряно обращений") in tiles and ("0", "Входящих в нерабочее время") in tiles
 
 
 def test_key_figures_against_the_previous_period():
     audit = make_audit()
     audit.previous_period = (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
-    audit.previous_managers = audit.managers.assign(talk_s_total=[600.0, 0.0, 0.0])
+    audit.previous_headline = {**audit.headline, "incoming": 4, "missed": 1, "lost_calls": 2}
+    audit.previous_managers = audit.managers.assign(outgoing_new_clients=[4, 0, 0])
+    audit.managers = audit.managers.assign(outgoing_new_clients=[3, 2, 1])
     kf = report.key_figures(report.ReportContext(audit=audit, profile=PROFILE)).set_index("key")
-    # September holds c5 alone: one outgoing call, no incoming (no missed rate to compare)
+    # September holds c5 alone among the calls: one outgoing, as in October -> no change
     assert kf.loc["outgoing", "previous"] == 1 and kf.loc["outgoing", "change_rel"] == 0.0
-    assert kf.loc["incoming", "previous"] == 0 and np.isnan(kf.loc["missed_rate", "previous"])
-    # talk: (6000 + 1200 + 900) s = 135 min now, 10 min before -> +1250 %
-    assert kf.loc["talk_min", "current"] == 135.0 and kf.loc["talk_min", "change_rel"] == pytest.approx(12.5)
+    # the headline: 3 incoming now against 4 (-25 %); missed 2/3 against 1/4: +41,7 points
+    assert kf.loc["incoming", "change_rel"] == pytest.approx(-0.25)
+    assert kf.loc["missed_rate", "change_rel"] == pytest.approx(2 / 3 - 1 / 4)
+    assert kf.loc["lost_calls", "change_rel"] == pytest.approx(-0.5)
+    # calls to new clients: 6 now, 4 before (+50 %) — unless the history cannot tell new clients
+    assert kf.loc["new_client_calls", "change_rel"] == pytest.approx(0.5)
+    audit.previous_coverage = types.SimpleNamespace(sufficient=False)
+    kf = report.key_figures(report.ReportContext(audit=audit, profile=PROFILE)).set_index("key")
+    assert np.isnan(kf.loc["new_client_calls", "previous"])
 
 
 def test_sections_headings_switch_language_and_mask(tmp_path):
@@ -433,9 +447,13 @@ def test_manager_cards_figures_points_and_strengths():
     assert list(cards) == ["Анна", "Борис", "Вера"]          # department, then external calls per day
     anna, boris, vera = cards["Анна"], cards["Борис"], cards["Вера"]
     fig = anna["figures"].set_index("metric")
-    # Продажи: Анна 20 and Борис 10 external calls a day -> median 15
+    # Продажи: Анна 20 external calls a day; her only comparable colleague Борис 10 -> median 10
     assert fig.loc["external_calls_per_day", "value"] == 20.0
-    assert fig.loc["external_calls_per_day", "department"] == 15.0
+    assert fig.loc["external_calls_per_day", "department"] == 10.0
+    # with compare.csv's reference for that figure, the card shows that same number
+    audit.compare = audit.compare.assign(reference=[12.5, 20.0, float("nan")])
+    again = report.manager_cards(report.ReportContext(audit=audit, profile=PROFILE))[0]["figures"].set_index("metric")
+    assert again.loc["external_calls_per_day", "department"] == 12.5
     assert "external_calls_per_day" in anna["strengths"] and not boris["strengths"]
     assert boris["findings"]["text"].tolist() == ["Борис делает на 50 % меньше внешних звонков в день, чем лучший в отделе."]
     # Вера: 3 active days (= min_active_days: counted), alone in Сервис: nobody to compare with

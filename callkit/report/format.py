@@ -23,7 +23,8 @@ CHECKLIST_PREFIXES = ("stage:", "question:", "result:", "term:", "decision_maker
                       "material:")
 #: Columns whose text values are codes shown through :func:`callkit.report.labels.value_label`.
 CODE_COLUMNS = frozenset({"rule", "severity", "signal", "detail", "direction", "status", "number_type", "role",
-                          "role_source", "call_kind", "call_result", "kind", "speaker", "format", "encoding"})
+                          "role_source", "call_kind", "call_result", "kind", "speaker", "format", "encoding",
+                          "answering_group", "group", "verdict", "item"})
 NBSP = "\u00a0"
 
 

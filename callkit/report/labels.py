@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from typing import Any
 
-__all__ = ["LANGS", "SECTIONS", "TEXTS", "DEFINITIONS", "COLUMN_LABELS", "VALUES", "SPEECH_VALUES", "CHART", "SHEET_NAMES",
+__all__ = ["LANGS", "SECTIONS", "TEXTS", "DEFINITIONS", "SPEECH_VIEWS", "COLUMN_LABELS", "VALUES", "SPEECH_VALUES", "CHART", "SHEET_NAMES",
            "WEEKDAYS", "WEEKDAYS_FULL", "MONTHS", "lang_of", "text", "column_label", "value_label",
            "speech_value", "chart_label", "weekday", "slot_text", "subject_text", "date_text",
            "period_text", "plural"]
@@ -142,6 +142,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "enquiry_word": {"ru": "обращение|обращения|обращений", "en": "enquiry|enquiries|enquiries"},
     "severity_word": {"ru": "важность", "en": "severity"},
     "no_previous_short": {"ru": "прошлого периода нет в данных", "en": "no previous period in the data"},
+    "no_previous_history": {"ru": "не сравнивается: мало истории звонков", "en": "not compared: too little history"},
     "pp": {"ru": "{v} п. п.", "en": "{v} pp"},
     "strength_external_calls_per_day": {"ru": "больше всех внешних звонков в день", "en": "most external calls a day"},
     "strength_outgoing_new_clients_per_day": {"ru": "больше всех звонков новым клиентам", "en": "most calls to new clients"},
@@ -162,9 +163,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "cost_rub": {"ru": "≈ {rub} ₽", "en": "≈ {rub} ₽"},
     "cost_risk": {"ru": "риск", "en": "a risk"},
     "cost_risk_note": {"ru": "потери в звонках не считаются", "en": "not counted in calls"},
-    "evidence": {"ru": "Основание: {what}.", "en": "Evidence: {what}."},
-    "evidence_calls": {"ru": "{n} {word} в листе «{sheet}» файла Excel",
-                       "en": "{n} {word} on the “{sheet}” sheet of the workbook"},
+    "evidence_calls": {"ru": "основание: {n} {word}", "en": "evidence: {n} {word}"},
+    "evidence_where": {"ru": "Звонки-основания каждой проблемы — в листе «{sheet}» файла Excel.",
+                       "en": "The calls behind every problem are on the “{sheet}” sheet of the workbook."},
     "evidence_sample": {"ru": "выборка {n}", "en": "sample {n}"},
     "action": {"ru": "Что сделать", "en": "What to do"},
     "more_subjects": {"ru": "и ещё {n}", "en": "and {n} more"},
@@ -181,23 +182,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "vs_previous": {"ru": "прошлый период: {prev}", "en": "previous period: {prev}"},
     "no_previous": {"ru": "без сравнения с прошлым периодом (нет данных)",
                     "en": "no comparison with the previous period (no data)"},
-    "more_problems": {"ru": "Остальные выводы — в разделах ниже и в листе «{sheet}» файла Excel ({n} всего).",
+    "more_problems": {"ru": "Остальные выводы — в разделах ниже и в листе «{sheet}» ({n} всего).",
                       "en": "The other findings are in the sections below and on the “{sheet}” sheet ({n} in all)."},
     # key figures
-    "kf_incoming": {"ru": "Входящих звонков", "en": "Incoming calls"},
-    "kf_missed_rate": {"ru": "Не отвечено входящих", "en": "Incoming not answered"},
+    "kf_incoming": {"ru": "Входящих в рабочее время", "en": "Incoming in working hours"},
+    "kf_missed_rate": {"ru": "Из них не отвечено", "en": "Of them not answered"},
     "kf_lost": {"ru": "Потеряно обращений", "en": "Enquiries lost"},
+    "kf_off_hours": {"ru": "Входящих в нерабочее время", "en": "Incoming outside working hours"},
     "kf_outgoing": {"ru": "Исходящих звонков", "en": "Outgoing calls"},
     "kf_new_clients": {"ru": "Звонков новым клиентам", "en": "Calls to new clients"},
-    "kf_talk": {"ru": "Минут разговора с клиентами", "en": "Minutes talking to clients"},
     # lost calls
     "lost_lead": {
-        "ru": "Из {incoming} входящих не ответили на {missed} ({rate}). Перезвонили в течение {window} — "
-              "{called}, клиент дозвонился сам или ответил на перезвон — {reached}; потеряно {lost} {lost_word}: "
-              "не перезвонили вовремя и так и не поговорили.",
-        "en": "Of {incoming} incoming calls {missed} were not answered ({rate}). {called} were called back "
-              "within {window}, {reached} were reached in the end (a call-back or the client's next call "
-              "answered); {lost} were lost: no call-back in time and no conversation since."},
+        "ru": "В рабочее время из {incoming} входящих не ответили на {missed} ({rate}). Перезвонили в течение "
+              "{window} — {called}, поговорили потом (ответили на перезвон или на следующий звонок клиента) — "
+              "{reached}; потеряно {lost} {lost_word}: не перезвонили вовремя и так и не поговорили. {off}",
+        "en": "In working hours {missed} of {incoming} incoming calls were not answered ({rate}). {called} were "
+              "called back within {window}, {reached} were talked to later (a call-back or the client's next "
+              "call answered); {lost} were lost: no call-back in time and no conversation since. {off}"},
     "window_h": {"ru": "{h:g} ч", "en": "{h:g} h"},
     "worklist_note": {
         "ru": "Список для перезвона — {n} открытых обращений (клиенту не перезвонили и не поговорили с ним "
@@ -205,12 +206,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The call-back list — {n} open cases (no call-back and no conversation since the last missed "
               "call) — is a separate file, “{file}”, for the company's staff."},
     "findings_here": {"ru": "Что нашли", "en": "What we found"},
+    "more_findings": {"ru": "Ещё {n} — в листе «{sheet}» файла Excel.", "en": "{n} more on the “{sheet}” sheet."},
     "no_findings_here": {"ru": "Здесь правила аудита проблем не нашли.", "en": "No rule fired here."},
     # managers
     "managers_lead": {
         "ru": "{n} {word} со звонками в периоде. На графике — внешние звонки в день и звонки новым клиентам "
-              "в день; штрих — медиана отдела. Ниже — карточка каждого менеджера: его цифры против медианы "
-              "отдела, замечания и сильные стороны. Все показатели — в листе «{sheet}» файла Excel.",
+              "в день; штрих — медиана отдела. Ниже — карточка каждого менеджера: его цифры против коллег, "
+              "замечания и сильные стороны. Все показатели — в листе «{sheet}» файла Excel.",
         "en": "{n} managers with calls in the period. The chart shows external calls per day and calls to new "
               "clients per day; the dash is the department median. Below is a card per manager: their "
               "figures against the department median, the issues and the strengths. Every figure is on the "
@@ -218,7 +220,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "manager_word": {"ru": "менеджер|менеджера|менеджеров", "en": "manager|managers|managers"},
     "card_metric": {"ru": "Показатель", "en": "Figure"},
     "card_self": {"ru": "Менеджер", "en": "Manager"},
-    "card_dept": {"ru": "Медиана отдела", "en": "Department median"},
+    "card_dept": {"ru": "Коллеги, медиана", "en": "Colleagues, median"},
+    "cards_note": {"ru": "Коллеги — другие менеджеры того же отдела и той же роли, у которых не меньше {days} дней со "
+                         "звонками: с ними сравнивают правила аудита. Красным — заметно хуже коллег, зелёным — лучше.",
+                   "en": "Colleagues are the other managers of the same department and role with at least {days} days "
+                         "with calls: the audit's rules compare with them. Red is clearly worse than them, green better."},
     "card_role": {"ru": "роль: {role}", "en": "role: {role}"},
     "card_role_inferred": {"ru": "роль по звонкам: {role}", "en": "role from the calls: {role}"},
     "card_no_issues": {"ru": "Замечаний по правилам аудита нет.", "en": "No issue by the audit's rules."},
@@ -226,7 +232,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "Too little data: {n} day(s) with calls — not compared with colleagues."},
     "day_word": {"ru": "день|дня|дней", "en": "day|days|days"},
     "card_best": {"ru": "Лучший результат в отделе: {what}.", "en": "Best in the department: {what}."},
-    "card_alone": {"ru": "Один в отделе — сравнивать не с кем.", "en": "Alone in the department — no one to compare with."},
+    "card_alone": {"ru": "Сравнимых коллег нет (нет других с той же ролью в отделе).",
+                   "en": "No comparable colleague (nobody else with the same role in the department)."},
     # traffic
     "traffic_lead": {"ru": "Больше всего входящих приходится на {peaks}.",
                      "en": "Most incoming calls come at {peaks}."},
@@ -360,6 +367,12 @@ TEXTS: dict[str, dict[str, str]] = {
                        "en": "How many of the department's peak hours each manager was on the phone."},
     "sheet_staffing": {"ru": "По каждому часу недели: сколько людей нужно на линии и сколько было; красные — не хватает.",
                        "en": "Per hour of the week: people needed on the line and on it; red rows are short."},
+    "sheet_groups": {"ru": "То же по каждой группе, которая отвечает на звонки (очередь или отдел): нужно людей, было, "
+                           "итог; красные — не хватает.",
+                     "en": "The same per answering group (queue or department): people needed, on the line, the "
+                           "verdict; red rows are short."},
+    "sheet_off_hours": {"ru": "Входящие вне рабочего времени по дням недели и часам.",
+                        "en": "Incoming calls outside working hours by weekday and hour."},
     "sheet_concentration": {"ru": "Доля входящих и клиентов отдела у каждого менеджера.",
                             "en": "Each manager's share of the department's incoming calls and clients."},
     "sheet_concentration_departments": {"ru": "Концентрация входящих по отделам: у кого больше всех, индекс.",
@@ -675,6 +688,16 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "min_data": ("Сколько данных нужно", "Data it needs"),
     "threshold": ("Порог", "Threshold"),
     "in_period": ("В периоде", "In the period"),
+    "in_hours": ("В рабочее время", "In working hours"),
+    "answering_group": ("Группа, которая отвечает", "Answering group"),
+    "group": ("Группа", "Group"),
+    "at_line_ceiling": ("Все линии были заняты", "All lines busy"),
+    "short_ring": ("Сброс за секунды", "Dropped within seconds"),
+    "missed_at_ceiling": ("Пропущено при занятых линиях", "Missed with all lines busy"),
+    "verdict": ("Итог", "Verdict"),
+    "spread": ("Разброс коллег", "Colleagues' spread"),
+    "peers": ("Сравнимых коллег", "Comparable colleagues"),
+    "client_status": ("Клиент: новый или нет", "Client status"),
     "is_new_client": ("Новый клиент", "New client"),
     "number_type": ("Тип номера", "Number type"),
     "line": ("Линия", "Line"),
@@ -741,12 +764,15 @@ VALUES: dict[str, tuple[str, str]] = {
     "failed_burst": ("сбой связи", "line outage"),
     "flow_concentration": ("входящие у одного человека", "incoming held by one person"),
     "off_hours": ("звонки в нерабочее время", "calls outside working hours"),
-    # tech table details (callkit.metrics.tech)
-    "ring < 5 s": ("ожидание меньше 5 с", "ring under 5 s"),
-    "slot; ring < 5 s": ("час недели; ожидание меньше 5 с", "weekday hour; ring under 5 s"),
-    "max simultaneous calls; reference = unanswered at the ceiling": (
-        "максимум одновременных звонков; ориентир — сколько не прошло на потолке",
-        "max simultaneous calls; reference = unanswered at the ceiling"),
+    # tech table details (callkit.metrics.tech), translated part by part ("; ")
+    "slot": ("час недели", "weekday hour"),
+    "max simultaneous calls": ("максимум одновременных звонков", "max simultaneous calls"),
+    "reference = unanswered at the ceiling": ("ориентир — сколько не прошло на потолке",
+                                              "reference = unanswered at the ceiling"),
+    "limit": ("похоже на ограничение линий", "looks like a line limit"),
+    "(no group)": ("без группы", "no group"),
+    "ok": ("хватает", "enough"), "people": ("не хватает людей", "short of people"),
+    "lines": ("не хватает линий", "short of lines"),
     # subjects that are not a name
     "all": ("все звонки", "all calls"),
     "(no department)": ("без отдела", "no department"),
@@ -796,6 +822,10 @@ VALUES: dict[str, tuple[str, str]] = {
 SPEECH_VALUES = VALUES
 
 
+_RING = re.compile(r"^ring < ([0-9.]+) s$")
+_WINDOW = re.compile(r"^([0-9]+) min window$")
+
+
 def value_label(value: Any, lang: str = "ru") -> Any:
     """A code from the data as the report shows it (anything unknown is returned unchanged).
 
@@ -808,8 +838,20 @@ def value_label(value: Any, lang: str = "ru") -> Any:
     """
     if isinstance(value, bool):
         return VALUES["yes" if value else "no"][_i(lang)]
-    pair = VALUES.get(value) if isinstance(value, str) else None
-    return value if pair is None else pair[_i(lang)]
+    if not isinstance(value, str):
+        return value
+    pair = VALUES.get(value)
+    if pair is not None:
+        return pair[_i(lang)]
+    m = _RING.match(value)
+    if m:
+        return f"ожидание меньше {m.group(1)} с" if _i(lang) == 0 else f"ring under {m.group(1)} s"
+    m = _WINDOW.match(value)
+    if m:
+        return f"окно {m.group(1)} мин" if _i(lang) == 0 else value
+    if "; " in value:      # a detail of several parts
+        return "; ".join(str(value_label(part, lang)) for part in value.split("; "))
+    return value
 
 
 def speech_value(value: Any, lang: str = "ru") -> Any:
@@ -931,6 +973,53 @@ def chart_label(key: str, lang: str = "ru", **fmt: Any) -> str:
     return words.format(**fmt) if fmt else words
 
 
+#: The words of the speech views (:mod:`callkit.speech.views`): ``SPEECH_VIEWS[lang][key]``.
+SPEECH_VIEWS: dict[str, dict[str, str]] = {
+    "ru": {
+        "calls": "Расшифрованных звонков", "negotiation": "Переговоры", "navigation": "Навигация",
+        "unknown": "Не определено", "script_score": "Средняя доля этапов скрипта (переговоры)",
+        "result_rate": "Переговоров с результатом", "profanity_calls": "Звонков с матом/грубостью сотрудника",
+        "stop_calls": "Звонков со стоп-словами", "competitor_calls": "Звонков, где сотрудник назвал конкурента",
+        "client_competitor_calls": "Звонков, где конкурента назвал клиент",
+        "unlabelled_calls": "Расшифровок без разметки говорящих (мат, стоп-слова, скрипт — неизвестно)",
+        "talk_ratio": "Доля речи сотрудника (среднее)", "verdict": "Вывод",
+        "kind": "Тип", "item": "Пункт", "rate": "Выполнено", "calls_col": "Звонков",
+        "stage": "этап", "question": "вопрос", "result": "результат", "competitor": "конкурент",
+        "term": "условие сделки", "employee": "Сотрудник", "department": "Отдел",
+        "neg_calls": "Переговоров", "call_id": "Звонок", "at_s": "Секунда", "snippet": "Фрагмент",
+        "problem": "Нарушение", "no_greeting": "нет приветствия", "no_next_step": "нет следующего шага",
+        "competitor_named": "назван конкурент", "profanity": "мат/грубость", "stop_words": "стоп-слова",
+        "stage_rate": "Выполнение этапов скрипта в переговорах", "share": "Доля звонков",
+        "decision_maker": "ЛПР/ЛВР", "advantage": "преимущество", "material": "материал",
+        "decision_maker_rate": "Переговоров с выходом на ЛПР/ЛВР",
+        "advantage_rate": "Названо преимуществ (доля)",
+        "material_rate": "Переговоров с материалами (прайс, наличие…)",
+        "brief_rate": "ЛПР/ЛВР, преимущества и материалы в переговорах",
+    },
+    "en": {
+        "calls": "Transcribed calls", "negotiation": "Negotiation", "navigation": "Navigation",
+        "unknown": "Unknown", "script_score": "Mean share of script stages (negotiations)",
+        "result_rate": "Negotiations with a result", "profanity_calls": "Calls with employee profanity",
+        "stop_calls": "Calls with stop words", "competitor_calls": "Calls where the employee named a competitor",
+        "client_competitor_calls": "Calls where the client named a competitor",
+        "unlabelled_calls": "Transcripts without speaker labels (profanity, stop words, script unknown)",
+        "talk_ratio": "Employee talk share (mean)", "verdict": "Verdict",
+        "kind": "Kind", "item": "Item", "rate": "Done", "calls_col": "Calls",
+        "stage": "stage", "question": "question", "result": "result", "competitor": "competitor",
+        "term": "deal term", "employee": "Employee", "department": "Department",
+        "neg_calls": "Negotiations", "call_id": "Call", "at_s": "Second", "snippet": "Snippet",
+        "problem": "Violation", "no_greeting": "no greeting", "no_next_step": "no next step",
+        "competitor_named": "competitor named", "profanity": "profanity", "stop_words": "stop words",
+        "stage_rate": "Script stages done in negotiations", "share": "Share of calls",
+        "decision_maker": "decision maker", "advantage": "advantage", "material": "material",
+        "decision_maker_rate": "Negotiations reaching a decision maker",
+        "advantage_rate": "Advantages named (share)",
+        "material_rate": "Negotiations using materials (price list, stock…)",
+        "brief_rate": "Decision makers, advantages and materials in negotiations",
+    },
+}
+
+
 # --- workbook ---------------------------------------------------------------------------------
 
 #: Workbook sheet names: ``SHEET_NAMES[key] = (ru, en)``, in sheet order (≤ 31 characters).
@@ -949,6 +1038,8 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "peaks": ("Часы пик", "Peak hours"),
     "presence": ("На связи в пик", "Present at peaks"),
     "staffing": ("Нагрузка", "Staffing"),
+    "groups": ("Нагрузка по группам", "Staffing by group"),
+    "off_hours": ("Нерабочее время", "Off hours"),
     "concentration": ("Концентрация", "Concentration"),
     "concentration_departments": ("Концентрация по отделам", "Concentration by department"),
     "tech": ("Технические сигналы", "Technical signals"),

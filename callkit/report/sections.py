@@ -43,7 +43,7 @@ from callkit.report.tables import (
     key_figures,
     kpi_definitions,
     manager_cards,
-    missed_summary,
+    missed_in_hours,
     pairs,
     period_figures,
     presence_table,
@@ -94,21 +94,25 @@ def section_title(ctx: ReportContext) -> list[Any]:
 
 
 def _cost_html(row: Mapping[str, Any], ctx: ReportContext, *, has_impact: bool) -> str:
+    """The cost column of a problem: the cost in calls (₽ with economics), the period, and
+    the evidence in one line (how many calls it rests on)."""
     lang = ctx.lang
+    ev = _evidence(row, lang)
+    ev_html = f"<small>{esc(ev)}</small>" if ev else ""
     calls, rub = row.get("impact_calls"), row.get("impact_rub")
     if not has_impact:
         return (f'<div class="ck-cost ck-risk">{esc(_cap(str(value_label(str(row.get("severity")), lang))))}'
-                f'<small>{esc(_t("severity_word", lang))}</small></div>')
+                f'<small>{esc(_t("severity_word", lang))}</small>{ev_html}</div>')
     if calls is None or pd.isna(calls):
         return (f'<div class="ck-cost ck-risk">{esc(_cap(_t("cost_risk", lang)))}'
-                f'<small>{esc(_t("cost_risk_note", lang))}</small></div>')
+                f'<small>{esc(_t("cost_risk_note", lang))}</small>{ev_html}</div>')
     n = max(0, int(round(float(calls))))
     main = _t("cost_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang))
     small = _t("cost_per_period", lang)
     if rub is not None and not pd.isna(rub):
         small = main + " · " + small
         main = _t("cost_rub", lang, rub=integer(float(rub), lang))
-    return f'<div class="ck-cost">{esc(main)}<small>{esc(small)}</small></div>'
+    return f'<div class="ck-cost">{esc(main)}<small>{esc(small)}</small>{ev_html}</div>'
 
 
 def _subjects(subjects: list[str], lang: str, shown: int = 3) -> str:
@@ -120,11 +124,11 @@ def _subjects(subjects: list[str], lang: str, shown: int = 3) -> str:
 
 
 def _evidence(row: Mapping[str, Any], lang: str) -> str:
+    """``основание: 138 звонков`` — the calls behind the problem (listed in the workbook)."""
     ev = row.get("evidence_n")
     if ev is not None and not pd.isna(ev) and float(ev) > 0:
         n = int(ev)
-        return _t("evidence_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang),
-                  sheet=sheet_name("evidence", lang))
+        return _t("evidence_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang))
     return ""
 
 
@@ -156,19 +160,18 @@ def section_summary(ctx: ReportContext, *, top: int = 5) -> list[Any]:
             if row["findings"] > 1:
                 title += f" ({row['findings']}: {_subjects(row['subjects'], lang)})"
             what = f"<b>{esc(title)}.</b> {esc(_masked(ctx, row['text']))}"
-            ev = _evidence(row, lang)
             lines = [f'<p class="ck-what">{what}</p>']
-            if ev:
-                lines.append(f'<p class="ck-ev">{esc(_t("evidence", lang, what=ev))}</p>')
             if row["action"]:
                 lines.append(f'<p class="ck-act"><b>{esc(_t("action", lang))}:</b> '
                              f'{esc(_masked(ctx, row["action"]))}</p>')
             parts.append(f'<li class="ck-problem">{_cost_html(row, ctx, has_impact=has_impact)}'
                          f'<div class="ck-body">{"".join(lines)}</div></li>')
         parts.append("</ol>")
-        rest = len(findings) - int(probs["findings"].sum())
-        if rest > 0:
-            parts.append(f'<p class="ck-note">{esc(_t("more_problems", lang, sheet=sheet_name("findings", lang), n=len(findings)))}</p>')
+        where = [_t("evidence_where", lang, sheet=sheet_name("evidence", lang))] if "evidence_n" in findings else []
+        if len(findings) > int(probs["findings"].sum()):
+            where.append(_t("more_problems", lang, sheet=sheet_name("findings", lang), n=len(findings)))
+        if where:
+            parts.append(f'<p class="ck-note">{esc(" ".join(where))}</p>')
     econ = _economics(ctx)
     if econ is None:
         parts.append(f'<p class="ck-note">{_t("money_hint", lang)}</p>')
@@ -204,7 +207,8 @@ def _key_figures_html(ctx: ReportContext) -> str:
         share = r["kind"] == "share"
         value = percent(r["current"], lang, 1) if share else integer(r["current"], lang)
         if pd.isna(r["previous"]):
-            prev = _t("no_previous_short", lang)
+            history = r["key"] == "new_client_calls" and getattr(ctx.audit, "previous_period", None) is not None
+            prev = _t("no_previous_history" if history else "no_previous_short", lang)
             cls = ""
         else:
             before = percent(r["previous"], lang, 1) if share else integer(r["previous"], lang)
@@ -250,12 +254,16 @@ def _finding_items(ctx: ReportContext, f: pd.DataFrame) -> str:
     return f'<ul class="ck-findings">{"".join(items)}</ul>'
 
 
-def _section_findings(ctx: ReportContext, key: str) -> list[Any]:
+def _section_findings(ctx: ReportContext, key: str, *, top: int = 6) -> list[Any]:
+    """The section's findings, the ``top`` costliest (the rest: how many, and where)."""
     f = findings_by_rule(frame_of(ctx.audit, "findings"), SECTION_RULES[key])
     head = block(f"<h3>{esc(_t('findings_here', ctx.lang))}</h3>")
     if f.empty:
         return [head, note(_t("no_findings_here", ctx.lang))]
-    return [head, block(_finding_items(ctx, f))]
+    out = [head, block(_finding_items(ctx, f.head(top)))]
+    if len(f) > top:
+        out.append(note(_t("more_findings", ctx.lang, n=len(f) - top, sheet=sheet_name("findings", ctx.lang))))
+    return out
 
 
 # --- 2. missed calls and call-backs ---------------------------------------------------------------
@@ -267,18 +275,22 @@ def section_lost(ctx: ReportContext) -> list[Any]:
     lang = ctx.lang
     out: list[Any] = [heading("lost", lang)]
     m = frame_of(ctx.audit, "missed")
-    f = period_figures(calls_in_period(ctx))
     if m.empty:
         return out + [note(_t("no_data", lang))]
-    s = missed_summary(ctx.audit, ctx.window_h)
-    lead = _t("lost_lead", lang, incoming=integer(f.get("incoming", 0), lang),
-              missed=integer(f.get("unanswered", 0), lang), rate=percent(f.get("missed_rate", float("nan")), lang, 1),
-              window=_t("window_h", lang, h=ctx.window_h), called=integer(s["called_in_window"], lang),
-              reached=integer(s["reached"], lang), lost=integer(s["lost"], lang),
-              lost_word=count_word(s["lost"], "enquiry_word", lang))
-    out.append(note(lead, cls="ck-lead"))
+    from callkit.metrics.headline import off_hours_text
+
+    h = dict(getattr(ctx.audit, "headline", None) or {})
+    if h:
+        rate = h["missed"] / h["incoming"] if h.get("incoming") else float("nan")
+        lead = _t("lost_lead", lang, incoming=integer(h["incoming"], lang), missed=integer(h["missed"], lang),
+                  rate=percent(rate, lang, 1), window=_t("window_h", lang, h=ctx.window_h),
+                  called=integer(h["called_back"], lang), reached=integer(h["reached"], lang),
+                  lost=integer(h["lost_calls"], lang), lost_word=count_word(h["lost_calls"], "enquiry_word", lang),
+                  off=off_hours_text(h, lang) if "off_hours_calls" in h else "")
+        out.append(note(lead.strip(), cls="ck-lead"))
+    shown = missed_in_hours(ctx.audit)      # the headline's missed calls: inside working hours
     out.append(chart(ctx, "callback_delay",
-                     lambda ax: plots.plot_callback_delay(m, window_h=ctx.window_h, lang=lang, ax=ax),
+                     lambda ax: plots.plot_callback_delay(shown, window_h=ctx.window_h, lang=lang, ax=ax),
                      size=(9, 3.6)))
     t = frame_of(ctx.audit, "traffic")
     if not t.empty:
@@ -375,6 +387,7 @@ def section_managers(ctx: ReportContext) -> list[Any]:
 
     out.append(chart(ctx, "managers", draw, size=(12, 4.6), axes=len(metrics) or 1))
     cards = manager_cards(ctx)
+    out.append(note(_t("cards_note", lang, days=int(getattr(ctx.thresholds, "min_active_days", 3)))))
     out.append(block(f'<div class="ck-cards">{"".join(_card_html(ctx, c) for c in cards)}</div>'))
     shown = {c["employee"] for c in cards}
     rest = findings_by_rule(frame_of(ctx.audit, "findings"), SECTION_RULES["managers"])

@@ -23,7 +23,7 @@ from callkit.report.labels import text as _t
 __all__ = ["pairs", "overview_items", "period_figures", "key_figures", "problems", "findings_by_rule",
            "SECTION_RULES", "pop_table", "active_managers", "manager_cards", "CARD_METRICS", "presence_table",
            "concentration_tables", "call_back_table", "callback_list", "worklist", "WORKLIST_COLUMNS",
-           "missed_summary", "coverage_items", "speech_result", "speech_summary_items", "speech_calls_table",
+           "missed_in_hours", "coverage_items", "speech_result", "speech_summary_items", "speech_calls_table",
            "speech_snippets_table", "speech_managers_table", "kpi_definitions", "rules_table"]
 
 
@@ -113,37 +113,52 @@ def overview_items(ctx: ReportContext) -> list[tuple[str, Any]]:
     return items
 
 
-#: The key figures of the summary, in order: (key of :func:`period_figures`, label, kind).
+#: The key figures of the summary, in order: (key, label, kind). The first four are headline
+#: quantities of :mod:`callkit.metrics.headline` (inside working hours), the others sums of the
+#: managers' table and the period's calls.
 _KEY_FIGURES = (("incoming", "kf_incoming", "count"), ("missed_rate", "kf_missed_rate", "share"),
-                ("lost", "kf_lost", "count"), ("outgoing", "kf_outgoing", "count"),
-                ("new_client_calls", "kf_new_clients", "count"), ("talk_min", "kf_talk", "count"))
+                ("lost_calls", "kf_lost", "count"), ("off_hours_calls", "kf_off_hours", "count"),
+                ("outgoing", "kf_outgoing", "count"), ("new_client_calls", "kf_new_clients", "count"))
+
+
+def _key_values(head: dict[str, int], calls: pd.DataFrame, managers: pd.DataFrame | None) -> dict[str, float]:
+    out: dict[str, float] = {k: float(v) for k, v in head.items()}
+    if head:
+        out["missed_rate"] = head["missed"] / head["incoming"] if head.get("incoming") else float("nan")
+    f = period_figures(calls, managers=managers)
+    for key in ("outgoing", "new_client_calls"):
+        if key in f:
+            out[key] = f[key]
+    return out
 
 
 def key_figures(ctx: ReportContext) -> pd.DataFrame:
-    """The summary's 4–6 key figures against the previous period.
+    """The summary's six key figures against the previous period: incoming calls inside working
+    hours, the unanswered share of them, the enquiries lost, incoming outside working hours
+    (the audit's headline quantities), outgoing calls and calls to new clients.
 
     Returns
     -------
     DataFrame
         ``key, label, kind (count | share), current, previous, change_rel``; ``previous`` is
-        NaN without a previous period in the data (the profile's ``previous_period``).
-        ``change_rel`` = current / previous − 1 (for a share: the difference in points).
+        NaN without a previous period in the data (the profile's ``previous_period``) and for
+        new-client calls when the history is too short to tell new clients then.
+        ``change_rel`` = current / previous − 1 (for a share: the difference of the shares).
     """
     audit = ctx.audit
     calls = frame_of(audit, "calls")
-    cur = period_figures(calls_in_period(ctx), managers=frame_of(audit, "managers"),
-                         missed=frame_of(audit, "missed"))
+    cur = _key_values(dict(getattr(audit, "headline", None) or {}), calls_in_period(ctx),
+                      frame_of(audit, "managers"))
     prev: dict[str, float] = {}
     prev_period = getattr(audit, "previous_period", None)
     if prev_period is not None and not calls.empty:
-        from callkit.metrics import missed_calls
-
-        th = getattr(audit, "thresholds", None)
-        window = float(getattr(th, "callback_window_h", 24))
         prev_calls = _period_calls(calls, prev_period)
         if not prev_calls.empty:
-            prev = period_figures(prev_calls, managers=getattr(audit, "previous_managers", None),
-                                  missed=missed_calls(calls, window_h=window, period=prev_period))
+            prev = _key_values(dict(getattr(audit, "previous_headline", None) or {}), prev_calls,
+                               getattr(audit, "previous_managers", None))
+    cov = [getattr(audit, "coverage", None), getattr(audit, "previous_coverage", None)]
+    if any(c is not None and not getattr(c, "sufficient", True) for c in cov):
+        prev.pop("new_client_calls", None)     # never a change that is an artefact of history
     rows = []
     for key, label, kind in _KEY_FIGURES:
         if key not in cur:
@@ -297,8 +312,10 @@ def manager_cards(ctx: ReportContext) -> list[dict[str, Any]]:
     """One card per active manager, in the report's manager order.
 
     Each card: ``employee, department, role, role_source, days_active, counted`` (enough
-    active days to be compared), ``figures`` (a DataFrame ``metric, value, department``: the
-    manager's value and the median of the department's counted managers), ``findings`` (the
+    active days to be compared), ``colleagues`` (how many comparable colleagues: the same
+    department and role, enough active days — as the audit's rules compare), ``figures`` (a
+    DataFrame ``metric, value, department``: the manager's value and the colleagues' median —
+    compare.csv's ``reference`` where the audit compares that figure), ``findings`` (the
     audit's findings about them, largest impact first) and ``strengths`` (the figures of
     :data:`_STRENGTHS` where they are the department's best of two or more counted managers).
     """
@@ -313,7 +330,13 @@ def manager_cards(ctx: ReportContext) -> list[dict[str, Any]]:
     th = getattr(ctx.profile, "thresholds", None) or getattr(audit, "thresholds", None)
     min_days = int(getattr(th, "min_active_days", 3))
     days = pd.to_numeric(m["days_active"], errors="coerce").fillna(0) if "days_active" in m else pd.Series(0, index=m.index)
-    m = m.assign(_counted=days >= min_days, _dep=m[schema.DEPARTMENT].astype("string").fillna("—"))
+    m = m.assign(_counted=days >= min_days, _dep=m[schema.DEPARTMENT].astype("string").fillna("—"),
+                 _role=m["role"].astype("string").fillna("—") if "role" in m else "—")
+    compare = frame_of(audit, "compare")
+    ref: dict[tuple[str, str], float] = {}
+    if {"reference", "metric", schema.EMPLOYEE} <= set(compare.columns):
+        ref = {(str(e), str(k)): float(v) for e, k, v in
+               zip(compare[schema.EMPLOYEE], compare["metric"], pd.to_numeric(compare["reference"], errors="coerce"))}
     findings = frame_of(audit, "findings")
     about = (findings.assign(_s=findings["subject"].astype(str)) if "subject" in findings
              else findings.assign(_s=pd.Series(dtype=str)))
@@ -324,14 +347,18 @@ def manager_cards(ctx: ReportContext) -> list[dict[str, Any]]:
             continue
         r = by_name[name]
         dep = m.loc[(m["_dep"] == r["_dep"]) & m["_counted"]]
+        # the colleagues the audit's rules compare with: same department and role, enough days
+        peers = dep.loc[(dep["_role"] == r["_role"]) & (dep.index != r.name)]
         rows = []
         for col, _better in CARD_METRICS:
             if col not in m:
                 continue
-            vals = pd.to_numeric(dep[col], errors="coerce")
-            rows.append({"metric": col, "value": r[col],
-                         "department": float(vals.median()) if vals.notna().any() and col != "days_active"
-                         else float("nan")})
+            if (name, col) in ref:        # the reference of compare.csv: one number everywhere
+                reference = ref[(name, col)]
+            else:
+                vals = pd.to_numeric(peers[col], errors="coerce")
+                reference = float(vals.median()) if vals.notna().any() and col != "days_active" else float("nan")
+            rows.append({"metric": col, "value": r[col], "department": reference})
         strengths = []
         if bool(r["_counted"]) and len(dep) >= 2:
             for col in _STRENGTHS:
@@ -346,7 +373,7 @@ def manager_cards(ctx: ReportContext) -> list[dict[str, Any]]:
             "role": r.get("role") if "role" in m else None,
             "role_source": r.get("role_source") if "role_source" in m else None,
             "days_active": int(days.loc[r.name]), "counted": bool(r["_counted"]),
-            "colleagues": int(len(dep)) - (1 if bool(r["_counted"]) else 0),
+            "colleagues": int(len(peers)),
             "figures": pd.DataFrame(rows, columns=["metric", "value", "department"]),
             "findings": _sorted_findings(about.loc[about["_s"] == name].drop(columns="_s")) if len(about) else about,
             "strengths": strengths,
@@ -414,22 +441,10 @@ def callback_list(missed: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("start", kind="stable") if "start" in out else out
 
 
-def missed_summary(audit: Any, window_h: float) -> dict[str, int]:
-    """Counts behind the lost-calls section: ``missed`` (unanswered incoming of the period),
-    ``called_in_window`` (a call-back started within the window), ``reached`` (a call-back
-    or the client's later call answered), ``lost`` (neither), ``no_number`` (no caller number
-    to call back)."""
+def missed_in_hours(audit: Any) -> pd.DataFrame:
+    """The missed calls the headline counts: those inside working hours (``in_hours``)."""
     m = frame_of(audit, "missed")
-    if m.empty:
-        return {}
-    delay = pd.to_numeric(m["callback_delay_s"], errors="coerce") if "callback_delay_s" in m else pd.Series(np.nan)
-    return {
-        "missed": int(len(m)),
-        "called_in_window": int((delay <= window_h * 3600).sum()),
-        "reached": int(m["reached"].fillna(False).astype(bool).sum()) if "reached" in m else 0,
-        "lost": int(m["lost"].fillna(False).astype(bool).sum()) if "lost" in m else 0,
-        "no_number": int(m[schema.CLIENT_NUMBER].isna().sum()) if schema.CLIENT_NUMBER in m else 0,
-    }
+    return m.loc[m["in_hours"].fillna(False).astype(bool)] if "in_hours" in m else m
 
 
 #: Columns of the call-back worklist (:func:`worklist`).

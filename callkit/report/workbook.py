@@ -115,7 +115,9 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
     missed = frame_of(audit, "missed")
     sheets.append(Sheet("missed", missed, freeze=2, flag=_flag_col(missed), legend=L("missed")))
     if not missed.empty:
-        bins = plots.callback_bins(missed)
+        from callkit.report.tables import missed_in_hours
+
+        bins = plots.callback_bins(missed_in_hours(audit))
         bins = bins.assign(delay_bin=[plots.label(f"bin_{b}", lang) for b in bins["bin"]]).drop(columns="bin")
         sheets.append(Sheet("callback_bins", bins[["delay_bin", "calls", "reached"]], legend=L("callback_bins")))
     sheets.append(Sheet("traffic", frame_of(audit, "traffic"), freeze=2, legend=L("traffic")))
@@ -127,6 +129,12 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
         sheets.append(Sheet("presence", _first(presence, [schema.EMPLOYEE, schema.DEPARTMENT]), legend=L("presence")))
     staffing = frame_of(audit, "staffing")
     sheets.append(Sheet("staffing", staffing, freeze=2, flag=_flag_col(staffing), legend=L("staffing")))
+    groups = as_frame(getattr(audit, "groups", None))
+    if not groups.empty:
+        sheets.append(Sheet("groups", groups, freeze=1, flag=_flag_col(groups), legend=L("groups")))
+    off = as_frame(getattr(audit, "off_hours", None))
+    if not off.empty:
+        sheets.append(Sheet("off_hours", off, freeze=2, legend=L("off_hours")))
     conc = frame_of(audit, "concentration")
     sheets.append(Sheet("concentration", _first(conc, [schema.EMPLOYEE, schema.DEPARTMENT]), legend=L("concentration")))
     deps = frame_of(audit, "concentration_departments")
