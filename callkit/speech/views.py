@@ -13,70 +13,16 @@ from typing import Any
 import pandas as pd
 
 from callkit import schema
+from callkit.report import format as _fmt
+from callkit.report import labels as _labels
 from callkit.speech.analyze import SpeechResult
 
 __all__ = ["summary_table", "checklist_rates", "manager_table", "brief_table", "violations",
            "plot_stage_rates", "plot_brief_rates", "transcript_load_table",
            "transcript_rejected_table", "LABELS"]
 
-LABELS: dict[str, dict[str, str]] = {
-    "ru": {
-        "calls": "Расшифрованных звонков", "negotiation": "Переговоры", "navigation": "Навигация",
-        "unknown": "Не определено", "script_score": "Средняя доля этапов скрипта (переговоры)",
-        "result_rate": "Переговоров с результатом", "profanity_calls": "Звонков с матом/грубостью сотрудника",
-        "stop_calls": "Звонков со стоп-словами", "competitor_calls": "Звонков, где сотрудник назвал конкурента",
-        "client_competitor_calls": "Звонков, где конкурента назвал клиент",
-        "unlabelled_calls": "Расшифровок без разметки говорящих (мат, стоп-слова, скрипт — неизвестно)",
-        "client_profanity_calls": "Звонков, где грубил клиент",
-        "talk_ratio": "Доля речи сотрудника (среднее)", "verdict": "Вывод",
-        "kind": "Тип", "item": "Пункт", "rate": "Выполнено", "calls_col": "Звонков",
-        "stage": "этап", "question": "вопрос", "result": "результат", "competitor": "конкурент",
-        "term": "условие сделки", "employee": "Сотрудник", "department": "Отдел",
-        "neg_calls": "Переговоров", "call_id": "Звонок", "at_s": "Секунда", "snippet": "Фрагмент",
-        "problem": "Нарушение", "no_greeting": "нет приветствия", "no_next_step": "нет следующего шага",
-        "competitor_named": "назван конкурент", "profanity": "мат/грубость", "stop_words": "стоп-слова",
-        "stage_rate": "Выполнение этапов скрипта в переговорах", "share": "Доля звонков",
-        "decision_maker": "ЛПР/ЛВР", "advantage": "преимущество", "material": "материал",
-        "decision_maker_rate": "Переговоров с выходом на ЛПР/ЛВР",
-        "advantage_rate": "Названо преимуществ (доля)",
-        "material_rate": "Переговоров с материалами (прайс, наличие…)",
-        "brief_rate": "ЛПР/ЛВР, преимущества и материалы в переговорах",
-        "tl_files": "Файлы расшифровок (кодировка)", "tl_rows_read": "Строк прочитано",
-        "tl_rows_loaded": "Строк загружено", "tl_rows_rejected": "Строк отклонено",
-        "tl_duplicates": "Повторов", "tl_calls": "Расшифрованных звонков",
-        "tl_calls_matched": "Сопоставлено со звонками", "tl_unmatched": "Расшифровок без звонка",
-        "tl_unmatched_ids": "Без звонка (первые id)", "tl_calls_unlabelled": "Без разметки говорящих",
-        "tl_notes": "Замечания", "tl_file": "Файл", "tl_line": "Строка", "tl_reason": "Причина",
-    },
-    "en": {
-        "calls": "Transcribed calls", "negotiation": "Negotiation", "navigation": "Navigation",
-        "unknown": "Unknown", "script_score": "Mean share of script stages (negotiations)",
-        "result_rate": "Negotiations with a result", "profanity_calls": "Calls with employee profanity",
-        "stop_calls": "Calls with stop words", "competitor_calls": "Calls where the employee named a competitor",
-        "client_competitor_calls": "Calls where the client named a competitor",
-        "unlabelled_calls": "Transcripts without speaker labels (profanity, stop words, script unknown)",
-        "client_profanity_calls": "Calls where the client was rude",
-        "talk_ratio": "Employee talk share (mean)", "verdict": "Verdict",
-        "kind": "Kind", "item": "Item", "rate": "Done", "calls_col": "Calls",
-        "stage": "stage", "question": "question", "result": "result", "competitor": "competitor",
-        "term": "deal term", "employee": "Employee", "department": "Department",
-        "neg_calls": "Negotiations", "call_id": "Call", "at_s": "Second", "snippet": "Snippet",
-        "problem": "Violation", "no_greeting": "no greeting", "no_next_step": "no next step",
-        "competitor_named": "competitor named", "profanity": "profanity", "stop_words": "stop words",
-        "stage_rate": "Script stages done in negotiations", "share": "Share of calls",
-        "decision_maker": "decision maker", "advantage": "advantage", "material": "material",
-        "decision_maker_rate": "Negotiations reaching a decision maker",
-        "advantage_rate": "Advantages named (share)",
-        "material_rate": "Negotiations using materials (price list, stock…)",
-        "brief_rate": "Decision makers, advantages and materials in negotiations",
-        "tl_files": "Transcript files (encoding)", "tl_rows_read": "Rows read",
-        "tl_rows_loaded": "Rows loaded", "tl_rows_rejected": "Rows rejected",
-        "tl_duplicates": "Duplicates", "tl_calls": "Transcribed calls",
-        "tl_calls_matched": "Matched to calls", "tl_unmatched": "Transcripts with no call",
-        "tl_unmatched_ids": "With no call (first ids)", "tl_calls_unlabelled": "Without speaker labels",
-        "tl_notes": "Notes", "tl_file": "File", "tl_line": "Line", "tl_reason": "Reason",
-    },
-}
+#: The views' words, from the one table of the report's words (:mod:`callkit.report.labels`).
+LABELS = _labels.SPEECH_VIEWS
 
 
 def _l(lang: str) -> dict[str, str]:
@@ -252,12 +198,14 @@ def plot_stage_rates(result: SpeechResult, *, lang: str = "ru", ax: Any = None) 
     c = c.loc[(c["level"] == "all") & (c["kind"] == "stage")]
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(c), 1)))
-    ax.barh(c["item"].astype(str).tolist()[::-1], c["rate"].tolist()[::-1], color="#4C72B0")
+    names = [str(_labels.value_label(i, lang)) for i in c["item"].astype(str)]
+    ax.barh(names[::-1], c["rate"].tolist()[::-1], color="#4C72B0")
     ax.set_xlim(0, 1)
     ax.set_xlabel(t["share"])
     ax.set_title(t["stage_rate"])
+    _percent_axis(ax, lang)
     for y, v in enumerate(c["rate"].tolist()[::-1]):
-        ax.text(min(v + 0.01, 0.92), y, f"{v:.0%}", va="center")
+        ax.text(min(v + 0.01, 0.92), y, _fmt.percent(v, lang), va="center")
     return ax
 
 
@@ -278,8 +226,9 @@ def plot_brief_rates(result: SpeechResult, *, lang: str = "ru", ax: Any = None) 
     ax.set_xlim(0, 1)
     ax.set_xlabel(t["share"])
     ax.set_title(t["brief_rate"])
+    _percent_axis(ax, lang)
     for y, v in enumerate(c["rate"].tolist()[::-1]):
-        ax.text(min(v + 0.01, 0.92), y, f"{v:.0%}", va="center")
+        ax.text(min(v + 0.01, 0.92), y, _fmt.percent(v, lang), va="center")
     return ax
 
 
@@ -327,3 +276,9 @@ def transcript_rejected_table(load: Any, *, lang: str = "ru", limit: int = 10,
 
         out[t["tl_reason"]] = out[t["tl_reason"]].map(mask_text)
     return out
+
+
+def _percent_axis(ax: Any, lang: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _fmt.percent(x, lang)))
