@@ -1,7 +1,8 @@
 """One number per quantity (issue 9 item 8): the audit of the sample company is built once and
 every headline quantity has the same value wherever it appears — headline.csv, the tables it
 is counted from (missed.csv, traffic.csv, off_hours.csv, the tech signals), the workbook's
-summary cells and the findings' text. (The report engineer extends this to the HTML.)"""
+summary cells and the findings' text. (The HTML and the workbook's key figures:
+tests/test_notebooks.py::test_one_number_everywhere_headline_in_html_and_workbook.)"""
 from __future__ import annotations
 
 import re
@@ -83,7 +84,7 @@ def test_workbook_summary_cells_show_the_headline(out):
     from openpyxl import load_workbook
 
     _, audit = _audit()
-    ws = load_workbook(out / "audit.xlsx").worksheets[0]
+    ws = load_workbook(out / "audit.xlsx")["Период в цифрах"]     # the period's totals
     cells = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
     for q in ("incoming", "missed", "called_back", "reached", "lost_calls", "short_ring_drops",
               "working_days", "off_hours_calls", "off_hours_missed", "off_hours_lost"):

@@ -196,7 +196,7 @@ def test_workbook_sheets_formats_masking_and_formula_safety(tmp_path):
     audit = make_audit()
     path = report.write_workbook(audit, tmp_path / "audit.xlsx", profile=PROFILE)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Легенда", "Главное", "Ключевые показатели", "Выводы", "Менеджеры", "Сравнение",
+    assert wb.sheetnames == ["Легенда", "Главное", "Ключевые показатели", "Период в цифрах", "Выводы", "Менеджеры", "Сравнение",
                              "Пропущенные", "Скорость перезвона", "Трафик", "Часы пик", "На связи в пик", "Нагрузка",
                              "Концентрация", "Данные", "Отклонённые строки", "Методика", "Правила"]
     legend = {r[0]: r[1] for r in wb["Легенда"].iter_rows(min_row=2, values_only=True)}

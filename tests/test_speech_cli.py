@@ -62,7 +62,7 @@ def test_validate_transcripts(tmp_path, capsys):
 
 
 def test_report_appendix_shows_the_transcript_load(tmp_path):
-    """The report's data section lists the transcript load: encoding, rows read / rejected with
+    """The report's appendix (data and loading) lists the transcript load: encoding, rows read / rejected with
     line and reason, transcripts matching no call (callkit.speech.views.transcript_load_table)."""
     import types
 
@@ -76,7 +76,7 @@ def test_report_appendix_shows_the_transcript_load(tmp_path):
     load = load_transcripts(p, calls=pd.DataFrame({"call_id": ["c1"]}))
     audit = types.SimpleNamespace(load=None, speech_load=load, calls=pd.DataFrame())
     prof = profile_from_dict({"client": "Демо", "slug": "demo"}, check_files=False)
-    parts = report.section_coverage(report.ReportContext(audit=audit, profile=prof))
+    parts = report.section_appendix(report.ReportContext(audit=audit, profile=prof))
     html = "".join(getattr(x, "_repr_html_", lambda: "")() or "" for x in parts)
     for text in ("t.csv (utf-16)", "Строк прочитано", "Строк отклонено", "Расшифровок без звонка",
                  "c9", "start &#x27;x&#x27; is not a time in seconds"):

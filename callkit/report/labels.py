@@ -344,6 +344,10 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "The report's main problems: what is wrong, what it costs, what to do."},
     "sheet_key_figures": {"ru": "Ключевые показатели периода против прошлого периода.",
                           "en": "The period's key figures against the previous period."},
+    "sheet_period": {"ru": "Все итоговые цифры периода: звонки, входящие и пропущенные в рабочее время, перезвоны, "
+                           "потерянные обращения, нерабочее время.",
+                     "en": "Every total of the period: calls, incoming and missed in working hours, call-backs, lost "
+                           "enquiries, off hours."},
     "sheet_findings": {"ru": "Все выводы правил аудита; красные строки — высокая важность, полоски — потери в звонках.",
                        "en": "Every finding of the audit's rules; red rows are high severity, bars the cost in calls."},
     "sheet_evidence": {"ru": "Звонки, на которых основан каждый вывод (по номеру вывода).",
@@ -1041,6 +1045,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "legend": ("Легенда", "Legend"),
     "summary": ("Главное", "Summary"),
     "key_figures": ("Ключевые показатели", "Key figures"),
+    "period": ("Период в цифрах", "The period in figures"),
     "findings": ("Выводы", "Findings"),
     "evidence": ("Доказательства", "Evidence"),
     "managers": ("Менеджеры", "Managers"),

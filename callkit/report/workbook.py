@@ -32,6 +32,7 @@ from callkit.report.tables import (
     coverage_items,
     key_figures,
     kpi_definitions,
+    overview_items,
     presence_table,
     problems,
     rules_table,
@@ -98,6 +99,11 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
         sheets.append(Sheet("key_figures", kf[["label", "current", "previous", "change_rel"]].rename(
             columns={"label": "figure"}), freeze=1,
                             legend=L("key_figures"), row_formats=formats))
+    items = overview_items(ctx)
+    if items:
+        sheets.append(Sheet("period", pd.DataFrame({"label": [k for k, _ in items], "value": [v for _, v in items]}),
+                            legend=L("period"), row_formats=["0.0%" if k == _t("missed_rate", lang) else "#,##0"
+                                                             for k, _ in items]))
     findings = frame_of(audit, "findings")
     sheets.append(Sheet("findings", _first(findings, ["finding_id", "rule"]), freeze=2, flag="severity",
                         legend=L("findings")))
@@ -208,7 +214,7 @@ def _write_sheet(ws: Any, sheet: Sheet, *, mask: bool, lang: str, style: dict[st
             elif isinstance(v, dt.date):
                 cell.number_format = "dd.mm.yyyy" if lang != "en" else "yyyy-mm-dd"
             elif isinstance(v, (int, float)):
-                fmt = row_fmt if row_fmt and col in ("current", "previous") else formats[c - 1]
+                fmt = row_fmt if row_fmt and col in ("current", "previous", "value") else formats[c - 1]
                 if col == "change_rel" and row_fmt == "0.0%":
                     fmt = "+0.0%;-0.0%"   # a share's change is in points of a share
                 if fmt:
