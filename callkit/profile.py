@@ -574,10 +574,8 @@ def profile_from_dict(data: dict[str, Any], *, base: Path | None = None,
     if not isinstance(mask, bool):
         raise _err(where, "mask_numbers", f"has {_show(mask)}; expected true or false")
     p.mask_numbers = mask
-    wl = data.get("worklist_numbers", "masked")
-    if wl not in ("masked", "full"):
-        raise _err(where, "worklist_numbers", f"has {wl!r}; expected 'masked' (the default) or 'full'")
-    p.worklist_numbers = wl
+    p.worklist_numbers = check_choice(where, "worklist_numbers", data.get("worklist_numbers", "masked"),
+                                      ["masked", "full"])
     if data.get("area_code") is not None:
         ac = str(data["area_code"])
         if not re.fullmatch(r"\d{3,5}", ac):
