@@ -633,7 +633,12 @@ def test_workbook_speech_sheets(tmp_path):
     path = report.write_workbook(speech_audit(), tmp_path / "a.xlsx", profile=SPEECH_PROFILE)
     wb = openpyxl.load_workbook(path)
     names = wb.sheetnames
-    assert names[names.index("Речь. Звонки"):][:3] == ["Речь. Звонки", "Речь. Фрагменты", "Речь. Менеджеры"]
+    assert names[names.index("Речь. Сводка"):][:4] == ["Речь. Сводка", "Речь. Звонки", "Речь. Фрагменты",
+                                                       "Речь. Менеджеры"]
+    summary = {r[0]: r[1] for r in wb["Речь. Сводка"].iter_rows(min_row=2, values_only=True)}
+    # the HTML's speech table: 2 transcribed calls, both negotiations, advantages (1/2 + 0/2) / 2
+    assert summary["Расшифрованных звонков"] == 2 and summary["Названо преимуществ (доля)"] == 0.25
+    assert "Вывод" in summary
     calls = list(wb["Речь. Звонки"].iter_rows(values_only=True))
     head = list(calls[0])
     rows = {r[0]: dict(zip(head, r)) for r in calls[1:]}

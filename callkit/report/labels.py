@@ -383,6 +383,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                         "en": "Concentration of incoming calls by department: who takes most, the index."},
     "sheet_tech": {"ru": "Технические сигналы: короткие сбросы, потолок одновременных звонков, сбои.",
                    "en": "Technical signals: short drops, the ceiling of simultaneous calls, outages."},
+    "sheet_speech_summary": {"ru": "Итоги по расшифровкам: сколько переговоров, скрипт, результат, мат, стоп-слова, "
+                                   "вывод.",
+                             "en": "The transcripts in figures: negotiations, script, results, profanity, stop words, "
+                                   "the verdict."},
     "sheet_speech_calls": {"ru": "Каждый расшифрованный звонок: тип, результат, этапы скрипта, что не сделано.",
                            "en": "Every transcribed call: kind, result, script stages, what was not done."},
     "sheet_speech_snippets": {"ru": "Где в звонке прозвучал каждый пункт чек-листа (номера скрыты).",

@@ -40,6 +40,7 @@ from callkit.report.tables import (
     speech_managers_table,
     speech_result,
     speech_snippets_table,
+    speech_summary_items,
     worklist,
 )
 
@@ -151,11 +152,25 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
         sheets.append(Sheet("tech", tech, legend=L("tech")))
     res = speech_result(audit)
     if res is not None:
+        summary_items = speech_summary_items(res, lang)
+        verdict = getattr(getattr(res, "verdict", None), "text", "")
+        if verdict:
+            summary_items.append((_t("verdict", lang), str(verdict)))
+        sheets.append(Sheet("speech_summary", pd.DataFrame({"label": [k for k, _ in summary_items],
+                                                            "value": [v for _, v in summary_items]}),
+                            legend=L("speech_summary"),
+                            row_formats=["0.0%" if isinstance(v, float) else "#,##0" for _, v in summary_items]))
         sheets.append(Sheet("speech_calls", speech_calls_table(res, lang), freeze=2, legend=L("speech_calls")))
         sheets.append(Sheet("speech_snippets", speech_snippets_table(res, lang), freeze=2, legend=L("speech_snippets")))
         sheets.append(Sheet("speech_managers", _first(speech_managers_table(res), [schema.EMPLOYEE, schema.DEPARTMENT]),
                             legend=L("speech_managers")))
     items = coverage_items(ctx)
+    speech_load = getattr(audit, "speech_load", None)
+    if speech_load is not None:       # the transcript load, as the appendix shows it
+        from callkit.speech import views as speech_views
+
+        tl = speech_views.transcript_load_table(speech_load, lang=lang)
+        items = items + list(zip(tl["metric"], tl["value"]))
     if items:
         sheets.append(Sheet("coverage", pd.DataFrame({"label": [k for k, _ in items], "value": [v for _, v in items]}),
                             legend=L("coverage")))
