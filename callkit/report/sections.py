@@ -518,7 +518,7 @@ def section_speech(ctx: ReportContext, *, max_rows: int = 10) -> list[Any]:
     mgr = speech_managers_table(res, items=False)
     mgr = mgr.loc[mgr["negotiation_calls"] > 0] if "negotiation_calls" in mgr else mgr
     if not mgr.empty:
-        out += [block(f"<h3>{esc(_t('speech_managers', lang))}</h3>"), table(mgr, ctx, wide=True)]
+        out += [block(f"<h3>{esc(_t('speech_managers', lang))}</h3>"), table(mgr, ctx)]
     viol = views.violations(res, lang=lang, mask_numbers=ctx.mask, limit=max_rows)
     if not viol.empty:
         out += [block(f"<h3>{esc(_t('speech_violations', lang, n=len(viol)))}</h3>"), table(viol, ctx, wide=True)]
