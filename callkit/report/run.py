@@ -4,13 +4,15 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callkit.errors import CallkitError, InputError
+from callkit.errors import InputError
 from callkit.masking import safe_output_dir
 from callkit.profile import load_profile
 from callkit.report.context import ReportError
@@ -136,7 +138,10 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
 
     Writes ``<out>/<slug>/audit.ipynb`` (executed), ``audit.html`` (no code, charts embedded),
     ``charts/*.png|svg``, ``audit.xlsx`` and ``callback_worklist.xlsx`` (the internal call-back
-    list).
+    list). They are written into a staging folder beside it and replace the client's folder only
+    when all are complete, under a lock on the client's folder: a second run into it refuses with
+    one line, and a failed or interrupted run leaves the previous report as it was (no
+    half-written notebook, no charts of another run).
 
     Parameters
     ----------
@@ -172,35 +177,132 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
     t0 = time.perf_counter()
     profile_path = Path(profile_path).resolve()
     prof = load_profile(profile_path)
-    client_dir = safe_output_dir(out, prof.slug)
-    client_dir.mkdir(parents=True, exist_ok=True)
+    out_root = Path(out).resolve()
+    client_dir = safe_output_dir(out_root, prof.slug)
     nb_in = notebook_path("audit.ipynb")
-    params: dict[str, Any] = {"profile": str(profile_path), "out": str(Path(out).resolve()),
+    params: dict[str, Any] = {"profile": str(profile_path), "out": str(out_root),
                               "lang": lang or prof.lang,
                               "mask_numbers": prof.mask_numbers if mask_numbers is None else bool(mask_numbers)}
     params.update(dict(parameters or {}))
     validate_parameters(nb_in, params)
-    nb_out = client_dir / "audit.ipynb"
-    try:
-        papermill.execute_notebook(str(nb_in), str(nb_out), parameters=params, kernel_name=kernel_name,
-                                   progress_bar=False, log_output=False, cwd=str(nb_in.parent),
-                                   execution_timeout=timeout,
-                                   # the kernel's own start-up warnings are noise for the analyst
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    except PapermillExecutionError as exc:
-        raise ReportError(f"{profile_path}: notebook failed in cell {exc.exec_count}: "
-                          f"{exc.ename}: {' '.join(str(exc.evalue).split())}"[:800]) from None
-    html_path = export_html(nb_out, client_dir / "audit.html", title=prof.client, lang=params["lang"])
     from callkit.report.sections import WORKBOOK, WORKLIST
 
-    workbook, worklist = client_dir / WORKBOOK, client_dir / WORKLIST
-    for path in (workbook, worklist):
-        if not path.is_file():
-            raise ReportError(f"{nb_out}: the notebook did not write {path.name}.")
+    out_root.mkdir(parents=True, exist_ok=True)
+    with _client_lock(out_root, prof.slug):
+        _remove_leftovers(out_root, prof.slug)
+        # everything is written into a staging folder beside the client's and moved into place
+        # only when complete: a failed or interrupted run leaves the previous report as it was
+        stage_root = Path(tempfile.mkdtemp(prefix=f".{prof.slug}.staging-", dir=out_root))
+        try:
+            stage = stage_root / prof.slug
+            nb_out = stage / "audit.ipynb"
+            stage.mkdir()
+            try:
+                with _quiet_kernel():
+                    papermill.execute_notebook(
+                        str(nb_in), str(nb_out), parameters={**params, "out": str(stage_root)},
+                        kernel_name=kernel_name, progress_bar=False, log_output=False, cwd=str(nb_in.parent),
+                        execution_timeout=timeout,
+                        # the kernel's own log (start-up warnings, the interrupt jupyter_client sends
+                        # before every shutdown) is noise for the analyst; cell errors come as errors
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            except PapermillExecutionError as exc:
+                raise ReportError(f"{profile_path}: notebook failed in cell {exc.exec_count}: "
+                                  f"{exc.ename}: {' '.join(str(exc.evalue).split())}"[:800]) from None
+            _name_the_real_folder(nb_out, stage_root, out_root)
+            export_html(nb_out, stage / "audit.html", title=prof.client, lang=params["lang"])
+            for name in (WORKBOOK, WORKLIST):
+                if not (stage / name).is_file():
+                    raise ReportError(f"{client_dir / 'audit.ipynb'}: the notebook did not write {name}.")
+            _move_into_place(stage, client_dir)
+        finally:
+            shutil.rmtree(stage_root, ignore_errors=True)
     charts = sorted((client_dir / "charts").glob("*.png")) + sorted((client_dir / "charts").glob("*.svg"))
-    return ClientRun(slug=prof.slug, client=prof.client, out_dir=client_dir, notebook=nb_out, html=html_path,
-                     workbook=workbook, charts=charts, seconds=time.perf_counter() - t0, profile=profile_path,
-                     worklist=worklist)
+    return ClientRun(slug=prof.slug, client=prof.client, out_dir=client_dir, notebook=client_dir / "audit.ipynb",
+                     html=client_dir / "audit.html", workbook=client_dir / WORKBOOK, charts=charts,
+                     seconds=time.perf_counter() - t0, profile=profile_path, worklist=client_dir / WORKLIST)
+
+
+# --- atomic, locked outputs ------------------------------------------------------------------
+
+class _client_lock:
+    """An exclusive lock on ``<out>/.<slug>.lock`` for the run writing ``<out>/<slug>/``.
+
+    A second run into the same folder refuses at once with one line (it does not wait: two
+    runs of one client at once are a mistake to report, not to queue). The lock is the kernel's
+    (``flock``): a killed run releases it, so there is no stale lock to clean.
+    """
+
+    def __init__(self, out_root: Path, slug: str) -> None:
+        self.path = out_root / f".{slug}.lock"
+        self.target = out_root / slug
+        self.fh: Any = None
+
+    def __enter__(self) -> _client_lock:
+        import fcntl
+
+        self.fh = open(self.path, "a+")   # noqa: SIM115 - held for the run, closed in __exit__
+        try:
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise ReportError(f"{self.target}: another callkit run is writing this client's report "
+                              f"(lock {self.path}); wait for it to finish, or use another --out") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()   # closing releases the lock
+
+
+def _remove_leftovers(out_root: Path, slug: str) -> None:
+    """Staging and replaced folders of runs that were killed (we hold the client's lock)."""
+    for p in list(out_root.glob(f".{slug}.staging-*")) + list(out_root.glob(f".{slug}.old-*")):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _move_into_place(stage: Path, target: Path) -> None:
+    """Replace ``target`` by the complete ``stage`` folder: renames on one file system, so a
+    reader sees the old report or the new one, never a mix (no chart of an older run survives)."""
+    old = None
+    if target.exists() or target.is_symlink():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(stage, target)
+    if old is not None:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+
+
+def _name_the_real_folder(notebook: Path, stage_root: Path, out_root: Path) -> None:
+    """The executed notebook's parameters name the output folder, not the staging one."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = cell.source.replace(repr(str(stage_root)), repr(str(out_root))).replace(
+                str(stage_root), str(out_root))
+    pm = nb.metadata.get("papermill", {})
+    if isinstance(pm.get("parameters"), dict) and pm["parameters"].get("out") == str(stage_root):
+        pm["parameters"]["out"] = str(out_root)
+    nbformat.write(nb, str(notebook))
+
+
+class _quiet_kernel:
+    """The kernel draws with Agg (a GUI backend would start an event loop, whose interrupt at
+    shutdown jupyter_client logs as 'KeyboardInterrupt caught in kernel')."""
+
+    def __enter__(self) -> None:
+        self.saved = os.environ.get("MPLBACKEND")
+        os.environ["MPLBACKEND"] = "agg"
+
+    def __exit__(self, *exc: object) -> None:
+        if self.saved is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = self.saved
 
 
 @dataclass
@@ -213,6 +315,12 @@ class ClientStatus:
     slug: str | None = None
     seconds: float = 0.0
     run: ClientRun | None = None
+
+    @property
+    def label(self) -> str:
+        """``<folder>/<file> [<slug>]``: which client a line is about, even when the profile
+        could not be read (``[slug unknown]``)."""
+        return f"{self.profile.parent.name}/{self.profile.name} [{self.slug or 'slug unknown'}]"
 
 
 @dataclass
@@ -233,9 +341,16 @@ class BatchSummary:
         return [c for c in self.clients if c.status != "ok"]
 
     def summary(self) -> str:
-        """A short multi-line text: one line per client, then the totals."""
-        lines = [f"{c.status:6} {c.slug or c.profile.name}: " + (str(c.run.html) if c.run else c.reason)
-                 for c in self.clients]
+        """A short multi-line text: one line per client naming its profile (folder and file) and
+        slug, then the totals.
+
+        Examples
+        --------
+        >>> BatchSummary(Path("out"), [ClientStatus(Path("clients/romashka/profile.yaml"), "failed",
+        ...              "ProfileError: bad date", slug="romashka")], 1.0, 1).summary().splitlines()[0]
+        'failed romashka/profile.yaml [romashka]: ProfileError: bad date'
+        """
+        lines = [f"{c.status:6} {c.label}: " + (str(c.run.html) if c.run else c.reason) for c in self.clients]
         lines.append(f"{len(self.ok)} ok, {len(self.failed)} failed in {self.seconds:.1f} s (jobs={self.jobs})")
         return "\n".join(lines)
 
@@ -302,12 +417,13 @@ def run_batch(profiles_dir: str | Path, out: str | Path, *, jobs: int = 1, lang:
     for p in profiles:  # reject duplicate slugs up front: two clients must not share a folder
         try:
             slug = load_profile(p, check_files=False).slug
-        except CallkitError as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad profile must not stop the batch
             statuses[p] = ClientStatus(profile=p, status="failed", reason=_one_line(exc))
             continue
         if slug in slugs:
             statuses[p] = ClientStatus(profile=p, status="failed", slug=slug,
-                                       reason=f"slug {slug!r} is also used by {slugs[slug].name}")
+                                       reason=f"slug {slug!r} is also used by {slugs[slug].parent.name}/"
+                                              f"{slugs[slug].name}; two clients cannot share a folder")
             continue
         slugs[slug] = p
         todo.append(p)
@@ -326,6 +442,8 @@ def run_batch(profiles_dir: str | Path, out: str | Path, *, jobs: int = 1, lang:
                     statuses[p] = ClientStatus(profile=p, status="failed", reason=_one_line(exc))
                 bar.set_postfix_str(f"{statuses[p].slug or p.stem}: {statuses[p].status}")
                 bar.update(1)
+    failed = sum(1 for st in statuses.values() if st.status != "ok")
+    bar.set_postfix_str(f"{len(statuses) - failed} ok, {failed} failed", refresh=True)   # not the last client's
     bar.close()
     return BatchSummary(out=Path(out), clients=[statuses[p] for p in profiles],
                         seconds=time.perf_counter() - t0, jobs=jobs)
