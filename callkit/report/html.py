@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from callkit import plots
-from callkit.masking import mask_frame
+from callkit.masking import mask_figure, mask_frame
 from callkit.report.context import ReportContext
 from callkit.report.format import fmt_value
 from callkit.report.labels import SECTIONS, column_label, lang_of
@@ -172,6 +172,8 @@ def chart(ctx: ReportContext, name: str, draw: Callable[..., Any], *, size: tupl
             draw(list(made[0]))
         else:
             draw(fig.add_subplot())
+        if ctx.mask:   # a number in a label or title (an employee known only by a number) too
+            mask_figure(fig)
         fig.tight_layout()
         titles = [a.get_title() for a in fig.axes if a.get_title()]
         if ctx.out_dir is not None:
@@ -189,8 +191,19 @@ def chart(ctx: ReportContext, name: str, draw: Callable[..., Any], *, size: tupl
 
 
 def md_escape(text: str) -> str:
-    """Text safe inside Markdown (no markup from a client's name)."""
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+    """Text from data (a client's or employee's name, a finding) as literal Markdown.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows it for all of
+    them), so nothing in a name becomes a link — not even a bare URL, which the renderers
+    autolink — emphasis, strikethrough, raw HTML, a list or a heading, and ``$…$`` is not taken
+    for MathJax (``\\$`` is an escaped dollar for JupyterLab's and nbconvert's math scanners).
+
+    Examples
+    --------
+    >>> print(md_escape("$x$ [a](http://e.x)"))
+    \\$x\\$ \\[a\\]\\(http\\:\\/\\/e\\.x\\)
+    """
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def page(body: str, *, lang: str = "ru", title: str = "") -> str:
