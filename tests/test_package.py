@@ -72,14 +72,22 @@ def test_wheel_carries_notebooks_and_samples(installed):
     assert out[1] == "['audit.ipynb', 'explore.ipynb', 'speech.ipynb']" and out[2] == "True"
 
 
-def test_demo_runs_from_any_folder(installed, tmp_path):
+def test_demo_runs_from_any_folder_and_leaks_nothing(installed, tmp_path):
+    """``callkit demo`` from the wheel, from a folder that is not the checkout, on a copy of the
+    samples (``$CALLKIT_SAMPLES``) with planted trouble: client numbers in every written form in
+    rejected rows and a transcript snippet, Markdown and MathJax in the client's and an
+    employee's name (tests/planted.py). Nothing of it may show in the HTML, the notebook beside
+    it, the workbook or the charts' SVG."""
+    from tests.planted import leaks, plant
     work = tmp_path / "anywhere"
     work.mkdir()
     env = _env(tmp_path)
+    env["CALLKIT_SAMPLES"] = str(plant(tmp_path / "planted").parent)
     assert _run([str(installed / "callkit"), "--version"], cwd=work, env=env).stdout.startswith("callkit ")
     r = _run([str(installed / "callkit"), "demo", "--out", "X"], cwd=work, env=env)
     client = work / "X" / "filtr-servis"
     for name in ("audit.html", "audit.ipynb", "audit.xlsx"):
         assert (client / name).is_file() and (client / name).stat().st_size > 1000, name
     assert len(list((client / "charts").glob("*.svg"))) >= 5
-    assert "Traceback" not in r.stderr and "KeyboardInterrupt" not in r.stderr
+    assert "Traceback" not in r.stderr and "KeyboardInterrupt" not in r.stderr, r.stderr[-2000:]
+    assert leaks(client) == []
