@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -37,7 +38,7 @@ def _stray_quote(src: Path, dst: Path, line: int, delim: bytes) -> None:
     ("calls_report.csv", b";", 149, "generic"),   # the issue's case: was rows_read 20, loaded 19
     ("sipuni.csv", b";", 130, "sipuni"),          # was rows_read 20 too
 ])
-def test_stray_quote_costs_one_record_not_the_rest_of_the_file(tmp_path, name, delim, calls, fmt):
+def test_stray_quote_costs_one_record_not_the_rest_of_the_file(tmp_path, capsys, name, delim, calls, fmt):
     p = tmp_path / name
     _stray_quote(SAMPLES / "formats" / name, p, 21, delim)
     r = load_calls(p).report
@@ -47,6 +48,10 @@ def test_stray_quote_costs_one_record_not_the_rest_of_the_file(tmp_path, name, d
     assert r.reconciled and r.sessions == calls - 1
     row = r.rejected.iloc[0]
     assert row["source_row"] == 21 and "not closed" in row["reason"] and "field 2" in row["reason"]
+    # and at the CLI, what the issue saw: "rows_read 20, loaded 19, rejected 1, reconciled: yes"
+    assert main(["validate", str(p), "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    assert (j["rows_read"], j["rows_loaded"], j["rows_rejected"], j["reconciled"]) == (calls, calls - 1, 1, True)
 
 
 def test_stray_quote_in_big_asterisk_file_keeps_the_fast_path_honest(tmp_path):
@@ -85,7 +90,7 @@ def test_quote_closing_far_away_does_not_join_lines(tmp_path):
 
 
 @pytest.mark.parametrize("name, delim", [("calls/Master.csv", b","), ("formats/sipuni.csv", b";")])
-def test_a_two_megabyte_field_loads(tmp_path, name, delim):
+def test_a_two_megabyte_field_loads(tmp_path, capsys, name, delim):
     rows = (SAMPLES / name).read_bytes().split(b"\n")
     fields = rows[5].split(delim)
     fields[-3] = b"x" * 2_100_000 if delim == b";" else b'"' + b"x" * 2_100_000 + b'"'
@@ -95,6 +100,7 @@ def test_a_two_megabyte_field_loads(tmp_path, name, delim):
     r = load_calls(p).report   # was ArrowInvalid: straddling object (Asterisk)
     assert r.reconciled and r.rows_rejected == 0 and r.rows_read == sum(1 for x in rows if x.strip()) - (
         delim == b";")
+    assert main(["validate", str(p)]) == 0 and "Traceback" not in capsys.readouterr().err
 
 
 def test_overlong_record_is_rejected(tmp_path, monkeypatch):
