@@ -70,7 +70,7 @@ class Records:
     spans lines; ``physical_lines`` counts the non-empty lines.
     """
 
-    offsets: np.ndarray
+    offsets: np.ndarray | None     # None until needed, for a file every line of which is a record
     lines: np.ndarray
     nfields: np.ndarray
     broken: dict[int, str] = field(default_factory=dict)
@@ -346,7 +346,7 @@ class RawTable:
                     if r]
             if len(rows) == len(rec.lines):
                 return rows
-        texts = [self._decode(self._data[a:b]) for a, b in rec.offsets.tolist()]
+        texts = [self._decode(self._data[a:b]) for a, b in self._offsets().tolist()]
         good = [t for i, t in enumerate(texts) if i not in rec.broken]
         parsed = list(csv.reader(good, delimiter=self.delimiter))
         if len(parsed) != len(good):  # pragma: no cover - split_records closes every good record
@@ -377,7 +377,7 @@ class RawTable:
         """Record ``i`` as text (its source lines for a multi-line record)."""
         if self._data is None:
             return self.delimiter.join(self.rows[i])
-        a, b = self.records.offsets[i]
+        a, b = self._offsets()[i]
         return self._decode(self._data[a:b]).rstrip("\r\n")
 
     def frame(self, usecols: list[int] | None = None, *, width: int | None = None) -> pd.DataFrame:
@@ -396,10 +396,10 @@ class RawTable:
             df = _fast_csv(self, self._data, cols, width)
             if df is not None:
                 nlines = self._data.count(b"\n") + (not self._data.endswith(b"\n"))
-                if (len(df) == nlines and self._data.count(b"\r") == self._data.count(b"\r\n")
-                        and not _has_blank_line(self._data)):
-                    # every line was one record of `width` fields: the split is not needed
-                    self._rec = Records(offsets=_line_offsets(self._data),
+                # as many rows as lines (Arrow skips empty lines and a joined line makes fewer)
+                # and no lone CR: every line was one record of `width` fields, no split needed
+                if len(df) == nlines and self._data.count(b"\r") == self._data.count(b"\r\n"):
+                    self._rec = Records(offsets=None,
                                         lines=np.arange(1, len(df) + 1, dtype=np.int64),
                                         nfields=np.full(len(df), width, dtype=np.int64),
                                         physical_lines=len(df))
@@ -410,10 +410,10 @@ class RawTable:
             keep = keep[~np.isin(keep, list(rec.broken))]
         if not len(keep):
             return pd.DataFrame({c: pd.Series([], dtype="str") for c in cols}, index=keep)
-        off = rec.offsets[keep]
+        off = self._offsets()[keep]
         drop = np.ones(len(rec.lines), dtype=bool)
         drop[keep] = False
-        gone = rec.offsets[drop]     # the records left out, in order: keep the bytes between them
+        gone = self._offsets()[drop]     # the records left out, in order: keep the bytes between them
         cuts = np.concatenate(([0], gone[:, 1])), np.concatenate((gone[:, 0], [len(self._data)]))
         data = b"".join(self._data[a:b] for a, b in zip(*(c.tolist() for c in cuts)) if b > a)
         if not data.endswith((b"\n", b"\r")):
@@ -433,6 +433,12 @@ class RawTable:
         data = {c: [rows[i][c] for i in keep] for c in cols}
         return pd.DataFrame(data, index=keep, dtype="str")
 
+    def _offsets(self) -> np.ndarray:
+        rec = self.records
+        if rec.offsets is None:   # a clean file read by frame(): one record per line
+            rec.offsets = _line_offsets(self._data)
+        return rec.offsets
+
     def _decode(self, b: bytes) -> str:
         enc = "utf-8" if self.encoding.startswith("utf-8") else self.encoding
         return b.decode(enc, errors="replace")
@@ -440,10 +446,6 @@ class RawTable:
     def _text(self) -> str:
         assert self._data is not None
         return self._decode(self._data)
-
-
-def _has_blank_line(data: bytes) -> bool:
-    return data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
 
 
 def _line_offsets(data: bytes) -> np.ndarray:
