@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from callkit.cli import main
 from callkit.io.text import read_tables
+from tests.mutations import mutate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data_samples"
@@ -65,29 +66,6 @@ op = st.one_of(
     st.tuples(st.just("dropline"), st.integers(0, 10**6), st.just(0)),
     st.tuples(st.just("encode"), st.just(0), st.sampled_from(["utf-16", "cp1251", "koi8-r", "utf-8-sig"])),
 )
-
-
-def mutate(data: bytes, ops: list[tuple]) -> bytes:
-    for kind, pos, arg in ops:
-        if not data:
-            break
-        pos %= len(data)
-        if kind == "insert":
-            data = data[:pos] + arg + data[pos:]
-        elif kind == "long":
-            data = data[:pos] + b"x" * arg + data[pos:]
-        elif kind == "delete":
-            data = data[:pos] + data[pos + arg:]
-        elif kind == "truncate":
-            data = data[:pos]
-        elif kind in ("dupline", "dropline"):
-            lines = data.split(b"\n")
-            i = pos % len(lines)
-            lines[i:i + 1] = [lines[i]] * (2 if kind == "dupline" else 0)
-            data = b"\n".join(lines)
-        elif kind == "encode":
-            data = data.decode("utf-8", errors="replace").encode(arg, errors="replace")
-    return data
 
 
 def _call(*argv: str) -> tuple[int, str, str]:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from callkit.errors import CallkitError
 from callkit.io import load_calls
 from tests.asterisk_rows import cdr_line
+from tests.mutations import mutate
 
 BASE_ROWS = [
     cdr_line(src="89720123456", dst="74950011111", channel="SIP/trunk-1", dstchannel="SIP/101-2",
@@ -44,32 +45,11 @@ mutation = st.one_of(
 )
 
 
-def _mutate(text: str, ops: list[tuple]) -> str:
-    for op, pos, arg in ops:
-        if not text:
-            break
-        pos %= len(text)
-        if op == "delete":
-            text = text[:pos] + text[pos + arg:]
-        elif op == "insert":
-            text = text[:pos] + arg + text[pos:]
-        elif op == "dupline":
-            lines = text.split("\n")
-            i = pos % len(lines)
-            lines.insert(i, lines[i])
-            text = "\n".join(lines)
-        elif op == "swapdelim":
-            text = text[:pos] + arg + text[pos + 1:]
-        elif op == "truncate":
-            text = text[:pos]
-    return text
-
-
 @settings(max_examples=int(__import__("os").environ.get("CALLKIT_FUZZ_EXAMPLES", "50")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base=st.sampled_from(BASES), ops=st.lists(mutation, min_size=1, max_size=4),
        encoding=st.sampled_from(["utf-8", "cp1251"]))
 def test_mutated_exports_fail_only_with_callkit_errors(base, ops, encoding):
-    text = _mutate(base, ops)
+    text = mutate(base, ops)
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "calls.csv"
         p.write_bytes(text.encode(encoding, errors="replace"))
