@@ -50,6 +50,14 @@ from callkit.metrics.hours import WorkingHours, in_working_hours, off_hours, sil
 from callkit.metrics.managers import NEW_CLIENT_METRICS
 from callkit.metrics.missed import MISSED_EXTRA_COLUMNS
 from callkit.metrics.peers import peer_inputs
+from callkit.metrics.queues import (
+    AGENT_COLUMNS,
+    AGENT_EXTRA_COLUMNS,
+    ENTRY_COLUMNS,
+    QUEUE_COLUMNS,
+    QUEUE_EXTRA_COLUMNS,
+    queue_tables,
+)
 from callkit.metrics.roles import ROLE_COLUMNS, unmatched_roles
 from callkit.metrics.staffing import GROUPS_COLUMNS, GROUPS_EXTRA_COLUMNS, group_staffing
 from callkit.metrics.tech import line_ceiling
@@ -160,6 +168,8 @@ class Audit:
     coverage: Any = None
     previous_coverage: Any = None
     previous_headline: dict[str, int] = field(default_factory=dict)
+    queue_log: Any = None     # callkit.io.queuelog.QueueLog when the audit has one
+    queues: Any = None        # callkit.metrics.queues.QueueTables (queues.csv, agents.csv, …)
 
 
 def _known(known_clients: Any, region: str) -> Any:
@@ -187,7 +197,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                     roles: dict[str, str] | None = None,
                     economics: Economics | None = None,
                     working_hours: WorkingHours | None = None,
-                    lookback_days: int = classify.DEFAULT_LOOKBACK_DAYS) -> Audit:
+                    lookback_days: int = classify.DEFAULT_LOOKBACK_DAYS,
+                    queue_log: Any = None) -> Audit:
     """Compute every audit table from loaded calls.
 
     Parameters
@@ -223,6 +234,10 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     lookback_days : int
         A number is new when it has no contact this many days before its first contact in
         the period (default 90).
+    queue_log : QueueLog, optional
+        :func:`callkit.io.queuelog.load_queue_log`: queues, agents and pauses
+        (:func:`callkit.metrics.queues.queue_tables`), joined to the calls by uniqueid/linkedid
+        (``queue``, ``queue_outcome``, ``queue_wait_s`` in calls.csv).
 
     Returns
     -------
@@ -247,6 +262,10 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     flagged = classify.add_client_flags(calls, period=per, known_clients=known,
                                         lookback_days=lookback_days)
     flagged[classify.IN_HOURS] = in_working_hours(flagged, wh)
+    qt = None
+    if queue_log is not None:
+        flagged, qt = queue_tables(queue_log.events, calls=flagged, legs=legs,
+                                   answer_within_s=th.answer_within_s)
     inp = flagged[classify.IN_PERIOD]
     if not inp.any():
         raise InputError(f"No calls inside the period {per[0]}..{per[1]}; the data covers "
@@ -262,6 +281,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                            min_active_days=th.min_active_days)
     notes = [f"roles: {name!r} is neither an employee nor a department of the audit; its role "
              "was not applied" for name in unmatched_roles(managers, roles)]
+    if qt is not None:
+        notes += qt.notes
     if not coverage.sufficient:
         notes.append(coverage.note(lang))
     silent = silent_working_dates(flagged, period=per, working_hours=wh)
@@ -318,7 +339,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                  previous_managers=prev_managers, to_call_back=to_call_back(missed),
                  thresholds=th, lang=lang, profile=profile, groups=groups, off_hours=off,
                  headline=head, working_hours=wh, coverage=coverage, previous_coverage=prev_cov,
-                 previous_headline=prev_head)
+                 previous_headline=prev_head, queue_log=queue_log, queues=qt)
 
 
 def _missed_at_ceiling(flagged: pd.DataFrame, th: Thresholds, wh: WorkingHours) -> tuple[Any, Any, pd.DataFrame]:
@@ -354,6 +375,17 @@ def _speech_hook(audit: Audit, profile: Profile) -> Any:
     return analyze_profile(profile, calls=audit.calls, lang=audit.lang)
 
 
+def _queue_log(paths: Iterable[str | Path], load: Any, *, tz: str, employees: pd.DataFrame | None) -> Any:
+    """The queue_log to audit: the given file(s), else the queuelog table of an SQL dump among
+    the call files (None when there is neither)."""
+    from callkit.io.queuelog import dump_queue_log_files, load_queue_log
+
+    files = list(paths) or dump_queue_log_files(list(load.report.files) if load is not None else [])
+    if not files:
+        return None
+    return load_queue_log(files, tz=tz, employees=employees)
+
+
 def build_audit(profile: Profile) -> Audit:
     """Load a client's calls as its profile says and compute the whole audit.
 
@@ -372,12 +404,13 @@ def build_audit(profile: Profile) -> Audit:
 
     emp = load_employees(profile.employees) if profile.employees is not None else None
     load = load_profile_calls(profile, employees=emp)
+    qlog = _queue_log(profile.queue_log, load, tz=profile.timezone, employees=emp)
     audit = audit_from_load(load, period=profile.period, thresholds=profile.thresholds,
                             known_clients=profile.known_clients, lang=profile.lang,
                             previous_period=profile.previous_period, employees=emp,
                             region=profile.region, profile=profile, roles=profile.roles,
                             economics=profile.economics, working_hours=profile.working_hours,
-                            lookback_days=profile.lookback_days)
+                            lookback_days=profile.lookback_days, queue_log=qlog)
     run = _speech_hook(audit, profile)
     if run is not None:
         audit.speech = run.result
@@ -564,6 +597,12 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         "off_hours.csv": audit.off_hours,
         "headline.csv": headline_table(audit.headline, audit.lang),
     }
+    if getattr(audit, "queues", None) is not None:
+        qt = audit.queues
+        tables["queues.csv"] = qt.queues.reindex(columns=list(QUEUE_COLUMNS + QUEUE_EXTRA_COLUMNS))
+        tables["agents.csv"] = qt.agents.reindex(columns=list(AGENT_COLUMNS + AGENT_EXTRA_COLUMNS))
+        tables["pauses.csv"] = qt.pauses
+        tables["queue_calls.csv"] = qt.entries.reindex(columns=list(ENTRY_COLUMNS) + ["call_id"])
     tables.update(_speech_frames(audit.speech))
     speech_load = getattr(audit, "speech_load", None)
     if speech_load is not None:   # rows read/loaded/rejected (line, reason), ids with no call
@@ -581,13 +620,14 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
 def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
                 employees: str | Path | None = None, tz: str = "Europe/Moscow",
                 source: str = "auto", region: str = "RU", lang: str = "ru",
-                own_numbers: Iterable[str] = (),
+                own_numbers: Iterable[str] = (), queue_log: Iterable[str | Path] = (),
                 on_note: Callable[[str], None] | None = None) -> list[Path]:
     """``callkit metrics (PROFILE.yaml | CALLS [--employees F] [--tz TZ]) --out DIR`` in one call.
 
     A ``.yaml``/``.yml`` target is a client profile (:func:`build_audit`); anything else is one
     or more call exports loaded with ``tz``/``employees``/``source`` over their whole date range
-    (:func:`audit_from_load`). Returns the files written by :func:`write_metrics`.
+    (:func:`audit_from_load`), with ``queue_log`` (or the queuelog table of an SQL dump among
+    them). Returns the files written by :func:`write_metrics`.
     ``on_note`` receives one-line summaries worth showing the user (the transcript load).
     """
     paths = [Path(target)] if isinstance(target, (str, Path)) else [Path(t) for t in target]
@@ -601,6 +641,8 @@ def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
             bar.step("loaded and audited")
             if on_note is not None and audit.speech_load is not None:
                 on_note(audit.speech_load.report.summary_line())
+            if on_note is not None and audit.queue_log is not None:
+                on_note(audit.queue_log.report.summary_line())
             written = write_metrics(audit, out)
             bar.step("written")
         return written
@@ -609,8 +651,11 @@ def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
     emp = load_employees(employees) if employees is not None else None
     load = load_calls(paths, source=source, tz=tz, region=region, employees=emp,
                       own_numbers=tuple(own_numbers))
+    qlog = _queue_log(list(queue_log), load, tz=tz, employees=emp)
+    if on_note is not None and qlog is not None:
+        on_note(qlog.report.summary_line())
     with progress.stages("audit", ["audited", "written"], size=load.report.rows_read) as bar:
-        audit = audit_from_load(load, employees=emp, region=region, lang=lang)
+        audit = audit_from_load(load, employees=emp, region=region, lang=lang, queue_log=qlog)
         bar.step("audited")
         written = write_metrics(audit, out)
         bar.step("written")

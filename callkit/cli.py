@@ -58,8 +58,8 @@ def _check_load_opts(args: argparse.Namespace) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from callkit.io import load_calls
     _check_load_opts(args)
-    if not args.calls and not args.transcripts:
-        raise CallkitError("validate: give call export file(s), --transcripts FILE, or both")
+    if not args.calls and not args.transcripts and not args.queue_log:
+        raise CallkitError("validate: give call export file(s), --transcripts FILE, --queue-log FILE, or both")
     res = load_calls(args.calls, source=args.source, tz=args.tz, region=args.region,
                      employees=args.employees, own_numbers=args.own_number or (),
                      columns=args.columns.split(",") if args.columns else None,
@@ -68,13 +68,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.transcripts:  # the transcript load report, joined to the calls when given
         from callkit.speech import load_transcripts
         tr = load_transcripts(args.transcripts, calls=res.calls if res else None).report
+    ql = None
+    if args.queue_log:    # the queue_log load report
+        from callkit.io.queuelog import load_queue_log
+        ql = load_queue_log(args.queue_log, tz=args.tz).report
     if args.json:
         out = res.report.to_dict() if res else {}
         if tr is not None:
             out["transcripts"] = tr.as_dict()
+        if ql is not None:
+            out["queue_log"] = ql.to_dict()
         print(json.dumps(out, ensure_ascii=False))
     else:
-        print("\n".join(str(x) for x in (res.report.summary() if res else None, tr) if x is not None))
+        print("\n".join(str(x) for x in (res.report.summary() if res else None, tr,
+                                          ql.summary_line() if ql is not None else None) if x is not None))
     return EXIT_OK
 
 
@@ -84,6 +91,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     out = _out_dir(args.out)
     written = run_metrics(args.input, out=out, employees=args.employees, tz=args.tz,
                           source=args.source, region=args.region, own_numbers=args.own_number or (),
+                          queue_log=args.queue_log or (),
                           on_note=lambda line: print(line, file=sys.stderr))
     for p in written:
         print(p)
@@ -207,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "validate", "load call exports (and transcripts) and print the load report")
     p.add_argument("calls", nargs="*", help="call export file(s): CSV/TSV/XLSX in any supported format")
     p.add_argument("--transcripts", metavar="FILE", help="a transcript file or folder: print its load report too")
+    p.add_argument("--queue-log", metavar="FILE", action="append",
+                   help="an Asterisk queue_log (text, CSV/DB export or SQL dump): print its load report too")
     _add_load_opts(p)
     p.add_argument("--columns", help="column order of a headerless export, comma-separated (Mango Office)")
     p.add_argument("--area-code", help="area code for local numbers written without it (e.g. 3012)")
@@ -216,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "metrics", "machine-readable CSVs: calls, managers, compare, traffic, missed, staffing, ...")
     p.add_argument("input", nargs="+", help="PROFILE.yaml, or call export file(s)")
     _add_load_opts(p)
+    p.add_argument("--queue-log", metavar="FILE", action="append",
+                   help="an Asterisk queue_log (repeatable): adds queues.csv, agents.csv, pauses.csv, "
+                        "queue_calls.csv (a dump's queuelog table is used without it)")
     p.add_argument("--out", required=True, help="output folder for the CSVs")
     p.set_defaults(func=cmd_metrics)
 

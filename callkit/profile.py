@@ -84,6 +84,7 @@ _KNOWN_KEYS = {
     "line_area_codes", "decision_makers", "advantages", "materials", "negotiation",
     "roles", "economics",
     "working_hours", "lookback_days",
+    "queue_log",
 }
 
 
@@ -150,6 +151,7 @@ class Profile:
     known_clients: Path | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
     transcripts: Path | None = None
+    queue_log: list[Path] = field(default_factory=list)   # Asterisk queue_log file(s) / a dump with queuelog
     lang: str = "ru"
     mask_numbers: bool = True
     worklist_numbers: str = "masked"   # the call-back worklist: "masked" or "full" (for the staff who call)
@@ -550,6 +552,13 @@ def profile_from_dict(data: dict[str, Any], *, base: Path | None = None,
     if not isinstance(calls, list):
         raise _err(where, "calls", f"has {_show(calls)}; expected a list of file paths")
     p.calls = [_path(base, where, f"calls[{i}]", c, must_exist=check_files) for i, c in enumerate(calls)]
+    qlog = data.get("queue_log") or []
+    qlog = [qlog] if isinstance(qlog, str) else qlog
+    if not isinstance(qlog, list):
+        raise _err(where, "queue_log", f"has {_show(qlog)}; expected a file path or a list of them "
+                                       "(the Asterisk queue_log, its CSV/DB export or an SQL dump with "
+                                       "a queuelog table)")
+    p.queue_log = [_path(base, where, f"queue_log[{i}]", q, must_exist=check_files) for i, q in enumerate(qlog)]
     from callkit.io.registry import FORMATS  # the io package imports this module
     p.calls_format = check_choice(where, "calls_format", data.get("calls_format", "auto"),
                                   ["auto", *sorted(FORMATS)])

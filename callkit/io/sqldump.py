@@ -42,7 +42,7 @@ from callkit.io.asterisk import _DB_SYNONYMS
 from callkit.io.base import Format, ParseContext, Parsed, Rejects, match_columns
 from callkit.io.text import RawTable, Records, norm_header
 
-__all__ = ["SQL_DUMP", "DumpTable", "read_dump", "looks_like_dump", "repair_double_utf8"]
+__all__ = ["SQL_DUMP", "DumpTable", "read_dump", "dump_queue_log", "looks_like_dump", "repair_double_utf8"]
 
 _CHUNK = 8 << 20
 _FLUSH = 50_000
@@ -609,7 +609,37 @@ def read_dump(path: str | Path) -> DumpTable:
             scan.counts[name] = c.n
     table = DumpTable(path, cdr=cdr, queue_log=scan.qlog, notes=[], gz=gz)
     table.notes = scan.notes(cdr)   # after the frames were decoded (they count the repairs)
+    _QCACHE[_qkey(path)] = ((table.queue_log, table.queue_log_lines, table._qspans, gz)
+                            if table.queue_log is not None else None)
+    while len(_QCACHE) > 8:
+        _QCACHE.pop(next(iter(_QCACHE)))
     return table
+
+
+# the queue log of the dumps read lately: the queue_log loader needs it after load_calls has
+# scanned the same dump (no second pass over a big file)
+_QCACHE: dict[tuple[str, int, int], tuple | None] = {}
+
+
+def _qkey(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def dump_queue_log(path: str | Path) -> DumpTable | None:
+    """The dump's queuelog/queue_log table as a :class:`DumpTable` (``queue_log``,
+    ``queue_log_lines``, :meth:`~DumpTable.queue_log_raw`), None when the dump has none. Scans
+    the dump only when it was not read lately."""
+    path = Path(path)
+    key = _qkey(path)
+    if key not in _QCACHE:
+        read_dump(path)
+    item = _QCACHE.get(key)
+    if item is None:
+        return None
+    t = DumpTable(path, cdr=None, queue_log=None, notes=[], gz=item[3])
+    t.queue_log, t.queue_log_lines, t._qspans = item[0], item[1], item[2]
+    return t
 
 
 def _statement(stmt: bytes, creates: dict[str, tuple[list[str], str | None]], kinds: dict[str, int]) -> None:

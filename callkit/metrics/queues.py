@@ -1,0 +1,375 @@
+"""Queues and agents from the Asterisk queue_log (DESIGN §5 ``queues.csv``, ``agents.csv``).
+
+Definitions (one queue *entry* = one ENTERQUEUE of a call into a queue; a call transferred to a
+second queue is an entry in each):
+
+* ``offered`` — entries whose ENTERQUEUE is in the log. Outcomes that come without their
+  ENTERQUEUE (the log starts while the call waits) are not counted (``before_log`` in
+  :func:`queue_entries`).
+* outcome of an entry — its first CONNECT (``answered``), ABANDON (``abandoned``: the caller hung
+  up while waiting), EXITWITHTIMEOUT (``timeout``), EXITEMPTY (``exit_empty``: no member could
+  take calls), EXITWITHKEY (``exit_key``: the caller left by a key). With none of these the
+  entry is ``in_progress`` when it entered within ``in_progress_window_s`` (1 h) of the log's
+  last event — the log was cut while it waited, it is not abandoned — else ``no_outcome`` (the
+  outcome was never written, e.g. a restart); both are left out of the rates.
+* ``wait_s`` — from ENTERQUEUE to the outcome (the timestamps, so vendors that move the event
+  parameters — PBXware — count the same); the event's own hold/wait field when the entry has no
+  ENTERQUEUE. ``talk_s`` — from CONNECT to COMPLETEAGENT / COMPLETECALLER / (BLIND|ATTENDED)
+  TRANSFER.
+* ``answered_within_target`` — answered with ``wait_s`` ≤ ``answer_within_s`` (profile
+  threshold, default 20 s); ``service_level`` = that / the entries with an outcome (answered +
+  abandoned + timeout + exits): abandoned calls count against the level (the strict form, as
+  Erlang C's target); ``asa_s`` — mean wait of the answered; ``abandon_wait_s_median`` — median
+  wait before abandoning.
+* agents: ``logged_in_s`` — the union of AGENTLOGIN…AGENTLOGOFF, AGENTCALLBACKLOGIN…LOGOFF and
+  ADDMEMBER…REMOVEMEMBER intervals over all queues (a log-in open at the log's end closes there;
+  a log-off without its log-in starts ``logintime`` before it, else at the log's start); NaN for
+  a static member that never logs in. ``paused_s`` — the union of PAUSE…UNPAUSE (per queue) and
+  PAUSEALL…UNPAUSEALL intervals, inside the logged-in time when there is one; ``pauses`` — paused
+  stretches (a pause written once per queue at the same moment is one); ``ring_no_answer`` —
+  RINGNOANSWER events; ``answered`` — CONNECTs; ``talk_s`` — talk of the calls they answered.
+
+All functions are pure: the events frame of :func:`callkit.io.queuelog.load_queue_log` in,
+tidy frames out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["QUEUE_COLUMNS", "QUEUE_EXTRA_COLUMNS", "AGENT_COLUMNS", "AGENT_EXTRA_COLUMNS", "PAUSE_COLUMNS",
+           "ENTRY_COLUMNS", "queue_entries", "queue_summary", "agent_sessions", "agent_summary",
+           "pause_summary", "join_queue_calls", "OUTCOMES", "QueueTables", "queue_tables"]
+
+QUEUE_COLUMNS = ("queue", "offered", "answered", "abandoned", "timeout", "answered_within_target",
+                 "service_level", "asa_s", "abandon_wait_s_median")
+QUEUE_EXTRA_COLUMNS = ("exit_empty", "exit_key", "in_progress", "no_outcome", "abandon_rate", "wait_s_max",
+                       "talk_s_mean", "ring_no_answer", "before_log", "matched_calls")
+AGENT_COLUMNS = ("employee", "logged_in_s", "paused_s", "ring_no_answer", "answered")
+AGENT_EXTRA_COLUMNS = ("agent", "extension", "department", "queues", "talk_s", "pauses")
+PAUSE_COLUMNS = ("employee", "reason", "pauses", "paused_s")
+ENTRY_COLUMNS = ("queue", "callid", "entered_at", "outcome", "outcome_at", "wait_s", "talk_s", "agent",
+                 "employee", "extension", "ring_no_answer", "caller", "before_log")
+
+_OUTCOME = {"CONNECT": "answered", "ABANDON": "abandoned", "EXITWITHTIMEOUT": "timeout",
+            "EXITEMPTY": "exit_empty", "EXITWITHKEY": "exit_key"}
+#: Entry outcomes; the last two are left out of every rate.
+OUTCOMES = ("answered", "abandoned", "timeout", "exit_empty", "exit_key", "in_progress", "no_outcome")
+_FINISHED = ("answered", "abandoned", "timeout", "exit_empty", "exit_key")
+_WAIT_FIELD = {"CONNECT": "data1", "ABANDON": "data3", "EXITWITHTIMEOUT": "data3", "EXITEMPTY": "data3",
+               "EXITWITHKEY": "data4"}
+_END = ("COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER")
+_TALK_FIELD = {"COMPLETEAGENT": "data2", "COMPLETECALLER": "data2", "TRANSFER": "data4",
+               "BLINDTRANSFER": "data4", "ATTENDEDTRANSFER": "data4"}
+_LOGIN = {"AGENTLOGIN": ("*", True), "AGENTCALLBACKLOGIN": ("*", True), "ADDMEMBER": (None, True),
+          "AGENTLOGOFF": ("*", False), "AGENTCALLBACKLOGOFF": ("*", False), "REMOVEMEMBER": (None, False)}
+_PAUSE = {"PAUSE": (None, True), "UNPAUSE": (None, False), "PAUSEALL": ("*", True), "UNPAUSEALL": ("*", False)}
+
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce")
+
+
+def _field(ev: pd.DataFrame, which: dict[str, str]) -> pd.Series:
+    """Per event, the number in the data field that ``which`` names for its event type."""
+    out = pd.Series(np.nan, index=ev.index, dtype="float64")
+    for name, col in which.items():
+        m = ev["event"] == name
+        if m.any():
+            out[m] = _num(ev.loc[m, col])
+    return out
+
+
+def _who(events: pd.DataFrame) -> pd.Series:
+    """The agent's identity: the resolved employee, else the member as written."""
+    emp = events["employee"].astype("string").fillna("")
+    return emp.where(emp != "", events["agent"].astype("string").fillna(""))
+
+
+def queue_entries(events: pd.DataFrame, *, in_progress_window_s: float = 3600) -> pd.DataFrame:
+    """One row per queue entry (:data:`ENTRY_COLUMNS`): when the call entered, its outcome, wait,
+    talk, who answered, how many members rang unanswered.
+
+    Examples
+    --------
+    An entry that entered at 10:00:00 and was connected at 10:00:12 has ``wait_s`` 12 and
+    outcome ``answered``; one with ENTERQUEUE only, 10 minutes before the log's last event, is
+    ``in_progress``.
+    """
+    ev = events.reset_index(drop=True)
+    ev = ev[(ev["callid"].astype("string").fillna("") != "") & (ev["queue"].astype("string").fillna("") != "")]
+    if ev.empty:
+        return pd.DataFrame(columns=list(ENTRY_COLUMNS))
+    log_end = events["time"].max()
+    keys = [ev["callid"], ev["queue"]]
+    ev = ev.assign(entry=(ev["event"] == "ENTERQUEUE").astype(int).groupby(keys).cumsum())
+    k = ["callid", "queue", "entry"]
+    enter = ev[ev["event"] == "ENTERQUEUE"].drop_duplicates(k)[k + ["time", "data2", "data3"]]
+    enter = enter.rename(columns={"time": "entered_at", "data2": "caller", "data3": "position"})
+    out = ev[ev["event"].isin(list(_OUTCOME))].drop_duplicates(k)
+    out = out.assign(outcome=out["event"].map(_OUTCOME), wait_field=_field(out, _WAIT_FIELD))
+    out = out[k + ["time", "outcome", "event", "wait_field", "agent", "employee", "extension"]].rename(
+        columns={"time": "outcome_at", "event": "outcome_event"})
+    end = ev[ev["event"].isin(list(_END))].drop_duplicates(k)
+    end = end.assign(talk_field=_field(end, _TALK_FIELD))
+    end = end[k + ["time", "talk_field"]].rename(columns={"time": "ended_at"})
+    rna = ev[ev["event"] == "RINGNOANSWER"].groupby(k).size().rename("ring_no_answer").reset_index()
+    ent = (ev[k].drop_duplicates().merge(enter, on=k, how="left").merge(out, on=k, how="left")
+           .merge(end, on=k, how="left").merge(rna, on=k, how="left"))
+    ent["before_log"] = ent["entry"] == 0
+    # entries made of events other than outcomes and ENTERQUEUE only (a stray RINGNOANSWER)
+    ent = ent[~(ent["before_log"] & ent["outcome"].isna())]
+    waited = (ent["outcome_at"] - ent["entered_at"]).dt.total_seconds()
+    ent["wait_s"] = waited.where(ent["entered_at"].notna(), ent["wait_field"])
+    answered = ent["outcome"] == "answered"
+    talked = (ent["ended_at"] - ent["outcome_at"]).dt.total_seconds()
+    ent["talk_s"] = talked.where(talked.notna(), ent["talk_field"]).where(answered)
+    open_ = ent["outcome"].isna()
+    recent = (log_end - ent["entered_at"]).dt.total_seconds() <= in_progress_window_s
+    ent.loc[open_ & recent.fillna(False), "outcome"] = "in_progress"
+    ent.loc[ent["outcome"].isna(), "outcome"] = "no_outcome"
+    for c in ("agent", "employee", "extension"):
+        ent[c] = ent[c].astype("string").where(answered)
+    ent["ring_no_answer"] = ent["ring_no_answer"].fillna(0).astype(int)
+    ent = ent.sort_values(["entered_at", "outcome_at", "callid"], kind="stable", na_position="first")
+    return ent.reindex(columns=list(ENTRY_COLUMNS)).reset_index(drop=True)
+
+
+def queue_summary(entries: pd.DataFrame, *, answer_within_s: float = 20) -> pd.DataFrame:
+    """``queues.csv``: one row per queue (:data:`QUEUE_COLUMNS` + :data:`QUEUE_EXTRA_COLUMNS`).
+
+    Entries from before the log's start are counted only in ``before_log``. ``matched_calls``
+    is filled by :func:`join_queue_calls` (entries whose callid is a call of the CDR).
+    """
+    if entries.empty:
+        return pd.DataFrame(columns=list(QUEUE_COLUMNS + QUEUE_EXTRA_COLUMNS))
+    e = entries[~entries["before_log"].astype(bool)]
+    rows = []
+    for q in sorted(entries["queue"].unique()):
+        x = e[e["queue"] == q]
+        n = {o: int((x["outcome"] == o).sum()) for o in OUTCOMES}
+        ans = x[x["outcome"] == "answered"]
+        aband = x[x["outcome"] == "abandoned"]
+        finished = sum(n[o] for o in _FINISHED)
+        within = int((ans["wait_s"] <= answer_within_s).sum())
+        rows.append({
+            "queue": q, "offered": len(x), "answered": n["answered"], "abandoned": n["abandoned"],
+            "timeout": n["timeout"], "answered_within_target": within,
+            "service_level": within / finished if finished else np.nan,
+            "asa_s": float(ans["wait_s"].mean()) if len(ans) else np.nan,
+            "abandon_wait_s_median": float(aband["wait_s"].median()) if len(aband) else np.nan,
+            "exit_empty": n["exit_empty"], "exit_key": n["exit_key"], "in_progress": n["in_progress"],
+            "no_outcome": n["no_outcome"],
+            "abandon_rate": n["abandoned"] / finished if finished else np.nan,
+            "wait_s_max": float(x.loc[x["outcome"].isin(_FINISHED), "wait_s"].max()) if finished else np.nan,
+            "talk_s_mean": float(ans["talk_s"].mean()) if ans["talk_s"].notna().any() else np.nan,
+            "ring_no_answer": int(x["ring_no_answer"].sum()),
+            "before_log": int((entries["queue"] == q).sum() - len(x)),
+            "matched_calls": int(x["call_id"].notna().sum()) if "call_id" in x else np.nan,
+        })
+    return pd.DataFrame(rows, columns=list(QUEUE_COLUMNS + QUEUE_EXTRA_COLUMNS))
+
+
+# ----------------------------------------------------------------------------- agents
+
+def _pair(rows: list[tuple[pd.Timestamp, bool, float, str]], start: pd.Timestamp, end: pd.Timestamp
+          ) -> list[tuple[pd.Timestamp, pd.Timestamp, str]]:
+    """Open/close events of one agent (one queue) in time order → intervals (start, end, reason)."""
+    out, open_at, reason = [], None, ""
+    for t, opens, back_s, why in rows:
+        if opens:
+            if open_at is None:
+                open_at, reason = t, why
+        else:
+            if open_at is None:   # closed without its opening: it was open when the log began
+                begin = t - pd.Timedelta(seconds=back_s) if back_s and back_s > 0 else start
+                out.append((max(begin, start), t, why if why else ""))
+            else:
+                out.append((open_at, t, reason))
+            open_at = None
+    if open_at is not None:
+        out.append((open_at, end, reason))
+    return out
+
+
+def agent_sessions(events: pd.DataFrame) -> pd.DataFrame:
+    """Logged-in and paused intervals per agent: ``who, agent, employee, extension, department,
+    kind (logged_in | paused), queue ('*' = all queues), start, end, reason``."""
+    cols = ["who", "agent", "employee", "extension", "department", "kind", "queue", "start", "end", "reason"]
+    if events.empty:
+        return pd.DataFrame(columns=cols)
+    start, end = events["time"].min(), events["time"].max()
+    ev = events.assign(who=_who(events))
+    ev = ev[ev["who"] != ""]
+    out = []
+    for kind, table in (("logged_in", _LOGIN), ("paused", _PAUSE)):
+        sub = ev[ev["event"].isin(list(table))]
+        if sub.empty:
+            continue
+        spec = sub["event"].map(table)
+        qkey = [q if s[0] is None else "*" for q, s in zip(sub["queue"], spec)]
+        sub = sub.assign(_q=qkey, _open=[s[1] for s in spec])
+        for (who, q), g in sub.groupby(["who", "_q"], sort=False):
+            back = _num(g["data2"]).fillna(0) if kind == "logged_in" else pd.Series(0.0, index=g.index)
+            why = g["data1"].astype("string").fillna("") if kind == "paused" else pd.Series("", index=g.index)
+            rows = list(zip(g["time"], g["_open"], back, why))
+            first = g.iloc[0]
+            for a, b, r in _pair(rows, start, end):
+                out.append({"who": who, "agent": first["agent"], "employee": first["employee"],
+                            "extension": first["extension"], "department": first["department"], "kind": kind,
+                            "queue": q, "start": a, "end": b, "reason": r})
+    return pd.DataFrame(out, columns=cols)
+
+
+def _union(iv: list[tuple[pd.Timestamp, pd.Timestamp]]) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    merged: list[list[pd.Timestamp]] = []
+    for a, b in sorted(iv):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _clip(iv: list[tuple], within: list[tuple]) -> list[tuple]:
+    out = []
+    for a, b in iv:
+        for c, d in within:
+            lo, hi = max(a, c), min(b, d)
+            if hi > lo:
+                out.append((lo, hi))
+    return out
+
+
+def _seconds(iv: list[tuple]) -> float:
+    return float(sum((b - a).total_seconds() for a, b in iv))
+
+
+def _paused(sessions: pd.DataFrame, who: str) -> tuple[list[tuple], pd.DataFrame]:
+    s = sessions[sessions["who"] == who]
+    login = _union(list(zip(s.loc[s["kind"] == "logged_in", "start"], s.loc[s["kind"] == "logged_in", "end"])))
+    p = s[s["kind"] == "paused"]
+    return login, p
+
+
+def agent_summary(events: pd.DataFrame, *, sessions: pd.DataFrame | None = None,
+                  entries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``agents.csv``: one row per agent (:data:`AGENT_COLUMNS` + :data:`AGENT_EXTRA_COLUMNS`)."""
+    cols = list(AGENT_COLUMNS + AGENT_EXTRA_COLUMNS)
+    if events.empty:
+        return pd.DataFrame(columns=cols)
+    sessions = agent_sessions(events) if sessions is None else sessions
+    entries = queue_entries(events) if entries is None else entries
+    ev = events.assign(who=_who(events))
+    ev = ev[ev["who"] != ""]
+    rows = []
+    for who, g in ev.groupby("who", sort=True):
+        login, p = _paused(sessions, who)
+        piv = list(zip(p["start"], p["end"]))
+        if login:
+            piv = _clip(piv, login)
+        paused = _union(piv)
+        ans = entries[(entries["outcome"] == "answered")
+                      & (entries["employee"].fillna(entries["agent"]).astype("string") == who)]
+        first = g.iloc[0]
+        queues = sorted({q for q in g["queue"] if q})
+        rows.append({
+            "employee": who, "logged_in_s": _seconds(login) if login else np.nan,
+            "paused_s": _seconds(paused), "ring_no_answer": int((g["event"] == "RINGNOANSWER").sum()),
+            "answered": int((g["event"] == "CONNECT").sum()), "agent": first["agent"],
+            "extension": first["extension"], "department": first["department"], "queues": ", ".join(queues),
+            "talk_s": float(ans["talk_s"].fillna(0).sum()), "pauses": len(paused),
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def pause_summary(sessions: pd.DataFrame) -> pd.DataFrame:
+    """``pauses.csv``: per agent and pause reason, the paused stretches and their seconds (inside
+    the logged-in time when the agent has log-ins; an empty reason = none given)."""
+    if sessions.empty or not (sessions["kind"] == "paused").any():
+        return pd.DataFrame(columns=list(PAUSE_COLUMNS))
+    rows = []
+    for who in sorted(sessions.loc[sessions["kind"] == "paused", "who"].unique()):
+        login, p = _paused(sessions, who)
+        for reason, g in p.groupby("reason", sort=True):
+            iv = list(zip(g["start"], g["end"]))
+            iv = _union(_clip(iv, login) if login else iv)
+            rows.append({"employee": who, "reason": reason, "pauses": len(iv), "paused_s": _seconds(iv)})
+    return pd.DataFrame(rows, columns=list(PAUSE_COLUMNS))
+
+
+# ----------------------------------------------------------------------------- the CDR join
+
+def join_queue_calls(calls: pd.DataFrame, legs: pd.DataFrame | None, entries: pd.DataFrame
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Join queue entries to CDR sessions: a queue_log callid is the caller channel's uniqueid, so
+    it is a leg's ``leg_id`` (uniqueid) or a session's ``call_id`` (linkedid).
+
+    Returns
+    -------
+    (calls, entries)
+        ``calls`` with ``queue`` (the first queue the call entered), ``queue_outcome`` and
+        ``queue_wait_s`` (NA for calls that never queued); ``entries`` with ``call_id`` (NA when
+        the callid is in no loaded call).
+    """
+    ids = dict.fromkeys(calls["call_id"].astype("string").dropna())
+    mapping = {c: c for c in ids}
+    if legs is not None and len(legs) and "leg_id" in legs:
+        lid = legs["leg_id"].astype("string")
+        for leg, cid in zip(lid, legs["call_id"].astype("string")):
+            if pd.notna(leg) and leg and leg not in mapping:
+                mapping[leg] = cid
+    ent = entries.assign(call_id=entries["callid"].map(mapping).astype("string"))
+    first = (ent[ent["call_id"].notna() & ~ent["before_log"].astype(bool)]
+             .sort_values("entered_at", kind="stable").drop_duplicates("call_id"))
+    first = first.set_index("call_id")
+    out = calls.copy()
+    cid = out["call_id"].astype("string")
+    out["queue"] = cid.map(first["queue"]).astype("string")
+    out["queue_outcome"] = cid.map(first["outcome"]).astype("string")
+    out["queue_wait_s"] = cid.map(first["wait_s"]).astype("float64")
+    return out, ent
+
+
+# ----------------------------------------------------------------------------- the audit's view
+
+@dataclass
+class QueueTables:
+    """Everything the audit shows from a queue_log: the entries (one per call × queue, with the
+    CDR's ``call_id`` when matched), ``queues.csv``, ``agents.csv``, ``pauses.csv``, the agents'
+    logged-in/paused intervals and notes."""
+
+    entries: pd.DataFrame
+    queues: pd.DataFrame
+    agents: pd.DataFrame
+    pauses: pd.DataFrame
+    sessions: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def queue_tables(events: pd.DataFrame, *, calls: pd.DataFrame | None = None,
+                 legs: pd.DataFrame | None = None, answer_within_s: float = 20
+                 ) -> tuple[pd.DataFrame | None, QueueTables]:
+    """All queue/agent tables in one call; with ``calls`` (and the legs) the entries are joined
+    to the CDR (:func:`join_queue_calls`) and the calls come back with the queue columns."""
+    entries = queue_entries(events)
+    notes = []
+    if calls is not None:
+        calls, entries = join_queue_calls(calls, legs, entries)
+        own = entries[~entries["before_log"].astype(bool)]
+        notes.append(f"queue_log: {int(own['call_id'].notna().sum())} of {len(own)} queue entries matched a "
+                     "call of the CDR (queue_log callid = uniqueid/linkedid)")
+    before = int(entries["before_log"].astype(bool).sum()) if len(entries) else 0
+    if before:
+        notes.append(f"queue_log: {before} call(s) were already waiting when the log begins: their outcome is "
+                     "not counted")
+    sessions = agent_sessions(events)
+    agents = agent_summary(events, sessions=sessions, entries=entries)
+    static = agents.loc[agents["logged_in_s"].isna(), "employee"].tolist()
+    if static:
+        notes.append(f"queue_log: {len(static)} agent(s) never log in or out (static queue members): their "
+                     f"log-in time is unknown ({', '.join(static[:5])}{' …' if len(static) > 5 else ''})")
+    return calls, QueueTables(entries=entries, queues=queue_summary(entries, answer_within_s=answer_within_s),
+                              agents=agents, pauses=pause_summary(sessions), sessions=sessions, notes=notes)
