@@ -12,19 +12,46 @@ from pathlib import Path
 
 from callkit.profile import Profile, load_profile
 
-__all__ = ["data_request", "write_request", "SOURCES"]
+__all__ = ["data_request", "write_request", "SOURCES", "FORMAT_FAMILY"]
 
 #: What to ask for, per source family: (title, how to export, fields).
 SOURCES: dict[str, tuple[str, str, str]] = {
     "asterisk": (
-        "Asterisk / FreePBX (офисная АТС)",
-        "Файл `/var/log/asterisk/cdr-csv/Master.csv` целиком (и архивные копии за период) — или "
-        "выгрузка таблицы `asteriskcdrdb.cdr` в CSV с заголовком. В `cdr.conf`, раздел `[csv]`, "
-        "желательно включить `loguniqueid=yes`, `loguserfield=yes`, `newcdrcolumns=yes` "
-        "(появится `linkedid` — он связывает все плечи одного звонка; без него звонки через очередь "
-        "склеиваются хуже). Не пересохранять файл в Excel: он портит даты и кавычки.",
+        "Asterisk / FreePBX / Elastix / Bicom PBXware (офисная АТС)",
+        "Любой из вариантов, как есть, без правок: файл `/var/log/asterisk/cdr-csv/Master.csv` целиком "
+        "(и архивные копии за период); или дамп базы `mysqldump asteriskcdrdb > cdr.sql` (можно "
+        "сжатый, .sql.gz; дамп из Navicat или phpMyAdmin тоже подойдёт — мы его только читаем, не "
+        "выполняем); или выгрузка таблицы `cdr` в CSV с заголовком; или скачанный отчёт FreePBX "
+        "«CDR Reports» (CSV) — если скачивали частями, пришлите все части, повторы мы уберём. "
+        "В `cdr.conf`, раздел `[csv]`, желательно включить `loguniqueid=yes`, `loguserfield=yes`, "
+        "`newcdrcolumns=yes` (появится `linkedid` — он связывает все плечи одного звонка; без него "
+        "плечи склеиваются по uniqueid и каналам Local/…;1 ↔ ;2, это менее точно). Не пересохраняйте "
+        "файл в Excel: он портит даты и кавычки (такой файл мы прочитаем, но день и месяц в датах "
+        "придётся угадывать по данным).",
         "calldate/start, answer, end, src, dst, channel, dstchannel, lastapp, lastdata, duration, "
         "billsec, disposition, uniqueid, linkedid, did",
+    ),
+    "queue_log": (
+        "Очереди Asterisk (queue_log)",
+        "Если звонки идут через очереди: файл `/var/log/asterisk/queue_log` за тот же период (и "
+        "ротированные копии `queue_log.1`, …), или таблица `queuelog` базы (в дампе asteriskcdrdb "
+        "она попадёт сама), или её выгрузка в CSV с заголовком. Только в нём есть время ожидания "
+        "в очереди, брошенные звонки, вход операторов в очередь и паузы с причинами.",
+        "time, callid, queuename, agent, event, data1…data5",
+    ),
+    "yeastar": (
+        "Yeastar S-series",
+        "Веб-интерфейс → CDR and Recordings → Export (CSV) за период, все поля.",
+        "callid, timestart, callfrom, callto, callduraction, talkduraction, srctrunkname, "
+        "dsttrunkname, status, type, didnumber",
+    ),
+    "avaya": (
+        "Avaya IP Office (SMDR)",
+        "Журнал SMDR (CSV, одна строка на сегмент звонка), который пишет SMDR-приёмник или "
+        "IP Office Manager, за весь период без правок; поля по умолчанию (с заголовком или без).",
+        "Call Start, Connected Time, Ring Time, Caller, Direction, Called Number, Dialled Number, "
+        "Is Internal, Call ID, Continuation, Party1Device, Party1Name, Party2Device, Party2Name, "
+        "Hold Time, Park Time",
     ),
     "freeswitch": (
         "FreeSWITCH",
@@ -42,8 +69,10 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "panasonic": (
         "Panasonic KX-TDA/TDE/NS (SMDR)",
         "Журнал SMDR, снятый с последовательного порта или по TCP программой-логгером, в виде "
-        "текстового файла без правок за весь период. В настройках SMDR включить запись входящих "
-        "и исходящих, а также Caller ID. Сообщите модель АТС и формат даты (ДД/ММ/ГГ или ММ/ДД/ГГ).",
+        "текстового файла без правок за весь период (с заголовками страниц — так, как напечатан). "
+        "В настройках SMDR включить запись входящих (в том числе неотвеченных) и исходящих, а также "
+        "Caller ID. Сообщите модель АТС и формат даты (ДД/ММ/ГГ или ММ/ДД/ГГ): если в данных нет "
+        "числа больше 12, по ним этого не понять.",
         "Date, Time, Ext, CO, Dial Number, Ring, Duration, Acc code, CD",
     ),
     "mango": (
@@ -62,7 +91,8 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     ),
     "uis": (
         "UIS / CoMagic / Novofon",
-        "Отчёт «Звонки» (или Data API `get.calls_report`) за период с колонками ниже.",
+        "Отчёт «Звонки» из личного кабинета, сохранённый в CSV как есть (строки с названием "
+        "отчёта над заголовком не мешают), или Data API `get.calls_report` за период с колонками ниже.",
         "id, start_time, finish_time, direction, is_lost, contact_phone_number, "
         "virtual_phone_number, talk_duration, wait_duration, employees / "
         "first_answered_employee_full_name, finish_reason",
@@ -84,11 +114,17 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-_FORMAT_FAMILY = {
+#: The request section each loadable format belongs to (every format of callkit.io.FORMATS).
+FORMAT_FAMILY = {
     "asterisk_csv": "asterisk", "asterisk_custom": "asterisk", "asterisk_db": "asterisk",
+    "freepbx_download": "asterisk", "pbxware": "asterisk", "spreadsheet_cdr": "asterisk",
+    "cdr_minimal": "asterisk", "sql_dump": "asterisk",
     "freeswitch": "freeswitch", "3cx": "3cx", "mango": "mango", "sipuni": "sipuni", "uis": "uis",
-    "bitrix24": "bitrix24", "generic": "other",
+    "uis_web": "uis", "bitrix24": "bitrix24", "yeastar": "yeastar", "avaya_smdr": "avaya",
+    "panasonic_smdr": "panasonic", "generic": "other",
 }
+#: Families whose PBX may write a queue_log next to the CDR (asked for with them).
+_QUEUE_LOG_FAMILIES = {"asterisk"}
 
 
 def _months_before(d: dt.date, months: int) -> dt.date:
@@ -109,8 +145,11 @@ def data_request(profile: Profile, *, history_months: int = 1) -> str:
     history_months : int
         Months of history to ask for before the period (they tell known clients from new ones).
     """
-    fam = _FORMAT_FAMILY.get(profile.calls_format)
-    families = [fam] if fam else list(SOURCES)
+    fam = FORMAT_FAMILY.get(profile.calls_format)
+    families = [fam] if fam else [f for f in SOURCES if f != "queue_log"]
+    if profile.queue_log or any(f in _QUEUE_LOG_FAMILIES for f in families):
+        at = max((i + 1 for i, f in enumerate(families) if f in _QUEUE_LOG_FAMILIES), default=len(families))
+        families.insert(at, "queue_log")
     lines = [f"# Запрос данных для аудита отдела продаж: {profile.client}", ""]
     if profile.period:
         start, end = profile.period

@@ -40,3 +40,25 @@ def test_cli_writes_the_request(tmp_path, capsys):
     assert str(out) in capsys.readouterr().out
     assert out.read_text(encoding="utf-8").startswith("# Запрос данных для аудита отдела продаж: ООО Ромашка")
     assert main(["request", str(tmp_path / "nope.yaml")]) == 2
+
+
+def test_the_request_asks_only_for_what_loads():
+    # every format that loads has its section, and every section (but the catch-all and the
+    # queue_log) is the section of a format that loads
+    from callkit.io import FORMATS
+    from callkit.request import FORMAT_FAMILY
+    assert set(FORMAT_FAMILY) == set(FORMATS)
+    assert set(SOURCES) - {"other", "queue_log"} == set(FORMAT_FAMILY.values()) - {"other"}
+
+
+def test_queue_log_is_asked_with_asterisk_and_when_the_profile_has_one(tmp_path):
+    ast = data_request(profile_from_dict({**BASE, "calls_format": "sql_dump"}, check_files=False))
+    assert "mysqldump asteriskcdrdb" in ast and "/var/log/asterisk/queue_log" in ast
+    assert ast.index("Asterisk / FreePBX") < ast.index("Очереди Asterisk (queue_log)")
+    mango = data_request(profile_from_dict({**BASE, "calls_format": "mango"}, check_files=False))
+    assert "queue_log" not in mango
+    q = tmp_path / "queue_log"
+    q.write_text("1790834400|NONE|NONE|NONE|QUEUESTART|\n", encoding="utf-8")
+    with_q = data_request(profile_from_dict({**BASE, "calls_format": "mango", "queue_log": str(q)},
+                                            base=tmp_path))
+    assert "Очереди Asterisk (queue_log)" in with_q
