@@ -3,6 +3,7 @@ synthetic logs in tests/data/io/ — every figure counted by hand from the file 
 2026-10-01; the log runs 09:00:00–12:35:00)."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -207,3 +208,35 @@ def test_profile_with_a_dump_uses_its_queuelog(tmp_path):
     # 1790841600.3)
     assert (q["queue"], q["offered"], q["answered"], q["abandoned"], q["matched_calls"]) == ("600", 2, 1, 1, 2)
     assert any("2 of 2 queue entries matched" in n for n in audit.notes)
+
+
+def _queue_audit():
+    from callkit.audit import audit_from_load
+    res = load_calls(DATA / "queue_cdr.csv", tz=TZ, employees=EMP)
+    return audit_from_load(res, employees=EMP, queue_log=load_queue_log(DATA / "queue_log", tz=TZ,
+                                                                        employees=EMP))
+
+
+def test_report_traffic_section_and_workbook_sheets(tmp_path):
+    import openpyxl
+
+    from callkit import report
+    from callkit.profile import profile_from_dict
+    prof = profile_from_dict({"client": "Тест", "slug": "t"}, check_files=False)
+    audit = _queue_audit()
+    ctx = report.prepare(prof, audit=audit)
+    html = "".join(getattr(o, "_repr_html_", lambda: "")() or "" for o in report.section_traffic(ctx))
+    assert report.TEXTS["queues_head"]["ru"] in html
+    assert "Уровень сервиса" in html and "28,6\u00a0%" in html          # 2/7 for queue 600
+    assert "Брошенные в очереди звонки: 2 из 2" in html
+    assert "+7 975 ***-**-11" in html and "89750001111" not in html      # callers masked
+    wb = openpyxl.load_workbook(report.write_workbook(ctx.audit, tmp_path / "a.xlsx", profile=prof))
+    names = [report.SHEET_NAMES[k][0] for k in ("queues", "agents", "pauses", "abandoned")]
+    assert all(n in wb.sheetnames for n in names)
+    rows = [r for r in wb[names[1]].iter_rows(values_only=True) if any(v is not None for v in r)]
+    head = next(r for r in rows if r[0] == "Менеджер")
+    assert head[:5] == ("Менеджер", "В очереди, с", "На паузе, с", "Не взял трубку", "Отвечено")
+    # without a queue_log there is no queue block and no queue sheet
+    none = report.prepare(prof, audit=dataclasses.replace(audit, queues=None))
+    html = "".join(getattr(o, "_repr_html_", lambda: "")() or "" for o in report.section_traffic(none))
+    assert report.TEXTS["queues_head"]["ru"] not in html

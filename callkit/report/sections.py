@@ -48,6 +48,7 @@ from callkit.report.tables import (
     period_figures,
     presence_table,
     problems,
+    queue_frames,
     rules_table,
     speech_managers_table,
     speech_result,
@@ -454,6 +455,7 @@ def section_traffic(ctx: ReportContext) -> list[Any]:
         if text:
             out.append(note(text + " " + _t("staffing_method", lang), cls="ck-lead"))
         out.append(chart(ctx, "staffing", lambda ax: plots.plot_staffing(s, lang=lang, ax=ax), size=(11, 4.0)))
+    out += _queue_blocks(ctx)
     p = presence_table(frame_of(ctx.audit, "presence"))
     if not p.empty and schema.EMPLOYEE in p:
         out.append(block(f"<h3>{esc(_t('presence_head', lang))}</h3>"))
@@ -478,6 +480,26 @@ def section_traffic(ctx: ReportContext) -> list[Any]:
         out.append(chart(ctx, "tech", lambda ax: plots.plot_tech(calls, lang=lang, ax=ax, short_n=n_short),
                          size=(9, 3.4)))
     out += _section_findings(ctx, "traffic")
+    return out
+
+
+def _queue_blocks(ctx: ReportContext, *, max_rows: int = 30) -> list[Any]:
+    """With a queue_log: per queue offered / answered / abandoned / service level, per agent
+    logged-in, paused and ring-no-answer time, pauses by reason, the abandoned calls."""
+    frames = queue_frames(ctx.audit)
+    if not frames:
+        return []
+    lang = ctx.lang
+    target = float(getattr(getattr(ctx.profile, "thresholds", None), "answer_within_s", 20))
+    out: list[Any] = [block(f"<h3>{esc(_t('queues_head', lang))}</h3>"),
+                      note(_t("queues_lead", lang, target=f"{target:g}"), cls="ck-lead"),
+                      table(frames["queues"], ctx), table(frames["agents"], ctx)]
+    if not frames["pauses"].empty:
+        out.append(table(frames["pauses"], ctx))
+    ab = frames["abandoned"]
+    if not ab.empty:
+        out.append(note(_t("abandoned_list", lang, n=min(max_rows, len(ab)), total=len(ab))))
+        out.append(table(ab, ctx, max_rows=max_rows))
     return out
 
 

@@ -24,7 +24,7 @@ __all__ = ["pairs", "overview_items", "period_figures", "key_figures", "problems
            "SECTION_RULES", "pop_table", "active_managers", "manager_cards", "CARD_METRICS", "presence_table",
            "concentration_tables", "call_back_table", "callback_list", "worklist", "WORKLIST_COLUMNS",
            "missed_in_hours", "coverage_items", "speech_result", "speech_summary_items", "speech_calls_table",
-           "speech_snippets_table", "speech_managers_table", "kpi_definitions", "rules_table"]
+           "speech_snippets_table", "speech_managers_table", "queue_frames", "kpi_definitions", "rules_table"]
 
 
 def pairs(items: Sequence[tuple[str, Any]], ctx: ReportContext) -> pd.DataFrame:
@@ -657,3 +657,18 @@ def _severity_text(rule_severity: str) -> str:
     if s.startswith("high if"):
         return "высокая или средняя — по величине отклонения"
     return str(value_label(s, "ru"))
+
+
+def queue_frames(audit: Any) -> dict[str, pd.DataFrame]:
+    """The queue tables to show (queues, agents, pauses, abandoned calls); empty without a
+    queue_log (:class:`callkit.metrics.queues.QueueTables` of the audit)."""
+    from callkit.metrics.queues import AGENT_COLUMNS, QUEUE_COLUMNS
+
+    qt = getattr(audit, "queues", None)
+    if qt is None:
+        return {}
+    q = qt.queues.reindex(columns=list(QUEUE_COLUMNS) + ["exit_empty", "exit_key", "in_progress", "abandon_rate"])
+    a = qt.agents.reindex(columns=list(AGENT_COLUMNS) + ["department", "queues", "talk_s", "pauses"])
+    ab = qt.entries[qt.entries["outcome"] == "abandoned"].reindex(
+        columns=["queue", "entered_at", "caller", "wait_s", "call_id"])
+    return {"queues": q, "agents": a, "pauses": qt.pauses, "abandoned": ab}

@@ -35,6 +35,7 @@ from callkit.report.tables import (
     overview_items,
     presence_table,
     problems,
+    queue_frames,
     rules_table,
     speech_calls_table,
     speech_managers_table,
@@ -139,6 +140,8 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
     groups = as_frame(getattr(audit, "groups", None))
     if not groups.empty:
         sheets.append(Sheet("groups", groups, freeze=1, flag=_flag_col(groups), legend=L("groups")))
+    for key, frame in queue_frames(audit).items():   # with a queue_log only
+        sheets.append(Sheet(key, frame, freeze=1, legend=L(key)))
     off = as_frame(getattr(audit, "off_hours", None))
     if not off.empty:
         sheets.append(Sheet("off_hours", off, freeze=2, legend=L("off_hours")))
