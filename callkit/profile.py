@@ -356,6 +356,11 @@ def check_choice(where: str, key: str, value: Any, choices: Iterable[str]) -> st
     """One of ``choices`` (compared as text)."""
     choices = list(choices)
     if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) not in choices:
+        if len(choices) > 10:   # a long list (the export formats): the likely one first, the list in one line
+            import difflib
+            close = difflib.get_close_matches(str(value), choices, n=1)
+            listed = f"did you mean {close[0]!r}?" if close else ", ".join(choices)
+            raise _err(where, key, f"has {_show(value)}; expected one of {len(choices)} names: {listed}")
         raise _err(where, key, f"has {_show(value)}; expected one of {choices}")
     return str(value)
 
