@@ -229,8 +229,9 @@ class _client_lock:
     """An exclusive lock on ``<out>/.<slug>.lock`` for the run writing ``<out>/<slug>/``.
 
     A second run into the same folder refuses at once with one line (it does not wait: two
-    runs of one client at once are a mistake to report, not to queue). The lock is the kernel's
-    (``flock``): a killed run releases it, so there is no stale lock to clean.
+    runs of one client at once are a mistake to report, not to queue). The lock is the operating
+    system's (``flock``; ``msvcrt.locking`` on Windows): a killed run releases it, so there is no
+    stale lock to clean.
     """
 
     def __init__(self, out_root: Path, slug: str) -> None:
@@ -239,11 +240,16 @@ class _client_lock:
         self.fh: Any = None
 
     def __enter__(self) -> _client_lock:
-        import fcntl
-
         self.fh = open(self.path, "a+")   # noqa: SIM115 - held for the run, closed in __exit__
         try:
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                import fcntl
+            except ImportError:   # Windows: a byte-range lock on the lock file does the same
+                import msvcrt
+                self.fh.seek(0)
+                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             self.fh.close()
             raise ReportError(f"{self.target}: another callkit run is writing this client's report "
