@@ -103,7 +103,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     out = _out_dir(args.out)
     if args.calls < 1:
         raise InputError(f"--calls {args.calls}: expected a positive number of calls")
-    written = samples.write_sample(out, calls=args.calls, seed=args.seed)
+    written = samples.write_sample(out, calls=args.calls, seed=args.seed,
+                                   company=args.company)
     for p in written:
         print(p)
     return EXIT_OK
@@ -236,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calls", type=int, default=3000, help="calls in the analysis period")
     p.add_argument("--seed", type=int, default=0, help="random seed (the same seed writes the same files)")
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--company", default="filtr", choices=("filtr", "akva"),
+                   help="filtr: the demo company; akva: relative outliers below the old absolute "
+                        "thresholds, an inbound manager, a service queue too thin for its Monday "
+                        "rush (issue 9)")
     p.set_defaults(func=cmd_sample)
 
     p = _sub(sub, "request", "write the pre-audit data request for the client's IT")

@@ -290,6 +290,78 @@ def test_queue_calls_answered_late_or_by_nobody(company):
     assert s["transfer_to"].notna().sum() >= 10
 
 
+# --------------------------------------------------------------------------------------------
+# the second company (issue 9): relative outliers, an inbound manager, a thin service queue
+
+
+@pytest.fixture(scope="module")
+def akva() -> SampleCompany:
+    return generate(calls=3000, seed=0, company="akva")
+
+
+def test_akva_relative_outliers_sit_below_the_old_absolute_thresholds(akva):
+    m = reference_metrics(akva).set_index("extension")
+    # B2B: the four controls make 4-12 % internal calls (e.g. 0.085, 0.069, 0.049, 0.111);
+    # 115 makes 25-35 % -- an outlier the old absolute 35 % missed
+    assert m.loc[["111", "112", "113", "114"], "internal_share"].between(0.04, 0.12).all()
+    assert 0.25 <= m.loc["115", "internal_share"] < 0.35
+    # B2C: the three controls call each number 1.05-1.45 times; 214 two to three times (the
+    # old absolute 3.0 missed him)
+    assert m.loc[["211", "212", "213"], "calls_per_number"].between(1.05, 1.45).all()
+    assert 2.0 <= m.loc["214", "calls_per_number"] < 3.0
+    # 117 (inbound): answered incoming >= 1.5 x outgoing (inferred inbound); 116 (avoider):
+    # calls out more than he answers (a hunter) and makes well under half his colleagues' calls
+    assert m.loc["117", "incoming_answered"] >= 1.5 * m.loc["117", "outgoing"]
+    assert m.loc["116", "incoming_answered"] < 1.5 * m.loc["116", "outgoing"]
+    b2b = m.loc[["111", "112", "113", "114"], "external_calls_per_day"].median()
+    assert m.loc["116", "external_calls_per_day"] < 0.5 * b2b
+    t = akva.truth
+    assert t["planted"]["internal_relative"]["employee"] == m.loc["115", "employee"]
+    assert t["profile_roles"] == {"Сервис": "service"}
+    assert m.loc["117", "employee"] in t["not_flagged"] and t["generator"]["company"] == "akva"
+
+
+def test_akva_service_queue_too_thin_for_its_monday_rush(akva):
+    s = _period(akva)
+    mon = s.loc[(s[schema.START].dt.day_of_week == 0) & s[schema.START].dt.hour.isin([10, 11])]
+    inc = mon.loc[(mon[schema.DIRECTION] == "incoming") & (mon[schema.DEPARTMENT] == "Сервис")]
+    mondays = s.loc[s[schema.START].dt.day_of_week == 0, schema.START].dt.date.nunique()
+    assert mondays == 4                      # 5, 12, 19, 26 October 2026
+    # answered only by the three service agents (a ring group: sales cannot take them)
+    ans = inc.loc[inc[schema.STATUS] == "answered"]
+    assert set(ans["extension"]) == {"311", "312", "313"}
+    aht = float(s.loc[(s[schema.DIRECTION] == "incoming") & (s[schema.STATUS] == "answered")
+                      & (s[schema.DEPARTMENT] == "Сервис"), schema.TALK_S].mean())
+    for h in (10, 11):
+        cph = (inc[schema.START].dt.hour == h).sum() / mondays
+        # e.g. 16 calls an hour x AHT 376 s = 1.7 Erlang: 80 % in 20 s needs 4 agents, not 3
+        assert _erlang_c_agents(cph, aht) >= 4
+    ev = akva.truth["planted"]["understaffed_group"]["evidence"]["by_hour"]
+    for h in ("10", "11"):
+        assert ev[h]["group_required_agents"] >= 4 and ev[h]["group_active_employees"] == 3
+        # the whole company on the phone then (the sales staff) would carry the whole load
+        assert ev[h]["company_required_agents"] < ev[h]["company_active_employees"]
+    # no line limit, no short drops in this company (nothing else explains the misses)
+    assert not (s["tag"] == "line_limit").any() and not (s["tag"] == "short_ring_drop").any()
+
+
+def test_akva_sample_folder_and_the_first_company_unchanged(tmp_path):
+    paths = write_sample(tmp_path / "a", calls=400, seed=1, company="akva", formats=("asterisk",),
+                         transcripts=0)
+    prof = load_profile(tmp_path / "a" / "profile.yaml")
+    assert prof.client == "ООО «Аква-Техника»" and prof.slug == "akva-tehnika"
+    assert prof.roles == {"Сервис": "service"}
+    assert prof.economics.average_deal_rub == 45000 and prof.economics.lead_to_deal == 0.2
+    readme = (tmp_path / "a" / "README.md").read_text(encoding="utf-8")
+    assert "--company akva" in readme and "Сидорова Анна" in readme
+    assert any(p.name == "truth.json" for p in paths)
+    with pytest.raises(InputError, match="company='x'"):
+        generate(calls=400, company="x")
+    # the default company is the one data_samples/ holds (its bytes did not move)
+    one = generate(calls=400, seed=1)
+    assert one.key == "filtr" and one.client == "ООО «Фильтр-Сервис»"
+
+
 def test_history_makes_numbers_known(company):
     s = company.sessions
     hist = s.loc[~s["in_period"]]
@@ -552,6 +624,9 @@ def test_main_and_errors(tmp_path, capsys):
     assert samples_main([str(tmp_path / "o"), "--calls", "300", "--formats", "asterisk",
                          "--transcripts", "0"]) == 0
     assert (tmp_path / "o" / "calls" / "Master.csv").exists()
+    assert samples_main([str(tmp_path / "k"), "--calls", "300", "--formats", "asterisk",
+                         "--transcripts", "0", "--company", "akva"]) == 0
+    assert "akva-tehnika" in (tmp_path / "k" / "profile.yaml").read_text(encoding="utf-8")
     assert samples_main([str(tmp_path / "x"), "--formats", "nope"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nope" in err

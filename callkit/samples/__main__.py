@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from callkit.errors import CallkitError
+from callkit.samples._company import COMPANIES
 from callkit.samples._sample import DEFAULT_FORMATS, write_sample
 
 __all__ = ["main"]
@@ -19,13 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formats", default=",".join(DEFAULT_FORMATS),
                     help="comma-separated formats (default: all)")
     ap.add_argument("--transcripts", type=int, default=150, help="dialogues to synthesise (0 = none)")
+    ap.add_argument("--company", default="filtr", choices=sorted(COMPANIES),
+                    help="which synthetic company (akva: relative outliers, an inbound manager, a "
+                         "service queue too thin for its Monday rush)")
     args = ap.parse_args(argv)
-    cmd = (f"python -m callkit.samples {args.out} --calls {args.calls} --seed {args.seed}\n"
-           f"# or: callkit sample --calls {args.calls} --seed {args.seed} --out {args.out}")
+    opt = "" if args.company == "filtr" else f" --company {args.company}"
+    cmd = (f"python -m callkit.samples {args.out} --calls {args.calls} --seed {args.seed}{opt}\n"
+           f"# or: callkit sample --calls {args.calls} --seed {args.seed}{opt} --out {args.out}")
     try:
         paths = write_sample(args.out, calls=args.calls, seed=args.seed,
                              formats=[f for f in args.formats.split(",") if f],
-                             transcripts=args.transcripts, command=cmd)
+                             transcripts=args.transcripts, command=cmd, company=args.company)
     except CallkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ import pandas as pd
 from callkit import schema
 from callkit.errors import InputError
 from callkit.samples._company import (
+    COMPANIES,
     DEPARTMENTS,
     MAIN_NUMBER,
     MEETING,
@@ -23,6 +24,9 @@ from callkit.samples._company import (
     WORKING_HOURS,
     number_type,
     simulate,
+)
+from callkit.samples._company import (
+    SERVICE as SERVICE_DEPT,
 )
 
 __all__ = ["SampleCompany", "generate", "reference_metrics", "missed_truth", "transcript_calls",
@@ -82,6 +86,16 @@ class SampleCompany:
     seed: int
     calls: int
     history_start: dt.date = field(default=dt.date(1970, 1, 1))
+    key: str = "filtr"
+
+    @property
+    def client(self) -> str:
+        """The fictional client's display name."""
+        return COMPANIES[self.key].client
+
+    @property
+    def slug(self) -> str:
+        return COMPANIES[self.key].slug
 
     def between(self, start: str | dt.date, end: str | dt.date) -> SampleCompany:
         """The same company restricted to sessions starting on local dates ``start..end``."""
@@ -105,7 +119,7 @@ def _parse_period(period: tuple[str, str] | tuple[dt.date, dt.date]) -> tuple[dt
 
 def generate(*, calls: int = 3000, seed: int = 0,
              period: tuple[str, str] = ("2026-10-01", "2026-10-31"), history_days: int = 30,
-             tz: str = "Europe/Moscow") -> SampleCompany:
+             tz: str = "Europe/Moscow", company: str = "filtr") -> SampleCompany:
     """Simulate a fictional sales company's calls with planted behaviours and their ground truth.
 
     Parameters
@@ -121,6 +135,11 @@ def generate(*, calls: int = 3000, seed: int = 0,
         Days before the period that are simulated too (they make numbers "known").
     tz : str
         The company's time zone; all times are local to it.
+    company : {"filtr", "akva"}
+        ``filtr`` — ООО «Фильтр-Сервис» (the demo: a sales meeting at 10:00, a thin Saturday
+        duty, a line limit, short drops, the B2C star, absolute outliers); ``akva`` — ООО
+        «Аква-Техника» (issue 9: relative outliers below the old absolute thresholds, an
+        avoider and an inbound manager in B2B, a service queue too thin for its Monday rush).
 
     Returns
     -------
@@ -136,11 +155,16 @@ def generate(*, calls: int = 3000, seed: int = 0,
         raise InputError(f"calls={calls!r}; expected a whole number of sessions, at least 50")
     if history_days < 0:
         raise InputError(f"history_days={history_days!r}; expected 0 or more days")
+    if company not in COMPANIES:
+        raise InputError(f"company={company!r}; expected one of {sorted(COMPANIES)}")
+    spec = COMPANIES[company]
     p = _parse_period(period)
-    res = simulate(seed=int(seed), calls=int(calls), period=p, history_days=int(history_days), tz=tz)
+    res = simulate(seed=int(seed), calls=int(calls), period=p, history_days=int(history_days), tz=tz,
+                   spec=spec)
+    staff = spec.staff
     employees = pd.DataFrame({
-        "extension": [a.ext for a in STAFF], "name": [a.name for a in STAFF],
-        "department": [a.dept for a in STAFF], "hire_date": [a.hire.isoformat() for a in STAFF],
+        "extension": [a.ext for a in staff], "name": [a.name for a in staff],
+        "department": [a.dept for a in staff], "hire_date": [a.hire.isoformat() for a in staff],
     }).astype("string")
     clients = pd.DataFrame(res.clients, columns=["number", "name", "segment"]).astype("string")
     sessions = _sessions_frame(res.sessions, tz, p)
@@ -148,8 +172,8 @@ def generate(*, calls: int = 3000, seed: int = 0,
     company = SampleCompany(employees=employees, clients=clients,
                             own_numbers=[MAIN_NUMBER, *OWN_NUMBERS.values()], sessions=sessions,
                             legs=legs, truth={}, period=p, tz=tz, seed=int(seed), calls=int(calls),
-                            history_start=p[0] - dt.timedelta(days=int(history_days)))
-    company.truth = _truth(company, res)
+                            history_start=p[0] - dt.timedelta(days=int(history_days)), key=spec.key)
+    company.truth = _truth(company, res) if spec.key == "filtr" else _truth_akva(company, res)
     return company
 
 
@@ -463,6 +487,126 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
         "allowed_extra_findings": allowed,
         "peak_hours": list(PEAK_HOURS),
         "working_hours": WORKING_HOURS,
+        "metrics": _records(m),
+    }
+
+
+def _rush_staffing(c: SampleCompany, weekday: int, hours: list[int], group: str) -> dict[str, Any]:
+    """Erlang C for ``group``'s own incoming at ``weekday`` ``hours`` (the answering group) and
+    for the whole company's incoming against everybody on the phone (which hides the gap)."""
+    from callkit.metrics.staffing import required_agents
+
+    per = c.sessions.loc[c.sessions["in_period"]]
+    inc = per.loc[per[schema.DIRECTION] == "incoming"]
+    answered = inc.loc[(inc[schema.STATUS] == "answered") & ~inc["machine_answered"]]
+    days = per.loc[per[schema.START].dt.day_of_week == weekday, schema.START].dt.date.nunique()
+    aht_group = float(answered.loc[answered[schema.DEPARTMENT] == group, schema.TALK_S].mean())
+    aht_all = float(answered[schema.TALK_S].mean())
+    staff = set(c.employees.loc[c.employees["department"] == group, "extension"])
+    out: dict[str, Any] = {"days": int(days), "aht_s_group": round(aht_group, 1),
+                           "aht_s_company": round(aht_all, 1), "by_hour": {}}
+    for h in hours:
+        slot = per.loc[(per[schema.START].dt.day_of_week == weekday) & (per[schema.START].dt.hour == h)]
+        sin = slot.loc[slot[schema.DIRECTION] == "incoming"]
+        g_cph = float((sin[schema.DEPARTMENT] == group).sum()) / max(days, 1)
+        all_cph = len(sin) / max(days, 1)
+        acts = slot.loc[slot["extension"].notna() & ~slot["machine_answered"]
+                        & ((slot[schema.DIRECTION] != "incoming") | (slot[schema.STATUS] == "answered"))]
+        per_day = acts.groupby(acts[schema.START].dt.date)["extension"]
+        g_active = float(per_day.agg(lambda e: len(set(e) & staff)).mean())
+        all_active = float(per_day.nunique().mean())
+        out["by_hour"][str(int(h))] = {   # str: the same keys as truth.json
+            "group_calls_per_hour": round(g_cph, 2),
+            "group_required_agents": required_agents(g_cph * aht_group / 3600, aht_group),
+            "group_active_employees": round(g_active, 2),
+            "company_calls_per_hour": round(all_cph, 2),
+            "company_required_agents": required_agents(all_cph * aht_all / 3600, aht_all),
+            "company_active_employees": round(all_active, 2),
+        }
+    return out
+
+
+def _truth_akva(c: SampleCompany, res) -> dict[str, Any]:
+    """Ground truth of the second company (issue 9 item 9): what was planted, on whom, with the
+    numbers computed from the ground-truth sessions by DESIGN §3."""
+    spec = COMPANIES["akva"]
+    m = reference_metrics(c)
+    mrow = m.set_index("extension")
+    by_role = {a.role: a for a in spec.staff if a.role != "control"}
+    controls = [a for a in spec.staff if a.role == "control"]
+
+    def who(role: str) -> dict[str, str]:
+        a = by_role[role]
+        return {"employee": a.name, "extension": a.ext, "department": a.dept}
+
+    def metric(ext: str, *names: str) -> dict[str, float]:
+        return {n: _num(mrow.loc[ext, n]) for n in names}
+
+    def colleagues(dept: str, name: str) -> list[float]:
+        ext = [a.ext for a in controls if a.dept == dept]
+        v = mrow.loc[ext, name]
+        return [_num(v.min()), _num(v.max())]
+
+    inth, rep, avoid, inb = (by_role[r] for r in ("internal_relative", "repeat_relative",
+                                                  "avoider", "inbound"))
+    rush = sorted(spec.monday_rush or {})
+    planted: dict[str, Any] = {
+        "internal_relative": {
+            **who("internal_relative"), "rule": "internal_heavy",
+            "why": "a third of her calls are internal while her B2B colleagues' are a few per cent: "
+                   "below the old absolute 35 %, an outlier against the colleagues",
+            "evidence": {**metric(inth.ext, "internal_calls", "external_calls", "internal_share"),
+                         "colleagues_internal_share": colleagues(inth.dept, "internal_share"),
+                         "old_absolute_threshold": 0.35}},
+        "repeat_relative": {
+            **who("repeat_relative"), "rule": "repeat_dialing",
+            "why": "he calls the same known clients again and again: about 2.4 calls per number "
+                   "while his B2C colleagues make 1.1-1.4; below the old absolute 3.0",
+            "evidence": {**metric(rep.ext, "external_calls", "unique_numbers", "calls_per_number"),
+                         "colleagues_calls_per_number": colleagues(rep.dept, "calls_per_number"),
+                         "old_absolute_threshold": 3.0}},
+        "avoider": {
+            **who("avoider"), "rule": "manager_gap", "metrics": ["external_calls_per_day"],
+            "why": "a hunter (he calls out more than he answers) who makes a third of his "
+                   "colleagues' calls",
+            "evidence": metric(avoid.ext, "outgoing", "incoming_answered", "external_calls_per_day",
+                               "gap_external_calls_per_day")},
+        "inbound": {
+            **who("inbound"), "rule": None, "role": "inbound",
+            "must_not_be_accused": "the B2B queue gives her 2.5 x the calls and she calls out little: "
+                                   "an inbound role (inferred from the call mix); never flagged for "
+                                   "few outgoing calls to new clients",
+            "evidence": metric(inb.ext, "outgoing", "incoming_answered",
+                               "outgoing_new_clients_per_day", "gap_outgoing_new_clients_per_day")},
+        "understaffed_group": {
+            "rule": "understaffed", "group": SERVICE_DEPT, "weekday": 0, "hours": rush,
+            "detected_by": "staffing per answering group (issue 9 item 4): the Сервис ring group "
+                           "only; company-wide headcount hides it",
+            "cause": f"a rush of service calls on Mondays {rush[0]}:00-{rush[-1] + 1}:00 that the "
+                     "three service agents (ring-all) cannot carry",
+            "evidence": _rush_staffing(c, 0, rush, SERVICE_DEPT)},
+    }
+    per = c.sessions.loc[c.sessions["in_period"]]
+    status_counts = per.groupby([schema.DIRECTION, schema.STATUS], observed=True).size()
+    return {
+        "generator": {"version": GENERATOR_VERSION, "company": c.key, "calls": c.calls,
+                      "seed": c.seed, "period": [c.period[0].isoformat(), c.period[1].isoformat()],
+                      "history_start": c.history_start.isoformat(), "tz": c.tz,
+                      "scale": round(res.scale, 4)},
+        "sessions": {"total": len(c.sessions), "in_period": len(per), "legs": len(c.legs),
+                     "by_direction_status": {f"{d}/{st}": int(v) for (d, st), v in status_counts.items()}},
+        "planted": planted,
+        "controls": [a.name for a in controls],
+        "not_flagged": [a.name for a in controls] + [inb.name],
+        "inbound_role": {"employees": [inb.name],
+                         "why": "answered incoming >= 1.5 x outgoing: inferred inbound"},
+        "profile_roles": {SERVICE_DEPT: "service"},
+        "allowed_extra_findings": [
+            {"rule": "manager_gap", "subject": rep.name, "metric": "outgoing_new_clients_per_day",
+             "why": "he calls known clients, so few new ones"},
+            {"rule": "manager_gap", "subject": avoid.name, "metric": "outgoing_new_clients_per_day",
+             "why": "the avoider makes few calls of any kind"},
+        ],
         "metrics": _records(m),
     }
 

@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-__all__ = ["Agent", "STAFF", "DEPARTMENTS", "OWN_NUMBERS", "MAIN_NUMBER", "QUEUES", "simulate",
-           "SimResult", "HOUR_WEIGHTS", "MEETING", "PEAK_HOURS", "MISSED_PEAK_HOUR",
-           "UNDERSTAFFED_SLOT", "SHORT_DROP_SLOT"]
+__all__ = ["Agent", "STAFF", "AKVA_STAFF", "CompanySpec", "COMPANIES", "DEPARTMENTS",
+           "OWN_NUMBERS", "MAIN_NUMBER", "QUEUES", "simulate", "SimResult", "HOUR_WEIGHTS",
+           "MEETING", "PEAK_HOURS", "MISSED_PEAK_HOUR", "UNDERSTAFFED_SLOT", "SHORT_DROP_SLOT",
+           "MONDAY_RUSH"]
 
 B2B, B2C, SERVICE = "Продажи B2B", "Продажи B2C", "Сервис"
 DEPARTMENTS: tuple[str, ...] = (B2B, B2C, SERVICE)
@@ -66,6 +67,9 @@ class Agent:
     tech: str = "SIP"
     local_member: bool = False    # rings through a Local/ channel pair (follow-me)
     priority: bool = False        # rung first by the queue whenever free (member penalty 0, others 1)
+    lunch: int | None = None      # Mon–Fri 09–18 with lunch at this hour (None: the schedule of STAFF)
+    meetings: bool = True         # takes part in the 10:00 sales planning meeting (sales departments)
+    redial: float = 0.0           # share of known-client calls that go to a number already called
 
     @property
     def peer(self) -> str:
@@ -104,6 +108,78 @@ STAFF: tuple[Agent, ...] = (
 )
 
 
+#: The second sample company (``generate(company="akva")``, issue 9 item 9): fair comparisons.
+#: No sales meeting, no Saturday duty, no short drops, no line limit; instead
+#: - 115 makes ~30 % internal calls while her B2B colleagues make 6–9 % (below the old 35 %);
+#: - 214 calls known clients 2.4 times per number while his B2C colleagues call 1.1–1.4 times;
+#: - 116 is a hunter who calls little (an avoider); 117 is an inbound manager (the queue gives
+#:   her 2.5 x the calls; she calls out little) who must not be accused;
+#: - Сервис (three agents, ring-all) gets a rush of calls on Monday 10–12 that three people
+#:   cannot carry (Erlang C per answering group says four or more), while the whole company on
+#:   the phone at that time (the sales staff cannot take the service line) would hide it.
+AKVA_STAFF: tuple[Agent, ...] = (
+    Agent("111", "Андреева Ксения", B2B, "control", dt.date(2021, 4, 5), internal=0.2, lunch=13,
+          meetings=False),
+    Agent("112", "Борисов Глеб", B2B, "control", dt.date(2022, 8, 22), internal=0.2, lunch=14,
+          meetings=False),
+    Agent("113", "Васильева Дарья", B2B, "control", dt.date(2020, 1, 13), internal=0.2, lunch=13,
+          meetings=False),
+    Agent("114", "Галкин Роман", B2B, "control", dt.date(2023, 3, 6), internal=0.2, lunch=14,
+          meetings=False),
+    Agent("115", "Денисова Вера", B2B, "internal_relative", dt.date(2022, 5, 16), internal=3.3,
+          lunch=13, meetings=False),
+    Agent("116", "Ершов Кирилл", B2B, "avoider", dt.date(2021, 9, 27), out_new=0.6, out_known=1.2,
+          internal=0.3, in_weight=0.15, callbacks=False, lunch=14, meetings=False),
+    Agent("117", "Сидорова Анна", B2B, "inbound", dt.date(2019, 11, 11), out_new=0.0,
+          out_known=0.8, internal=0.45, in_weight=2.5, lunch=12, meetings=False),
+    Agent("211", "Жукова Полина", B2C, "control", dt.date(2022, 2, 7), out_known=6.0, internal=0.5,
+          tech="PJSIP", lunch=13, meetings=False),
+    Agent("212", "Зимин Тимур", B2C, "control", dt.date(2023, 6, 19), out_known=6.0, internal=0.5,
+          tech="PJSIP", lunch=14, meetings=False),
+    Agent("213", "Ильина Софья", B2C, "control", dt.date(2021, 10, 4), out_known=6.0, internal=0.5,
+          tech="PJSIP", lunch=13, meetings=False),
+    Agent("214", "Карпов Лев", B2C, "repeat_relative", dt.date(2020, 7, 20), out_new=0.5,
+          out_known=8.5, internal=0.5, in_weight=0.35, redial=0.78, tech="PJSIP", lunch=14,
+          meetings=False),
+    Agent("311", "Лаптева Нина", SERVICE, "control", dt.date(2019, 3, 4), out_new=0.0,
+          out_known=2.0, internal=0.5, tech="PJSIP", lunch=12, meetings=False),
+    Agent("312", "Макаров Степан", SERVICE, "control", dt.date(2021, 12, 13), out_new=0.0,
+          out_known=2.0, internal=0.5, tech="PJSIP", lunch=13, meetings=False),
+    Agent("313", "Никитина Алла", SERVICE, "control", dt.date(2024, 4, 1), out_new=0.0,
+          out_known=2.0, internal=0.5, tech="PJSIP", lunch=14, meetings=False),
+)
+MONDAY_RUSH = {10: 30.0, 11: 30.0}     # extra Сервис calls per Monday hour at scale 1 (akva)
+
+
+@dataclass(frozen=True)
+class CompanySpec:
+    """What differs between the sample companies (the departments, lines and queues are the
+    same, so every export writer serves both)."""
+
+    key: str
+    client: str
+    slug: str
+    staff: tuple[Agent, ...]
+    daily_incoming: dict[str, float]
+    callback_plan: dict[str, tuple[float, float]]
+    saturday_service: dict[int, float]
+    short_drops: bool = True
+    line_limit: bool = True
+    service_talk: float = 200.0
+    monday_rush: dict[int, float] | None = None
+
+
+COMPANIES: dict[str, CompanySpec] = {
+    "filtr": CompanySpec("filtr", "ООО «Фильтр-Сервис»", "filtr-servis", STAFF, DAILY_INCOMING,
+                         CALLBACK_PLAN, SATURDAY_SERVICE),
+    "akva": CompanySpec("akva", "ООО «Аква-Техника»", "akva-tehnika", AKVA_STAFF,
+                        {B2B: 14.0, B2C: 14.0, SERVICE: 12.0},
+                        {B2B: (0.80, 0.08), B2C: (0.80, 0.08), SERVICE: (0.85, 0.08)}, {},
+                        short_drops=False, line_limit=False, service_talk=330.0,
+                        monday_rush=MONDAY_RUSH),
+}
+
+
 # ------------------------------------------------------------------------------------------------
 # schedules
 
@@ -117,6 +193,10 @@ def windows(agent: Agent, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]
     if day < agent.hire:
         return []
     wd = day.weekday()
+    if agent.lunch is not None:                # Mon–Fri 09–18 with a lunch hour
+        if wd >= 5:
+            return []
+        return [(_at(day, 9), _at(day, agent.lunch)), (_at(day, agent.lunch + 1), _at(day, 18))]
     if agent.ext == "301":                     # Tue–Sat; Saturday duty 10–14
         if wd == 5:
             return [(_at(day, 10), _at(day, 14))]
@@ -140,12 +220,12 @@ def present(agent: Agent, t: dt.datetime, wins: list[tuple[dt.datetime, dt.datet
 
 
 def in_meeting(agent: Agent, t: dt.datetime) -> bool:
-    return (agent.dept != SERVICE and t.weekday() < 5
+    return (agent.dept != SERVICE and agent.meetings and t.weekday() < 5
             and MEETING[0] <= t.time() < MEETING[1])
 
 
 def _minus_meeting(agent: Agent, wins, day):
-    if agent.dept == SERVICE or day.weekday() >= 5:
+    if agent.dept == SERVICE or not agent.meetings or day.weekday() >= 5:
         return wins
     m0, m1 = dt.datetime.combine(day, MEETING[0]), dt.datetime.combine(day, MEETING[1])
     out = []
@@ -253,7 +333,7 @@ class _Acc:
 
 class _Sim:
     def __init__(self, *, seed: int, scale: float, first: dt.date, period: tuple[dt.date, dt.date],
-                 tz: str, line_limit: int | None):
+                 tz: str, line_limit: int | None, spec: CompanySpec | None = None):
         self.rng = np.random.default_rng([seed, 1])
         self.plan_rng = np.random.default_rng([seed, 2])
         self.num_rng = np.random.default_rng([seed, 3])
@@ -261,9 +341,12 @@ class _Sim:
         self.first, self.period = first, period
         self.zone = ZoneInfo(tz)
         self.line_limit = line_limit
-        self.agents = {a.ext: a for a in STAFF}
-        self.busy: dict[str, dt.datetime] = {a.ext: dt.datetime.min for a in STAFF}
-        self.answered_today: dict[str, int] = {a.ext: 0 for a in STAFF}
+        self.spec = spec or COMPANIES["filtr"]
+        self.staff = self.spec.staff
+        self.agents = {a.ext: a for a in self.staff}
+        self.busy: dict[str, dt.datetime] = {a.ext: dt.datetime.min for a in self.staff}
+        self.answered_today: dict[str, int] = {a.ext: 0 for a in self.staff}
+        self.dialed: dict[tuple[str, bool], list[str]] = {}   # redialling agents' numbers (period?)
         self.wins: dict[str, list] = {}
         self.active: list[tuple[dt.datetime, dt.datetime]] = []   # (end, start) of live sessions
         self.legs: list[dict] = []
@@ -372,6 +455,15 @@ class _Sim:
         return self.line_limit is not None and self.lines_busy(t) >= self.line_limit
 
     # --- planning ---------------------------------------------------------------------------
+    def _arrivals(self, acc: _Acc, key: object, rate: float, day: dt.date, hour: int,
+                  dept: str) -> int:
+        """Plan ``acc.take(key, rate)`` incoming calls to ``dept`` at random times in ``hour``."""
+        k = acc.take(key, rate)
+        for _ in range(k):
+            self.push(_at(day, hour) + dt.timedelta(seconds=int(self.plan_rng.integers(0, 3600))),
+                      "incoming", dept=dept)
+        return k
+
     def plan(self) -> int:
         acc = _Acc(self.plan_rng)
         rng = self.plan_rng
@@ -382,13 +474,9 @@ class _Sim:
             # incoming per department
             for dept in DEPARTMENTS:
                 if wd < 5:
-                    f = WEEKDAY_FACTOR[wd] * self.scale * DAILY_INCOMING[dept] / sum(HOUR_WEIGHTS.values())
+                    f = WEEKDAY_FACTOR[wd] * self.scale * self.spec.daily_incoming[dept] / sum(HOUR_WEIGHTS.values())
                     for h, w in HOUR_WEIGHTS.items():
-                        k = acc.take(("in", dept, h), f * w)
-                        for _ in range(k):
-                            self.push(_at(day, h) + dt.timedelta(seconds=int(rng.integers(0, 3600))),
-                                      "incoming", dept=dept)
-                        n += k
+                        n += self._arrivals(acc, ("in", dept, h), f * w, day, h, dept)
                     # after hours: the announcement answers
                     k = acc.take(("ah", dept), 0.5 * self.scale)
                     for _ in range(k):
@@ -396,13 +484,12 @@ class _Sim:
                         self.push(_at(day, h) + dt.timedelta(seconds=int(rng.integers(0, 3600))),
                                   "incoming", dept=dept)
                     n += k
-                elif wd == 5 and dept == SERVICE:
-                    for h, r in SATURDAY_SERVICE.items():
-                        k = acc.take(("sat", h), r * self.scale)
-                        for _ in range(k):
-                            self.push(_at(day, h) + dt.timedelta(seconds=int(rng.integers(0, 3600))),
-                                      "incoming", dept=dept)
-                        n += k
+                    if wd == 0 and dept == SERVICE and self.spec.monday_rush:
+                        for h, r in self.spec.monday_rush.items():
+                            n += self._arrivals(acc, ("rush", h), r * self.scale, day, h, dept)
+                elif wd == 5 and dept == SERVICE and self.spec.saturday_service:
+                    for h, r in self.spec.saturday_service.items():
+                        n += self._arrivals(acc, ("sat", h), r * self.scale, day, h, dept)
                 else:
                     k = acc.take(("we", dept), 0.8 * self.scale)
                     for _ in range(k):
@@ -410,7 +497,7 @@ class _Sim:
                         self.push(_at(day, h) + dt.timedelta(seconds=int(rng.integers(0, 3600))),
                                   "incoming", dept=dept)
                     n += k
-            if wd == SHORT_DROP_SLOT[0]:
+            if wd == SHORT_DROP_SLOT[0] and self.spec.short_drops:
                 k = max(3, int(round(7 * self.scale)))
                 for _ in range(k):
                     dept = B2C if rng.uniform() < 0.6 else B2B
@@ -418,7 +505,7 @@ class _Sim:
                               "incoming", dept=dept, drop=True)
                 n += k
             # outgoing and internal per agent
-            for a in STAFF:
+            for a in self.staff:
                 wins = windows(a, day)
                 if not wins:
                     continue
@@ -455,8 +542,8 @@ class _Sim:
             t, _, kind, p = heapq.heappop(self.heap)
             if t.date() != current:
                 current = t.date()
-                self.answered_today = {a.ext: 0 for a in STAFF}
-                self.wins = {a.ext: windows(a, current) for a in STAFF}
+                self.answered_today = {a.ext: 0 for a in self.staff}
+                self.wins = {a.ext: windows(a, current) for a in self.staff}
             if kind == "outgoing":
                 self.outgoing(t, **p)
             elif kind == "internal":
@@ -525,12 +612,17 @@ class _Sim:
                     else:
                         number = self.nums.draw("mobile" if self.rng.uniform() < a.mobile else "landline")
                     fu.append(number)
+            elif a.redial > 0 and self.dialed.get((ext, inp)) and self.rng.uniform() < a.redial:
+                pool = self.dialed[(ext, inp)]      # a known client called again
+                number = pool[int(self.rng.integers(len(pool)))]
             elif a.role not in ("mobile_heavy", "repeat_dialer") and self.rng.uniform() < 0.03:
                 number = self.toll_free[int(self.rng.integers(len(self.toll_free)))]   # a supplier's hotline
             else:
                 number = self.known_draw(a.dept, mobile=a.mobile if a.role in ("mobile_heavy", "new_hire") else None,
                                          in_period=inp)
         self.contact(number, t)
+        if a.redial > 0 and kind == "known" and number not in self.dialed.setdefault((ext, inp), []):
+            self.dialed[(ext, inp)].append(number)
         ch = self.channel(a.peer)
         dial = national(number)
         base = dict(src=ext, dst=dial, dcontext="from-internal", clid=f'"{a.name}" <{ext}>',
@@ -573,7 +665,7 @@ class _Sim:
             if tries < 6 and later is not None:
                 self.push(later, "internal", ext=ext, tries=tries + 1)
             return
-        others = [b for b in STAFF if b.ext != ext and b.role != "new_hire"
+        others = [b for b in self.staff if b.ext != ext and b.role != "new_hire"
                   and present(b, t, self.wins[b.ext])]
         if not others:
             return
@@ -627,7 +719,7 @@ class _Sim:
         did = OWN_NUMBERS[dept][1:]
         sess = dict(start=t, direction="incoming", department=dept, client_number=number,
                     line=OWN_NUMBERS[dept], tag=tag, attempt=0)
-        members = [a for a in STAFF if a.dept == dept and a.in_weight > 0]
+        members = [a for a in self.staff if a.dept == dept and a.in_weight > 0]
         on = [a for a in members if present(a, t, self.wins[a.ext])]
         base = dict(src=src, clid=clid, channel=trunk, did=did)
         # line limit: the PBX refuses the call at once
@@ -758,7 +850,7 @@ class _Sim:
         if winner is not None:
             a = self.agents[winner]
             ans = t + dt.timedelta(seconds=rings[winner])
-            talk = self.talk(200)
+            talk = self.talk(self.spec.service_talk)
             end = ans + dt.timedelta(seconds=talk)
             answered_by = (a, ans, end, talk)
             stop = ans
@@ -787,7 +879,7 @@ class _Sim:
         total_talk = talk
         transfer = None
         if dept != SERVICE and self.rng.uniform() < 0.06:
-            cands = [b for b in STAFF if b.ext != a.ext and b.in_weight > 0
+            cands = [b for b in self.staff if b.ext != a.ext and b.in_weight > 0
                      and present(b, end, self.wins[b.ext]) and self.free(b.ext, end)
                      and (b.dept == SERVICE or b.dept == dept)]
             if cands:
@@ -819,7 +911,7 @@ class _Sim:
         if number in self.no_call:              # already being handled (or deliberately ignored)
             return
         self.no_call.add(number)                # no accidental "known client" call meanwhile
-        within, late = CALLBACK_PLAN[dept]
+        within, late = self.spec.callback_plan[dept]
         r = self.rng.uniform()
         if r < within:
             due = t + dt.timedelta(minutes=int(self.rng.integers(3, 180)))
@@ -833,7 +925,7 @@ class _Sim:
                               dt.timedelta(seconds=int(self.rng.integers(0, 3600))),
                               "incoming", dept=dept, number=number, tag="recall")
             return
-        team = [a for a in STAFF if a.dept == dept and a.callbacks]
+        team = [a for a in self.staff if a.dept == dept and a.callbacks]
         k = self.rr.get(dept, 0)
         self.rr[dept] = k + 1
         # round-robin; if that agent is away for more than 3 h (day off), whoever is back first
@@ -857,17 +949,22 @@ class _Sim:
 
 
 def simulate(*, seed: int, calls: int, period: tuple[dt.date, dt.date], history_days: int,
-             tz: str) -> SimResult:
-    """Run the simulation: scale to ``calls`` sessions, choose the line limit, simulate again."""
+             tz: str, spec: CompanySpec | None = None) -> SimResult:
+    """Run the simulation: scale to ``calls`` sessions, choose the line limit (when the company
+    has one), simulate again."""
+    spec = spec or COMPANIES["filtr"]
     first = period[0] - dt.timedelta(days=history_days)
-    probe = _Sim(seed=seed, scale=1.0, first=first, period=period, tz=tz, line_limit=None)
+    probe = _Sim(seed=seed, scale=1.0, first=first, period=period, tz=tz, line_limit=None, spec=spec)
     planned = probe.plan()
     scale = calls / max(planned, 1)
-    free_run = _Sim(seed=seed, scale=scale, first=first, period=period, tz=tz, line_limit=None)
-    free_run.plan()
-    free_run.run()
-    limit = _choose_limit(free_run.sessions)
-    sim = _Sim(seed=seed, scale=scale, first=first, period=period, tz=tz, line_limit=limit)
+    limit = None
+    if spec.line_limit:
+        free_run = _Sim(seed=seed, scale=scale, first=first, period=period, tz=tz, line_limit=None,
+                        spec=spec)
+        free_run.plan()
+        free_run.run()
+        limit = _choose_limit(free_run.sessions)
+    sim = _Sim(seed=seed, scale=scale, first=first, period=period, tz=tz, line_limit=limit, spec=spec)
     sim.plan()
     sim.run()
     return SimResult(legs=sim.legs, sessions=sim.sessions, clients=sim.clients,

@@ -21,6 +21,8 @@ __all__ = ["write_sample", "DEFAULT_FORMATS", "CLIENT", "SLUG", "write_employees
 
 CLIENT = "ООО «Фильтр-Сервис»"      # fictional; the synthetic dialogues name the same company
 SLUG = "filtr-servis"
+#: What a lead is worth in the sample profiles (profile ``economics``: impact in roubles).
+ECONOMICS = {"average_deal_rub": 45000, "lead_to_deal": 0.2}
 DEFAULT_FORMATS: tuple[str, ...] = ("asterisk", "asterisk_cp1251", "freepbx", "freeswitch", "3cx",
                                     "sipuni", "mango", "bitrix24", "generic_csv", "generic_xlsx")
 
@@ -97,7 +99,7 @@ def profile_dict(company: SampleCompany, *, calls: list[str], transcripts: str |
     """The client profile (DESIGN §4) for the sample folder; paths relative to the profile."""
     hist_end = company.period[0] - dt.timedelta(days=1)
     prof: dict[str, Any] = {
-        "client": CLIENT, "slug": SLUG, "timezone": company.tz, "region": "RU",
+        "client": company.client, "slug": company.slug, "timezone": company.tz, "region": "RU",
         "period": {"start": company.period[0].isoformat(), "end": company.period[1].isoformat()},
         "calls": calls, "calls_format": "auto", "employees": "employees.csv",
         "own_numbers": list(company.own_numbers), "known_clients": "clients.csv",
@@ -112,16 +114,57 @@ def profile_dict(company: SampleCompany, *, calls: list[str], transcripts: str |
         prof["lookback_days"] = (company.period[0] - company.history_start).days
     if transcripts:
         prof["transcripts"] = transcripts
+    if company.truth.get("profile_roles"):
+        prof["roles"] = dict(company.truth["profile_roles"])
+    prof["economics"] = dict(ECONOMICS)
     prof.update({"lang": "ru", "mask_numbers": True})
     prof.update(_brief())
     return prof
 
 
-def _readme(company: SampleCompany, files: list[tuple[str, str]], command: str, slice_: tuple) -> str:
+def _planted_lines(company: SampleCompany) -> list[str]:
     t = company.truth
     pl = t["planted"]
+    if company.key != "filtr":
+        out = []
+        for key, p in pl.items():
+            who = p.get("employee") or p.get("group") or ""
+            rule = f"`{p['rule']}`" if p.get("rule") else "no finding"
+            why = p.get("why") or p.get("must_not_be_accused") or p.get("cause") or ""
+            out.append(f"- {key}: {who} — {why} → {rule};")
+        out.append(f"- controls, who must not be flagged: {', '.join(t['controls'])}; roles in the "
+                   f"profile: {t.get('profile_roles', {})}.")
+        return out
+    return [
+        f"- inbound lead: {pl['inbound_lead']['employee']} ({pl['inbound_lead']['department']}) — "
+        "takes most queue calls, few outgoing: an inbound role (inferred), **not** to be accused "
+        "of few calls to new clients;",
+        f"- mobile_heavy: {pl['mobile_heavy']['employee']} — outgoing almost only to known clients' mobiles;",
+        f"- internal_heavy: {pl['internal_heavy']['employee']} — internal share above 40 %;",
+        f"- repeat_dialing: {pl['repeat_dialer']['employee']} — most outgoing to six known numbers;",
+        f"- absent_at_peak: {pl['absent_at_peak']['employee']} — breaks exactly at the peaks "
+        f"{', '.join(str(h) for h in t['peak_hours'])} h;",
+        f"- missed_peak: {MEETING[0]:%H:%M}–{MEETING[1]:%H:%M} sales meeting every working day, hour "
+        f"{pl['missed_peak']['hour']};",
+        f"- understaffed: Saturday {pl['understaffed']['hour']}:00, one duty agent in Сервис;",
+        f"- line_limit: at most {pl['line_limit']['max_concurrent']} simultaneous calls; the PBX refuses more;",
+        f"- missed_no_callback: {pl['missed_no_callback']['department']} rarely calls back;",
+        f"- short_ring_drops: Wednesday {pl['short_ring_drops']['hour']}:00, calls dropped within 1–4 s;",
+        "- machine_answered: after hours the announcement (Playback) answers; no person.",
+        f"- flow_concentration: {pl['flow_concentration']['department']} — the queue rings "
+        f"{pl['flow_concentration']['star']['employee']} first; she takes "
+        f"{pl['flow_concentration']['evidence']['top_share']:.0%} of the answered incoming calls;",
+        f"- controls, who must not be flagged: {', '.join(t['controls'])}; "
+        f"{t['few_active_days']['employee']} has {t['few_active_days']['days_active']} active days "
+        "(reported, not flagged); the inbound-role managers "
+        f"{', '.join(t['inbound_role']['employees'])} are not accused either.",
+    ]
+
+
+def _readme(company: SampleCompany, files: list[tuple[str, str]], command: str, slice_: tuple) -> str:
+    t = company.truth
     lines = [
-        f"# Sample data: {CLIENT} (synthetic)",
+        f"# Sample data: {company.client} (synthetic)",
         "",
         "Everything in this folder is **synthetic**, made by `callkit.samples` (no real company, "
         "person or phone number). Numbers come from unallocated ranges: mobiles +7 972…976 0xxxxxx, "
@@ -151,27 +194,7 @@ def _readme(company: SampleCompany, files: list[tuple[str, str]], command: str, 
         "",
         "## Planted behaviours (see `truth.json`)",
         "",
-        f"- inbound lead: {pl['inbound_lead']['employee']} ({pl['inbound_lead']['department']}) — "
-        "takes most queue calls, few outgoing: an inbound role (inferred), **not** to be accused "
-        "of few calls to new clients;",
-        f"- mobile_heavy: {pl['mobile_heavy']['employee']} — outgoing almost only to known clients' mobiles;",
-        f"- internal_heavy: {pl['internal_heavy']['employee']} — internal share above 40 %;",
-        f"- repeat_dialing: {pl['repeat_dialer']['employee']} — most outgoing to six known numbers;",
-        f"- absent_at_peak: {pl['absent_at_peak']['employee']} — breaks exactly at the peaks "
-        f"{', '.join(str(h) for h in t['peak_hours'])} h;",
-        f"- missed_peak: {MEETING[0]:%H:%M}–{MEETING[1]:%H:%M} sales meeting every working day, hour "
-        f"{pl['missed_peak']['hour']};",
-        f"- understaffed: Saturday {pl['understaffed']['hour']}:00, one duty agent in Сервис;",
-        f"- line_limit: at most {pl['line_limit']['max_concurrent']} simultaneous calls; the PBX refuses more;",
-        f"- missed_no_callback: {pl['missed_no_callback']['department']} rarely calls back;",
-        f"- short_ring_drops: Wednesday {pl['short_ring_drops']['hour']}:00, calls dropped within 1–4 s;",
-        "- machine_answered: after hours the announcement (Playback) answers; no person.",
-        f"- flow_concentration: {pl['flow_concentration']['department']} — the queue rings "
-        f"{pl['flow_concentration']['star']['employee']} first; she takes "
-        f"{pl['flow_concentration']['evidence']['top_share']:.0%} of the answered incoming calls;",
-        f"- controls, who must not be flagged: {', '.join(t['controls'])}; "
-        f"{t['few_active_days']['employee']} has {t['few_active_days']['days_active']} active days "
-        "(reported, not flagged).",
+        *_planted_lines(company),
         "",
         "## Format notes",
         "",
@@ -205,7 +228,8 @@ def write_sample(out_dir: str | Path, *, calls: int = 3000, seed: int = 0,
                  formats: Iterable[str] = DEFAULT_FORMATS, full_formats: Iterable[str] = ("asterisk",),
                  sample_days: int = 3, transcripts: int = 150,
                  period: tuple[str, str] = ("2026-10-01", "2026-10-31"), history_days: int = 30,
-                 tz: str = "Europe/Moscow", command: str | None = None) -> list[Path]:
+                 tz: str = "Europe/Moscow", command: str | None = None,
+                 company: str = "filtr") -> list[Path]:
     """Write a synthetic sample folder and return the paths written.
 
     Layout: ``profile.yaml``, ``employees.csv``, ``clients.csv``, ``truth.json``, ``README.md``,
@@ -224,6 +248,9 @@ def write_sample(out_dir: str | Path, *, calls: int = 3000, seed: int = 0,
         Any of ``DEFAULT_FORMATS``.
     command : str, optional
         The command line quoted in README.md (default: the ``python -m callkit.samples`` form).
+    company : {"filtr", "akva"}
+        Which synthetic company (:func:`generate`): ``akva`` has the relative outliers, the
+        inbound manager and the service queue too thin for its Monday rush of issue 9.
 
     Examples
     --------
@@ -241,7 +268,8 @@ def write_sample(out_dir: str | Path, *, calls: int = 3000, seed: int = 0,
         raise InputError(f"sample_days={sample_days!r}; expected 1 or more")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    company = generate(calls=calls, seed=seed, period=period, history_days=history_days, tz=tz)
+    company = generate(calls=calls, seed=seed, period=period, history_days=history_days, tz=tz,
+                       company=company)
     first = company.period[0]
     last = min(company.period[1], first + dt.timedelta(days=sample_days - 1))
     small = company.between(first, last)
@@ -275,7 +303,7 @@ def write_sample(out_dir: str | Path, *, calls: int = 3000, seed: int = 0,
                                                 "(call_id, speaker, start, end, text)"),
                           ("transcripts_labels.csv", "what was planted in each dialogue")]
     prof = profile_dict(company, calls=calls_rel[:1], transcripts=tr_rel)
-    header = (f"# Client profile for the synthetic sample ({CLIENT} is fictional).\n"
+    header = (f"# Client profile for the synthetic sample ({company.client} is fictional).\n"
               "# Paths are relative to this file. See DESIGN.md §4.\n")
     (out / "profile.yaml").write_text(header + yaml.safe_dump(prof, allow_unicode=True, sort_keys=False,
                                                               width=100), encoding="utf-8")
@@ -286,8 +314,9 @@ def write_sample(out_dir: str | Path, *, calls: int = 3000, seed: int = 0,
                  ("clients.csv", "known clients: number, name, segment"),
                  ("truth.json", "ground truth of the planted behaviours")] + described
     if command is None:
-        command = (f"python -m callkit.samples {out_dir} --calls {calls} --seed {seed}\n"
-                   f"# or: callkit sample --calls {calls} --seed {seed} --out {out_dir}")
+        opt = "" if company.key == "filtr" else f" --company {company.key}"
+        command = (f"python -m callkit.samples {out_dir} --calls {calls} --seed {seed}{opt}\n"
+                   f"# or: callkit sample --calls {calls} --seed {seed}{opt} --out {out_dir}")
     (out / "README.md").write_text(_readme(company, described, command, (first, last)), encoding="utf-8")
     written.append(out / "README.md")
     return written
