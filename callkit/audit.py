@@ -10,6 +10,7 @@ Used by the CLI (``callkit metrics``), the report and the notebooks:
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from callkit import classify, progress, schema
-from callkit.errors import InputError
+from callkit.errors import DataQualityWarning, InputError
 from callkit.findings import EVIDENCE_COLUMNS, evaluate
 from callkit.metrics import (
     CONCENTRATION_COLUMNS,
@@ -281,6 +282,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                            min_active_days=th.min_active_days)
     notes = [f"roles: {name!r} is neither an employee nor a department of the audit; its role "
              "was not applied" for name in unmatched_roles(managers, roles)]
+    for note in notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=2)
     if qt is not None:
         notes += qt.notes
     if not coverage.sufficient:

@@ -242,3 +242,17 @@ def test_build_audit_on_the_sample_runs_the_speech_audit(tmp_path):
     # every transcribed call's employee is the one the call table names for that session
     calls = a.calls.set_index(schema.CALL_ID)[schema.EMPLOYEE].astype(str)
     assert (sp["employee"].astype(str).to_numpy() == calls.loc[sp["call_id"].astype(str)].to_numpy()).all()
+
+
+def test_profile_roles_reach_managers_csv_and_an_unknown_name_is_reported(tmp_path):
+    from callkit.errors import DataQualityWarning
+
+    with pytest.warns(DataQualityWarning, match="'Bobb' is neither an employee nor a department"):
+        audit = audit_from_load(log(), period=OCT, roles={"Ann": "farmer", "Bobb": "inbound"})
+    m = audit.managers.set_index("employee")
+    assert (m.loc["Ann", "role"], m.loc["Ann", "role_source"]) == ("farmer", "profile")
+    assert (m.loc["Bob", "role"], m.loc["Bob", "role_source"]) == ("hunter", "inferred")
+    assert audit.notes == ["roles: 'Bobb' is neither an employee nor a department of the audit; "
+                           "its role was not applied"]
+    c = audit.compare.set_index(["employee", "metric"])
+    assert c.loc[("Ann", "external_calls_per_day"), "role"] == "farmer"

@@ -95,3 +95,31 @@ def test_sample_profile_has_the_brief_keys():
     assert p.decision_makers["ЛПР"] == ["кто принимает решение", "согласовать с директором"]
     assert set(p.advantages) == {"свой склад", "сервисный центр", "отгрузка в день заказа"}
     assert set(p.materials) == {"прайс", "наличие на складе"}
+
+
+def test_roles_and_economics_are_parsed():
+    p = profile_from_dict({**BASE, "roles": {"Продажи B2B": "hunter", " Сидорова Анна ": "Inbound"},
+                           "economics": {"average_deal_rub": 45000, "lead_to_deal": 0.2}},
+                          check_files=False)
+    # names are trimmed, roles lower-cased
+    assert p.roles == {"Продажи B2B": "hunter", "Сидорова Анна": "inbound"}
+    # impact_rub = calls x lead_to_deal x deal: 10 lost calls x 0.2 x 45 000 = 90 000
+    assert p.economics.rub(10) == pytest.approx(90000)
+    q = profile_from_dict(dict(BASE), check_files=False)
+    assert q.roles == {} and q.economics is None
+
+
+@pytest.mark.parametrize("patch, match", [
+    ({"roles": ["hunter"]}, "field 'roles' .*expected a mapping"),
+    ({"roles": {"Продажи": "closer"}}, r"field 'roles.Продажи' has 'closer'; expected one of hunter \| farmer"),
+    ({"roles": {"Продажи": 1}}, "field 'roles.Продажи'"),
+    ({"economics": 45000}, "field 'economics'"),
+    ({"economics": {"average_deal_rub": 45000}}, "field 'economics.lead_to_deal' is missing"),
+    ({"economics": {"average_deal_rub": 45000, "lead_to_deal": 20}}, "economics.lead_to_deal.*0..1"),
+    ({"economics": {"average_deal_rub": -5, "lead_to_deal": 0.2}}, "economics.average_deal_rub.*positive"),
+    ({"economics": {"average_deal_rub": "45 000", "lead_to_deal": 0.2}}, "economics.average_deal_rub"),
+    ({"economics": {"average_deal_rub": 1, "lead_to_deal": 0.2, "margin": 3}}, "economics.margin.*unknown"),
+])
+def test_bad_roles_and_economics_are_named(patch, match):
+    with pytest.raises(ProfileError, match=match):
+        profile_from_dict({**BASE, **patch}, check_files=False)
