@@ -862,10 +862,12 @@ def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
     f = c.loc[fire].copy()
     if f.empty:
         return
-    p = presence.loc[presence["department_incoming"] > 0]
+    p = presence.loc[(presence["department_incoming"] > 0).to_numpy()
+                     & presence[schema.EMPLOYEE].isin(f[schema.EMPLOYEE]).to_numpy()]
     p = p.assign(**{schema.EMPLOYEE: p[schema.EMPLOYEE].astype("string")})
     per_slot = p.groupby(schema.EMPLOYEE)["department_incoming"].mean()
-    hours = p.groupby(schema.EMPLOYEE)["hour"].agg(lambda h: ", ".join(f"{x}:00" for x in sorted(set(h))))
+    hrs = p[[schema.EMPLOYEE, "hour"]].drop_duplicates().sort_values([schema.EMPLOYEE, "hour"])
+    hours = (hrs["hour"].astype(str) + ":00").groupby(hrs[schema.EMPLOYEE]).agg(", ".join)
     elig = managers["days_active"].fillna(0) >= th.min_active_days
     dep_n = managers.loc[elig].groupby(managers[schema.DEPARTMENT].astype(str)).size()
     emp = f[schema.EMPLOYEE].astype("string")

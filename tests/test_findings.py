@@ -654,3 +654,38 @@ def test_every_findings_evidence_is_in_calls_csv_and_reproduces_its_value(tmp_pa
     mob = ev.loc[ev["finding_id"].isin(f.loc[f["rule"] == "mobile_heavy", "finding_id"])]
     assert set(calls.loc[mob["call_id"], "number_type"]) == {"mobile"}
     assert set(mob["direction"]) == {"outgoing"}
+
+
+def test_peer_reference_is_one_number_everywhere(tmp_path):
+    """Issue 9 item 8: the department reference an employee rule compares with is computed once
+    (compare_managers) and is the same number in findings.csv, compare.csv, the workbook's
+    comparison and findings sheets and the finding's text."""
+    import openpyxl
+
+    from callkit.audit import write_metrics
+    from callkit.report.workbook import write_workbook
+    from tests.sample_audits import sample_audit
+
+    _, a = sample_audit(0, company="akva")
+    write_metrics(a, tmp_path)
+    f = pd.read_csv(tmp_path / "findings.csv")
+    c = pd.read_csv(tmp_path / "compare.csv").set_index(["employee", "metric"])
+    wb = openpyxl.load_workbook(write_workbook(a, tmp_path / "audit.xlsx", lang="en"))
+
+    def sheet(name):
+        rows = list(wb[name].iter_rows(values_only=True))
+        return pd.DataFrame(rows[1:], columns=rows[0])
+
+    wc = sheet("Comparison").set_index(["Manager", "Metric"])
+    wf = sheet("Findings").set_index("Finding id")
+    emp = f.loc[f["rule"].isin(["manager_gap", "mobile_heavy", "internal_heavy", "repeat_dialing",
+                                "absent_at_peak"])]
+    assert set(emp["rule"]) >= {"manager_gap", "internal_heavy", "repeat_dialing", "absent_at_peak"}
+    for _, r in emp.iterrows():
+        key = (r["subject"], r["metric"])
+        assert c.loc[key, "reference"] == r["reference"], key         # the same CSV writer
+        # the workbook keeps the float itself; the CSV writer prints 16 significant digits
+        assert wc.loc[key, "Reference"] == pytest.approx(r["reference"], rel=1e-12), key
+        assert wf.loc[r["finding_id"], "Reference"] == wc.loc[key, "Reference"], key
+        shown = f"{r['reference']:.0%}" if r["metric"].endswith("share") else f"{r['reference']:.1f}"
+        assert shown in r["text"] and f"{int(c.loc[key, 'peers'])} коллег" in r["text"], key
