@@ -639,10 +639,7 @@ class _Out:
         ev = self._evidence_frame()
         counts = ev.groupby("finding_id").size() if len(ev) else pd.Series(dtype="int64")
         res["evidence_n"] = res["finding_id"].map(counts).fillna(0).astype(np.int64)
-        # a cost is not known to 15 digits: calls to the hundredth, roubles to the rouble
-        res["impact_calls"] = res["impact_calls"].astype(float).round(2)
-        res["impact_rub"] = (economics.rub(res["impact_calls"]).round(0) if economics is not None
-                             else np.nan)
+        res["impact_rub"] = economics.rub(res["impact_calls"]) if economics is not None else np.nan
         order = {s: i for i, s in enumerate(SEVERITIES)}
         rule_order = {r: i for i, r in enumerate(RULE_NAMES)}
         if len(res):

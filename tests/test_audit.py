@@ -252,7 +252,7 @@ def test_profile_roles_reach_managers_csv_and_an_unknown_name_is_reported(tmp_pa
     m = audit.managers.set_index("employee")
     assert (m.loc["Ann", "role"], m.loc["Ann", "role_source"]) == ("farmer", "profile")
     assert (m.loc["Bob", "role"], m.loc["Bob", "role_source"]) == ("hunter", "inferred")
-    assert audit.notes == ["roles: 'Bobb' is neither an employee nor a department of the audit; "
-                           "its role was not applied"]
+    assert audit.notes[0] == ("roles: 'Bobb' is neither an employee nor a department of the "
+                              "audit; its role was not applied")
     c = audit.compare.set_index(["employee", "metric"])
     assert c.loc[("Ann", "external_calls_per_day"), "role"] == "farmer"
