@@ -58,6 +58,9 @@ METRIC_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+_FAIR = frozenset(f"{m}\x1f{r}" for m, rs in METRIC_ROLES.items() for r in rs)
+
+
 def role_applies(metric: str | pd.Series, role: str | pd.Series) -> bool | np.ndarray:
     """Whether a comparison on ``metric`` is fair for ``role`` (:data:`METRIC_ROLES`; metrics
     not listed apply to every role). Vectorised over two aligned Series."""
@@ -65,9 +68,8 @@ def role_applies(metric: str | pd.Series, role: str | pd.Series) -> bool | np.nd
         idx = metric.index if isinstance(metric, pd.Series) else role.index
         mt = (metric if isinstance(metric, pd.Series) else pd.Series(metric, index=idx)).astype(object)
         rl = (role if isinstance(role, pd.Series) else pd.Series(role, index=idx)).astype(object)
-        pairs = pd.MultiIndex.from_arrays([mt.to_numpy(), rl.to_numpy()])
-        fair = pd.MultiIndex.from_tuples([(m, r) for m, rs in METRIC_ROLES.items() for r in rs])
-        return ~mt.isin(list(METRIC_ROLES)).to_numpy() | pairs.isin(fair)
+        pairs = mt.astype(str) + "\x1f" + rl.astype(str)
+        return (~mt.isin(list(METRIC_ROLES)) | pairs.isin(_FAIR)).to_numpy(dtype=bool)
     return role in METRIC_ROLES.get(str(metric), _ALL)
 
 

@@ -601,6 +601,8 @@ def _truth_akva(c: SampleCompany, res) -> dict[str, Any]:
         "inbound_role": {"employees": [inb.name],
                          "why": "answered incoming >= 1.5 x outgoing: inferred inbound"},
         "profile_roles": {SERVICE_DEPT: "service"},
+        # no Saturday duty in this company: Mon–Fri 09–18 only
+        "working_hours": {k: v for k, v in WORKING_HOURS.items() if k != "by_day"},
         "allowed_extra_findings": [
             {"rule": "manager_gap", "subject": rep.name, "metric": "outgoing_new_clients_per_day",
              "why": "he calls known clients, so few new ones"},
