@@ -677,16 +677,21 @@ def test_peer_reference_is_one_number_everywhere(tmp_path):
         rows = list(wb[name].iter_rows(values_only=True))
         return pd.DataFrame(rows[1:], columns=rows[0])
 
-    wc = sheet("Comparison").set_index(["Manager", "Metric"])
     wf = sheet("Findings").set_index("Finding id")
+    # the workbook names the metric in words: index the comparison by the findings' wording
+    wc = sheet("Comparison").set_index(["Manager", "Figure"])
     emp = f.loc[f["rule"].isin(["manager_gap", "mobile_heavy", "internal_heavy", "repeat_dialing",
                                 "absent_at_peak"])]
     assert set(emp["rule"]) >= {"manager_gap", "internal_heavy", "repeat_dialing", "absent_at_peak"}
     for _, r in emp.iterrows():
         key = (r["subject"], r["metric"])
         assert c.loc[key, "reference"] == r["reference"], key         # the same CSV writer
-        # the workbook keeps the float itself; the CSV writer prints 16 significant digits
-        assert wc.loc[key, "Reference"] == pytest.approx(r["reference"], rel=1e-12), key
-        assert wf.loc[r["finding_id"], "Reference"] == wc.loc[key, "Reference"], key
-        shown = f"{r['reference']:.0%}" if r["metric"].endswith("share") else f"{r['reference']:.1f}"
+        # the workbook keeps the float; the CSV writer prints 16 significant digits
+        row = wf.loc[r["finding_id"]]
+        assert row["Reference"] == pytest.approx(r["reference"], rel=1e-12), key
+        assert wc.loc[(r["subject"], row["Figure"]), "Reference"] == pytest.approx(
+            r["reference"], rel=1e-12), key
+        # the text says it in the report's number style (decimal comma)
+        shown = (f"{r['reference']:.0%}" if r["metric"].endswith("share")
+                 else f"{r['reference']:.1f}".replace(".", ","))
         assert shown in r["text"] and f"{int(c.loc[key, 'peers'])} коллег" in r["text"], key
