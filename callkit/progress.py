@@ -65,6 +65,9 @@ class _Bar:
         """Mark ``name`` done (and show it as the last finished stage)."""
         self._bar.set_postfix_str(name, refresh=False)
         self._bar.update(1)
+        # A stage bar has a handful of ticks, each after long work: draw every one (tqdm
+        # otherwise skips ticks closer than ``mininterval``, so a fast stage never showed).
+        self._bar.refresh()
 
     def close(self) -> None:
         self._bar.close()
