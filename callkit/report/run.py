@@ -203,6 +203,9 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
                         str(nb_in), str(nb_out), parameters={**params, "out": str(stage_root)},
                         kernel_name=kernel_name, progress_bar=False, log_output=False, cwd=str(nb_in.parent),
                         execution_timeout=timeout,
+                        # papermill's 60 s for the kernel to start is too little on a busy or slow
+                        # machine (seen under load: the demo failed before its first cell)
+                        start_timeout=180,
                         # the kernel's own log (start-up warnings, the interrupt jupyter_client sends
                         # before every shutdown) is noise for the analyst; cell errors come as errors
                         extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
