@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from callkit.errors import CallkitError, InputError
@@ -88,11 +90,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_metrics(args: argparse.Namespace) -> int:
     from callkit.audit import run_metrics
     _check_load_opts(args)
-    out = _out_dir(args.out)
-    written = run_metrics(args.input, out=out, employees=args.employees, tz=args.tz,
-                          source=args.source, region=args.region, own_numbers=args.own_number or (),
-                          queue_log=args.queue_log or (),
-                          on_note=lambda line: print(line, file=sys.stderr))
+    from callkit.outputs import folder_lock, remove_leftovers, replace_files
+    out = Path(_out_dir(args.out))
+    out.mkdir(parents=True, exist_ok=True)
+    # Written into a staging folder, then each file moved into --out: a failed or interrupted
+    # run leaves the previous files as they were, and a second run into the folder refuses.
+    with folder_lock(out, "callkit-metrics", what="metrics into this folder", target=out):
+        remove_leftovers(out, "callkit-metrics")
+        stage = Path(tempfile.mkdtemp(prefix=".callkit-metrics.staging-", dir=out))
+        try:
+            run_metrics(args.input, out=stage, employees=args.employees, tz=args.tz,
+                        source=args.source, region=args.region, own_numbers=args.own_number or (),
+                        queue_log=args.queue_log or (),
+                        on_note=lambda line: print(line, file=sys.stderr))
+            written = replace_files(stage, out)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
     for p in written:
         print(p)
     return EXIT_OK

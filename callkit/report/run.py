@@ -14,6 +14,7 @@ from typing import Any
 
 from callkit.errors import InputError
 from callkit.masking import safe_output_dir
+from callkit.outputs import folder_lock, move_into_place, remove_leftovers
 from callkit.profile import load_profile
 from callkit.report.context import ReportError
 from callkit.report.html import export_html
@@ -188,8 +189,8 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
     from callkit.report.sections import WORKBOOK, WORKLIST
 
     out_root.mkdir(parents=True, exist_ok=True)
-    with _client_lock(out_root, prof.slug):
-        _remove_leftovers(out_root, prof.slug)
+    with folder_lock(out_root, prof.slug, what="this client's report", error=ReportError):
+        remove_leftovers(out_root, prof.slug)
         # everything is written into a staging folder beside the client's and moved into place
         # only when complete: a failed or interrupted run leaves the previous report as it was
         stage_root = Path(tempfile.mkdtemp(prefix=f".{prof.slug}.staging-", dir=out_root))
@@ -217,7 +218,7 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
             for name in (WORKBOOK, WORKLIST):
                 if not (stage / name).is_file():
                     raise ReportError(f"{client_dir / 'audit.ipynb'}: the notebook did not write {name}.")
-            _move_into_place(stage, client_dir)
+            move_into_place(stage, client_dir)
         finally:
             shutil.rmtree(stage_root, ignore_errors=True)
     charts = sorted((client_dir / "charts").glob("*.png")) + sorted((client_dir / "charts").glob("*.svg"))
@@ -227,62 +228,6 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
 
 
 # --- atomic, locked outputs ------------------------------------------------------------------
-
-class _client_lock:
-    """An exclusive lock on ``<out>/.<slug>.lock`` for the run writing ``<out>/<slug>/``.
-
-    A second run into the same folder refuses at once with one line (it does not wait: two
-    runs of one client at once are a mistake to report, not to queue). The lock is the operating
-    system's (``flock``; ``msvcrt.locking`` on Windows): a killed run releases it, so there is no
-    stale lock to clean.
-    """
-
-    def __init__(self, out_root: Path, slug: str) -> None:
-        self.path = out_root / f".{slug}.lock"
-        self.target = out_root / slug
-        self.fh: Any = None
-
-    def __enter__(self) -> _client_lock:
-        self.fh = open(self.path, "a+")   # noqa: SIM115 - held for the run, closed in __exit__
-        try:
-            try:
-                import fcntl
-            except ImportError:   # Windows: a byte-range lock on the lock file does the same
-                import msvcrt
-                self.fh.seek(0)
-                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.fh.close()
-            raise ReportError(f"{self.target}: another callkit run is writing this client's report "
-                              f"(lock {self.path}); wait for it to finish, or use another --out") from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.fh.close()   # closing releases the lock
-
-
-def _remove_leftovers(out_root: Path, slug: str) -> None:
-    """Staging and replaced folders of runs that were killed (we hold the client's lock)."""
-    for p in list(out_root.glob(f".{slug}.staging-*")) + list(out_root.glob(f".{slug}.old-*")):
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def _move_into_place(stage: Path, target: Path) -> None:
-    """Replace ``target`` by the complete ``stage`` folder: renames on one file system, so a
-    reader sees the old report or the new one, never a mix (no chart of an older run survives)."""
-    old = None
-    if target.exists() or target.is_symlink():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(stage, target)
-    if old is not None:
-        if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old.unlink(missing_ok=True)
-
 
 def _name_the_real_folder(notebook: Path, stage_root: Path, out_root: Path) -> None:
     """The executed notebook's parameters name the output folder, not the staging one."""
