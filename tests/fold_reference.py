@@ -28,11 +28,14 @@ def _person_keys(legs: pd.DataFrame, directory: Directory, own: set[str]) -> tup
         ok = v.isin(known) if known else v.str.fullmatch(r"\d{1,5}")
         return v.where(ok & ~v.isin(own), None)
 
-    def side(person_col: str, party_col: str) -> pd.Series:
+    def side(person_col: str, party_col: str, external: str) -> pd.Series:
         p = legs[person_col].astype("str")
         p = p.where(p.str.strip() != "")
-        return p.fillna(map_unique(legs[party_col], ext_like).astype("str"))
-    return side("caller_person", "src"), side("callee_person", "dst")
+        p = p.fillna(map_unique(legs[party_col], ext_like).astype("str"))
+        if external in legs:   # a trunk side is never a person
+            p = p.where(~legs[external].fillna(False).astype(bool))
+        return p
+    return side("caller_person", "src", "caller_external"), side("callee_person", "dst", "callee_external")
 
 
 _MAX = np.iinfo(np.int64).max

@@ -199,7 +199,9 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     if source != "auto" and source not in FORMATS:
         raise InputError(f"unknown source {source!r}; expected 'auto' or one of {sorted(FORMATS)}")
     emp = employees if isinstance(employees, pd.DataFrame) or employees is None else load_employees(employees)
-    ctx = ParseContext(tz=tz, columns=list(columns) if columns else None, column_map=column_map)
+    directory = Directory(emp)
+    ctx = ParseContext(tz=tz, columns=list(columns) if columns else None, column_map=column_map,
+                       directory=frozenset(directory.by_ext))
     report = LoadReport(files=[str(f) for f in files])
     all_legs: list[pd.DataFrame] = []
     rejected: list[dict] = []
@@ -254,7 +256,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         legs = pd.DataFrame(columns=list(LEG_INPUT) + ["source_file", "source_row", "order"])
     tick.step("duplicates")
     report.rows_loaded = len(legs)
-    calls, legs_out, notes = fold_sessions(legs, tz=tz, region=region, directory=Directory(emp),
+    calls, legs_out, notes = fold_sessions(legs, tz=tz, region=region, directory=directory,
                                            own_numbers=tuple(own_numbers),
                                            area_code=None if line_area_codes else area_code)
     tick.step("fold")

@@ -18,6 +18,7 @@ from callkit.io.base import (
     map_unique,
     times_from,
 )
+from callkit.io.grouping import channel_parties, regroup_without_linkedid
 from callkit.io.text import RawTable, norm_header
 
 __all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB", "cdr_legs", "cdr_session_key"]
@@ -32,26 +33,6 @@ _DISPOSITIONS = {"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "UNKNO
 _DISP_CODES = {"1": "NO ANSWER", "2": "BUSY", "3": "FAILED", "4": "ANSWERED"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")
 _UNIQ = re.compile(r"^(?:[\w.-]+-)?\d{9,10}\.\d+$")
-
-
-_TECH = "SIP|PJSIP|IAX2|DAHDI|SCCP|Skype|mISDN|H323|OOH323|UNISTIM|MGCP"
-_PERSON = f"(?i)^(?:{_TECH})/(?P<p>\\d{{1,5}})(?:[-@;/&]|$)"
-_PERSON_LOCAL = f"(?i)^(?:{_TECH}|Local)/(?P<p>\\d{{1,5}})(?:[-@;/&]|$)"
-
-
-def _person(channel: pd.Series, *, allow_local: bool) -> pd.Series:
-    """The extension on a channel when its peer is an extension (1–5 digits), else NA.
-
-    ``Local/`` channels are pseudo-channels; as a *caller* they carry the client's call, so
-    they name a person only on the callee side. Matched with Arrow's RE2 over the whole column.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    arr = pa.array(channel.astype("str"), type=pa.string())
-    m = pc.extract_regex(arr, _PERSON_LOCAL if allow_local else _PERSON)
-    peer = pc.if_else(pc.is_valid(m), pc.struct_field(m, "p"), pa.scalar(None, pa.string()))
-    return pd.Series(peer.to_pandas(types_mapper=pd.ArrowDtype).astype("str").to_numpy(),
-                     index=channel.index, dtype="str")
 
 
 def _share(table: RawTable, test, n: int = 50) -> float:
@@ -86,13 +67,14 @@ def _legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *,
     # an ANSWERED leg with no answer time but billsec: answered_at from billsec (already in times_from)
     chan = df.get("channel", pd.Series("", index=df.index))
     dchan = df.get("dstchannel", pd.Series("", index=df.index))
+    parties = channel_parties(chan, dchan, df["src"], directory=ctx.directory)
     out = pd.DataFrame({
         "session_key": key,
         "leg_id": df["uniqueid"] if "uniqueid" in df else None,
         "start": t["start"], "answered_at": t["answered_at"], "end": t["end"], "talk_s": t["talk_s"],
         "src": df["src"], "dst": df["dst"],
-        "caller_person": _person(chan, allow_local=False),
-        "callee_person": _person(dchan, allow_local=True),
+        "caller_person": parties["caller_person"], "callee_person": parties["callee_person"],
+        "caller_external": parties["caller_external"], "callee_external": parties["callee_external"],
         "leg_status": status,
         "direction_hint": None,
         "line_hint": line if line is not None else None,
@@ -130,8 +112,9 @@ def _parse_headerless(table: RawTable, ctx: ParseContext, fields: tuple[str, ...
             df = df.drop(columns=["uniqueid"])
     key = _session_key(df, table)
     legs = _legs(df, table, ctx, rej, key=key, start="start", answer="answer", end="end")
-    notes = []
-    if "linkedid" not in df:
+    legs, note = regroup_without_linkedid(legs, df, table.name)
+    notes = [note] if note else []
+    if "linkedid" not in df and not note:
         notes.append(f"{table.name}: no linkedid column (cdr.conf newcdrcolumns=no): legs are grouped "
                      "by uniqueid" if "uniqueid" in df else
                      f"{table.name}: no uniqueid/linkedid columns: every row is its own call")

@@ -27,6 +27,8 @@ LEG_INPUT = (
     "start", "answered_at", "end", "talk_s",
     "src", "dst",    # raw party strings (numbers, extensions)
     "caller_person", "callee_person",  # an extension or an employee name/id from the source
+    "caller_external", "callee_external",  # True: that side is a trunk (the outside world), even
+                                           # when its number looks like an extension
     "leg_status",    # answered / missed / busy / failed
     "direction_hint",  # incoming / outgoing / internal from the provider's own label, or NA
     "line_hint",     # company number / trunk
@@ -40,6 +42,7 @@ class ParseContext:
     tz: str
     columns: list[str] | None = None       # explicit column order (headerless cloud exports)
     column_map: dict[str, str] | None = None
+    directory: frozenset[str] = frozenset()   # the employees directory's extensions (known endpoints)
 
 
 @dataclass

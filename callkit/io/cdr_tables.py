@@ -31,6 +31,7 @@ import pandas as pd
 
 from callkit.io.asterisk import _CSV_FIELDS, _DATE, _DB_SYNONYMS, _DISPOSITIONS, cdr_legs, cdr_session_key
 from callkit.io.base import Format, ParseContext, Parsed, Rejects, match_columns
+from callkit.io.grouping import regroup_without_linkedid
 from callkit.io.lenient import (
     NULL_LITERALS,
     SLASH_DATE,
@@ -150,12 +151,16 @@ def cdr_frame_legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Re
     line = None
     if "did" in df:
         line = df["did"].where(df["did"].astype(str).str.strip() != "", None)
-    if "linkedid" not in df:
+    legs = cdr_legs(df, table, ctx, rej, key=key, start=start,
+                    answer="answer" if "answer" in df else None, end="end" if "end" in df else None, line=line)
+    legs, note = regroup_without_linkedid(legs, df, table.name)
+    if note:
+        notes.append(note)
+    elif "linkedid" not in df:
         notes.append(f"{table.name}: no linkedid column (cdr.conf newcdrcolumns=no): legs are grouped "
                      "by uniqueid" if "uniqueid" in df else
                      f"{table.name}: no uniqueid/linkedid columns: every row is its own call")
-    return cdr_legs(df, table, ctx, rej, key=key, start=start,
-                    answer="answer" if "answer" in df else None, end="end" if "end" in df else None, line=line)
+    return legs
 
 
 def parse_cdr_table(table: RawTable, ctx: ParseContext, *, header_pos: int = 0) -> Parsed:

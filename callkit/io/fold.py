@@ -2,8 +2,10 @@
 
 Rules, in the order they are applied:
 
-* Parties. A party is a *person* when the source names an extension or an employee (channel
-  peer ``SIP/101-…``, ``from_extension``, "Кто ответил"), or when ``src``/``dst`` is an
+* Parties. A side the parser marked external (an Asterisk trunk channel,
+  :mod:`callkit.io.grouping`) is never a person. A party is a *person* when the source names an
+  extension or an employee (channel peer ``SIP/101-…``, ``from_extension``, "Кто ответил"), or
+  when ``src``/``dst`` is an
   extension of the employees directory (without a directory: any 1–5 digit number; with one,
   other short numbers are queues, ring groups or IVR menus, not people). Other parties are normalized with libphonenumber:
   one of the company's ``own_numbers`` is *own*, anything else with digits is *external*.
@@ -368,6 +370,10 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     party_person = pcodes[2 * n:]
     cp = np.where(pcodes[:n] >= 0, pcodes[:n], _pick_int(party_person, src_c))
     dp = np.where(pcodes[n:2 * n] >= 0, pcodes[n:2 * n], _pick_int(party_person, dst_c))
+    # a side the parser saw on a trunk channel is the outside world, whatever its number
+    for flag, codes in (("caller_external", cp), ("callee_external", dp)):
+        if flag in legs:
+            codes[legs[flag].fillna(False).astype(bool).to_numpy()] = -1
     used = np.zeros(len(puniq), dtype=bool)
     used[cp[cp >= 0]] = True
     used[dp[dp >= 0]] = True

@@ -25,6 +25,12 @@ _NOTES_RU: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in [
      "{f}: {n} байт(а) не в кодировке UTF-8, заменены на «�»"),
     (r"^(?P<f>[^:]+): no linkedid column .* grouped by uniqueid$",
      "{f}: нет колонки linkedid (cdr.conf newcdrcolumns=no) — плечи звонка склеены по uniqueid"),
+    (r"^(?P<f>[^:]+): no linkedid column .* grouped by uniqueid \((?P<u>\d+) legs\), by Local/…;1 ↔ ;2 channel "
+     r"pairs \((?P<p>\d+)\), by the same caller at the same time \((?P<c>\d+)\): (?P<a>\d+) uniqueids → "
+     r"(?P<b>\d+) calls$",
+     "{f}: нет колонки linkedid (cdr.conf newcdrcolumns=no) — плечи склеены в звонки: по uniqueid — {u}, "
+     "по паре каналов Local/…;1 ↔ ;2 — {p}, по одному звонящему в одно время (группа или очередь) — {c}; "
+     "{a} uniqueid → {b} звонков"),
     (r"^(?P<f>[^:]+): no uniqueid/linkedid columns",
      "{f}: нет колонок uniqueid/linkedid — каждая строка считается отдельным звонком"),
     (r"^the export names no extensions or employees",
