@@ -110,14 +110,18 @@ def classify_unique(values: pd.Series, region: str = "RU", *,
                                                          pc.starts_with(clean, "8"))))
         ok = ok.fill_null(False).to_numpy(zero_copy_only=False)
         if ok.any():
-            nat_ok = pd.Series(pc.struct_field(m, "nat").to_numpy(zero_copy_only=False)[ok], dtype=object)
-            pref = nat_ok.str.slice(0, 6)
-            first_of = pd.Series(nat_ok.to_numpy(), index=pref.to_numpy()).groupby(level=0).first()
-            typ_of = {p: _classify("+7" + n, region, None)[1] for p, n in first_of.items()}
-            t = pref.map(typ_of).to_numpy(object)
+            # in Arrow, not through Python strings: a million-leg export has ~500k numbers
+            nat = pc.struct_field(m, "nat").filter(pa.array(ok))
+            pref = pc.utf8_slice_codeunits(nat, 0, 6).dictionary_encode()
+            code = pref.indices.to_numpy(zero_copy_only=False)
+            _, first = np.unique(code, return_index=True)       # one number per prefix
+            sample = nat.take(pa.array(first)).to_pylist()
+            typ_of = np.array([_classify("+7" + n, region, None)[1] for n in sample], dtype=object)
+            t = typ_of[code]
             valid = t != "invalid"
             idx = np.flatnonzero(ok)[valid]
-            numbers[idx] = ("+7" + nat_ok[valid]).to_numpy(object)
+            e164 = pc.binary_join_element_wise("+7", nat.filter(pa.array(valid)), "")
+            numbers[idx] = e164.to_numpy(zero_copy_only=False)
             types[idx] = t[valid]
             slow[idx] = False
     for i in np.flatnonzero(slow):
