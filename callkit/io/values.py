@@ -187,6 +187,18 @@ def parse_durations(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> s.tolist()[:5], bad.tolist()
     ([75.0, 75.0, 75.0, 0.0, nan], [False, False, False, False, True, True])
     """
+    plain = _plain_seconds(values)
+    if plain is not None:
+        # whole seconds, the usual case, cast by Arrow in C++ (pd.to_numeric of pandas strings
+        # takes 1.4 s a million-row column); the rest by the rules below
+        ok, secs = plain
+        out = pd.Series(np.nan, index=values.index, dtype="float64")
+        out[ok] = secs
+        if not ok.all():
+            out[~ok] = parse_durations(values[~ok])[0].to_numpy()
+        bad = out.isna() | (out > MAX_CALL_S)
+        out[bad] = np.nan
+        return out, bad
     raw = values.astype(object)
     out = pd.to_numeric(raw, errors="coerce").astype("float64")
     empty = raw.isna() | (raw == "")
@@ -209,6 +221,20 @@ def parse_durations(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad = out.isna() | (out < 0) | (out > MAX_CALL_S)
     out[bad] = np.nan
     return out, bad
+
+
+def _plain_seconds(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """For a column of strings where some values are plain whole seconds (1–15 digits): which
+    ones, and their values as floats; None otherwise."""
+    if not isinstance(values.dtype, pd.StringDtype) or len(values) < 1000:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = pa.array(values.array)
+    ok = pc.match_substring_regex(arr, r"^[0-9]{1,15}$").fill_null(False)
+    if not pc.any(ok).as_py():
+        return None
+    return ok.to_numpy(zero_copy_only=False), pc.cast(arr.filter(ok), pa.float64()).to_numpy()
 
 
 def resolve_call_times(start: pd.Series, answer: pd.Series | None, end: pd.Series | None,
