@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from callkit import classify, schema
 from callkit.metrics._util import ensure_flags, masks
@@ -88,18 +89,55 @@ def _norm_hhi(index: float, n: int) -> float:
     return float(min(1.0, max(0.0, (index - 1.0 / n) / (1.0 - 1.0 / n))))
 
 
+#: Each client number's owner (most calls; a tie: first handled, then the name), whether one
+#: manager served it alone, and whether it is a new client: one DuckDB group-by over the calls.
+_OWNERS_SQL = """
+WITH pairs AS (
+    SELECT client_number, employee, count(*) AS n, min(t_start) AS t_first
+    FROM ext GROUP BY client_number, employee
+), ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY client_number
+                                 ORDER BY n DESC, t_first ASC NULLS LAST, employee) AS rk,
+           count(*) OVER (PARTITION BY client_number) AS people
+    FROM pairs
+), fresh AS (
+    SELECT client_number, bool_or(is_new_client) AS new FROM ext GROUP BY client_number
+)
+SELECT r.client_number, r.employee, r.n, r.t_first, r.people = 1 AS single, f.new
+FROM ranked r JOIN fresh f USING (client_number)
+WHERE r.rk = 1
+ORDER BY r.client_number
+"""
+
+
 def _owners(ext: pd.DataFrame) -> pd.DataFrame:
-    """One row per client number: its owner (most calls, tie: first handled), whether one
-    manager served it alone, and ``is_new_client``."""
-    cnt = ext.groupby([schema.CLIENT_NUMBER, schema.EMPLOYEE], sort=False).agg(
-        n=(schema.START, "size"), first=(schema.START, "min"))
-    cnt = cnt.reset_index().sort_values([schema.CLIENT_NUMBER, "n", "first", schema.EMPLOYEE],
-                                        ascending=[True, False, True, True], kind="stable")
-    people = cnt.groupby(schema.CLIENT_NUMBER, sort=False).size()
-    own = cnt.drop_duplicates(schema.CLIENT_NUMBER).set_index(schema.CLIENT_NUMBER)
-    own["single"] = people.reindex(own.index).to_numpy() == 1
-    new = ext.groupby(schema.CLIENT_NUMBER, sort=False)[classify.IS_NEW_CLIENT].any()
-    own["new"] = new.reindex(own.index).fillna(False).to_numpy(dtype=bool)
+    """One row per client number (sorted): its owner ``employee`` (most calls, tie: first
+    handled, then the name), ``n`` (the owner's calls), ``first``, ``single`` (one manager
+    served it alone) and ``new`` (``is_new_client`` on any of its calls)."""
+    from callkit import engine
+
+    tz = ext[schema.START].dt.tz
+    table = pa.table({
+        "client_number": pa.array(ext[schema.CLIENT_NUMBER].astype("string").array),
+        "employee": pa.array(ext[schema.EMPLOYEE].astype("string").array),
+        "t_start": engine.ns_array(ext[schema.START]),
+        "is_new_client": pa.array(ext[classify.IS_NEW_CLIENT].to_numpy(dtype=bool)),
+    })
+    with engine.connect() as con:
+        con.register("ext", table)
+        res = con.sql(_OWNERS_SQL).to_arrow_table()
+    string = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(),
+              pa.string_view(): pd.StringDtype()}.get
+    own = pd.DataFrame({
+        schema.EMPLOYEE: res.column("employee").to_pandas(types_mapper=string),
+        "n": res.column("n").to_numpy().astype(np.int64),
+        "first": (engine.ns_to_times(res.column("t_first"), str(tz)) if tz is not None else
+                  pd.Series(res.column("t_first").to_numpy().astype("datetime64[ns]")))
+        .astype(ext[schema.START].dtype),
+        "single": res.column("single").to_numpy(zero_copy_only=False).astype(bool),
+        "new": res.column("new").to_numpy(zero_copy_only=False).astype(bool),
+    })
+    own.index = pd.Index(res.column("client_number").to_pandas(types_mapper=string), name=schema.CLIENT_NUMBER)
     return own
 
 
