@@ -57,6 +57,8 @@ from callkit.metrics.queues import (
     ENTRY_COLUMNS,
     QUEUE_COLUMNS,
     QUEUE_EXTRA_COLUMNS,
+    agent_availability,
+    availability_note,
     queue_tables,
 )
 from callkit.metrics.roles import ROLE_COLUMNS, unmatched_roles
@@ -264,9 +266,16 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                                         lookback_days=lookback_days)
     flagged[classify.IN_HOURS] = in_working_hours(flagged, wh)
     qt = None
+    avail = None
     if queue_log is not None:
         flagged, qt = queue_tables(queue_log.events, calls=flagged, legs=legs,
                                    answer_within_s=th.answer_within_s)
+        # presence at peaks and the people on the line from log-ins and pauses
+        avail = qt.availability = agent_availability(qt.sessions, start=queue_log.start, end=queue_log.end,
+                                                     working_hours=wh)
+        note = availability_note(avail, lang)
+        if note:
+            qt.notes.append(note)
     inp = flagged[classify.IN_PERIOD]
     if not inp.any():
         raise InputError(f"No calls inside the period {per[0]}..{per[1]}; the data covers "
@@ -276,7 +285,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     tr = traffic(flagged, working_hours=wh)
     off = off_hours(flagged, working_hours=wh)
     peaks = peak_hours(tr, top=top_peaks)
-    presence = presence_at_peaks(flagged, top=top_peaks, working_hours=wh)
+    presence = presence_at_peaks(flagged, top=top_peaks, working_hours=wh, available=avail)
     summary = manager_summary(flagged, employees=emp)
     managers = peer_inputs(summary, presence=presence, roles=roles,
                            min_active_days=th.min_active_days)
@@ -299,7 +308,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     conc, ceiling, missed = _missed_at_ceiling(flagged, th, wh)
     groups = group_staffing(flagged, service_level=th.service_level,
                             answer_within_s=th.answer_within_s, wrapup_s=th.wrapup_s,
-                            working_hours=wh, ceiling=ceiling)
+                            working_hours=wh, ceiling=ceiling, available=avail)
     st = staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
                   wrapup_s=th.wrapup_s, conc=conc, working_hours=wh, groups=groups,
                   ceiling=ceiling)

@@ -236,11 +236,13 @@ RULES: tuple[Rule, ...] = (
          f"peak slots (worked day x department peak hour with incoming) >= {MIN_PEAK_SLOTS}, "
          f"days_active >= min_active_days, >= {MIN_PEERS} comparable colleagues",
          "high if value >= 0.8, else medium",
-         f"On the days they worked, no call activity in at least {ABSENT_SHARE:.0%} of the "
+         f"On the days they worked, no call activity (with a queue_log, for its agents: logged in "
+         f"and unpaused less than half the hour) in at least {ABSENT_SHARE:.0%} of the "
          f"department's peak slots AND value - reference >= max({PEER_K:g} x spread, "
          f"{ABSENT_ABOVE_PEERS:g}) against the comparable colleagues ({_PEERS_EN}) AND beyond "
          f"chance: binomial P(X >= absent slots | peak slots, p = reference) < {ALPHA:g}.",
-         f"В дни работы нет активности минимум в {ABSENT_SHARE:.0%} часов пик отдела И доля − "
+         f"В дни работы нет активности (с журналом очереди — у его операторов: в очереди и не на "
+         f"паузе меньше половины часа) минимум в {ABSENT_SHARE:.0%} часов пик отдела И доля − "
          f"ориентир ≥ наибольшего из ({PEER_K:g} × разброс; {ABSENT_ABOVE_PEERS:g}) в сравнении с коллегами "
          f"({_PEERS_RU}) И не случайно: биномиально P(X ≥ пропущенных часов | часов пик, p = "
          f"ориентир) < {ALPHA:g}.",
@@ -442,9 +444,9 @@ _TEXT = {
               "numbers); " + _PEER_EN + " is {reference:.1f}. Weak negotiation or padding the "
               "call count."},
     "absent_at_peak": {
-        "ru": "{subject}: нет звонков в {value:.0%} часов пик ({absent} из {n}) в дни работы; "
+        "ru": "{subject}: {absent_ru} в {value:.0%} часов пик ({absent} из {n}) в дни работы; "
               + _PEER_RU + " — {reference:.0%}.",
-        "en": "{subject}: no calls in {value:.0%} of peak hours ({absent} of {n}) on the days "
+        "en": "{subject}: {absent_en} in {value:.0%} of peak hours ({absent} of {n}) on the days "
               "they worked; " + _PEER_EN + " is {reference:.0%}."},
     "missed_peak": {
         "ru": "{slot_ru}: пропущено {value:.0%} входящих ({missed} из {incoming}) при среднем "
@@ -559,6 +561,8 @@ _NOTES = {
     "repeat": ("звонок {k} из {of} на этот номер", "call {k} of {of} to this number"),
     "absent": ("час пик {hour:02d}:00, у {employee} нет звонков",
                "peak hour {hour:02d}:00, no call by {employee}"),
+    "absent_queue": ("час пик {hour:02d}:00, {employee} не на линии (вне очереди или на паузе)",
+                     "peak hour {hour:02d}:00, {employee} off the line (logged out of the queue or paused)"),
     "incoming_answered": ("входящий, принял", "incoming, answered"),
     "lost": ("пропущен, не перезвонили", "missed, not called back"),
     "missed_slot": ("пропущен", "missed"),
@@ -848,6 +852,13 @@ def _repeat_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: T
                               on=schema.EMPLOYEE))
 
 
+#: absent_at_peak's words for the absence: (by calls, by the queue_log, both) per language
+_ABSENT_WORDS = {"ru": ("нет звонков", "не на линии (вне очереди или на паузе)",
+                        "нет на связи (по журналу очереди и по звонкам)"),
+                 "en": ("no calls", "off the line (logged out of the queue or paused)",
+                        "off the phone (by the queue_log and the calls)")}
+
+
 def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
                    presence: pd.DataFrame, th: Thresholds) -> None:
     c = _peer_frame(compare, managers, "absent_share", th)
@@ -873,16 +884,22 @@ def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
     emp = f[schema.EMPLOYEE].astype("string")
     share = per_slot.reindex(emp).to_numpy(dtype=float) / \
         f[schema.DEPARTMENT].astype(str).map(dep_n).fillna(1).to_numpy(dtype=float)
+    # how absence was seen: by calls, by the queue_log's log-ins and pauses, or both
+    src = (p["source"].astype("string").fillna("calls") if "source" in p
+           else pd.Series("calls", index=p.index, dtype="string"))
+    by_log = (src == "queue_log").groupby(p[schema.EMPLOYEE]).mean().reindex(emp).fillna(0.0).to_numpy()
+    words = {key: np.select([by_log >= 1, by_log > 0], [_ABSENT_WORDS[key][1], _ABSENT_WORDS[key][2]],
+                            _ABSENT_WORDS[key][0]) for key in ("ru", "en")}
     f = f.assign(_n=n[fire], _absent=k[fire].astype(np.int64),
                  _impact=(value - ref)[fire] * n[fire] * share,
                  _sev=np.where(value[fire] >= 0.8, "high", "medium"),
-                 _hours=hours.reindex(emp).fillna("").to_numpy())
-    f = _emit(out, "absent_at_peak", f, absent="_absent", hours="_hours")
+                 _hours=hours.reindex(emp).fillna("").to_numpy(), _wru=words["ru"], _wen=words["en"])
+    f = _emit(out, "absent_at_peak", f, absent="_absent", hours="_hours", absent_ru="_wru", absent_en="_wen")
     if out.calls is None:
         return
     # evidence: the department's incoming calls in the slots the manager was absent from
     a = p.loc[~p["present"].astype(bool) & p[schema.EMPLOYEE].isin(f[schema.EMPLOYEE]),
-              [schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour"]]
+              [schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour"]].assign(_src=src)
     a = a.merge(f[[schema.EMPLOYEE, "finding_id"]].astype({schema.EMPLOYEE: "string"}), on=schema.EMPLOYEE)
     inc = out.calls.loc[out.counted["incoming_answered"] | (
         (out.calls[schema.DIRECTION] == schema.INCOMING).fillna(False).to_numpy(dtype=bool)),
@@ -896,9 +913,11 @@ def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
                  **{schema.DEPARTMENT: a[schema.DEPARTMENT].astype("string")})
     ev = a.merge(inc.assign(date=inc["date"].to_numpy().astype("datetime64[D]")),
                  on=[schema.DEPARTMENT, "date", "hour"])
-    ru, en = _NOTES["absent"]
-    tmpl = ru if out.lang == "ru" else en
-    ev["note"] = [tmpl.format(hour=int(h), employee=e) for h, e in zip(ev["hour"], ev[schema.EMPLOYEE])]
+    i = 0 if out.lang == "ru" else 1
+    tmpl = {"calls": _NOTES["absent"][i], "queue_log": _NOTES["absent_queue"][i]}
+    ev["note"] = [tmpl.get(str(s), tmpl["calls"]).format(hour=int(h), employee=e)
+                  for h, e, s in zip(ev["hour"], ev[schema.EMPLOYEE], ev["_src"])]
+    ev = ev.drop(columns="_src")
     out.attach_frame(ev)
 
 

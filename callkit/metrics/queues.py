@@ -28,6 +28,20 @@ second queue is an entry in each):
   PAUSEALL…UNPAUSEALL intervals, inside the logged-in time when there is one; ``pauses`` — paused
   stretches (a pause written once per queue at the same moment is one); ``ring_no_answer`` —
   RINGNOANSWER events; ``answered`` — CONNECTs; ``talk_s`` — talk of the calls they answered.
+* on the line (:func:`agent_availability`) — an agent is *available* while logged in and not
+  paused (the logged-in time minus the paused time, as in ``agents.csv``: a pause in one queue
+  counts as a pause, which is how Asterisk writes a pause in every queue). Per local date × clock
+  hour: ``observed_s`` = the seconds of the hour inside working hours and inside the log's span,
+  ``available_s`` = the available seconds among them, ``available_share`` = their ratio. An
+  hour is *covered* by the log when at least half of its working time is observed
+  (:data:`COVERED_MIN_SHARE`); in a covered hour an agent is *present* when available at least
+  half of its working time (:data:`PRESENT_MIN_SHARE`, 30 minutes of a full hour). Presence at
+  peaks (:func:`callkit.metrics.presence_at_peaks`) uses that instead of "had a call", and the
+  people on the line (``active_employees``, :func:`callkit.metrics.group_staffing`) add up the
+  exact shares (an agent available 45 minutes of the hour is 0.75 of an agent: Erlang C's agents
+  are the agents available through the interval). Only agents that log in are covered: a static
+  member's log-in time is unknown, so they, the employees not in the log and the hours outside
+  its span keep the call-based rule.
 
 All functions are pure: the events frame of :func:`callkit.io.queuelog.load_queue_log` in,
 tidy frames out.
@@ -41,7 +55,9 @@ import pandas as pd
 
 __all__ = ["QUEUE_COLUMNS", "QUEUE_EXTRA_COLUMNS", "AGENT_COLUMNS", "AGENT_EXTRA_COLUMNS", "PAUSE_COLUMNS",
            "ENTRY_COLUMNS", "queue_entries", "queue_summary", "agent_sessions", "agent_summary",
-           "pause_summary", "join_queue_calls", "OUTCOMES", "QueueTables", "queue_tables"]
+           "pause_summary", "join_queue_calls", "OUTCOMES", "QueueTables", "queue_tables",
+           "AVAILABILITY_COLUMNS", "COVERED_MIN_SHARE", "PRESENT_MIN_SHARE", "agent_availability",
+           "availability_note"]
 
 QUEUE_COLUMNS = ("queue", "offered", "answered", "abandoned", "timeout", "answered_within_target",
                  "service_level", "asa_s", "abandon_wait_s_median")
@@ -50,6 +66,14 @@ QUEUE_EXTRA_COLUMNS = ("exit_empty", "exit_key", "in_progress", "no_outcome", "a
 AGENT_COLUMNS = ("employee", "logged_in_s", "paused_s", "ring_no_answer", "answered")
 AGENT_EXTRA_COLUMNS = ("agent", "extension", "department", "queues", "talk_s", "pauses")
 PAUSE_COLUMNS = ("employee", "reason", "pauses", "paused_s")
+AVAILABILITY_COLUMNS = ("employee", "department", "date", "hour", "slot_s", "observed_s", "logged_in_s",
+                        "available_s", "available_share", "covered")
+#: an hour is covered by the queue_log when at least this share of its working time is inside
+#: the log's span (a log that starts at 09:50 says nothing about 09:00–09:50)
+COVERED_MIN_SHARE = 0.5
+#: in a covered hour an agent is present when logged in and not paused at least this share of
+#: its working time: available more than away. The people on the line add the exact shares.
+PRESENT_MIN_SHARE = 0.5
 ENTRY_COLUMNS = ("queue", "callid", "entered_at", "outcome", "outcome_at", "wait_s", "talk_s", "agent",
                  "employee", "extension", "ring_no_answer", "caller", "before_log")
 
@@ -300,6 +324,139 @@ def pause_summary(sessions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(PAUSE_COLUMNS))
 
 
+# ----------------------------------------------------------------------------- on the line
+
+def _subtract(iv: list[tuple], cut: list[tuple]) -> list[tuple]:
+    """``iv`` minus ``cut`` (both sorted unions of intervals)."""
+    out = []
+    for a, b in iv:
+        cur = a
+        for c, d in cut:
+            if d <= cur or c >= b:
+                continue
+            if c > cur:
+                out.append((cur, c))
+            cur = max(cur, d)
+            if cur >= b:
+                break
+        if cur < b:
+            out.append((cur, b))
+    return out
+
+
+def _wall_ns(t: pd.Timestamp) -> int:
+    """Local wall-clock nanoseconds (the clock hours of the report are local hours)."""
+    t = pd.Timestamp(t)
+    return int((t.tz_localize(None) if t.tzinfo is not None else t).as_unit("ns").value)
+
+
+def _measure(iv: list[tuple], t: np.ndarray) -> np.ndarray:
+    """Seconds of the disjoint sorted intervals ``iv`` (wall ns) before each time ``t``."""
+    if not iv:
+        return np.zeros(len(t))
+    a = np.array([x[0] for x in iv], dtype=np.int64)
+    b = np.array([x[1] for x in iv], dtype=np.int64)
+    length = b - a
+    cum = np.concatenate([[0], np.cumsum(length)])
+    k = np.searchsorted(a, t, side="right") - 1
+    kk = np.maximum(k, 0)
+    inside = np.clip(t - a[kk], 0, length[kk])
+    return np.where(k >= 0, cum[kk] + inside, 0) / 1e9
+
+
+def agent_availability(sessions: pd.DataFrame, *, start: pd.Timestamp | None, end: pd.Timestamp | None,
+                       working_hours=None) -> pd.DataFrame:
+    """Per agent who logs in × local date × clock hour of the log's span: how long they were on the
+    line (logged in and not paused) — :data:`AVAILABILITY_COLUMNS`, rules in the module docstring.
+
+    Parameters
+    ----------
+    sessions : DataFrame
+        :func:`agent_sessions`.
+    start, end : Timestamp
+        The log's first and last event (:attr:`callkit.io.queuelog.QueueLog.start` / ``end``).
+    working_hours : WorkingHours, optional
+        Only the working time of each hour counts (``slot_s``); None = the whole hour.
+
+    Returns
+    -------
+    DataFrame
+        ``employee`` (the agent as in ``agents.csv``), ``department`` (from the directory),
+        ``date``, ``hour``, ``slot_s`` (working seconds of the hour), ``observed_s`` (of them,
+        inside the log's span), ``logged_in_s``, ``available_s`` (logged in and not paused),
+        ``available_share`` = available_s / observed_s, ``covered`` = observed_s ≥
+        :data:`COVERED_MIN_SHARE` × slot_s. Hours with nothing observed are left out.
+
+    Examples
+    --------
+    Logged in 09:00–12:00, paused 10:15–10:45, the log running 09:00–12:00: hour 10 has
+    observed 3600 s, available 1800 s (share 0.5, present); hours 9 and 11 share 1.0.
+    """
+    cols = list(AVAILABILITY_COLUMNS)
+    if sessions is None or sessions.empty or start is None or end is None or pd.isna(start) or pd.isna(end):
+        return pd.DataFrame(columns=cols)
+    who_in = sessions.loc[sessions["kind"] == "logged_in", "who"].astype(str).unique()
+    if not len(who_in):
+        return pd.DataFrame(columns=cols)
+    hour_ns = 3600 * 10**9
+    s0, s1 = _wall_ns(start), _wall_ns(end)
+    h = np.arange(s0 // hour_ns, max(-(-s1 // hour_ns), s0 // hour_ns + 1), dtype=np.int64)
+    day = h // 24
+    if working_hours is None:
+        lo, hi = np.zeros(len(h), dtype=np.int64), np.full(len(h), 1440, dtype=np.int64)
+    else:
+        lo, hi = working_hours.date_spans(day.astype("datetime64[D]"))
+    minute = 60 * 10**9
+    ws = np.maximum(h * hour_ns, day * 24 * hour_ns + lo.astype(np.int64) * minute)
+    we = np.minimum((h + 1) * hour_ns, day * 24 * hour_ns + hi.astype(np.int64) * minute)
+    slot_s = np.clip(we - ws, 0, None) / 1e9
+    olo, ohi = np.maximum(ws, s0), np.minimum(we, s1)
+    ohi = np.maximum(ohi, olo)
+    keep = (slot_s > 0) & (ohi > olo)
+    h, day, slot_s, olo, ohi = h[keep], day[keep], slot_s[keep], olo[keep], ohi[keep]
+    frames = []
+    for who in sorted(who_in):
+        s = sessions[sessions["who"].astype(str) == who]
+        li = s[s["kind"] == "logged_in"]
+        login = _union([(_wall_ns(a), _wall_ns(b)) for a, b in zip(li["start"], li["end"])])
+        p = s[s["kind"] == "paused"]
+        paused = _union(_clip([(_wall_ns(a), _wall_ns(b)) for a, b in zip(p["start"], p["end"])], login))
+        avail = _subtract(login, paused)
+        dep = s["department"].dropna()
+        frames.append(pd.DataFrame({
+            "employee": who, "department": dep.iloc[0] if len(dep) else pd.NA,
+            "date": day.astype("datetime64[D]"), "hour": (h % 24).astype(np.int64), "slot_s": slot_s,
+            "observed_s": (ohi - olo) / 1e9,
+            "logged_in_s": _measure(login, ohi) - _measure(login, olo),
+            "available_s": _measure(avail, ohi) - _measure(avail, olo)}))
+    out = pd.concat(frames, ignore_index=True)
+    out["available_share"] = out["available_s"] / out["observed_s"]
+    out["covered"] = out["observed_s"] >= COVERED_MIN_SHARE * out["slot_s"]
+    out["employee"] = out["employee"].astype("string")
+    out["department"] = out["department"].astype("string")
+    return out.loc[:, cols]
+
+
+def availability_note(availability: pd.DataFrame, lang: str = "ru") -> str | None:
+    """The audit note saying which agents' presence and on-line time come from the queue_log."""
+    a = availability[availability["covered"].astype(bool)] if len(availability) else availability
+    if a.empty:
+        return None
+    names = sorted(a["employee"].astype(str).unique())
+    who = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+    d0, d1 = str(a["date"].min())[:10], str(a["date"].max())[:10]
+    span = d0 if d0 == d1 else f"{d0} – {d1}"
+    if lang == "en":
+        return (f"queue_log: presence at peak hours and the people on the line count the logged-in, unpaused time "
+                f"of {len(names)} agent(s) ({who}) in the hours the log covers ({span}): present in an hour = "
+                f"logged in and not paused at least {PRESENT_MIN_SHARE:.0%} of it; other employees and hours "
+                "by their calls")
+    return (f"Журнал очереди: присутствие в часы пик и «было на линии» посчитаны по входу в очередь и паузам для "
+            f"{len(names)} оператора(ов) ({who}) в часы, которые покрывает журнал ({span}): на месте в этот "
+            f"час — в очереди и не на паузе не меньше {PRESENT_MIN_SHARE:.0%} часа; остальные сотрудники и "
+            "часы — по звонкам")
+
+
 # ----------------------------------------------------------------------------- the CDR join
 
 def join_queue_calls(calls: pd.DataFrame, legs: pd.DataFrame | None, entries: pd.DataFrame
@@ -347,6 +504,8 @@ class QueueTables:
     pauses: pd.DataFrame
     sessions: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    #: :func:`agent_availability` (filled by the audit, which knows the working hours)
+    availability: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AVAILABILITY_COLUMNS)))
 
 
 def queue_tables(events: pd.DataFrame, *, calls: pd.DataFrame | None = None,

@@ -25,7 +25,7 @@ from callkit.metrics.hours import WorkingHours, in_working_hours, slot_exposure,
 from callkit.metrics.tech import LineCeiling, concurrency
 from callkit.metrics.traffic import activity_mask, covered_hours
 
-__all__ = ["STAFFING_COLUMNS", "GROUPS_COLUMNS", "GROUPS_EXTRA_COLUMNS", "VERDICTS",
+__all__ = ["STAFFING_COLUMNS", "GROUPS_COLUMNS", "GROUPS_EXTRA_COLUMNS", "VERDICTS", "ACTIVE_SOURCES",
            "erlang_c", "service_level", "required_agents", "required_agents_array",
            "offered_load", "group_staffing", "staffing"]
 
@@ -36,7 +36,11 @@ GROUPS_COLUMNS = ("group", "weekday", "hour", "calls_per_hour", "aht_s", "erlang
                   "required_agents", "active_employees", "understaffed")
 #: ... then these: the slot's incoming and missed calls over the period (inside working
 #: hours), the missed ones that started while every line was busy, and the verdict.
-GROUPS_EXTRA_COLUMNS = ("incoming", "missed", "missed_at_ceiling", "days", "verdict")
+#: ``active_source`` says how ``active_employees`` was counted (:data:`ACTIVE_SOURCES`).
+GROUPS_EXTRA_COLUMNS = ("incoming", "missed", "missed_at_ceiling", "days", "verdict", "active_source")
+#: ``calls``: every member by their calls; ``queue_log``: every member-hour by the queue_log's
+#: log-in and pause time; ``mixed``: some of each
+ACTIVE_SOURCES = ("calls", "queue_log", "mixed")
 #: ``verdict`` of a group slot: enough people; short of people; the line limit is the cause
 VERDICTS = ("ok", "people", "lines")
 
@@ -167,7 +171,8 @@ def group_staffing(calls: pd.DataFrame, *, service_level: float = 0.8,
                    answer_within_s: float = 20, wrapup_s: float = 0,
                    period: tuple[object, object] | None = None,
                    working_hours: WorkingHours | None = None,
-                   ceiling: LineCeiling | None = None) -> pd.DataFrame:
+                   ceiling: LineCeiling | None = None,
+                   available: pd.DataFrame | None = None) -> pd.DataFrame:
     """Agents each answering group needs per weekday × hour slot inside working hours (Erlang
     C), against the group's own employees active then.
 
@@ -188,6 +193,9 @@ def group_staffing(calls: pd.DataFrame, *, service_level: float = 0.8,
     ceiling : LineCeiling, optional
         :func:`callkit.metrics.tech.line_ceiling`: when it is a line limit, a slot whose misses
         it explains gets the verdict ``lines`` instead of ``people``.
+    available : DataFrame, optional
+        :func:`callkit.metrics.queues.agent_availability` (with a queue_log): a member's
+        on-line time in the hours the log covers for them.
 
     Returns
     -------
@@ -204,8 +212,13 @@ def group_staffing(calls: pd.DataFrame, *, service_level: float = 0.8,
         - ``erlangs`` = calls_per_hour × aht_s / 3600; ``required_agents`` = Erlang C for the
           target;
         - ``active_employees`` = mean over the slot's working days of the group's members
-          (:func:`callkit.classify.group_members`) with an activity call (placed, or an
-          answered incoming) overlapping that hour;
+          (:func:`callkit.classify.group_members`; an agent of the queue_log who is in no call
+          belongs to the group named by their directory department) on the line in that hour:
+          a member counts 1 when an activity call (placed, or an answered incoming) overlaps
+          the hour; in an hour the queue_log covers for that agent, the share of the hour's
+          working time they were logged in and not paused instead (0.75 for 45 minutes, 0 when
+          paused the whole hour even if a call overlapped it). ``active_source`` says which
+          rule counted the slot's member-hours: ``calls``, ``queue_log`` or ``mixed``;
         - ``incoming``, ``missed`` (the slot's offered and unanswered calls over the period),
           ``missed_at_ceiling`` (of the missed, those that started while every line was busy),
           ``days`` (working days of the slot);
@@ -260,7 +273,8 @@ def group_staffing(calls: pd.DataFrame, *, service_level: float = 0.8,
     req = required_agents_array(erl, aht, target=service_level, answer_within_s=answer_within_s)
     out["calls_per_hour"], out["aht_s"], out["erlangs"] = cph, aht, erl
     out["required_agents"] = req
-    out["active_employees"] = _active(c, inp, gnames, out, working_hours, period)
+    out["active_employees"], out["active_source"] = _active(c, inp, gnames, out, working_hours, period,
+                                                            available)
     lim = ceiling is not None and ceiling.is_limit
     missed = out["missed"].to_numpy()
     short = (out["incoming"].to_numpy() > 0) & (req - out["active_employees"].to_numpy() >= 1)
@@ -273,45 +287,85 @@ def group_staffing(calls: pd.DataFrame, *, service_level: float = 0.8,
     out["understaffed"] = out["verdict"].to_numpy() == "people"
     out["group"] = pd.array(np.asarray(gnames, dtype=object)[out["g"].to_numpy()], dtype="string")
     out["verdict"] = out["verdict"].astype("string")
+    out["active_source"] = out["active_source"].astype("string")
     out = out.sort_values(["group", "weekday", "hour"], kind="stable").reset_index(drop=True)
     return out.loc[:, list(GROUPS_COLUMNS + GROUPS_EXTRA_COLUMNS)]
 
 
 def _active(c: pd.DataFrame, inp: np.ndarray, gnames: pd.Index, out: pd.DataFrame,
-            working_hours: WorkingHours | None, period: tuple[object, object] | None
-            ) -> np.ndarray:
-    """Mean number of each group's members with an activity call overlapping the slot's hour,
-    over the slot's working days (aligned to ``out``'s rows)."""
+            working_hours: WorkingHours | None, period: tuple[object, object] | None,
+            available: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Mean number of each group's members on the line in the slot's hour over the slot's working
+    days, and which rule counted them (``active_source``), aligned to ``out``'s rows: a member-hour
+    counts 1 for an activity call overlapping the hour, or — where the queue_log covers that
+    agent's hour — their available share of it."""
     members = classify.group_members(c)
+    av = None
+    if available is not None and len(available):
+        av = available.loc[available["covered"].astype(bool),
+                           ["employee", "department", "date", "hour", "available_share"]]
+        av = av.assign(employee=av["employee"].astype("string"),
+                       date=pd.to_datetime(av["date"]).to_numpy().astype("datetime64[D]"),
+                       hour=av["hour"].astype(np.int64))
+        # an agent in no call: the group named by their department, when it is one
+        extra = av.drop_duplicates("employee").set_index("employee")["department"].astype("string")
+        extra = extra[~extra.index.isin(members.index) & extra.isin(list(gnames))]
+        if len(extra):
+            members = pd.concat([members, extra.rename(members.name)])
     act = activity_mask(c) & inp
     emp = c.loc[act, schema.EMPLOYEE].astype("string")
     home = emp.map(members)
     keep = home.notna().to_numpy(dtype=bool)
     res = np.zeros(len(out), dtype=float)
-    if not keep.any():
-        return res
-    a = c.loc[act].loc[keep]
-    gi = gnames.get_indexer(home[keep].astype(str))
-    ecode, _ = pd.factorize(emp[keep])
-    row, absh = covered_hours(a[schema.START], a[schema.END])
-    busy = pd.DataFrame({"g": gi[row], "e": ecode[row], "absh": absh})
-    busy = busy[busy["g"] >= 0].drop_duplicates()
-    busy["date"] = (busy["absh"] // 24).to_numpy().astype("datetime64[D]")
-    busy["hour"] = busy["absh"] % 24
-    # only the working date-hours (working days of the period, hours inside working hours)
-    wdh = working_date_hours(c, working_hours=working_hours, period=period)
-    busy = busy.merge(wdh[["date", "weekday", "hour"]], on=["date", "hour"])
-    n = busy.groupby(["g", "weekday", "hour"]).size().rename("n").reset_index()
+    src = np.full(len(out), "calls", dtype=object)
+    wdh = working_date_hours(c, working_hours=working_hours, period=period)[["date", "weekday", "hour"]]
+    wdh = wdh.assign(date=wdh["date"].to_numpy().astype("datetime64[D]"))
+    rows = []
+    if keep.any():
+        a = c.loc[act].loc[keep]
+        row, absh = covered_hours(a[schema.START], a[schema.END])
+        e = emp[keep].to_numpy(dtype=object)
+        busy = pd.DataFrame({"g": gnames.get_indexer(home[keep].astype(str))[row], "employee": e[row],
+                             "absh": absh})
+        busy = busy[busy["g"] >= 0].drop_duplicates()
+        busy["date"] = (busy["absh"] // 24).to_numpy().astype("datetime64[D]")
+        busy["hour"] = busy["absh"] % 24
+        # only the working date-hours (working days of the period, hours inside working hours)
+        rows.append(busy.merge(wdh, on=["date", "hour"]).assign(v=1.0)[["g", "employee", "date", "weekday",
+                                                                       "hour", "v"]])
+    nq = None
+    if av is not None and len(av):
+        q = av.assign(g=gnames.get_indexer(av["employee"].map(members).astype("string").fillna("")))
+        q = q[q["g"] >= 0].merge(wdh, on=["date", "hour"])
+        q = q.rename(columns={"available_share": "v"})[["g", "employee", "date", "weekday", "hour", "v"]]
+        if rows:   # the queue_log replaces the calls in the hours it covers
+            k = ["employee", "date", "hour"]
+            b = rows[0]
+            hit = b[k].merge(q[k].drop_duplicates(), on=k, how="left", indicator=True)["_merge"] == "both"
+            rows[0] = b.loc[~hit.to_numpy()]
+        rows.append(q)
+        nq = q.groupby(["g", "weekday", "hour"]).size().rename("nq").reset_index()
+    if not rows:
+        return res, src
+    allr = pd.concat(rows, ignore_index=True)
+    n = allr.groupby(["g", "weekday", "hour"])["v"].sum().rename("n").reset_index()
     j = out[["g", "weekday", "hour", "days"]].merge(n, on=["g", "weekday", "hour"], how="left")
     d = j["days"].to_numpy(dtype=float)
-    return np.where(d > 0, j["n"].fillna(0).to_numpy(dtype=float) / np.where(d > 0, d, 1), 0.0)
+    res = np.where(d > 0, j["n"].fillna(0).to_numpy(dtype=float) / np.where(d > 0, d, 1), 0.0)
+    if nq is not None:
+        size = members.value_counts().reindex(list(gnames)).fillna(0).to_numpy(dtype=float)
+        j = out[["g", "weekday", "hour", "days"]].merge(nq, on=["g", "weekday", "hour"], how="left")
+        covered = j["nq"].fillna(0).to_numpy(dtype=float)
+        total = size[j["g"].to_numpy()] * j["days"].to_numpy(dtype=float)
+        src = np.where(covered <= 0, "calls", np.where(covered >= total, "queue_log", "mixed")).astype(object)
+    return res, src
 
 
 def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s: float = 20,
              wrapup_s: float = 0, period: tuple[object, object] | None = None,
              conc: pd.DataFrame | None = None, working_hours: WorkingHours | None = None,
-             groups: pd.DataFrame | None = None, ceiling: LineCeiling | None = None
-             ) -> pd.DataFrame:
+             groups: pd.DataFrame | None = None, ceiling: LineCeiling | None = None,
+             available: pd.DataFrame | None = None) -> pd.DataFrame:
     """Staffing per weekday × hour slot inside working hours for the whole company: the sum of
     the answering groups' needs (:func:`group_staffing`).
 
@@ -319,7 +373,7 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
     ----------
     calls : DataFrame
         Canonical call table.
-    service_level, answer_within_s, wrapup_s, period, working_hours, ceiling
+    service_level, answer_within_s, wrapup_s, period, working_hours, ceiling, available
         As in :func:`group_staffing`.
     conc : DataFrame, optional
         :func:`callkit.metrics.concurrency` of ``calls`` if already computed.
@@ -344,7 +398,7 @@ def staffing(calls: pd.DataFrame, *, service_level: float = 0.8, answer_within_s
     """
     g = group_staffing(calls, service_level=service_level, answer_within_s=answer_within_s,
                        wrapup_s=wrapup_s, period=period, working_hours=working_hours,
-                       ceiling=ceiling) if groups is None else groups
+                       ceiling=ceiling, available=available) if groups is None else groups
     exp_ = slot_exposure(calls, period=period, working_hours=working_hours)
     g = g.assign(_known=g["calls_per_hour"].where(g["aht_s"].notna(), 0.0))
     s = g.groupby(["weekday", "hour"]).agg(

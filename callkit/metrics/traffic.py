@@ -15,12 +15,14 @@ from callkit import schema
 from callkit.metrics._util import masks, period_mask, slot_frame
 from callkit.metrics.hours import WorkingHours, in_working_hours, working_days
 
-__all__ = ["TRAFFIC_COLUMNS", "PRESENCE_COLUMNS", "traffic", "peak_hours", "presence_at_peaks",
+__all__ = ["TRAFFIC_COLUMNS", "PRESENCE_COLUMNS", "PRESENCE_SOURCES", "traffic", "peak_hours", "presence_at_peaks",
            "presence_summary", "working_days", "activity_mask", "covered_hours"]
 
 TRAFFIC_COLUMNS = ("weekday", "hour", "incoming", "answered", "missed", "missed_rate", "days")
 PRESENCE_COLUMNS = (schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour", "present",
-                    "department_incoming")
+                    "department_incoming", "source", "available_share")
+#: ``source`` of a presence row: the employee's calls, or the queue_log's log-in and pause time
+PRESENCE_SOURCES = ("calls", "queue_log")
 
 
 def activity_mask(calls: pd.DataFrame, m: dict[str, np.ndarray] | None = None) -> np.ndarray:
@@ -138,7 +140,8 @@ def _dept_peaks(dcode: np.ndarray, hour: np.ndarray, top: int) -> pd.DataFrame:
 def presence_at_peaks(calls: pd.DataFrame, *,
                       peaks: Iterable[int] | Mapping[str, Iterable[int]] | pd.DataFrame | None = None,
                       period: tuple[object, object] | None = None, top: int = 3,
-                      working_hours: WorkingHours | None = None) -> pd.DataFrame:
+                      working_hours: WorkingHours | None = None,
+                      available: pd.DataFrame | None = None) -> pd.DataFrame:
     """Was each employee active in their department's peak hours on the days they worked?
 
     Parameters
@@ -155,14 +158,24 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     working_hours : WorkingHours, optional
         Only date × hour slots inside working hours are listed (a worked Saturday is no
         evidence of absence at Monday's peak); department incoming counts calls inside them.
+    available : DataFrame, optional
+        :func:`callkit.metrics.queues.agent_availability` (with a queue_log): for an agent in
+        an hour the log covers, presence is their real log-in and pause time instead of "had a
+        call".
 
     Returns
     -------
     DataFrame
         One row per employee × worked date × peak hour: ``department, employee, date, hour,
-        present, department_incoming``. A *worked* date has at least one activity call (placed,
-        or an answered incoming); ``present`` = an activity call overlaps ``[hour, hour+1)`` that
-        date; ``department_incoming`` = the department's incoming sessions that date and hour.
+        present, department_incoming, source, available_share``. A *worked* date has at least
+        one activity call (placed, or an answered incoming) or, for an agent of the queue_log,
+        a log-in. ``present`` = an activity call overlaps ``[hour, hour+1)`` that date (``source``
+        ``calls``, ``available_share`` NaN); in an hour the queue_log covers for that agent
+        (``source`` ``queue_log``) = logged in and not paused at least
+        :data:`~callkit.metrics.queues.PRESENT_MIN_SHARE` of the hour's working time
+        (``available_share`` = that share), whatever the calls say. ``department_incoming`` =
+        the department's incoming sessions that date and hour. The agent's department is the
+        department of their calls, else the directory's.
 
     Examples
     --------
@@ -173,17 +186,21 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     has_dep = calls[schema.DEPARTMENT].notna().to_numpy(dtype=bool)
     act = activity_mask(calls, m) & inp & has_dep
     a = calls.loc[act, [schema.EMPLOYEE, schema.DEPARTMENT, schema.START, schema.END]]
-    if a.empty:
+    av = _available_rows(available)
+    if a.empty and av.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            PRESENCE_COLUMNS, ("string", "string", "datetime64[s]", "int64", "bool", "int64"))})
+            PRESENCE_COLUMNS, ("string", "string", "datetime64[s]", "int64", "bool", "int64", "string",
+                               "float64"))})
     inc = calls.loc[inp & m["incoming"] & has_dep & in_working_hours(calls, working_hours),
                     [schema.DEPARTMENT, schema.START]]
     # integer codes for employees and departments: the joins below run on ints
-    ecode, enames = pd.factorize(a[schema.EMPLOYEE])
-    dall, deps = pd.factorize(pd.concat([a[schema.DEPARTMENT], inc[schema.DEPARTMENT]],
+    eall, enames = pd.factorize(pd.concat([a[schema.EMPLOYEE].astype("string"), av["employee"]],
+                                          ignore_index=True))
+    ecode, av_e = eall[:len(a)], eall[len(a):]
+    dall, deps = pd.factorize(pd.concat([a[schema.DEPARTMENT], inc[schema.DEPARTMENT], av["department"]],
                                         ignore_index=True).astype("string"))
     deps = pd.Index(np.asarray(deps, dtype=object))
-    dcode, inc_dcode = dall[:len(a)], dall[len(a):]
+    dcode, inc_dcode, av_d = dall[:len(a)], dall[len(a):len(a) + len(inc)], dall[len(a) + len(inc):]
     ih = inc[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
         .astype("datetime64[h]").astype(np.int64)
     if isinstance(peaks, pd.DataFrame) and schema.DEPARTMENT in peaks:
@@ -205,6 +222,11 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     day0 = a[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
         .astype("datetime64[D]").astype(np.int64)
     worked = pd.DataFrame({"e": ecode, "d": dcode, "day": day0}).drop_duplicates()
+    qrows = _available_slots(av, av_e, av_d, worked)
+    if len(qrows):
+        # a log-in that date makes it a worked date of the agent
+        worked = pd.concat([worked, qrows.loc[qrows["logged_in_s"] > 0, ["e", "d", "day"]]],
+                           ignore_index=True).drop_duplicates()
     slots = worked.merge(hrs, on="d")
     slots["absh"] = slots["day"] * 24 + slots["hour"]
     if working_hours is not None:
@@ -216,6 +238,16 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     busy["present"] = True
     slots = slots.merge(busy, on=["e", "d", "absh"], how="left")
     slots["present"] = slots["present"].fillna(False).astype(bool)
+    slots["source"] = "calls"
+    slots["available_share"] = np.nan
+    if len(qrows):
+        from callkit.metrics.queues import PRESENT_MIN_SHARE
+        cov = qrows.loc[qrows["covered"], ["e", "d", "absh", "available_share"]]
+        slots = slots.drop(columns="available_share").merge(cov, on=["e", "d", "absh"], how="left")
+        q = slots["available_share"].notna().to_numpy()
+        slots.loc[q, "present"] = slots.loc[q, "available_share"].to_numpy() >= PRESENT_MIN_SHARE - 1e-9
+        slots.loc[q, "source"] = "queue_log"
+    slots["source"] = slots["source"].astype("string")
     # the department's incoming sessions in that date-hour
     dinc = pd.DataFrame({"d": inc_dcode, "absh": ih}).groupby(["d", "absh"]).size() \
         .rename("department_incoming").reset_index()
@@ -230,6 +262,37 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     out["hour"] = out["hour"].astype(np.int64)
     out = out.sort_values([schema.DEPARTMENT, schema.EMPLOYEE, "date", "hour"], kind="stable")
     return out.loc[:, list(PRESENCE_COLUMNS)].reset_index(drop=True)
+
+
+def _available_rows(available: pd.DataFrame | None) -> pd.DataFrame:
+    """The agent-hours of :func:`callkit.metrics.queues.agent_availability`, typed (empty
+    without a queue_log)."""
+    cols = ["employee", "department", "date", "hour", "logged_in_s", "available_share", "covered"]
+    if available is None or len(available) == 0:
+        return pd.DataFrame({"employee": pd.Series(dtype="string"), "department": pd.Series(dtype="string"),
+                             "date": pd.Series(dtype="datetime64[s]"), "hour": pd.Series(dtype="int64"),
+                             "logged_in_s": pd.Series(dtype="float64"),
+                             "available_share": pd.Series(dtype="float64"), "covered": pd.Series(dtype="bool")})
+    av = available.loc[:, cols]
+    return av.assign(employee=av["employee"].astype("string"), department=av["department"].astype("string"))
+
+
+def _available_slots(av: pd.DataFrame, av_e: np.ndarray, av_d: np.ndarray, worked: pd.DataFrame) -> pd.DataFrame:
+    """The agent-hours with the codes of :func:`presence_at_peaks`: ``e, d, day, absh,
+    logged_in_s, available_share, covered``; an agent's department is the one of their calls
+    (``worked``), else the directory's."""
+    if av.empty:
+        return pd.DataFrame(columns=["e", "d", "day", "absh", "logged_in_s", "available_share", "covered"])
+    day = pd.to_datetime(av["date"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    r = pd.DataFrame({"e": av_e, "d_dir": av_d, "day": day,
+                      "absh": day * 24 + av["hour"].to_numpy(dtype=np.int64),
+                      "logged_in_s": av["logged_in_s"].to_numpy(dtype=float),
+                      "available_share": av["available_share"].to_numpy(dtype=float),
+                      "covered": av["covered"].to_numpy(dtype=bool)})
+    deps = worked[["e", "d"]].drop_duplicates()
+    known = r.merge(deps, on="e")
+    rest = r[~r["e"].isin(deps["e"]) & (r["d_dir"] >= 0)].rename(columns={"d_dir": "d"})
+    return pd.concat([known.drop(columns="d_dir"), rest], ignore_index=True)
 
 
 def presence_summary(presence: pd.DataFrame) -> pd.DataFrame:

@@ -24,7 +24,8 @@ CHECKLIST_PREFIXES = ("stage:", "question:", "result:", "term:", "decision_maker
 #: Columns whose text values are codes shown through :func:`callkit.report.labels.value_label`.
 CODE_COLUMNS = frozenset({"rule", "severity", "signal", "detail", "direction", "status", "number_type", "role",
                           "role_source", "call_kind", "call_result", "kind", "speaker", "format", "encoding",
-                          "answering_group", "group", "verdict", "item"})
+                          "answering_group", "group", "verdict", "item",
+                          "active_source"})
 NBSP = "\u00a0"
 
 

@@ -266,6 +266,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Who takes the department's incoming calls: each manager's share. The dash is an even share. "
               "When one person takes far more, the clients depend on them."},
     "lines_lead": {"ru": "Линии связи и сбои", "en": "Lines and failures"},
+    "presence_queue_log": {
+        "ru": "Для операторов очередей — по журналу очереди: на связи в час пик, если был в очереди и не на паузе "
+              "хотя бы половину часа (звонки тут не в счёт); для остальных — по звонкам.",
+        "en": "For queue agents, from the queue_log: present in a peak hour when logged in and not paused at "
+              "least half of it (calls do not count there); for the others, by their calls."},
+    "staffing_queue_log": {
+        "ru": "«Было на линии» для операторов очередей — по журналу очереди: доля часа в очереди и не на "
+              "паузе (45 минут — 0,75 человека); для остальных — по звонкам.",
+        "en": "“On the line” for queue agents comes from the queue_log: the share of the hour logged in and "
+              "not paused (45 minutes = 0.75 of a person); for the others, from their calls."},
     "presence_lead": {"ru": "Доля часов пик отдела, когда менеджер был на связи (звонил или принимал звонки) "
                             "в свои рабочие дни.",
                       "en": "The share of the department's peak hours the manager was on the phone on the days "
@@ -661,6 +671,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "erlangs": ("Нагрузка, линий занято в среднем", "Load, lines busy on average"),
     "required_agents": ("Нужно людей на линии", "People needed on the line"),
     "active_employees": ("Было на линии", "On the line"),
+    "active_source": ("Как посчитано «было на линии»", "On the line counted by"),
     "max_concurrent": ("Макс. одновременных звонков", "Max concurrent calls"),
     "understaffed": ("Не хватает людей", "Short of people"),
     "finding_id": ("Номер вывода", "Finding id"),
@@ -819,6 +830,9 @@ VALUES: dict[str, tuple[str, str]] = {
     "(no group)": ("без группы", "no group"),
     "ok": ("хватает", "enough"), "people": ("не хватает людей", "short of people"),
     "lines": ("не хватает линий", "short of lines"),
+    # how the people on the line were counted (groups.csv active_source)
+    "calls": ("по звонкам", "by calls"), "queue_log": ("по журналу очереди", "by the queue_log"),
+    "mixed": ("по журналу очереди и по звонкам", "by the queue_log and calls"),
     # subjects that are not a name
     "all": ("все звонки", "all calls"),
     "(no department)": ("без отдела", "no department"),

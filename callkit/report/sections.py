@@ -49,6 +49,7 @@ from callkit.report.tables import (
     presence_table,
     problems,
     queue_frames,
+    queue_log_sources,
     rules_table,
     speech_managers_table,
     speech_result,
@@ -453,13 +454,15 @@ def section_traffic(ctx: ReportContext) -> list[Any]:
         out.append(block(f"<h3>{esc(_t('staffing_head', lang))}</h3>"))
         text = _staffing_text(ctx, s)
         if text:
-            out.append(note(text + " " + _t("staffing_method", lang), cls="ck-lead"))
+            how = " " + _t("staffing_queue_log", lang) if queue_log_sources(ctx.audit)["staffing"] else ""
+            out.append(note(text + " " + _t("staffing_method", lang) + how, cls="ck-lead"))
         out.append(chart(ctx, "staffing", lambda ax: plots.plot_staffing(s, lang=lang, ax=ax), size=(11, 4.0)))
     out += _queue_blocks(ctx)
     p = presence_table(frame_of(ctx.audit, "presence"))
     if not p.empty and schema.EMPLOYEE in p:
         out.append(block(f"<h3>{esc(_t('presence_head', lang))}</h3>"))
-        out.append(note(_t("presence_lead", lang), cls="ck-lead"))
+        how = " " + _t("presence_queue_log", lang) if queue_log_sources(ctx.audit)["presence"] else ""
+        out.append(note(_t("presence_lead", lang) + how, cls="ck-lead"))
         n = p[schema.EMPLOYEE].nunique()
         out.append(chart(ctx, "presence", lambda ax: plots.plot_presence(p, lang=lang, order=ctx.order,
                                                                          colors=ctx.colors, ax=ax),

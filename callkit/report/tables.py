@@ -24,7 +24,8 @@ __all__ = ["pairs", "overview_items", "period_figures", "key_figures", "problems
            "SECTION_RULES", "pop_table", "active_managers", "manager_cards", "CARD_METRICS", "presence_table",
            "concentration_tables", "call_back_table", "callback_list", "worklist", "WORKLIST_COLUMNS",
            "missed_in_hours", "coverage_items", "speech_result", "speech_summary_items", "speech_calls_table",
-           "speech_snippets_table", "speech_managers_table", "queue_frames", "kpi_definitions", "rules_table"]
+           "speech_snippets_table", "speech_managers_table", "queue_frames", "queue_log_sources", "kpi_definitions",
+           "rules_table"]
 
 
 def pairs(items: Sequence[tuple[str, Any]], ctx: ReportContext) -> pd.DataFrame:
@@ -657,6 +658,14 @@ def _severity_text(rule_severity: str) -> str:
     if s.startswith("high if"):
         return "высокая или средняя — по величине отклонения"
     return str(value_label(s, "ru"))
+
+
+def queue_log_sources(audit: Any) -> dict[str, bool]:
+    """Whether presence at peaks (``presence``) and the people on the line (``staffing``) were
+    counted, for some agents, from the queue_log's log-ins and pauses instead of the calls."""
+    p, g = frame_of(audit, "presence"), frame_of(audit, "groups")
+    return {"presence": bool("source" in p and (p["source"].astype(str) == "queue_log").any()),
+            "staffing": bool("active_source" in g and (g["active_source"].astype(str) != "calls").any())}
 
 
 def queue_frames(audit: Any) -> dict[str, pd.DataFrame]:

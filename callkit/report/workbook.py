@@ -36,6 +36,7 @@ from callkit.report.tables import (
     presence_table,
     problems,
     queue_frames,
+    queue_log_sources,
     rules_table,
     speech_calls_table,
     speech_managers_table,
@@ -84,6 +85,7 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
     lang = ctx.lang
     L = lambda key: _t(f"sheet_{key}", lang)  # noqa: E731 - the legend line of a sheet
     sheets: list[Sheet] = []
+    by_log = queue_log_sources(audit)
     probs = problems(frame_of(audit, "findings"), top=5)
     if not probs.empty:
         summary = pd.DataFrame({
@@ -134,12 +136,14 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
         sheets.append(Sheet("peaks", peaks, legend=L("peaks")))
     presence = presence_table(frame_of(audit, "presence"))
     if not presence.empty:
-        sheets.append(Sheet("presence", _first(presence, [schema.EMPLOYEE, schema.DEPARTMENT]), legend=L("presence")))
+        sheets.append(Sheet("presence", _first(presence, [schema.EMPLOYEE, schema.DEPARTMENT]), legend=L("presence")
+                            + (" " + _t("presence_queue_log", lang) if by_log["presence"] else "")))
     staffing = frame_of(audit, "staffing")
-    sheets.append(Sheet("staffing", staffing, freeze=2, flag=_flag_col(staffing), legend=L("staffing")))
+    on_line = " " + _t("staffing_queue_log", lang) if by_log["staffing"] else ""
+    sheets.append(Sheet("staffing", staffing, freeze=2, flag=_flag_col(staffing), legend=L("staffing") + on_line))
     groups = as_frame(getattr(audit, "groups", None))
     if not groups.empty:
-        sheets.append(Sheet("groups", groups, freeze=1, flag=_flag_col(groups), legend=L("groups")))
+        sheets.append(Sheet("groups", groups, freeze=1, flag=_flag_col(groups), legend=L("groups") + on_line))
     for key, frame in queue_frames(audit).items():   # with a queue_log only
         sheets.append(Sheet(key, frame, freeze=1, legend=L(key)))
     off = as_frame(getattr(audit, "off_hours", None))
