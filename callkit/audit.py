@@ -269,7 +269,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
     avail = None
     if queue_log is not None:
         flagged, qt = queue_tables(queue_log.events, calls=flagged, legs=legs,
-                                   answer_within_s=th.answer_within_s)
+                                   answer_within_s=th.answer_within_s, lang=lang)
         # presence at peaks and the people on the line from log-ins and pauses
         avail = qt.availability = agent_availability(qt.sessions, start=queue_log.start, end=queue_log.end,
                                                      working_hours=wh)

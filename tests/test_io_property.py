@@ -61,3 +61,30 @@ def test_mutated_exports_fail_only_with_callkit_errors(base, ops, encoding):
         assert r.rows_read == r.rows_loaded + r.rows_rejected + r.duplicates
         assert r.sessions == len(res.calls) and res.calls["call_id"].is_unique
         assert (res.calls["talk_s"] >= 0).all() and (res.calls["ring_s"].dropna() >= 0).all()
+
+
+QUEUE_LOGS = [(FIXTURES / n).read_text(encoding="utf-8") for n in ("queue_log", "queue_log_pbxware.csv")]
+
+
+@settings(max_examples=int(__import__("os").environ.get("CALLKIT_FUZZ_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(base=st.sampled_from(QUEUE_LOGS), ops=st.lists(mutation, min_size=1, max_size=4))
+def test_mutated_queue_logs_fail_only_with_callkit_errors(base, ops):
+    # the queue_log reader and every table built on it: callkit's own error or a reconciled
+    # report whose tables hold together (an agent's on-line time never exceeds the hour)
+    from callkit.io.queuelog import load_queue_log
+    from callkit.metrics.queues import agent_availability, queue_tables
+    text = mutate(base, ops)
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "queue_log"
+        p.write_text(text, encoding="utf-8")
+        try:
+            q = load_queue_log(p)
+        except CallkitError:
+            return
+        assert q.report.reconciled
+        _, qt = queue_tables(q.events)
+        assert qt.queues["offered"].sum() <= len(qt.entries)
+        a = agent_availability(qt.sessions, start=q.start, end=q.end)
+        assert ((a["available_s"] >= -1e-6) & (a["available_s"] <= a["logged_in_s"] + 1e-6)
+                & (a["logged_in_s"] <= a["observed_s"] + 1e-6)).all()

@@ -192,6 +192,8 @@ def test_audit_uses_the_log_and_says_so(qlog):
     audit = audit_from_load(_calls(), employees=EMP, queue_log=qlog)
     note = next(n for n in audit.notes if "по входу в очередь и паузам" in n)
     assert note.startswith("Журнал очереди: ") and "2 оператора(ов) (Анна, Борис)" in note and "2026-10-05" in note
+    # Вера never logs in: the note says her presence is by her calls
+    assert any("постоянные участники" in n and "по звонкам (Вера)" in n for n in audit.notes)
     m = audit.managers.set_index("employee")
     assert m.loc["Анна", "absent_slots"] == 0 and m.loc["Борис", "absent_slots"] == 1
     assert audit.groups.set_index("hour").loc[10, "active_employees"] == pytest.approx(11 / 6)

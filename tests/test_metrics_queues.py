@@ -207,7 +207,7 @@ def test_profile_with_a_dump_uses_its_queuelog(tmp_path):
     # the dump's queuelog: 2 entries, both calls of the dump's cdr (linkedid 1790838000.1, uniqueid
     # 1790841600.3)
     assert (q["queue"], q["offered"], q["answered"], q["abandoned"], q["matched_calls"]) == ("600", 2, 1, 1, 2)
-    assert any("2 of 2 queue entries matched" in n for n in audit.notes)
+    assert any("2 из 2 звонков в очередь найдены в выгрузке" in n for n in audit.notes)
 
 
 def _queue_audit():

@@ -51,6 +51,18 @@ def test_the_request_asks_only_for_what_loads():
     assert set(SOURCES) - {"other", "queue_log"} == set(FORMAT_FAMILY.values()) - {"other"}
 
 
+def test_readme_format_table_lists_what_loads():
+    # the README's table under "What the loader does" names exactly the formats that load
+    import re
+    from pathlib import Path
+
+    from callkit.io import FORMATS
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What the loader does", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\s*\| `([a-z0-9_]+)` \|", section, flags=re.M)
+    assert len(listed) == len(set(listed)) and set(listed) == set(FORMATS)
+
+
 def test_queue_log_is_asked_with_asterisk_and_when_the_profile_has_one(tmp_path):
     ast = data_request(profile_from_dict({**BASE, "calls_format": "sql_dump"}, check_files=False))
     assert "mysqldump asteriskcdrdb" in ast and "/var/log/asterisk/queue_log" in ast

@@ -93,16 +93,18 @@ _PAUSE = {"PAUSE": (None, True), "UNPAUSE": (None, False), "PAUSEALL": ("*", Tru
 
 
 def _num(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce")
+    """Numbers as float64 (NaN for anything else), whatever the text column's dtype (a numeric
+    Arrow dtype from to_numeric does not go into a float64 column)."""
+    return pd.to_numeric(s.astype("string"), errors="coerce").astype("float64")
 
 
 def _field(ev: pd.DataFrame, which: dict[str, str]) -> pd.Series:
     """Per event, the number in the data field that ``which`` names for its event type."""
     out = pd.Series(np.nan, index=ev.index, dtype="float64")
     for name, col in which.items():
-        m = ev["event"] == name
+        m = (ev["event"] == name).fillna(False).to_numpy(dtype=bool)
         if m.any():
-            out[m] = _num(ev.loc[m, col])
+            out[m] = _num(ev.loc[m, col]).to_numpy()
     return out
 
 
@@ -509,26 +511,37 @@ class QueueTables:
 
 
 def queue_tables(events: pd.DataFrame, *, calls: pd.DataFrame | None = None,
-                 legs: pd.DataFrame | None = None, answer_within_s: float = 20
+                 legs: pd.DataFrame | None = None, answer_within_s: float = 20, lang: str = "en"
                  ) -> tuple[pd.DataFrame | None, QueueTables]:
     """All queue/agent tables in one call; with ``calls`` (and the legs) the entries are joined
-    to the CDR (:func:`join_queue_calls`) and the calls come back with the queue columns."""
+    to the CDR (:func:`join_queue_calls`) and the calls come back with the queue columns. The
+    notes are in ``lang`` (``ru`` / ``en``): the audit shows them to the reader."""
     entries = queue_entries(events)
     notes = []
+    ru = lang == "ru"
     if calls is not None:
         calls, entries = join_queue_calls(calls, legs, entries)
         own = entries[~entries["before_log"].astype(bool)]
-        notes.append(f"queue_log: {int(own['call_id'].notna().sum())} of {len(own)} queue entries matched a "
-                     "call of the CDR (queue_log callid = uniqueid/linkedid)")
+        k = int(own["call_id"].notna().sum())
+        notes.append(f"Журнал очереди: {k} из {len(own)} звонков в очередь найдены в выгрузке звонков (по uniqueid/"
+                     "linkedid)" if ru else
+                     f"queue_log: {k} of {len(own)} queue entries matched a call of the CDR (queue_log callid = "
+                     "uniqueid/linkedid)")
     before = int(entries["before_log"].astype(bool).sum()) if len(entries) else 0
     if before:
-        notes.append(f"queue_log: {before} call(s) were already waiting when the log begins: their outcome is "
+        notes.append(f"Журнал очереди: {before} звонок(ов) уже ждали в очереди, когда журнал начинается, — их исход "
+                     "не считается" if ru else
+                     f"queue_log: {before} call(s) were already waiting when the log begins: their outcome is "
                      "not counted")
     sessions = agent_sessions(events)
     agents = agent_summary(events, sessions=sessions, entries=entries)
     static = agents.loc[agents["logged_in_s"].isna(), "employee"].tolist()
     if static:
-        notes.append(f"queue_log: {len(static)} agent(s) never log in or out (static queue members): their "
-                     f"log-in time is unknown ({', '.join(static[:5])}{' …' if len(static) > 5 else ''})")
+        who = f"{', '.join(static[:5])}{' …' if len(static) > 5 else ''}"
+        notes.append(f"Журнал очереди: {len(static)} оператор(ов) не входят в очередь и не выходят из неё "
+                     f"(постоянные участники) — время в очереди неизвестно, присутствие и «было на линии» у них "
+                     f"по звонкам ({who})" if ru else
+                     f"queue_log: {len(static)} agent(s) never log in or out (static queue members): their "
+                     f"log-in time is unknown, presence and on-line time by their calls ({who})")
     return calls, QueueTables(entries=entries, queues=queue_summary(entries, answer_within_s=answer_within_s),
                               agents=agents, pauses=pause_summary(sessions), sessions=sessions, notes=notes)

@@ -321,25 +321,29 @@ def _active(c: pd.DataFrame, inp: np.ndarray, gnames: pd.Index, out: pd.DataFram
     wdh = working_date_hours(c, working_hours=working_hours, period=period)[["date", "weekday", "hour"]]
     wdh = wdh.assign(date=wdh["date"].to_numpy().astype("datetime64[D]"))
     rows = []
+    # integer codes for the employees (the joins run on ints): the callers', then the log's others
+    ecode, enames = pd.factorize(emp[keep])
+    enames = pd.Index(np.asarray(enames, dtype=object))
     if keep.any():
         a = c.loc[act].loc[keep]
         row, absh = covered_hours(a[schema.START], a[schema.END])
-        e = emp[keep].to_numpy(dtype=object)
-        busy = pd.DataFrame({"g": gnames.get_indexer(home[keep].astype(str))[row], "employee": e[row],
-                             "absh": absh})
+        busy = pd.DataFrame({"g": gnames.get_indexer(home[keep].astype(str))[row], "e": ecode[row], "absh": absh})
         busy = busy[busy["g"] >= 0].drop_duplicates()
         busy["date"] = (busy["absh"] // 24).to_numpy().astype("datetime64[D]")
         busy["hour"] = busy["absh"] % 24
         # only the working date-hours (working days of the period, hours inside working hours)
-        rows.append(busy.merge(wdh, on=["date", "hour"]).assign(v=1.0)[["g", "employee", "date", "weekday",
-                                                                       "hour", "v"]])
+        rows.append(busy.merge(wdh, on=["date", "hour"]).assign(v=1.0)[["g", "e", "date", "weekday", "hour", "v"]])
     nq = None
     if av is not None and len(av):
-        q = av.assign(g=gnames.get_indexer(av["employee"].map(members).astype("string").fillna("")))
+        names = av["employee"].astype(str)
+        code = enames.get_indexer(names)
+        new = pd.Index(pd.unique(names[code < 0]))
+        code = np.where(code >= 0, code, len(enames) + new.get_indexer(names))
+        q = av.assign(e=code, g=gnames.get_indexer(av["employee"].map(members).astype("string").fillna("")))
         q = q[q["g"] >= 0].merge(wdh, on=["date", "hour"])
-        q = q.rename(columns={"available_share": "v"})[["g", "employee", "date", "weekday", "hour", "v"]]
+        q = q.rename(columns={"available_share": "v"})[["g", "e", "date", "weekday", "hour", "v"]]
         if rows:   # the queue_log replaces the calls in the hours it covers
-            k = ["employee", "date", "hour"]
+            k = ["e", "date", "hour"]
             b = rows[0]
             hit = b[k].merge(q[k].drop_duplicates(), on=k, how="left", indicator=True)["_merge"] == "both"
             rows[0] = b.loc[~hit.to_numpy()]

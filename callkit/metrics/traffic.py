@@ -194,8 +194,8 @@ def presence_at_peaks(calls: pd.DataFrame, *,
     inc = calls.loc[inp & m["incoming"] & has_dep & in_working_hours(calls, working_hours),
                     [schema.DEPARTMENT, schema.START]]
     # integer codes for employees and departments: the joins below run on ints
-    eall, enames = pd.factorize(pd.concat([a[schema.EMPLOYEE].astype("string"), av["employee"]],
-                                          ignore_index=True))
+    eall, enames = pd.factorize(a[schema.EMPLOYEE] if av.empty else pd.concat(
+        [a[schema.EMPLOYEE].astype("string"), av["employee"]], ignore_index=True))
     ecode, av_e = eall[:len(a)], eall[len(a):]
     dall, deps = pd.factorize(pd.concat([a[schema.DEPARTMENT], inc[schema.DEPARTMENT], av["department"]],
                                         ignore_index=True).astype("string"))
