@@ -74,7 +74,7 @@ METRIC_FILES = ("calls.csv", "calls.parquet", "managers.csv", "compare.csv", "tr
                 "missed.csv", "staffing.csv", "concentration.csv", "findings.csv", "evidence.csv",
                 "groups.csv", "off_hours.csv", "headline.csv")
 #: managers.csv: the §3 metrics, the role (and where it came from), presence at peaks.
-MANAGER_COLUMNS = SUMMARY_COLUMNS + ROLE_COLUMNS + ("peak_slots", "absent_slots", "absent_share")
+MANAGER_COLUMNS = SUMMARY_COLUMNS + ROLE_COLUMNS + ("peak_slots", "absent_slots", "absent_share", "presence_source")
 
 
 @dataclass

@@ -196,6 +196,9 @@ def test_audit_uses_the_log_and_says_so(qlog):
     assert any("постоянные участники" in n and "по звонкам (Вера)" in n for n in audit.notes)
     m = audit.managers.set_index("employee")
     assert m.loc["Анна", "absent_slots"] == 0 and m.loc["Борис", "absent_slots"] == 1
+    # managers.csv says how each one's peak slots were judged
+    assert m["presence_source"].to_dict() == {"Анна": "queue_log", "Борис": "queue_log", "Вера": "calls",
+                                              "Глеб": "calls"}
     assert audit.groups.set_index("hour").loc[10, "active_employees"] == pytest.approx(11 / 6)
     assert audit.staffing.set_index("hour").loc[10, "active_employees"] == pytest.approx(11 / 6)
 

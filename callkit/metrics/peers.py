@@ -107,7 +107,9 @@ def peer_inputs(managers: pd.DataFrame, *, presence: pd.DataFrame | None = None,
     """The manager table the peer comparisons run on: ``managers`` plus ``role, role_source``
     (:func:`callkit.metrics.roles.assign_roles`, kept when already there) and, with
     ``presence``, ``peak_slots, absent_slots, absent_share``
-    (:func:`callkit.metrics.presence_summary`; NaN share for managers without peak slots).
+    (:func:`callkit.metrics.presence_summary`; NaN share for managers without peak slots) and
+    ``presence_source`` — how those slots were judged: ``calls``, ``queue_log`` (the agent's
+    log-ins and pauses) or ``mixed``; NA without peak slots.
     This is managers.csv; compare.csv and the findings are computed from it."""
     from callkit import schema
     from callkit.metrics.roles import assign_roles
@@ -126,4 +128,11 @@ def peer_inputs(managers: pd.DataFrame, *, presence: pd.DataFrame | None = None,
         out["absent_slots"] = emp.map(s["absent_slots"]).fillna(0).astype(np.int64).to_numpy()
         out["absent_share"] = (out["absent_slots"] / out["peak_slots"].where(out["peak_slots"] > 0)
                                ).astype(float)
+        p = presence[presence["department_incoming"] > 0] if len(presence) else presence
+        src = p["source"].astype("string") if "source" in p else pd.Series("calls", index=p.index, dtype="string")
+        by_log = (src == "queue_log").groupby(p[schema.EMPLOYEE].astype("string")).mean() if len(p) else \
+            pd.Series(dtype=float)
+        share = emp.map(by_log).to_numpy(dtype=float)
+        out["presence_source"] = pd.array(np.select([share >= 1, share > 0, share == 0], ["queue_log", "mixed", "calls"],
+                                                    None), dtype="string")
     return out

@@ -672,6 +672,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "required_agents": ("Нужно людей на линии", "People needed on the line"),
     "active_employees": ("Было на линии", "On the line"),
     "active_source": ("Как посчитано «было на линии»", "On the line counted by"),
+    "presence_source": ("Как посчитано присутствие в часы пик", "Presence at peaks counted by"),
     "max_concurrent": ("Макс. одновременных звонков", "Max concurrent calls"),
     "understaffed": ("Не хватает людей", "Short of people"),
     "finding_id": ("Номер вывода", "Finding id"),
