@@ -48,6 +48,7 @@ tidy frames out.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -260,12 +261,19 @@ def _union(iv: list[tuple[pd.Timestamp, pd.Timestamp]]) -> list[tuple[pd.Timesta
 
 
 def _clip(iv: list[tuple], within: list[tuple]) -> list[tuple]:
+    """The parts of the intervals ``iv`` inside ``within`` (sorted and disjoint: a
+    :func:`_union`), found by bisection — a month of a call centre's pauses against its log-ins
+    was quadratic."""
+    starts = [c for c, _ in within]
     out = []
     for a, b in iv:
-        for c, d in within:
+        i = max(bisect.bisect_right(starts, a) - 1, 0)
+        while i < len(within) and within[i][0] < b:
+            c, d = within[i]
             lo, hi = max(a, c), min(b, d)
             if hi > lo:
                 out.append((lo, hi))
+            i += 1
     return out
 
 
@@ -352,6 +360,14 @@ def _wall_ns(t: pd.Timestamp) -> int:
     return int((t.tz_localize(None) if t.tzinfo is not None else t).as_unit("ns").value)
 
 
+def _wall_ns_array(times: pd.Series) -> np.ndarray:
+    """:func:`_wall_ns` of a column at once."""
+    t = pd.to_datetime(times)
+    if t.dt.tz is not None:
+        t = t.dt.tz_localize(None)
+    return t.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
 def _measure(iv: list[tuple], t: np.ndarray) -> np.ndarray:
     """Seconds of the disjoint sorted intervals ``iv`` (wall ns) before each time ``t``."""
     if not iv:
@@ -417,12 +433,13 @@ def agent_availability(sessions: pd.DataFrame, *, start: pd.Timestamp | None, en
     keep = (slot_s > 0) & (ohi > olo)
     h, day, slot_s, olo, ohi = h[keep], day[keep], slot_s[keep], olo[keep], ohi[keep]
     frames = []
-    for who in sorted(who_in):
-        s = sessions[sessions["who"].astype(str) == who]
-        li = s[s["kind"] == "logged_in"]
-        login = _union([(_wall_ns(a), _wall_ns(b)) for a, b in zip(li["start"], li["end"])])
-        p = s[s["kind"] == "paused"]
-        paused = _union(_clip([(_wall_ns(a), _wall_ns(b)) for a, b in zip(p["start"], p["end"])], login))
+    ses = sessions.assign(_a=_wall_ns_array(sessions["start"]), _b=_wall_ns_array(sessions["end"]),
+                          _who=sessions["who"].astype(str))
+    for who, s in ses[ses["_who"].isin(who_in)].groupby("_who", sort=True):
+        li = s["kind"].to_numpy() == "logged_in"
+        login = _union(list(zip(s["_a"].to_numpy()[li].tolist(), s["_b"].to_numpy()[li].tolist())))
+        pa = s["kind"].to_numpy() == "paused"
+        paused = _union(_clip(list(zip(s["_a"].to_numpy()[pa].tolist(), s["_b"].to_numpy()[pa].tolist())), login))
         avail = _subtract(login, paused)
         dep = s["department"].dropna()
         frames.append(pd.DataFrame({
