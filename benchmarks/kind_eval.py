@@ -101,9 +101,11 @@ def main() -> None:
     files = a.files or sorted(HERE.glob("test*.yaml"))
     train = bundled_phrasings()
     t = time.perf_counter()
-    default_kind_model()
-    print(f"bundled classifier fitted in {time.perf_counter() - t:.1f} s on "
-          f"{train['dialog_id'].nunique()} dialogs x {1 + len(ASR_STYLES)} forms")
+    m = default_kind_model()
+    meta = getattr(m, "meta_", {})
+    print(f"bundled call-kind model ready in {time.perf_counter() - t:.1f} s: fitted on "
+          f"{meta.get('dialogs', train['dialog_id'].nunique())} dialogs of "
+          f"{', '.join(meta.get('phrasings', []))} in the forms {', '.join(meta.get('forms', []))}")
     lexicon = [p.lstrip("=~") for c in CONCEPTS for p in c.phrases]
     for f in files:
         test = read_phrasings(f)

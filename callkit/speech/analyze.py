@@ -64,6 +64,7 @@ from callkit.speech.kind import (
     NEGOTIATION,
     SMALL_TALK,
     CallKindClassifier,
+    KindInput,
     combine_kinds,
     default_kind_model,
     rule_decision,
@@ -84,7 +85,7 @@ from callkit.speech.text import FUNCTION_WORDS, is_known_word, lemma, split_merg
 from callkit.speech.topics import distinctive_terms, topic_summary
 from callkit.speech.verdict import SpeechVerdict, speech_verdict
 
-__all__ = ["SpeechResult", "analyze_calls", "PER_CALL_COLUMNS", "SPEECH_CSV_COLUMNS",
+__all__ = ["SpeechResult", "analyze_calls", "kind_evidence", "kind_inputs", "PER_CALL_COLUMNS", "SPEECH_CSV_COLUMNS",
            "SPEECH_FILE_COLUMNS", "SPEAKER_COLUMNS", "LABELLED", "PARTIAL", "UNLABELLED"]
 
 LABELLED, PARTIAL, UNLABELLED = "labelled", "partial", "none"
@@ -117,7 +118,8 @@ _COUNT_COLUMNS = ("profanity", "stop_words", "competitor_mentions", "client_ment
                   "unattributed_profanity", "unattributed_stop_words", "stages_hit",
                   "questions_hit", "advantages_hit", "materials_hit", "profanity_mat")
 _SNIPPET_WORDS = 4
-_KIND_OPENING = 150   # words of a call the call-kind classifier reads
+_KIND_OPENING = 150   # words of a call the call-kind model reads
+_CONCEPT_NAMES = frozenset(c.name for c in CONCEPTS)   # profile-independent: the model's cues
 
 
 @dataclass
@@ -215,8 +217,11 @@ class _Engine:
         self.employee_only |= {(_STOP, s) for s in profile.stop_words}
         self.result_order = [it.item for it in self.items if it.kind == RESULT]
         # lemmas that say nothing about the call kind: function words, phone small talk and
-        # the client company's own name (said in every greeting)
-        self.quiet = FUNCTION_WORDS | SMALL_TALK | {lemma(t) for t in tokenize(profile.client)}
+        # the client company's own name (said in every greeting; "Фильтр-Сервис" is said
+        # "фильтр сервис" too)
+        name = tokenize(profile.client)
+        name += [p for t in name if "-" in t for p in t.split("-")]
+        self.quiet = FUNCTION_WORDS | SMALL_TALK | {lemma(t) for t in name}
         self.stages = [it.item for it in self.items if it.kind == STAGE]
         self.questions = [it.item for it in self.items if it.kind == QUESTION]
         self.brief_items = {k: [it.item for it in self.items if it.kind == k] for k in BRIEF_KINDS}
@@ -270,7 +275,8 @@ def analyze_calls(utterances: pd.DataFrame, profile: Profile, *, calls: pd.DataF
         Canonical call table; when given, ``employee`` and ``department`` come from it.
     kind_model
         ``"auto"`` (default): the meaning rules combined with the bundled classifier
-        (:func:`~callkit.speech.kind.combine_kinds`, :func:`~callkit.speech.kind.default_kind_model`);
+        (:func:`~callkit.speech.kind.combine_kinds`, :func:`~callkit.speech.kind.default_kind_model`:
+        the rules' structural decisions stand, the learned model decides the rest);
         a fitted :class:`~callkit.speech.kind.CallKindClassifier`: its prediction is the call
         kind; None: the rules alone. The rules' own answer is always in ``call_kind_rules``.
     lang
@@ -355,7 +361,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
     topic_rows: list[tuple[str, str, int]] = []
     prof_rows: list[tuple[Any, ...]] = []
     docs: dict[str, str] = {}
-    cue_docs: dict[str, str] = {}
+    cue_docs: dict[str, KindInput] = {}
     stage_set = set(eng.stages)
     n_stages, n_questions = len(eng.stages), len(eng.questions)
     n_brief = {k: len(v) for k, v in eng.brief_items.items()}
@@ -501,17 +507,60 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             "content_words": len(lems) - sum(map(quiet.__contains__, lems)),
         })
         docs[cid] = " ".join(lems)
-        # the classifier reads the opening of the call (where its purpose is said) and the
-        # concepts found anywhere in it
-        cue_docs[cid] = " ".join(lems[:_KIND_OPENING] + [f"cue_{c}" for c in sorted(concepts)])
+        cue_docs[cid] = _kind_input(toks, lems, ubounds, who_utt, concepts, quiet)
     return rows, check_rows, topic_rows, prof_rows, docs, cue_docs
+
+
+def _kind_input(toks: list[str], lems: list[str], ubounds: list[tuple[int, int]],
+                who_utt: list[str], concepts: dict[str, Any], quiet: frozenset[str]) -> KindInput:
+    # the learned model reads the opening of the call (where its purpose is said), the
+    # built-in concepts found anywhere in it and the content lemmas of the turn that states
+    # the purpose (the caller's first with any, else the first with any)
+    turns = []
+    for j, (lo, hi) in enumerate(ubounds):
+        if lo >= _KIND_OPENING:
+            break
+        hi = min(hi, _KIND_OPENING)
+        turns.append((who_utt[j], tuple(toks[lo:hi]), tuple(lems[lo:hi])))
+    content = [tuple(w for w in t[2] if w not in quiet) for t in turns]
+    purpose = next((c for c, t in zip(content, turns) if c and t[0] == CLIENT_SPEAKER),
+                   next((c for c in content if c), ()))
+    return KindInput(tuple(turns), tuple(sorted(_CONCEPT_NAMES.intersection(concepts))), purpose)
+
+
+def kind_evidence(utterances: pd.DataFrame, profile: Profile, *,
+                  calls: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What decides each call's kind, one row per call (indexed by ``call_id``):
+    ``kind_input`` (what the learned model reads, :class:`~callkit.speech.kind.KindInput`),
+    ``rule_kind`` and ``basis`` (:func:`~callkit.speech.kind.rule_decision`) and
+    ``content_words`` — as ``analyze_calls`` builds them. Used to train the bundled model and
+    by ``benchmarks/kind_cv.py``."""
+    _check_utterances(utterances)
+    rows, *_, kin = _scan(utterances, _Engine(profile))
+    caller = _callers(calls)
+    ids = [r[schema.CALL_ID] for r in rows]
+    dec = [rule_decision(r["concepts"], labelled=r["labelled"], caller=caller.get(r[schema.CALL_ID]))
+           for r in rows]
+    out = pd.DataFrame({
+        "kind_input": pd.Series([kin[i] for i in ids], dtype=object),
+        "rule_kind": pd.array([d[0] for d in dec], dtype="string"),
+        "basis": pd.array([d[1] for d in dec], dtype="string"),
+        "content_words": np.asarray([r["content_words"] for r in rows], dtype="int64"),
+    })
+    out.index = pd.Index(ids, dtype="string", name=schema.CALL_ID)
+    return out
+
+
+def kind_inputs(utterances: pd.DataFrame, profile: Profile) -> pd.Series:
+    """The ``kind_input`` column of :func:`kind_evidence`."""
+    return kind_evidence(utterances, profile)["kind_input"]
 
 
 def _assemble(utterances: pd.DataFrame, profile: Profile, eng: _Engine,
               calls: pd.DataFrame | None, kind_model: CallKindClassifier | None,
               lang: str | None, top_terms: int, rows: list[dict[str, Any]],
               check_rows: list[tuple[Any, ...]], topic_rows: list[tuple[str, str, int]],
-              prof_rows: list[tuple[Any, ...]], docs: dict[str, str], cue_docs: dict[str, str],
+              prof_rows: list[tuple[Any, ...]], docs: dict[str, str], cue_docs: dict[str, KindInput],
               dm: pd.DataFrame) -> SpeechResult:
     per_call = pd.DataFrame(rows)
     if per_call.empty:
@@ -531,8 +580,7 @@ def _assemble(utterances: pd.DataFrame, profile: Profile, eng: _Engine,
         pred = kind_model.predict(doc_s)
         per_call["call_kind"] = pred.reindex(per_call[schema.CALL_ID]).to_numpy()
     elif kind_model == "auto" and len(per_call):
-        cue_s = pd.Series(cue_docs, dtype="string").reindex(per_call[schema.CALL_ID].to_numpy())
-        proba = default_kind_model().predict_proba(cue_s, with_cues=True)
+        proba = default_kind_model().predict_proba([cue_docs[c] for c in per_call[schema.CALL_ID]])
         per_call["call_kind"] = [
             combine_kinds(kind, basis, p, n) for (kind, basis), p, n in
             zip(decisions, proba.to_dict("records"), per_call["content_words"])]
