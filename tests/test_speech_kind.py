@@ -156,6 +156,16 @@ def test_an_offer_is_the_callers_only_when_the_caller_makes_it():
     assert analyze_calls(u, PROFILE, calls=calls, kind_model=None).per_call.loc[0, "call_kind"] == "navigation"
 
 
+def test_staff_are_no_offer_of_cooperation():
+    # "сотрудник" (staff) is not "сотрудничать" (to cooperate): a buyer who wants ten of his
+    # staff trained asks for an invoice; a caller who offers cooperation makes an offer
+    buyer = ["C: выставьте счет на обучение десяти сотрудников", "E: пришлите список"]
+    seller = ["C: добрый день хотим с вами сотрудничать по поставкам тары", "E: нам не нужно"]
+    pc = analyze_calls(_dialog_frame([buyer, seller]), PROFILE, kind_model=None).per_call
+    assert pc.set_index("call_id")["kind_concepts"].tolist()[0] == "invoice; result"
+    assert pc.set_index("call_id")["call_kind"].tolist() == ["negotiation", "navigation"]
+
+
 def test_not_sold_unless_the_employee_sells_on():
     no = ["C: у вас есть шины", "E: нет шинами не торгуем"]
     on = ["C: у вас есть фильтры манн", "E: манн не продаем но есть аналог цена пятьсот рублей"]

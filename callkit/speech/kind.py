@@ -148,13 +148,13 @@ CONCEPTS: tuple[Concept, ...] = (
     # the caller offers the company something (navigation when the caller says it)
     _c("offer_to_us", NAVIGATION, 2,
        "хотел бы предложить; хочу предложить; "
-       "предлагаем сотрудничество; "
-       "предложить сотрудничество; по поводу сотрудничества; стать вашим поставщиком; "
+       "предлагаем =сотрудничество; "
+       "предложить =сотрудничество; по поводу =сотрудничества; стать вашим поставщиком; "
        "представляю компанию; я представитель; рекламное агентство; продвижение сайта; "
        "размещение в справочнике; отдел закупок; отвечает за закупки; ~предлагаем ~вам; "
        "~предлагаем ~вашему; ~предлагаем ~вашей; ~можем предложить; ~хотим предложить; "
        "~предложить ~вам; звоню предложить; размещение рекламы; рекламу на; у нас закупать; "
-       "закупать у нас; ~можем ~ваш; ~можем ~вашу; ~можем ~вам; сотрудничать; сотрудничество; "
+       "закупать у нас; ~можем ~ваш; ~можем ~вашу; ~можем ~вам; =сотрудничать; =сотрудничество; "
        "~предлагаю ~вам; ~предлагаю ~вашему; ~предлагаю ~вашей; ищем покупателей; "
        "ищем дилеров; ищем партнеров; стать нашим партнером; стать нашим дилером; "
        "застраховать; ~ваших ~сотрудников; ~ваших ~менеджеров; ~вашего ~офиса"),
@@ -499,7 +499,8 @@ SMALL_TALK: frozenset[str] = frozenset("""
 #: callkit's own labelled call-kind phrasings (``callkit/data/``): the development sets, in the
 #: order they were written (see ``benchmarks/kind_eval/README.md``).
 BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_dev2.yaml",
-                                      "kind_test3.yaml", "kind_dev3.yaml", "kind_dev4.yaml")
+                                      "kind_test3.yaml", "kind_dev3.yaml", "kind_dev4.yaml",
+                                      "kind_dev5.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
