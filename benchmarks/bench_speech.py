@@ -43,7 +43,7 @@ def throughput(n: int, words: int, jobs: int) -> None:
     print(f"generated {n} transcripts, {len(u)} utterances, {nwords} words "
           f"({nwords / n:.0f} per call) "
           f"in {gen:.1f} s")
-    analyze_calls(u.head(300), prof, calls=calls)   # warm up: the bundled classifier is fitted once
+    analyze_calls(u.head(300), prof, calls=calls)   # warm up: the bundled model is loaded once
     t, c = time.perf_counter(), time.process_time()
     r = analyze_calls(u, prof, calls=calls, n_jobs=jobs)
     dt, cpu = time.perf_counter() - t, time.process_time() - c

@@ -34,12 +34,14 @@ Two ways, both on lemmas:
   kind is the sum of its intents' probabilities) on lemma uni- and bigrams within a turn, the
   concepts found, the lemmas of the caller's first content turn (the caller states the
   purpose), and character 2-4-grams of the words as recognised (robust to dropped endings and
-  recognition errors). Fitted once per process on callkit's own labelled phrasings, no download.
+  recognition errors). Fitted on callkit's own labelled phrasings and shipped as plain arrays
+  (``callkit/data/kind_model.npz``): loaded, not fitted, at run time; no download.
   :class:`CallKindClassifier` is the simpler TF-IDF model a user can train on their own calls.
 
 ``analyze_calls`` combines them (:func:`combine_kinds`): the rules' structural decisions (a job
 seeker, an offer to the company, "we don't sell that", a wrong number) stand — on every
-development set they were right every time they fired — a call with no content is ``unknown``,
+development set they were right every time they fired (on the blind test4 one job-seeker
+override was wrong) — a call with no content is ``unknown``,
 and the learned model decides the rest. The held-out evaluation (``benchmarks/kind_eval.py``)
 scores phrasings written apart from this lexicon and the training data; model choices are made
 by cross-validation by file on the development phrasings (``benchmarks/kind_cv.py``). (The
