@@ -33,6 +33,7 @@ count.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -496,13 +497,24 @@ def _fast_csv(table: RawTable, data: bytes, cols: list[int], width: int, *, newl
     return df
 
 
+def _valid_utf8(data: bytes, chunk: int = _CHUNK) -> bool:
+    """Whether ``data`` is valid UTF-8, checked in chunks (a whole-file decode would hold a
+    second copy of a multi-gigabyte export)."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for pos in range(0, len(data), chunk):
+            dec.decode(view[pos:pos + chunk])
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _detect_encoding(data: bytes) -> tuple[str, list[str]]:
     enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    try:
-        data.decode("utf-8")
+    if _valid_utf8(data):
         return enc, []
-    except UnicodeDecodeError:
-        pass
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     high = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80))
@@ -619,7 +631,7 @@ def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTa
         if looks_like_dump(fh.read(65536)):   # a database dump: parsed as SQL, streamed
             return [read_dump(path)]
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():   # (not data.strip(): no copy of a big file)
         raise InputError(f"{path}: file is empty; expected a call export")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path)
