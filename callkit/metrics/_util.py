@@ -7,7 +7,7 @@ import pandas as pd
 from callkit import classify, schema
 
 __all__ = ["ensure_flags", "period_mask", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label",
-           "safe_div", "utc_naive"]
+           "safe_div", "utc_naive", "isin_text"]
 
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
@@ -81,3 +81,15 @@ def slot_frame(start: pd.Series) -> pd.DataFrame:
     weekday = ((day.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday (3)
     return pd.DataFrame({"date": day, "weekday": weekday.astype(np.int64), "hour": hour},
                         index=start.index)
+
+
+def isin_text(values: pd.Series, candidates: pd.Series | pd.Index) -> np.ndarray:
+    """``values.isin(candidates)`` for text, by Arrow's hash table (pandas' ``str`` isin turns
+    every candidate into a Python object first: seconds for a call table's 800k ids). Missing
+    values are never in: NA → False."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    v = pa.array(pd.Series(values).astype("string").array).cast(pa.large_string())
+    c = pa.array(pd.Series(candidates).astype("string").dropna().array).cast(pa.large_string())
+    return pc.is_in(v, value_set=c, skip_nulls=True).fill_null(False).to_numpy(zero_copy_only=False)
