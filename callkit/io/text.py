@@ -500,6 +500,8 @@ def _fast_csv(table: RawTable, data: bytes, cols: list[int], width: int, *, newl
 def _valid_utf8(data: bytes, chunk: int = _CHUNK) -> bool:
     """Whether ``data`` is valid UTF-8, checked in chunks (a whole-file decode would hold a
     second copy of a multi-gigabyte export)."""
+    if data.isascii():
+        return True
     dec = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
