@@ -51,7 +51,12 @@ def _duplicates(legs: pd.DataFrame) -> np.ndarray:
     sub = legs.loc[cand]
     row_key = sub["source_file"].astype("str") + ":" + sub["source_row"].astype("str")
     cols = [c for c in LEG_INPUT if c not in ("row", "session_key", "leg_id")] + ["_fmt"]
-    full = sub[cols].astype("str")
+    # as text, but times as their int64 instants: within one column (one time zone) the same
+    # text is the same instant, and pandas formats tz-aware times slowly (1 s for 40k legs)
+    times = [c for c in cols if isinstance(sub[c].dtype, pd.DatetimeTZDtype)]
+    full = sub[cols].astype({c: "str" for c in cols if c not in times})
+    for c in times:
+        full[c] = sub[c].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").view("int64")
     for c in ("session_key", "leg_id"):
         v = sub[c].astype("str")
         full[c] = v.where(v != row_key, "")
