@@ -33,7 +33,6 @@ count.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -497,18 +496,18 @@ def _fast_csv(table: RawTable, data: bytes, cols: list[int], width: int, *, newl
     return df
 
 
-def _valid_utf8(data: bytes, chunk: int = _CHUNK) -> bool:
-    """Whether ``data`` is valid UTF-8, checked in chunks (a whole-file decode would hold a
-    second copy of a multi-gigabyte export)."""
+def _valid_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (as ``bytes.decode`` decides), without decoding it: an
+    ASCII file at once, else Arrow's SIMD validation of the bytes in place (a whole-file
+    decode took 0.6 s and held a second copy of the export)."""
     if data.isascii():
         return True
-    dec = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
+    import pyarrow as pa
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    one = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
     try:
-        for pos in range(0, len(data), chunk):
-            dec.decode(view[pos:pos + chunk])
-        dec.decode(b"", final=True)
-    except UnicodeDecodeError:
+        one.cast(pa.large_string())
+    except pa.ArrowInvalid:
         return False
     return True
 
