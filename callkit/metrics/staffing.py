@@ -325,7 +325,7 @@ def _active(c: pd.DataFrame, inp: np.ndarray, gnames: pd.Index, out: pd.DataFram
     ecode, enames = pd.factorize(emp[keep])
     enames = pd.Index(np.asarray(enames, dtype=object))
     if keep.any():
-        a = c.loc[act].loc[keep]
+        a = c.loc[act, [schema.START, schema.END]].loc[keep]   # the two columns used, not a copy of all
         row, absh = covered_hours(a[schema.START], a[schema.END])
         busy = pd.DataFrame({"g": gnames.get_indexer(home[keep].astype(str))[row], "e": ecode[row], "absh": absh})
         busy = busy[busy["g"] >= 0].drop_duplicates()
