@@ -487,6 +487,9 @@ def _truth(c: SampleCompany, res) -> dict[str, Any]:
         "allowed_extra_findings": allowed,
         "peak_hours": list(PEAK_HOURS),
         "working_hours": WORKING_HOURS,
+        # the service desk answers the service line: a role the profile states (inferred from
+        # the call mix it would read as hunters, and be compared on new-client calls)
+        "profile_roles": {SERVICE_DEPT: "service"},
         "metrics": _records(m),
     }
 
