@@ -1,7 +1,8 @@
 """Rule-based findings with evidence and impact, in Russian and English (DESIGN §3, §5).
 
 Each rule is documented in :data:`RULES`: its exact condition (``definition_*``, the minimum
-data ``min_data``), what ``n`` counts, how ``impact_calls`` is computed, which calls are its
+data ``min_data``), what ``n`` counts (``n_unit``), in which unit (``impact_unit``) and by
+which formula its ``impact`` is computed, which calls are its
 evidence and how they reproduce ``value``, and what to do (``action``).
 
 :func:`evaluate` applies the rules to the audit tables and returns :class:`Verdicts` —
@@ -12,18 +13,37 @@ calls, slots, colleagues) below which it stays silent.
 
 findings.csv
 ------------
+The DESIGN §5 columns, then ``impact_unit, impact, n_unit``.
+
 ``finding_id`` — ``<rule>-<8 hex>``: a hash of rule, subject, metric and the rule's key; the
 same finding gets the same id in every run and in both languages. ``severity`` — high |
 medium. ``subject`` — the employee, department, ``weekday hour`` slot (``"0 10"`` = Monday
 10:00) or ``all``. ``value`` and ``reference`` — the measured value and what it is compared
 with (for the employee rules: the median of the comparable colleagues, the same number as
 ``reference`` in compare.csv). ``n`` — the sample the finding rests on (the denominator of
-``value``; also said in the text). ``impact_calls`` — client calls (leads) the problem costs
-over the period, by the rule's formula (NaN when the rule measures a risk, not a loss).
-``impact_rub`` — impact_calls x lead_to_deal x average_deal_rub when the profile has
-``economics`` (else NaN). ``evidence_n`` — the number of calls in evidence.csv for it.
-``action`` — what to do, one line. ``text`` — the finding in words. Rows are sorted by
-impact_calls (largest first; NaN last), then severity, then the order of :data:`RULES`.
+``value``; also said in the text), counted in ``n_unit`` (:data:`N_UNIT_CODES`: active days,
+outgoing calls, peak hours, missed calls …). ``impact`` — what the problem costs over the
+period, in ``impact_unit`` (:data:`IMPACT_UNITS`), by the rule's formula:
+
+- ``lost_leads`` — incoming client enquiries lost: nobody answered, no call-back within the
+  window, never reached since (missed calls that were called back cost no lead);
+- ``client_calls`` — client calls that did not happen: calls to new clients not made, calls
+  spent on the same numbers or on private mobiles beyond the colleagues', the client
+  conversations the time of extra internal calls would have held;
+- ``peak_hours`` — time: peak hours a manager was off the phone beyond the colleagues';
+- ``risk`` — no cost in calls (``impact`` NaN).
+
+``impact_calls`` = ``impact`` for the two call units (lost_leads, client_calls), NaN for time
+and risk. ``impact_rub`` — impact x the unit's conversion x average_deal_rub when the profile
+has ``economics``: ``lead_to_deal`` for lost_leads, ``call_to_deal`` (optional) for
+client_calls; NaN for time, risk, and client_calls without call_to_deal. Two units are never
+added up or ranked as one: rows are sorted by impact_rub (largest first) where they have it,
+then the rows without roubles unit by unit in the order of :data:`IMPACT_UNITS` (lost leads,
+client calls, peak hours, risk), each by impact; ties by severity, then the order of
+:data:`RULES`. ``evidence_n`` — the number of calls in evidence.csv for it. ``action`` —
+what to do, one line. ``text`` — the finding in words, with its cost in its own unit. Findings
+may overlap (a lost call at a busy hour counts for ``missed_no_callback`` and ``missed_peak``):
+their impacts are not to be summed.
 
 evidence.csv
 ------------
@@ -44,12 +64,13 @@ its :class:`Rule` in :data:`RULES`, its text in ``_TEXT`` and its action in ``_A
 arguments given to ``add``)::
 
     fid = out.add("missed_peak", severity, subject, "missed_rate", value, reference,
-                  n=incoming, impact_calls=missed - reference * incoming, key="",
+                  n=incoming, impact=lost - usual * incoming, key="",
                   **fmt)                       # fmt: extra fields of the text/action templates
     out.attach(fid, call_ids, note="...")      # the evidence: call ids of the period
 
-``out.add`` returns the ``finding_id``; ``key`` tells apart two findings of one rule on the
-same subject and metric. ``out.attach_frame(df)`` takes many findings' evidence at once (columns
+``out.add`` returns the ``finding_id``; ``impact`` is in the rule's ``impact_unit`` (the
+templates see it as ``impact`` and, worded, as ``cost`` / ``Cost``); ``key`` tells apart two
+findings of one rule on the same subject and metric. ``out.attach_frame(df)`` takes many findings' evidence at once (columns
 ``finding_id, call_id`` and optionally ``note``) — use it instead of a loop over findings.
 ``out.calls`` is the in-period call table (None when :func:`evaluate` was given no calls; a
 rule then adds findings without evidence), ``out.counted`` its
@@ -79,19 +100,42 @@ from callkit.metrics.managers import PEER_EMPLOYEE, counted_masks
 from callkit.metrics.roles import role_applies
 from callkit.metrics.tech import LINE_LIMIT_BLOCKED, LINE_LIMIT_DAYS
 from callkit.profile import Economics, Thresholds
+from callkit.report import labels as _labels
 
-__all__ = ["Rule", "RULES", "RULE_NAMES", "FINDING_COLUMNS", "EVIDENCE_COLUMNS", "SEVERITIES",
-           "REPRODUCE", "Verdicts", "rules_table", "evaluate", "build_findings", "finding_id",
-           "flow_threshold", "ROLE_NAMES"]
+__all__ = ["Rule", "RULES", "RULE_NAMES", "FINDING_COLUMNS", "FINDING_EXTRA_COLUMNS",
+           "EVIDENCE_COLUMNS", "SEVERITIES", "REPRODUCE", "IMPACT_UNITS", "CALL_UNITS",
+           "N_UNIT_CODES", "Verdicts", "rules_table", "evaluate", "build_findings", "finding_id",
+           "flow_threshold", "impact_phrase", "ROLE_NAMES"]
 
+#: findings.csv: the DESIGN §5 columns, then :data:`FINDING_EXTRA_COLUMNS`.
 FINDING_COLUMNS = ("finding_id", "rule", "severity", "subject", "metric", "value", "reference",
                    "n", "impact_calls", "impact_rub", "evidence_n", "action", "text")
+FINDING_EXTRA_COLUMNS = ("impact_unit", "impact", "n_unit")
+#: What a finding's ``impact`` is measured in, in the order rows without roubles are ranked:
+#: ``IMPACT_UNITS[unit] = (what it counts, how it becomes roubles)``.
+IMPACT_UNITS: dict[str, tuple[str, str]] = {
+    "lost_leads": ("incoming client enquiries lost: nobody answered, no call-back within the "
+                   "window, never reached since", "x economics.lead_to_deal x average_deal_rub"),
+    "client_calls": ("client calls that did not happen: calls to new clients not made, calls "
+                     "spent on the same numbers or on private mobiles beyond the colleagues', "
+                     "the client conversations the time of extra internal calls would have held",
+                     "x economics.call_to_deal x average_deal_rub (only with call_to_deal: each "
+                     "could have been a call to a new client)"),
+    "peak_hours": ("time: peak hours off the phone beyond the colleagues'", "none"),
+    "risk": ("a risk with no cost in calls (impact NaN)", "none"),
+}
+#: The units counted in calls (``impact_calls`` = ``impact`` for these, NaN for the others).
+CALL_UNITS = ("lost_leads", "client_calls")
+#: What a finding's ``n`` counts (``n_unit``).
+N_UNIT_CODES = ("active_days", "outgoing_calls", "all_calls", "external_calls", "peak_slots",
+                "incoming_calls", "missed_calls", "unanswered_calls", "ceiling_days",
+                "answered_incoming", "window_calls")
 EVIDENCE_COLUMNS = ("finding_id", schema.CALL_ID, schema.START, schema.EMPLOYEE,
                     schema.CLIENT_NUMBER, schema.DIRECTION, schema.STATUS, schema.TALK_S, "note")
 SEVERITIES = ("high", "medium", "low")
 REPRODUCE = ("share", "per_day", "per_number", "slots", "count", "")
-ROLE_NAMES = {"hunter": ("охотник", "hunter"), "farmer": ("фермер", "farmer"),
-              "inbound": ("входящие", "inbound"), "service": ("сервис", "service")}
+#: The roles as a finding's text names them (the report's words: callkit.report.labels.VALUES).
+ROLE_NAMES = {r: _labels.VALUES[r] for r in ("hunter", "farmer", "inbound", "service")}
 
 
 @dataclass(frozen=True)
@@ -112,6 +156,8 @@ class Rule:
     impact_ru: str = ""
     evidence_en: str = ""
     reproduce: str = ""
+    impact_unit: str = "lost_leads"
+    n_unit: str = ""
 
 
 #: Minimum data and fixed thresholds of the rules (the profile's thresholds override
@@ -170,12 +216,15 @@ RULES: tuple[Rule, ...] = (
          "Исходящие новым клиентам оцениваются только у «охотников»; внешние звонки в день — у "
          "всех ролей (в сравнении с той же ролью).",
          n_en="active days (the per-day rate's denominator)",
-         impact_en="(reference - value) x days_active: the calls (new-client calls) the manager "
-                   "made fewer than the median colleague over the period",
-         impact_ru="(ориентир − значение) × рабочие дни: на столько звонков (новым клиентам) "
-                   "меньше, чем у медианного коллеги, за период",
+         impact_en="client calls: (reference - value) x days_active — the calls to new clients "
+                   "(or external calls) the manager made fewer than the median colleague over "
+                   "the period",
+         impact_ru="звонки клиентам: (ориентир − значение) × рабочие дни — на столько звонков "
+                   "новым клиентам (или внешних звонков) меньше, чем у медианного коллеги, за "
+                   "период",
          evidence_en="the counted calls (external calls, or outgoing calls to new clients) of "
-                     "the period", reproduce="per_day"),
+                     "the period", reproduce="per_day", impact_unit="client_calls",
+         n_unit="active_days"),
     Rule("mobile_heavy", "employee", "mobile_share", MOBILE_MOSTLY,
          f"outgoing >= {MIN_OUTGOING}, days_active >= min_active_days, role hunter, >= "
          f"{MIN_PEERS} comparable colleagues",
@@ -195,9 +244,12 @@ RULES: tuple[Rule, ...] = (
          "оцениваются только «охотники». Если весь отдел звонит на мобильные (B2C), отрыв от "
          "коллег недостижим и никто не выделяется.",
          n_en="outgoing calls",
-         impact_en="(value - reference) x outgoing: calls to mobiles beyond the colleagues' share",
-         impact_ru="(доля − ориентир) × исходящие: звонков на мобильные сверх доли коллег",
-         evidence_en="the outgoing calls to mobile numbers", reproduce="share"),
+         impact_en="client calls: (value - reference) x outgoing — calls to private mobiles "
+                   "beyond the colleagues' share, which could have gone to new companies",
+         impact_ru="звонки клиентам: (доля − ориентир) × исходящие — звонков на частные "
+                   "мобильные сверх доли коллег; они могли уйти новым компаниям",
+         evidence_en="the outgoing calls to mobile numbers", reproduce="share",
+         impact_unit="client_calls", n_unit="outgoing_calls"),
     Rule("internal_heavy", "employee", "internal_share", INTERNAL_ABOVE_PEERS,
          f"external_calls + internal_calls >= {MIN_CALLS}, days_active >= min_active_days, >= "
          f"{MIN_PEERS} comparable colleagues",
@@ -214,11 +266,20 @@ RULES: tuple[Rule, ...] = (
          "внутренних) И не случайно: биномиально P(X ≥ внутренних | всех звонков, p = ориентир) "
          f"< {ALPHA:g}. Силы уходят на коллег (сломан внутренний процесс), а не на клиентов.",
          n_en="external + internal calls",
-         impact_en="(value - reference) x (external + internal calls): internal calls beyond the "
-                   "colleagues' share, i.e. client calls not made",
-         impact_ru="(доля − ориентир) × (внешние + внутренние): внутренних звонков сверх доли "
-                   "коллег — несделанные звонки клиентам",
-         evidence_en="the internal calls the manager placed or answered", reproduce="share"),
+         impact_en="client calls: the extra internal calls (value - reference) x (external + "
+                   "internal calls), times the manager's mean internal call (their internal "
+                   "talk time / internal calls), divided by the manager's own mean client "
+                   "conversation (talk_s_mean, over answered external calls) — the client "
+                   "conversations that time would have held. An internal call is not a client "
+                   "call: only its time is. NaN without the call table (no internal talk time) "
+                   "or without answered external calls",
+         impact_ru="звонки клиентам: лишние внутренние звонки (доля − ориентир) × (внешние + "
+                   "внутренние), умноженные на средний внутренний звонок менеджера (его время "
+                   "внутренних разговоров / внутренние звонки) и делённые на его же средний "
+                   "разговор с клиентом — сколько разговоров с клиентами уместилось бы в это "
+                   "время",
+         evidence_en="the internal calls the manager placed or answered", reproduce="share",
+         impact_unit="client_calls", n_unit="all_calls"),
     Rule("repeat_dialing", "employee", "calls_per_number", REPEAT_ABOVE_PEERS,
          f"external_calls >= {MIN_CALLS}, days_active >= min_active_days, role hunter or farmer, "
          f">= {MIN_PEERS} comparable colleagues",
@@ -234,12 +295,14 @@ RULES: tuple[Rule, ...] = (
          f"1/ориентир, P < {ALPHA:g}. Слабые переговоры или «накрутка» плана по звонкам; роли "
          "«входящие» и «сервис» не оцениваются.",
          n_en="external calls",
-         impact_en="external_calls - reference x unique_numbers: calls to the same numbers "
-                   "beyond the colleagues' rate (calls that could have reached other clients)",
-         impact_ru="внешние − ориентир × уникальные номера: звонков на те же номера сверх "
-                   "уровня коллег (могли бы достаться другим клиентам)",
+         impact_en="client calls: external_calls - reference x unique_numbers — calls to the "
+                   "same numbers beyond the colleagues' rate (calls that could have reached "
+                   "other clients)",
+         impact_ru="звонки клиентам: внешние − ориентир × уникальные номера — звонков на те же "
+                   "номера сверх уровня коллег (могли бы достаться другим клиентам)",
          evidence_en="every counted external call (the note says which call to that number it "
-                     "was)", reproduce="per_number"),
+                     "was)", reproduce="per_number", impact_unit="client_calls",
+         n_unit="external_calls"),
     Rule("absent_at_peak", "employee", "absent_share", ABSENT_SHARE,
          f"peak slots (worked day x department peak hour with incoming) >= {MIN_PEAK_SLOTS}, "
          f"days_active >= min_active_days, >= {MIN_PEERS} comparable colleagues",
@@ -255,32 +318,52 @@ RULES: tuple[Rule, ...] = (
          f"({_PEERS_RU}) И не случайно: биномиально P(X ≥ пропущенных часов | часов пик, p = "
          f"ориентир) < {ALPHA:g}.",
          n_en="peak slots (worked date x peak hour with department incoming)",
-         impact_en="(value - reference) x peak_slots x (the department's incoming per peak slot "
-                   "/ its eligible managers): the peak calls that would have been theirs",
-         impact_ru="(доля − ориентир) × часы пик × (входящие отдела за час пик / число его "
-                   "менеджеров): звонки пиковых часов, которые пришлись бы на него",
+         impact_en="time: (value - reference) x peak_slots — the peak hours the manager was off "
+                   "the phone beyond the colleagues' rate. Not calls: the flow went to "
+                   "colleagues (or was missed — the missed-call rules count those)",
+         impact_ru="время: (доля − ориентир) × часы пик — столько часов пик менеджер был без "
+                   "звонков сверх уровня коллег. Это не звонки: поток брали коллеги (а "
+                   "пропущенные считают правила о пропущенных)",
          evidence_en="the department's incoming calls in the peak slots the manager was absent "
-                     "from", reproduce="slots"),
+                     "from", reproduce="slots", impact_unit="peak_hours", n_unit="peak_slots"),
     Rule("missed_peak", "weekday hour", "missed_rate", MISSED_RATE,
          f"inside working hours: an hour of the day with >= {2 * MIN_SLOT_INCOMING} incoming and "
          f">= half the busiest hour's calls per day (its weekday slots with >= "
          f"{MIN_SLOT_INCOMING // 2}); or a single slot with >= {MIN_SLOT_INCOMING} incoming and >= "
          f"a quarter of the busiest slot's calls per day; at most {MAX_SLOT_FINDINGS} slots",
          "high if >= 0.4, else medium",
-         "Busy working time where calls are missed: an hour whose missed rate is >= the "
+         "Busy working time where people do not pick up: an hour whose missed rate is >= the "
          "threshold and 1.5 x the other hours' rate (reported per weekday slot with rate >= the "
-         "threshold), or a weekday-hour slot with >= the threshold and 2 x the rest. Calls "
-         "outside working hours are not counted (they are the off-hours line of the report).",
-         "Загруженное рабочее время, когда звонки теряются: час, где доля пропущенных не ниже "
-         "порога и в 1,5 раза выше, чем в остальные часы (по дням недели), или отдельный час "
-         "недели с долей вдвое выше остальных. Звонки вне рабочего времени не считаются (они "
-         "— отдельная строка отчёта).",
+         "threshold), or a weekday-hour slot with >= the threshold and 2 x the rest. Only the "
+         "misses people explain count (value = those / incoming): calls dropped within seconds "
+         "(short_ring_drops) and calls that hit busy lines at the line ceiling (line_limit) are "
+         "those rules' findings, not a staffing matter, and the text says how many were set "
+         "aside. The action follows the staffing of the hour: where Erlang C says the answering "
+         "groups had enough people on the phone (groups.csv verdict ok), the people were there "
+         "but busy with something else (a meeting, breaks) — put someone on duty; where a group "
+         "is short of people, it points at understaffed. Calls outside working hours are not "
+         "counted (they are the off-hours line of the report).",
+         "Загруженное рабочее время, когда люди не берут трубку: час, где доля пропущенных не "
+         "ниже порога и в 1,5 раза выше, чем в остальные часы (по дням недели), или отдельный "
+         "час недели с долей вдвое выше остальных. Считаются только пропуски, которые объясняют "
+         "люди: звонки, оборвавшиеся за секунды, и звонки, попавшие на занятые линии, — это "
+         "выводы о коротких сбросах и о линиях, а не о людях (текст говорит, сколько их "
+         "отложено). Действие следует из расчёта людей на линии в этот час: если людей по "
+         "расчёту хватало, они были заняты другим (совещание, перерывы) — нужен дежурный; если "
+         "не хватало — см. вывод о нехватке людей. Звонки вне рабочего времени не считаются "
+         "(они — отдельная строка отчёта).",
          n_en="incoming calls in the slot (inside working hours)",
-         impact_en="(value - reference) x n: calls missed above the overall missed rate of "
-                   "working hours",
-         impact_ru="(доля − средняя доля) × входящие: пропущено сверх среднего уровня рабочего "
-                   "времени",
-         evidence_en="the missed calls of the slot", reproduce="share"),
+         impact_en="lost leads: max(0, lost - usual x n) — the slot's lost calls (missed by "
+                   "people, not called back in the window, never reached) beyond the usual "
+                   "share of working hours (lost by people / incoming). A missed call that was "
+                   "called back is not counted: it cost no lead. Without the missed-call table: "
+                   "NaN",
+         impact_ru="потерянные обращения: max(0, потеряно − обычная доля × входящие) — "
+                   "потерянные в этот час (пропущены людьми, не перезвонили в срок, не "
+                   "дозвонились) сверх обычного уровня рабочего времени. Пропущенный, которому "
+                   "перезвонили, не считается: обращение не потеряно",
+         evidence_en="the slot's calls missed by people (not short drops, not at the ceiling)",
+         reproduce="share", n_unit="incoming_calls"),
     Rule("understaffed", "group", "required_agents", 1.0,
          f"a slot of the group inside working hours with >= {MIN_SLOT_INCOMING} incoming over "
          "the period; one finding per group, naming its hours", "high if short by >= 2, else medium",
@@ -296,11 +379,14 @@ RULES: tuple[Rule, ...] = (
          "чем было на линии из её состава. Часы, где пропуски объясняет ограничение линий, сюда "
          "не входят: там нужны линии, а не люди. Нерабочее время не считается.",
          n_en="the group's incoming calls in those hours",
-         impact_en="sum over those hours of max(0, missed - incoming x the group's missed rate in "
-                   "its other working hours): calls missed above the group's own usual rate",
-         impact_ru="сумма по этим часам max(0, пропущено − входящие × доля пропущенных группы в "
-                   "остальные рабочие часы): пропущено сверх обычного уровня группы",
-         evidence_en="the group's missed calls in those hours"),
+         impact_en="lost leads: sum over those hours of max(0, lost - incoming x the group's "
+                   "lost share in its other working hours) — lost calls (missed by people, not "
+                   "called back in the window, never reached) beyond the group's own usual "
+                   "level; NaN without the missed-call table",
+         impact_ru="потерянные обращения: сумма по этим часам max(0, потеряно − входящие × доля "
+                   "потерянных группы в остальные рабочие часы) — потеряно сверх обычного уровня "
+                   "группы",
+         evidence_en="the group's missed calls in those hours", n_unit="incoming_calls"),
     Rule("line_limit", "all", "max_concurrent", float(LINE_LIMIT_DAYS),
          f"the ceiling reached on >= {LINE_LIMIT_DAYS} days and >= {LINE_LIMIT_BLOCKED} "
          "unanswered calls started while all its lines were busy", "high",
@@ -312,12 +398,15 @@ RULES: tuple[Rule, ...] = (
          "Потолок одновременных звонков, на котором звонки не проходят: ограничение линий. Вывод "
          "— нужны линии, а не люди; названы часы, где пропуски объясняются линиями.",
          n_en="days the ceiling was reached",
-         impact_en="the incoming calls that were not answered because every line was busy "
-                   "(clients who hit busy lines; the outgoing ones are in reference, they cost "
-                   "time, not leads)",
-         impact_ru="входящие, не принятые из-за занятых линий (клиенты, попавшие на занято; "
-                   "исходящие — в ориентире: они стоят времени, а не обращений)",
-         evidence_en="the unanswered calls (incoming and outgoing) that started at the ceiling"),
+         impact_en="lost leads: the incoming calls that hit busy lines at the ceiling and were "
+                   "lost (not called back in the window, never reached); the text also says how "
+                   "many incoming hit busy lines at all; the outgoing ones are in reference, "
+                   "they cost time, not leads",
+         impact_ru="потерянные обращения: входящие, попавшие на занятые линии и потерянные (не "
+                   "перезвонили в срок, не дозвонились); сколько входящих попало на занято — в "
+                   "тексте; исходящие — в ориентире: они стоят времени, а не обращений",
+         evidence_en="the unanswered calls (incoming and outgoing) that started at the ceiling",
+         n_unit="ceiling_days"),
     Rule("missed_no_callback", "group", "lost_share", LOST_SHARE,
          f"missed calls with a number inside working hours >= {MIN_MISSED} in the answering "
          "group", "high if >= 0.4, else medium",
@@ -327,9 +416,9 @@ RULES: tuple[Rule, ...] = (
          "(окно перезвона из профиля) и не дозвонились: потерянные клиенты, по группе, "
          "принимающей звонки.",
          n_en="missed calls with a caller number inside working hours",
-         impact_en="the lost calls (not called back in the window, never reached)",
-         impact_ru="потерянные звонки (не перезвонили в срок и не дозвонились)",
-         evidence_en="the lost calls", reproduce="share"),
+         impact_en="lost leads: the lost calls (not called back in the window, never reached)",
+         impact_ru="потерянные обращения: не перезвонили в срок и не дозвонились",
+         evidence_en="the lost calls", reproduce="share", n_unit="missed_calls"),
     Rule("short_ring_drops", "line | weekday hour", "short_ring_share", SHORT_RING_SHARE,
          f"inside working hours; overall/line: unanswered incoming >= {MIN_UNANSWERED} and share "
          f">= {SHORT_RING_SHARE}; a weekday-hour slot: >= {MIN_SLOT_SHORT} drops and share >= "
@@ -339,11 +428,11 @@ RULES: tuple[Rule, ...] = (
          "Много неотвеченных входящих обрываются за секунды: сбрасывает линия или голосовое меню, а не "
          "пропускают люди.",
          n_en="unanswered incoming calls (of the line / slot) inside working hours",
-         impact_en="the dropped calls that were lost (not called back in the window, never "
-                   "reached): a drop the company called back cost no lead",
-         impact_ru="оборвавшиеся звонки, которые потеряны (не перезвонили в срок и не "
-                   "дозвонились)",
-         evidence_en="the dropped calls", reproduce="share"),
+         impact_en="lost leads: the dropped calls that were lost (not called back in the "
+                   "window, never reached): a drop the company called back cost no lead",
+         impact_ru="потерянные обращения: оборвавшиеся звонки, которые потеряны (не "
+                   "перезвонили в срок и не дозвонились)",
+         evidence_en="the dropped calls", reproduce="share", n_unit="unanswered_calls"),
     Rule("flow_concentration", "department", "incoming_share", FLOW_SHARE_X,
          f"department incoming answered >= {MIN_FLOW_CALLS}; >= 2 managers with >= "
          "min_active_days active days (n)",
@@ -363,21 +452,22 @@ RULES: tuple[Rule, ...] = (
          "клиенты зависят от одного человека: его отсутствие — потерянные звонки, остальные "
          "недогружены входящими.",
          n_en="the department's answered incoming calls",
-         impact_en="none (NaN): a risk (the flow depends on one person), not calls lost",
-         impact_ru="нет (NaN): это риск (поток зависит от одного человека), а не потерянные "
-                   "звонки",
-         evidence_en="the top manager's answered incoming calls", reproduce="share"),
+         impact_en="risk: none (NaN) — the flow depends on one person, no calls lost yet",
+         impact_ru="риск: нет числа — поток зависит от одного человека, звонки пока не "
+                   "потеряны",
+         evidence_en="the top manager's answered incoming calls", reproduce="share",
+         impact_unit="risk", n_unit="answered_incoming"),
     Rule("failed_burst", "time window", "failed", 5.0,
          "5+ failed external calls in a 10-minute window that did not start at the line ceiling "
          "(any time of day)", "medium",
          "A burst of failed (congestion) calls: an outage of the line or provider.",
          "Всплеск неуспешных (перегрузка) звонков: сбой линии или оператора.",
          n_en="all external calls in the window",
-         impact_en="the failed incoming calls in the window that were lost (clients who could "
-                   "not get through; failed outgoing calls are retried)",
-         impact_ru="неуспешные входящие в этом окне, которые потеряны (клиенты не дозвонились; "
-                   "исходящие перезванивают)",
-         evidence_en="the failed calls of the window", reproduce="count"),
+         impact_en="lost leads: the failed incoming calls in the window that were lost (clients "
+                   "who could not get through; failed outgoing calls are retried)",
+         impact_ru="потерянные обращения: неуспешные входящие в этом окне, которые потеряны "
+                   "(клиенты не дозвонились; исходящие перезванивают)",
+         evidence_en="the failed calls of the window", reproduce="count", n_unit="window_calls"),
 )
 RULE_NAMES: tuple[str, ...] = tuple(r.rule for r in RULES)
 _RULE = {r.rule: r for r in RULES}
@@ -385,13 +475,14 @@ _RULE = {r.rule: r for r in RULES}
 
 def rules_table(lang: str = "ru") -> pd.DataFrame:
     """The documented rules as a table: rule, subject, metric, threshold, min_data, severity,
-    definition, impact (in ``lang``), n, evidence, reproduce."""
+    definition, impact (in ``lang``), impact_unit, n, n_unit, evidence, reproduce."""
     ru = lang == "ru"
     rows = [{"rule": r.rule, "subject": r.subject, "metric": r.metric, "threshold": r.threshold,
              "min_data": r.min_data, "severity": r.severity,
              "definition": _ru_numbers(r.definition_ru) if ru else r.definition_en,
-             "impact": r.impact_ru if ru else r.impact_en, "n": r.n_en,
-             "evidence": r.evidence_en, "reproduce": r.reproduce} for r in RULES]
+             "impact": r.impact_ru if ru else r.impact_en, "impact_unit": r.impact_unit,
+             "n": r.n_en, "n_unit": r.n_unit, "evidence": r.evidence_en,
+             "reproduce": r.reproduce} for r in RULES]
     return pd.DataFrame(rows)
 
 
@@ -417,6 +508,16 @@ class Verdicts:
 
 #: Subjects that are placeholders, as a Russian sentence says them.
 _SUBJECT_RU = {"(no department)": "без отдела", "(no group)": "без группы", "all": "все линии"}
+_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})( \d{2}:\d{2})?$")
+
+
+def _subject_ru(subject: str) -> str:
+    """A subject as a Russian sentence says it: placeholders in words, a time window
+    (``2026-10-08 15:00``, failed_burst) as ``08.10.2026 15:00``."""
+    m = _STAMP.match(subject)
+    if m:
+        return f"{m.group(3)}.{m.group(2)}.{m.group(1)}{m.group(4) or ''}"
+    return _SUBJECT_RU.get(subject, subject)
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
@@ -430,52 +531,55 @@ _PEER_EN = "the median of {peers} colleagues of the department with the same rol
 _TEXT = {
     "manager_gap": {
         "ru": "{subject} ({department}): {metric_ru} {value:.1f} ({count} за {n} раб. дн.) против "
-              "{reference:.1f} — " + _PEER_RU + "; на {gap:.0%} меньше. Зона роста.",
+              "{reference:.1f} — " + _PEER_RU + "; на {gap:.0%} меньше. {Cost}.",
         "en": "{subject} ({department}): {metric_en} {value:.1f} ({count} over {n} active days) "
-              "vs {reference:.1f}, " + _PEER_EN + "; {gap:.0%} below. A growth zone."},
+              "vs {reference:.1f}, " + _PEER_EN + "; {gap:.0%} below. {Cost}."},
     "mobile_heavy": {
         "ru": "{subject}: {value:.0%} исходящих — на мобильные ({count} из {n}); " + _PEER_RU +
-              " — {reference:.0%}. Похоже на прозвон старой базы вместо поиска новых клиентов.",
+              " — {reference:.0%}. Похоже на прозвон старой базы частных лиц вместо поиска новых "
+              "компаний. {Cost}.",
         "en": "{subject}: {value:.0%} of outgoing calls go to mobiles ({count} of {n}); "
-              + _PEER_EN + " is {reference:.0%}. Looks like calling the old base instead of "
-              "finding new clients."},
+              + _PEER_EN + " is {reference:.0%}. Looks like calling the old base of private "
+              "people instead of finding new companies. {Cost}."},
     "internal_heavy": {
         "ru": "{subject}: {value:.0%} звонков — внутренние ({count} из {n}); " + _PEER_RU +
-              " — {reference:.0%}. Время уходит на коллег; проверьте внутренние процессы.",
+              " — {reference:.0%}. Лишних внутренних звонков ≈ {excess:.0f}{time_ru}.",
         "en": "{subject}: {value:.0%} of calls are internal ({count} of {n}); " + _PEER_EN +
-              " is {reference:.0%}. Time goes to colleagues; check the internal processes."},
+              " is {reference:.0%}. Extra internal calls: ≈ {excess:.0f}{time_en}."},
     "repeat_dialing": {
         "ru": "{subject}: {value:.1f} звонка на один номер ({n} внешних на {numbers} номеров); "
               + _PEER_RU + " — {reference:.1f}. Слабые переговоры или накрутка количества "
-              "звонков.",
+              "звонков. {Cost}.",
         "en": "{subject}: {value:.1f} calls per number ({n} external calls to {numbers} "
               "numbers); " + _PEER_EN + " is {reference:.1f}. Weak negotiation or padding the "
-              "call count."},
+              "call count. {Cost}."},
     "absent_at_peak": {
         "ru": "{subject}: {absent_ru} в {value:.0%} часов пик ({absent} из {n}) в дни работы; "
-              + _PEER_RU + " — {reference:.0%}.",
+              + _PEER_RU + " — {reference:.0%}. {Cost}.",
         "en": "{subject}: {absent_en} in {value:.0%} of peak hours ({absent} of {n}) on the days "
-              "they worked; " + _PEER_EN + " is {reference:.0%}."},
+              "they worked; " + _PEER_EN + " is {reference:.0%}. {Cost}."},
     "missed_peak": {
-        "ru": "{slot_ru}: пропущено {value:.0%} входящих ({missed} из {incoming}) при среднем "
-              "{reference:.0%}.",
-        "en": "{slot_en}: {value:.0%} of incoming calls missed ({missed} of {incoming}) vs "
-              "{reference:.0%} overall."},
+        "ru": "{slot_ru}: не ответили на {value:.0%} входящих ({missed} из {incoming}) при "
+              "{reference:.0%} в среднем по рабочему времени{lost_ru}.{aside_ru}",
+        "en": "{slot_en}: {value:.0%} of incoming calls not answered ({missed} of {incoming}) vs "
+              "{reference:.0%} across working hours{lost_en}.{aside_en}"},
     "understaffed": {
         "ru": "{subject}: не хватает людей в {slots_ru} ({n} входящих, пропущено {missed}). "
-              "В худший час нужно {value:.0f} чел. на линии ({cph:.1f} звонка в час, по формуле Эрланга), "
-              "было в среднем {reference:.1f}.",
+              "В худший час нужно {value:.0f} чел. на линии ({cph:.1f} звонка в час, по формуле "
+              "Эрланга), а звонили или принимали звонки в среднем {reference:.1f} чел. группы. "
+              "{Cost}.",
         "en": "{subject}: short of people at {slots_en} ({n} incoming, {missed} missed). At "
-              "the worst hour {value:.0f} agents are needed (Erlang C, {cph:.1f} calls/h), "
-              "{reference:.1f} were on the phone on average."},
+              "the worst hour {value:.0f} agents are needed (Erlang C, {cph:.1f} calls/h), while "
+              "{reference:.1f} of the group placed or took a call on average. {Cost}."},
     "line_limit": {
         "ru": "Не больше {value:.0f} одновременных звонков; потолок достигался в "
               "{days} дн., {reference:.0f} звонков не прошли при занятых линиях (из них "
-              "входящих {incoming}). Похоже на ограничение линий: нужны линии, а не люди."
-              "{where_ru}",
+              "входящих {incoming}). Похоже на ограничение линий: нужны линии, а не люди. "
+              "{Cost}.{where_ru}",
         "en": "Never more than {value:.0f} simultaneous calls; the ceiling was hit on "
               "{days} days and {reference:.0f} calls failed with all lines busy ({incoming} of "
-              "them incoming). Looks like a line limit: it needs lines, not people.{where_en}"},
+              "them incoming). Looks like a line limit: it needs lines, not people. "
+              "{Cost}.{where_en}"},
     "missed_no_callback": {
         "ru": "{subject}: {value:.0%} пропущенных ({lost} из {n}) без перезвона за {window:g} ч "
               "и без дозвона — потерянные обращения.",
@@ -483,9 +587,10 @@ _TEXT = {
               "within {window:g} h nor reached — lost enquiries."},
     "short_ring_drops": {
         "ru": "{where_ru}: {value:.0%} неотвеченных входящих ({count} из {reference:.0f}) "
-              "обрываются за секунды. Проверьте линию и голосовое меню.",
+              "обрываются за секунды: сбрасывает линия или голосовое меню, а не пропускают люди. "
+              "{Cost}.",
         "en": "{where_en}: {value:.0%} of unanswered incoming calls ({count} of {reference:.0f}) "
-              "end within seconds. Check the line/IVR."},
+              "end within seconds: the line or the IVR drops them, not people. {Cost}."},
     "flow_concentration": {
         "ru": "{subject}: {employee} принимает {value:.0%} отвеченных входящих отдела ({calls} из "
               "{total}) при равной доле {reference:.0%} на {managers} менеджеров и ведёт {clients:.0%} "
@@ -499,9 +604,9 @@ _TEXT = {
               "depend on one person; the others get little incoming work."},
     "failed_burst": {
         "ru": "{subject}: {value:.0f} неуспешных звонков за {window} мин — сбой линии или "
-              "оператора.",
+              "оператора. {Cost}.",
         "en": "{subject}: {value:.0f} failed calls within {window} min — a line or provider "
-              "outage."},
+              "outage. {Cost}."},
 }
 _ACTION = {
     "manager_gap": {
@@ -525,11 +630,13 @@ _ACTION = {
         "en": "Listen to {subject}'s repeat calls to the same numbers; target at most "
               "{reference:.1f} calls per number."},
     "absent_at_peak": {
-        "ru": "{subject}: перенести перерывы с часов пик отдела ({hours}).",
-        "en": "Move {subject}'s breaks out of the department's peak hours ({hours})."},
+        "ru": "{subject}: быть на связи в часы пик отдела ({hours}); перерывы и другие дела — в "
+              "остальное время.",
+        "en": "{subject} to be on the phone at the department's peak hours ({hours}); breaks and "
+              "other work at other times."},
     "missed_peak": {
-        "ru": "Закрепить дежурных на {slot_ru}: в это время теряется {value:.0%} входящих.",
-        "en": "Put people on duty at {slot_en}: {value:.0%} of incoming calls are lost then."},
+        "ru": "{act_ru}",
+        "en": "{act_en}"},
     "understaffed": {
         "ru": "Поставить в «{subject}» ещё {short:.0f} чел. на линию в {slots_ru}.",
         "en": "Put {short:.0f} more agent(s) of {subject} on the line at {slots_en} (Erlang C)."},
@@ -554,6 +661,20 @@ _ACTION = {
     "failed_burst": {
         "ru": "Запросить у оператора причину сбоя {subject}.",
         "en": "Ask the provider what failed at {subject}."},
+}
+#: missed_peak's action by the cause the staffing of the hour points at (groups.csv verdicts).
+_PEAK_ACTION = {
+    "busy": ("Назначить на {slot_ru} дежурного, который берёт входящие: людей по расчёту хватает, "
+             "но трубку не берут — совещание, перерывы или другая работа.",
+             "Put someone on duty at {slot_en} to take incoming calls: by Erlang C there are "
+             "people enough, but nobody picks up — a meeting, breaks or other work."),
+    "people": ("Добавить людей на линию в {slot_ru}: по расчёту их не хватает (см. вывод о "
+               "нехватке людей на линии).",
+               "Add people on the line at {slot_en}: by Erlang C there are too few (see the "
+               "finding on too few people)."),
+    "": ("Назначить на {slot_ru} дежурного, который берёт входящие: сейчас не отвечают на "
+         "{value:.0%} звонков.",
+         "Put someone on duty at {slot_en} to take incoming calls: {value:.0%} go unanswered now."),
 }
 _METRIC_NAMES = {
     "external_calls_per_day": ("внешних звонков в день", "external calls per day"),
@@ -593,6 +714,59 @@ def _sev(value: float, high: float) -> str:
     return "high" if value >= high else "medium"
 
 
+def impact_phrase(rule: str, metric: str = "") -> str:
+    """How a finding's cost is worded (:data:`callkit.report.labels.IMPACT_CAPTIONS`): ``lost``
+    (enquiries lost), ``lost_excess`` (lost beyond the usual level), ``new_calls`` / ``client_calls``
+    (calls not made), ``same_numbers``, ``mobiles`` (calls gone there), ``internal_time``
+    (conversations the internal calls' time would hold), ``peak_hours``, ``risk``."""
+    if rule == "manager_gap":
+        return "new_calls" if metric == "outgoing_new_clients_per_day" else "client_calls"
+    return _PHRASES.get(rule, "lost")
+
+
+_PHRASES = {"missed_peak": "lost_excess", "understaffed": "lost_excess", "mobile_heavy": "mobiles",
+            "repeat_dialing": "same_numbers", "internal_heavy": "internal_time",
+            "absent_at_peak": "peak_hours", "flow_concentration": "risk"}
+
+
+def impact_rub(impact: pd.Series, unit: pd.Series, economics: Economics | None) -> pd.Series:
+    """Roubles of each finding's ``impact`` in its ``unit``: x the unit's conversion
+    (:meth:`callkit.profile.Economics.conversion`) x average_deal_rub; NaN without
+    ``economics``, for time and risk, and for client calls without ``call_to_deal``."""
+    if economics is None:
+        return pd.Series(np.nan, index=impact.index, dtype=float)
+    conv = unit.astype(str).map(lambda u: economics.conversion(u)).astype(float)
+    return impact.astype(float) * conv * float(economics.average_deal_rub)
+
+
+def rank_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings in the order of findings.csv: those with roubles by impact_rub (largest first);
+    then those without, unit by unit in the order of :data:`IMPACT_UNITS`, each by impact; ties
+    by severity, then the order of :data:`RULES`. Two units are never ranked as one.
+
+    Examples
+    --------
+    Without economics: 21 lost enquiries, 93 client calls and a risk -> the lost enquiries
+    first (a different unit, not a smaller number), then the client calls, then the risk.
+    """
+    if findings.empty:
+        return findings
+    f = findings
+    none = pd.Series(np.nan, index=f.index, dtype=float)
+    rub = pd.to_numeric(f["impact_rub"], errors="coerce") if "impact_rub" in f else none
+    imp = pd.to_numeric(f["impact"], errors="coerce") if "impact" in f else \
+        pd.to_numeric(f["impact_calls"], errors="coerce") if "impact_calls" in f else none
+    units = {u: i for i, u in enumerate(IMPACT_UNITS)}
+    unit = f["impact_unit"].astype(str).map(units).fillna(len(units)) if "impact_unit" in f else 0
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    rule_order = {r: i for i, r in enumerate(RULE_NAMES)}
+    keyed = f.assign(_g=rub.isna().astype(int), _rub=-rub.fillna(0.0), _u=np.where(rub.notna(), 0, unit),
+                     _i=-imp.fillna(-np.inf), _s=f["severity"].astype(str).map(order).fillna(9),
+                     _r=f["rule"].astype(str).map(rule_order).fillna(99))
+    return keyed.sort_values(["_g", "_rub", "_u", "_i", "_s", "_r"], kind="stable") \
+        .drop(columns=["_g", "_rub", "_u", "_i", "_s", "_r"])
+
+
 class _Out:
     """Collects findings and their evidence (see the module docstring for the API)."""
 
@@ -612,17 +786,20 @@ class _Out:
         return (ru if self.lang == "ru" else en).format(**fmt)
 
     def add(self, rule: str, severity: str, subject: str, metric: str, value: float,
-            reference: float, *, n: float, impact_calls: float = np.nan, key: str = "",
+            reference: float, *, n: float, impact: float = np.nan, key: str = "",
             **fmt: object) -> str:
         fid = finding_id(rule, subject, metric, key)
         if any(r["finding_id"] == fid for r in self.rows):
             fid = finding_id(rule, subject, metric, f"{key}\x1f{len(self.rows)}")
         ref = float(reference) if reference is not None else np.nan
         n_text = int(n) if float(n).is_integer() else n
-        fields = dict(subject=subject, value=value, reference=ref, n=n_text, impact=impact_calls,
-                      **fmt)
+        unit = _RULE[rule].impact_unit
+        impact = np.nan if unit == "risk" else float(impact)
+        cost = _labels.impact_text(impact_phrase(rule, metric), impact, self.lang)
+        fields = dict(subject=subject, value=value, reference=ref, n=n_text, impact=impact,
+                      cost=cost, Cost=cost[:1].upper() + cost[1:], **fmt)
         if self.lang == "ru":    # a subject that is no name reads as words in the sentence
-            fields["subject"] = _SUBJECT_RU.get(subject, subject)
+            fields["subject"] = _subject_ru(subject)
         text = _TEXT[rule][self.lang].format(**fields)
         action = _ACTION[rule][self.lang].format(**fields) if rule in _ACTION else ""
         if self.lang == "ru":
@@ -630,7 +807,9 @@ class _Out:
         self.rows.append({"finding_id": fid, "rule": rule, "severity": severity,
                           "subject": subject, "metric": metric, "value": float(value),
                           "reference": ref, "n": float(n),
-                          "impact_calls": float(impact_calls), "action": action, "text": text})
+                          "impact_calls": impact if unit in CALL_UNITS else np.nan,
+                          "action": action, "text": text, "impact_unit": unit, "impact": impact,
+                          "n_unit": _RULE[rule].n_unit})
         return fid
 
     def attach(self, fid: str, call_ids: object, note: str | pd.Series | None = None) -> None:
@@ -646,23 +825,19 @@ class _Out:
             self._evidence.append(frame.loc[:, cols])
 
     def verdicts(self, economics: Economics | None) -> Verdicts:
-        res = pd.DataFrame(self.rows, columns=[c for c in FINDING_COLUMNS
-                                               if c not in ("impact_rub", "evidence_n")])
+        columns = list(FINDING_COLUMNS + FINDING_EXTRA_COLUMNS)
+        res = pd.DataFrame(self.rows, columns=[c for c in columns if c not in ("impact_rub", "evidence_n")])
         ev = self._evidence_frame()
         counts = ev.groupby("finding_id").size() if len(ev) else pd.Series(dtype="int64")
         res["evidence_n"] = res["finding_id"].map(counts).fillna(0).astype(np.int64)
-        res["impact_rub"] = economics.rub(res["impact_calls"]) if economics is not None else np.nan
-        order = {s: i for i, s in enumerate(SEVERITIES)}
-        rule_order = {r: i for i, r in enumerate(RULE_NAMES)}
-        if len(res):
-            res = res.assign(_i=-res["impact_calls"].fillna(-np.inf), _s=res["severity"].map(order),
-                             _r=res["rule"].map(rule_order)) \
-                .sort_values(["_i", "_s", "_r"], kind="stable").drop(columns=["_i", "_s", "_r"])
-        for col in ("finding_id", "rule", "severity", "subject", "metric", "action", "text"):
+        res["impact_rub"] = impact_rub(res["impact"], res["impact_unit"], economics)
+        res = rank_findings(res)
+        for col in ("finding_id", "rule", "severity", "subject", "metric", "action", "text",
+                    "impact_unit", "n_unit"):
             res[col] = res[col].astype("string")
-        for col in ("value", "reference", "n", "impact_calls", "impact_rub"):
+        for col in ("value", "reference", "n", "impact_calls", "impact_rub", "impact"):
             res[col] = res[col].astype(float)
-        res = res.loc[:, list(FINDING_COLUMNS)].reset_index(drop=True)
+        res = res.loc[:, columns].reset_index(drop=True)
         if len(ev):
             rank = {f: i for i, f in enumerate(res["finding_id"])}
             ev = ev.assign(_o=ev["finding_id"].map(rank)).sort_values(
@@ -745,7 +920,7 @@ def _emit(out: _Out, rule: str, fired: pd.DataFrame, metric_of: str | None = Non
     for _, r in fired.iterrows():
         fmt = {k: r[v] for k, v in cols.items()}
         ids.append(out.add(rule, r["_sev"], str(r[schema.EMPLOYEE]), metric_of or str(r["metric"]),
-                           r["value"], r["reference"], n=r["_n"], impact_calls=r["_impact"],
+                           r["value"], r["reference"], n=r["_n"], impact=r["_impact"],
                            **_role_fmt(r), **fmt))
     return fired.assign(finding_id=ids)
 
@@ -824,11 +999,62 @@ def _internal_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th:
         & (c["_ipd"].to_numpy(dtype=float) >= INTERNAL_PER_DAY_X * c["_ipd_ref"].to_numpy(dtype=float)) \
         & (_binom_sf(k, n, ref) < ALPHA)
     f = c.loc[fire].assign(_n=n[fire], _count=k[fire].astype(np.int64),
-                           _impact=(value - ref)[fire] * n[fire],
+                           _excess=(value - ref)[fire] * n[fire],
                            _sev=[_margin_sev(e, mg) for e, mg in zip((value - ref)[fire], margin[fire])])
-    f = _emit(out, "internal_heavy", f, count="_count")
+    f = _internal_time(out, f)
+    f = _emit(out, "internal_heavy", f, count="_count", excess="_excess", time_ru="_time_ru",
+              time_en="_time_en")
     _attach_by_employee(out, f, "internal_placed")
     _attach_by_employee(out, f, "internal_answered", by=PEER_EMPLOYEE)
+
+
+def _internal_talk(out: _Out, employees: pd.Series) -> pd.Series:
+    """Talk seconds of each employee's internal calls — those placed and those answered (the
+    answering side, ``peer_employee``) — over the period: the calls of internal_heavy's
+    evidence. NaN for everyone without the call table."""
+    names = employees.astype("string")
+    if out.calls is None:
+        return pd.Series(np.nan, index=names.to_numpy(), dtype=float)
+    talk = out.calls[schema.TALK_S].fillna(0).to_numpy(dtype=float)
+    parts = []
+    for key, by in (("internal_placed", schema.EMPLOYEE), ("internal_answered", PEER_EMPLOYEE)):
+        if by in out.calls:
+            sel = out.counted[key]
+            parts.append(pd.Series(talk[sel], index=out.calls[by].astype("string").to_numpy()[sel]))
+    total = pd.concat(parts).groupby(level=0).sum() if parts else pd.Series(dtype=float)
+    return total.reindex(names.to_numpy()).fillna(0.0)
+
+
+def _internal_time(out: _Out, f: pd.DataFrame) -> pd.DataFrame:
+    """internal_heavy's impact in client calls: the extra internal calls x the manager's mean
+    internal call (internal talk / internal calls) / their mean client conversation
+    (talk_s_mean) — the client conversations that time would have held (RULES)."""
+    if f.empty:
+        return f.assign(_impact=np.nan, _time_ru="", _time_en="")
+    talk = _internal_talk(out, f[schema.EMPLOYEE]).to_numpy(dtype=float)
+    calls = f["internal_calls"].to_numpy(dtype=float)
+    client = f["talk_s_mean"].to_numpy(dtype=float) if "talk_s_mean" in f else np.full(len(f), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_call = np.where(calls > 0, talk / calls, np.nan)
+        extra_s = f["_excess"].to_numpy(dtype=float) * per_call
+        impact = np.where(client > 0, extra_s / client, np.nan)
+    ru, en = [], []
+    for s, i, c in zip(extra_s, impact, client):
+        if np.isnan(i):
+            ru.append(" (во сколько разговоров с клиентами это время, не посчитать: нет длительностей)")
+            en.append(" (how many client conversations that time is cannot be told: no durations)")
+            continue
+        mins, conv = _labels._whole(s / 60, "ru"), _labels._whole(i, "ru")
+        ru.append(f"; они заняли ≈ {mins} мин — столько длятся ≈ {conv} разговоров с клиентами "
+                  f"(средний разговор с клиентом у менеджера — {_mmss(c)})")
+        en.append(f"; they took ≈ {_labels._whole(s / 60, 'en')} min — as long as ≈ "
+                  f"{_labels._whole(i, 'en')} client conversations (their mean is {_mmss(c)})")
+    return f.assign(_impact=impact, _time_ru=ru, _time_en=en)
+
+
+def _mmss(seconds: float) -> str:
+    s = int(round(float(seconds)))
+    return f"{s // 60}:{s % 60:02d}"
 
 
 def _repeat_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: Thresholds) -> None:
@@ -886,14 +1112,9 @@ def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
     p = presence.loc[(presence["department_incoming"] > 0).to_numpy()
                      & presence[schema.EMPLOYEE].isin(f[schema.EMPLOYEE]).to_numpy()]
     p = p.assign(**{schema.EMPLOYEE: p[schema.EMPLOYEE].astype("string")})
-    per_slot = p.groupby(schema.EMPLOYEE)["department_incoming"].mean()
     hrs = p[[schema.EMPLOYEE, "hour"]].drop_duplicates().sort_values([schema.EMPLOYEE, "hour"])
     hours = (hrs["hour"].astype(str) + ":00").groupby(hrs[schema.EMPLOYEE]).agg(", ".join)
-    elig = managers["days_active"].fillna(0) >= th.min_active_days
-    dep_n = managers.loc[elig].groupby(managers[schema.DEPARTMENT].astype(str)).size()
     emp = f[schema.EMPLOYEE].astype("string")
-    share = per_slot.reindex(emp).to_numpy(dtype=float) / \
-        f[schema.DEPARTMENT].astype(str).map(dep_n).fillna(1).to_numpy(dtype=float)
     # how absence was seen: by calls, by the queue_log's log-ins and pauses, or both
     src = (p["source"].astype("string").fillna("calls") if "source" in p
            else pd.Series("calls", index=p.index, dtype="string"))
@@ -901,7 +1122,7 @@ def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
     words = {key: np.select([by_log >= 1, by_log > 0], [_ABSENT_WORDS[key][1], _ABSENT_WORDS[key][2]],
                             _ABSENT_WORDS[key][0]) for key in ("ru", "en")}
     f = f.assign(_n=n[fire], _absent=k[fire].astype(np.int64),
-                 _impact=(value - ref)[fire] * n[fire] * share,
+                 _impact=(value - ref)[fire] * n[fire],
                  _sev=np.where(value[fire] >= 0.8, "high", "medium"),
                  _hours=hours.reindex(emp).fillna("").to_numpy(), _wru=words["ru"], _wen=words["en"])
     f = _emit(out, "absent_at_peak", f, absent="_absent", hours="_hours", absent_ru="_wru", absent_en="_wen")
@@ -943,12 +1164,48 @@ def _hours_missed(missed: pd.DataFrame | None) -> pd.DataFrame:
     return m.assign(weekday=sf["weekday"].to_numpy(), hour=sf["hour"].to_numpy())
 
 
-def _missed_peak_rule(out: _Out, traffic: pd.DataFrame, missed: pd.DataFrame | None) -> None:
+def _people_missed(m: pd.DataFrame) -> np.ndarray:
+    """Which missed calls people explain: not dropped within seconds (short_ring_drops) and not
+    at the line ceiling (line_limit) — those are the lines' doing, not a staffing matter."""
+    keep = np.ones(len(m), dtype=bool)
+    for col in ("short_ring", classify.AT_LINE_CEILING):
+        if col in m:
+            keep &= ~m[col].fillna(False).astype(bool).to_numpy()
+    return keep
+
+
+def _slot_causes(groups: pd.DataFrame | None) -> dict[tuple[int, int], str]:
+    """(weekday, hour) -> ``people`` when an answering group is short of people then
+    (groups.csv verdict), ``busy`` when Erlang C says every group had people enough."""
+    if groups is None or groups.empty or "verdict" not in groups:
+        return {}
+    g = groups[groups["incoming"] > 0] if "incoming" in groups else groups
+    short = g.groupby(["weekday", "hour"])["verdict"].agg(lambda v: bool((v == "people").any()))
+    return {(int(w), int(h)): "people" if x else "busy" for (w, h), x in short.items()}
+
+
+def _missed_peak_rule(out: _Out, traffic: pd.DataFrame, missed: pd.DataFrame | None,
+                      groups: pd.DataFrame | None = None) -> None:
     t = traffic[traffic["incoming"] > 0].copy()
+    m = _hours_missed(missed)
+    timed = len(m) > 0 and (m["weekday"] >= 0).any()
+    # the misses people explain: short drops and calls at the line ceiling are set aside
+    if timed:
+        m = m.assign(_people=_people_missed(m),
+                     _lost=m["lost"].fillna(False).astype(bool).to_numpy() if "lost" in m else False)
+        m = m.assign(_lost=m["_lost"] & m["_people"])
+        by = m.groupby(["weekday", "hour"]).agg(_people=("_people", "sum"), _all=("_people", "size"),
+                                               _lost=("_lost", "sum"))
+        t = t.join(by, on=["weekday", "hour"])
+        t[["_people", "_all", "_lost"]] = t[["_people", "_all", "_lost"]].fillna(0)
+        t["_aside"] = (t["_all"] - t["_people"]).astype(np.int64)
+        t["missed"] = (t["missed"] - t["_aside"]).clip(lower=0)
+        t["missed_rate"] = t["missed"] / t["incoming"]
     total_in, total_missed = t["incoming"].sum(), t["missed"].sum()
     if not total_in:
         return
     overall = total_missed / total_in
+    usual_lost = float(t["_lost"].sum()) / total_in if timed else np.nan
     t["per_day"] = t["incoming"] / t["days"].where(t["days"] > 0)
     # (1) hours of the day that are busy and miss far more than the other hours
     days = int(traffic.drop_duplicates("weekday")["days"].sum()) or 1
@@ -967,20 +1224,45 @@ def _missed_peak_rule(out: _Out, traffic: pd.DataFrame, missed: pd.DataFrame | N
           & (t["missed_rate"] >= np.maximum(MISSED_RATE, 2 * other.fillna(0)))]
     sel = pd.concat([a, b]).drop_duplicates(["weekday", "hour"])
     sel = sel.sort_values(["missed", "missed_rate"], ascending=False, kind="stable").head(MAX_SLOT_FINDINGS)
+    causes = _slot_causes(groups)
     fired = []
     for _, r in sel.iterrows():
         wd, hr = int(r["weekday"]), int(r["hour"])
+        slot_ru, slot_en = _slot_ru(wd, hr), _slot_en(wd, hr)
+        fmt = dict(missed=int(r["missed"]), incoming=int(r["incoming"]), slot_ru=slot_ru, slot_en=slot_en,
+                   lost_ru="", lost_en="", aside_ru="", aside_en="")
+        impact = np.nan
+        if timed:
+            lost = int(r["_lost"])
+            impact = max(0.0, lost - usual_lost * r["incoming"])
+            fmt["lost_ru"] = (f"; потеряно {lost} {_labels.plural(lost, ('обращение', 'обращения', 'обращений'))} "
+                              f"(не перезвонили в срок и не дозвонились). "
+                              + _cap(_labels.impact_text("lost_excess", impact, "ru")))
+            fmt["lost_en"] = (f"; {lost} lost (no call-back in time, never reached). "
+                              + _cap(_labels.impact_text("lost_excess", impact, "en")))
+            if r["_aside"]:
+                k = int(r["_aside"])
+                fmt["aside_ru"] = (f" Ещё {k} {_labels.plural(k, ('пропущенный', 'пропущенных', 'пропущенных'))} "
+                                   "в этот час — короткие сбросы или занятые линии: это другие выводы, "
+                                   "здесь они не считаются.")
+                fmt["aside_en"] = (f" {k} more missed then were short drops or busy lines: other "
+                                   "findings, not counted here.")
+        ru, en = _PEAK_ACTION[causes.get((wd, hr), "")]
+        fmt["act_ru"] = ru.format(slot_ru=slot_ru, value=r["missed_rate"])
+        fmt["act_en"] = en.format(slot_en=slot_en, value=r["missed_rate"])
         fid = out.add("missed_peak", _sev(r["missed_rate"], 0.4), slot_label(wd, hr), "missed_rate",
-                      r["missed_rate"], overall, n=int(r["incoming"]),
-                      impact_calls=r["missed"] - overall * r["incoming"], missed=int(r["missed"]),
-                      incoming=int(r["incoming"]), slot_ru=_slot_ru(wd, hr), slot_en=_slot_en(wd, hr))
+                      r["missed_rate"], overall, n=int(r["incoming"]), impact=impact, **fmt)
         fired.append((wd, hr, fid))
-    # evidence: the slot's missed calls inside working hours (the numerator of the rate)
-    m = _hours_missed(missed)
+    # evidence: the slot's calls missed by people inside working hours (the rate's numerator)
     if out.calls is not None and fired and len(m):
         f = pd.DataFrame(fired, columns=["weekday", "hour", "finding_id"])
-        out.attach_frame(m.merge(f, on=["weekday", "hour"])[[schema.CALL_ID, "finding_id"]]
+        keep = m[m["_people"]] if timed else m
+        out.attach_frame(keep.merge(f, on=["weekday", "hour"])[[schema.CALL_ID, "finding_id"]]
                          .assign(note=out.note("missed_slot")))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _slot_list(slots: pd.DataFrame, lang: str, limit: int = 6) -> str:
@@ -1001,25 +1283,34 @@ def _understaffed_rule(out: _Out, groups: pd.DataFrame, missed: pd.DataFrame | N
     short = g["understaffed"].astype(bool) & (g["incoming"] >= MIN_SLOT_INCOMING) & (g["_short"] >= 1)
     if not short.any():
         return
-    # the group's missed rate in its other working hours: the expected misses of a slot
-    tot = g.groupby("group")[["incoming", "missed"]].sum()
-    sg = g[short].groupby("group")[["incoming", "missed"]].sum()
+    # the group's lost calls per hour (missed by people, not called back, never reached) and
+    # its lost share in its other working hours: the expected losses of an hour
+    m = _hours_missed(missed)
+    key = "answering_group"
+    timed = len(m) > 0 and key in m and "lost" in m and (m["weekday"] >= 0).any()
+    if timed:
+        lost = m.loc[m["lost"].fillna(False).astype(bool).to_numpy() & _people_missed(m)]
+        per = lost.groupby([lost[key].astype(str), "weekday", "hour"]).size().rename("_lost")
+        g = g.join(per, on=["group", "weekday", "hour"])
+        g["_lost"] = g["_lost"].fillna(0)
+    else:
+        g["_lost"] = np.nan
+    tot = g.groupby("group")[["incoming", "_lost"]].sum(min_count=1)
+    sg = g[short].groupby("group")[["incoming", "_lost"]].sum(min_count=1)
     rest = (tot - sg.reindex(tot.index, fill_value=0))
-    rate = (rest["missed"] / rest["incoming"].where(rest["incoming"] > 0)).fillna(0.0)
+    rate = (rest["_lost"] / rest["incoming"].where(rest["incoming"] > 0)).fillna(0.0)
     fired = []
     for grp, rows in g[short].groupby("group", sort=True):
         rows = rows.sort_values(["weekday", "hour"], kind="stable")
         worst = rows.sort_values(["_short", "calls_per_hour"], ascending=False, kind="stable").iloc[0]
-        excess = (rows["missed"] - rows["incoming"] * rate[grp]).clip(lower=0).sum()
+        excess = (rows["_lost"] - rows["incoming"] * rate[grp]).clip(lower=0).sum() if timed else np.nan
         fid = out.add("understaffed", _sev(float(rows["_short"].max()), 2), str(grp),
                       "required_agents", worst["required_agents"], worst["active_employees"],
-                      n=int(rows["incoming"].sum()), impact_calls=float(excess),
+                      n=int(rows["incoming"].sum()), impact=float(excess),
                       cph=worst["calls_per_hour"], short=float(np.ceil(worst["_short"])),
                       missed=int(rows["missed"].sum()), slots_ru=_slot_list(rows, "ru"),
                       slots_en=_slot_list(rows, "en"))
         fired.append(rows[["weekday", "hour"]].assign(group=str(grp), finding_id=fid))
-    m = _hours_missed(missed)
-    key = "answering_group"
     if out.calls is not None and fired and len(m) and key in m:
         f = pd.concat(fired, ignore_index=True)
         m = m.assign(group=m[key].astype(str))
@@ -1040,7 +1331,7 @@ def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
     for d, r in fired.iterrows():          # one add() per finding (each has its own text)
         n, lost = int(r["size"]), int(r["sum"])
         ids[d] = out.add("missed_no_callback", _sev(lost / n, 0.4), str(d), "lost_share",
-                         lost / n, LOST_SHARE, n=n, impact_calls=lost, lost=lost,
+                         lost / n, LOST_SHARE, n=n, impact=lost, lost=lost,
                          window=float(th.callback_window_h))
     if out.calls is not None and ids:
         ev = m.loc[m["_lost"] & m["_g"].isin(list(ids)), [schema.CALL_ID, "_g"]]
@@ -1106,11 +1397,12 @@ def _tech_rules(out: _Out, tech: pd.DataFrame, missed: pd.DataFrame | None,
                 mine = drops[(drops["weekday"] == wd) & (drops["hour"] == hr)] if slot else \
                     drops if r["subject"] == "all" else \
                     drops[(drops[schema.LINE].astype("string") == str(r["subject"])).fillna(False)]
-            lost = int(mine["lost"].astype(bool).sum()) if mine is not None else int(r["count"])
+            # lost leads only where the missed table says which drops were lost
+            lost = int(mine["lost"].astype(bool).sum()) if mine is not None and "lost" in mine else np.nan
             subj_ru = _slot_ru(wd, hr) if slot else str(r["subject"])
             subj_en = _slot_en(wd, hr) if slot else str(r["subject"])
             fid = out.add("short_ring_drops", "medium", str(r["subject"]), "short_ring_share",
-                          r["value"], r["reference"], n=r["reference"], impact_calls=lost,
+                          r["value"], r["reference"], n=r["reference"], impact=lost,
                           count=int(r["count"]), where_ru=subj_ru, where_en=subj_en)
             if calls is not None and mine is not None:
                 out.attach(fid, mine[schema.CALL_ID], out.note("short_ring"))
@@ -1118,13 +1410,16 @@ def _tech_rules(out: _Out, tech: pd.DataFrame, missed: pd.DataFrame | None,
             lines = groups[groups["verdict"] == "lines"] if groups is not None and \
                 "verdict" in groups else pd.DataFrame(columns=["weekday", "hour"])
             slots = lines.drop_duplicates(["weekday", "hour"]).sort_values(["weekday", "hour"])
-            # clients who hit busy lines: the missed incoming calls at the ceiling (any hour)
+            # clients who hit busy lines: the missed incoming calls at the ceiling (any hour);
+            # the cost: those of them lost (not called back in time, never reached)
             if missed is not None and "at_line_ceiling" in missed:
-                incoming = int(missed["at_line_ceiling"].astype(bool).sum())
+                hit = missed["at_line_ceiling"].fillna(False).astype(bool)
+                incoming = int(hit.sum())
+                lost = int((hit & missed["lost"].fillna(False).astype(bool)).sum()) if "lost" in missed else np.nan
             else:
-                incoming = int(r["reference"])
+                incoming, lost = int(r["reference"]), np.nan
             fid = out.add("line_limit", "high", str(r["subject"]), "max_concurrent", r["value"],
-                          r["reference"], n=r["count"], impact_calls=incoming, days=int(r["count"]),
+                          r["reference"], n=r["count"], impact=lost, days=int(r["count"]),
                           incoming=incoming,
                           where_ru=(f" Пропуски в {_slot_list(slots, 'ru')} объясняются линиями."
                                     if len(slots) else ""),
@@ -1136,14 +1431,14 @@ def _tech_rules(out: _Out, tech: pd.DataFrame, missed: pd.DataFrame | None,
                                           & un, schema.CALL_ID], out.note("ceiling"))
         elif sig == "failed_burst":
             window = str(r["detail"]).split(" ")[0]
-            ids, lost = None, int(r["value"])
+            ids, lost = None, np.nan
             if calls is not None:
                 ids = _burst_calls(calls, str(r["subject"]), int(window))
                 lost_ids = set(missed.loc[missed["lost"].astype(bool), schema.CALL_ID].astype(str)) \
                     if missed is not None and len(missed) else set()
                 lost = int(ids.astype(str).isin(lost_ids).sum())
             fid = out.add("failed_burst", "medium", str(r["subject"]), "failed", r["value"],
-                          r["reference"], n=r["reference"], impact_calls=lost, window=window)
+                          r["reference"], n=r["reference"], impact=lost, window=window)
             if ids is not None:
                 out.attach(fid, ids, out.note("failed"))
 
@@ -1228,7 +1523,7 @@ def evaluate(*, managers: pd.DataFrame | None = None, compare: pd.DataFrame | No
         if presence is not None and "absent_share" in managers:
             _presence_rule(out, compare, managers, presence, th)
     if traffic is not None and not traffic.empty:
-        _missed_peak_rule(out, traffic, missed)
+        _missed_peak_rule(out, traffic, missed, groups)
     if groups is not None and not groups.empty:
         _understaffed_rule(out, groups, missed)
     if missed is not None and not missed.empty:

@@ -675,19 +675,26 @@ def _slot_labels(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def plot_staffing(staffing: pd.DataFrame, *, lang: str = "ru", ax: Axes | None = None,
-                  **kwargs: Any) -> Axes:
-    """Per hour slot: agents Erlang C needs vs employees on duty, plus max concurrent calls.
+                  traffic: pd.DataFrame | None = None, **kwargs: Any) -> Axes:
+    """Per hour slot: agents Erlang C needs vs the people who placed or took a call in that
+    hour, the most simultaneous calls, and — with ``traffic`` — the incoming calls missed in
+    that hour per day, so a slot where people are "there" by their calls but the phone is not
+    picked up (a meeting) shows as such.
 
     Parameters
     ----------
     staffing : DataFrame
         ``staffing.csv``-shaped: ``weekday, hour, required_agents, active_employees,
         max_concurrent, understaffed``. Slots without calls are left out.
+    traffic : DataFrame, optional
+        ``traffic.csv``-shaped (``weekday, hour, missed, days``): the missed incoming per day of
+        each slot, drawn as crosses.
 
     Returns
     -------
     Axes
-        Bars = needed agents (understaffed slots red), line = on duty, dotted = concurrency.
+        Bars = needed agents (understaffed slots red), line = people with a call in the hour,
+        dotted = concurrency, crosses = missed incoming per day.
     """
     ax = _new_ax(ax, (11, 4.2))
     title = label("staffing_title", lang)
@@ -707,6 +714,15 @@ def plot_staffing(staffing: pd.DataFrame, *, lang: str = "ru", ax: Axes | None =
     if "max_concurrent" in data:
         ax.plot(x, _num(data, "max_concurrent").fillna(0), ":", color="#333333", marker=".",
                 label=label("max_concurrent", lang))
+    if traffic is not None and not traffic.empty and {"missed", "days"} <= set(traffic.columns):
+        t = traffic.set_index(["weekday", "hour"])
+        key = pd.MultiIndex.from_arrays([data["weekday"].astype(int), data["hour"].astype(int)])
+        missed = _num(t, "missed").reindex(key).to_numpy(dtype=float)
+        days = _num(t, "days").reindex(key).to_numpy(dtype=float)
+        per_day = np.where(days > 0, missed / np.where(days > 0, days, 1), np.nan)
+        if np.nansum(per_day) > 0:
+            ax.plot(x, per_day, "x", color=_FLAG, markersize=7, markeredgewidth=2, linestyle="none",
+                    label=label("missed_per_day", lang))
     labels = _slot_labels(data, lang)
     step = max(1, len(x) // 24)
     ax.set_xticks(x[::step], labels[::step], rotation=60, ha="right", fontsize="small")

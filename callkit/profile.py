@@ -100,18 +100,33 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Economics:
-    """Profile ``economics``: what a lead is worth, so findings can say their cost in roubles.
+    """Profile ``economics``: what a lead and a call are worth, so findings can say their cost
+    in roubles (:data:`callkit.findings.IMPACT_UNITS`).
 
-    ``impact_rub`` of a finding = impact_calls x ``lead_to_deal`` x ``average_deal_rub``.
+    - ``average_deal_rub`` — the average deal;
+    - ``lead_to_deal`` — the share of incoming enquiries (leads) that become a deal: a lost
+      enquiry (impact unit ``lost_leads``) costs lead_to_deal x average_deal_rub;
+    - ``call_to_deal`` (optional) — the share of outgoing calls to new clients that become a
+      deal: a client call a manager did not make, or spent on the same numbers, private mobiles
+      or colleagues (unit ``client_calls``), costs call_to_deal x average_deal_rub. Without it
+      those findings have no roubles (an outgoing call is not an enquiry: the lead-to-deal
+      share would overstate it many times).
     """
 
     average_deal_rub: float
     lead_to_deal: float
+    call_to_deal: float | None = None
 
     def rub(self, calls: Any) -> Any:
         """Roubles of ``calls`` leads (a number or an array/Series): calls x lead_to_deal x
         average_deal_rub."""
         return calls * self.lead_to_deal * self.average_deal_rub
+
+    def conversion(self, unit: str) -> float | None:
+        """The share of one ``unit`` that becomes a deal: ``lead_to_deal`` for ``lost_leads``,
+        ``call_to_deal`` for ``client_calls`` (None when not given); None for any other unit
+        (time, risk: no roubles)."""
+        return {"lost_leads": self.lead_to_deal, "client_calls": self.call_to_deal}.get(unit)
 
 
 @dataclass
@@ -651,28 +666,33 @@ def _roles(where: str, value: Any) -> dict[str, str]:
 
 
 def _economics(where: str, value: Any) -> Economics | None:
-    """``economics: {average_deal_rub: 45000, lead_to_deal: 0.2}``."""
+    """``economics: {average_deal_rub: 45000, lead_to_deal: 0.2, call_to_deal: 0.02}``
+    (``call_to_deal`` optional)."""
     if value is None:
         return None
     if not isinstance(value, dict):
         raise _err(where, "economics", f"has {_show(value)}; expected {{average_deal_rub: number, "
-                                       "lead_to_deal: 0..1}")
-    unknown = set(value) - {"average_deal_rub", "lead_to_deal"}
+                                       "lead_to_deal: 0..1, call_to_deal: 0..1 (optional)}")
+    unknown = set(value) - {"average_deal_rub", "lead_to_deal", "call_to_deal"}
     if unknown:
         raise _err(where, f"economics.{sorted(unknown)[0]}", "is unknown; expected "
-                   "average_deal_rub and lead_to_deal")
+                   "average_deal_rub, lead_to_deal and optionally call_to_deal")
     nums = {}
-    for key in ("average_deal_rub", "lead_to_deal"):
+    for key in ("average_deal_rub", "lead_to_deal", "call_to_deal"):
         v = value.get(key)
         if v is None:
+            if key == "call_to_deal":
+                continue
             raise _err(where, f"economics.{key}", "is missing; economics needs both "
                        "average_deal_rub and lead_to_deal")
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float("inf"):
             raise _err(where, f"economics.{key}", f"has {_show(v)}; expected a positive number")
         nums[key] = float(v)
-    if nums["lead_to_deal"] > 1:
-        raise _err(where, "economics.lead_to_deal", f"has {_show(value['lead_to_deal'])}; expected a "
-                   "share of leads that become deals, 0..1 (0.2 = 20 %)")
+    for key, what in (("lead_to_deal", "incoming enquiries (leads)"),
+                      ("call_to_deal", "outgoing calls to new clients")):
+        if nums.get(key, 0) > 1:
+            raise _err(where, f"economics.{key}", f"has {_show(value[key])}; expected the share of "
+                       f"{what} that become deals, 0..1 (0.2 = 20 %)")
     return Economics(**nums)
 
 

@@ -90,7 +90,7 @@ def test_audit_tables_and_csvs(tmp_path):
     f = pd.read_csv(tmp_path / "out" / "findings.csv")
     assert list(f.columns) == ["finding_id", "rule", "severity", "subject", "metric", "value",
                                "reference", "n", "impact_calls", "impact_rub", "evidence_n",
-                               "action", "text"]
+                               "action", "text", "impact_unit", "impact", "n_unit"]
     assert f.empty      # 7 calls are too little data for any rule
     ev = pd.read_csv(tmp_path / "out" / "evidence.csv")
     assert list(ev.columns) == ["finding_id", "call_id", "start", "employee", "client_number",

@@ -12,6 +12,7 @@ import pytest
 from callkit.findings import (
     EVIDENCE_COLUMNS,
     FINDING_COLUMNS,
+    FINDING_EXTRA_COLUMNS,
     RULE_NAMES,
     build_findings,
     finding_id,
@@ -78,9 +79,11 @@ def test_internal_heavy_boundary():
     at = build_findings(managers=internal_dept(17)).set_index("rule").loc["internal_heavy"]
     assert at.subject == "X" and math.isclose(at.value, 0.17) and math.isclose(at.reference, 0.07)
     assert at.n == 100 and at.severity == "medium"
-    # impact = (0.17 - 0.07) x 100 = 10 internal calls beyond the colleagues' share
-    assert math.isclose(at.impact_calls, 10.0)
+    # (0.17 - 0.07) x 100 = 10 internal calls beyond the colleagues' share; what their time
+    # is worth in client calls needs the call table (internal talk time): without it, NaN
+    assert at.impact_unit == "client_calls" and math.isnan(at.impact) and math.isnan(at.impact_calls)
     assert "17 из 100" in at.text and "медиана 3 коллег" in at.text and "7%" in at.text
+    assert "Лишних внутренних звонков ≈ 10 (" in at.text and at.n_unit == "all_calls"
     big = build_findings(managers=internal_dept(33)).set_index("rule").loc["internal_heavy"]
     # 0.33 - 0.07 = 0.26 >= 2 x the 0.10 margin -> high
     assert big.severity == "high" and math.isclose(big.value, 0.33)
@@ -135,9 +138,10 @@ def test_repeat_dialing_boundary():
     assert fired(build_findings(managers=repeat_dept(69)), "repeat_dialing") == []
     r = build_findings(managers=repeat_dept(70)).set_index("rule").loc["repeat_dialing"]
     assert r.subject == "X" and math.isclose(r.value, 1.75) and r.reference == 1.25 and r.n == 70
-    # impact = 70 - 1.25 x 40 = 20 calls beyond the colleagues' rate
-    assert math.isclose(r.impact_calls, 20.0)
-    assert "70 внешних на 40 номеров" in r.text
+    # impact = 70 - 1.25 x 40 = 20 calls to the same numbers beyond the colleagues' rate
+    assert math.isclose(r.impact_calls, 20.0) and r.impact_unit == "client_calls"
+    assert "70 внешних на 40 номеров" in r.text and "Лишних звонков на те же номера: 20." in r.text
+    assert r.n_unit == "external_calls"
     # the issue's case: 2.4 calls per number (96 to 40) -> high (2.4 - 1.25 >= 2 x 0.5)
     big = build_findings(managers=repeat_dept(96)).set_index("rule").loc["repeat_dialing"]
     assert big.severity == "high"
@@ -169,6 +173,7 @@ def test_mobile_heavy_boundary():
     r = build_findings(managers=mobile_dept(78, peers=(58, 60, 62))).set_index("rule").loc["mobile_heavy"]
     assert math.isclose(r.value, 0.78) and math.isclose(r.reference, 0.60) and r.n == 100
     assert math.isclose(r.impact_calls, 18.0)           # (0.78 - 0.60) x 100
+    assert "Лишних звонков на частные мобильные: 18." in r.text and r.n_unit == "outgoing_calls"
     assert r.severity == "medium"                       # 0.18 < 2 x the 0.18 margin
     # "mostly mobiles" (>= 75 %) is part of the rule: against colleagues at 38-42 % (margin
     # 0.15) 74 of 100 is silent, 75 of 100 fires (0.35 >= 2 x 0.15 -> high)
@@ -205,6 +210,11 @@ def test_manager_gap_boundary():
     assert r.n == 20 and math.isclose(r.impact_calls, 30.0)    # (5 - 3.5) x 20 days
     assert r.severity == "medium"                              # 30 % short < 2 x 25 %
     assert "70 за 20 раб. дн." in r.text and "медиана 3 коллег" in r.text
+    # n counts active days; the cost: external calls not made (client calls)
+    assert r.n_unit == "active_days" and r.impact_unit == "client_calls"
+    assert r.text.endswith("Не сделано внешних звонков: 30.") and "Зона роста" not in r.text
+    new = f.loc["outgoing_new_clients_per_day"] if "outgoing_new_clients_per_day" in f.index else None
+    assert new is None or "звонков новым клиентам" in new.text
 
 
 def test_manager_gap_chance_and_roles():
@@ -248,8 +258,12 @@ def test_absent_at_peak_boundary():
     m, p = absent_case(11)
     r = build_findings(managers=m, presence=p).set_index("rule").loc["absent_at_peak"]
     assert math.isclose(r.value, 0.55) and math.isclose(r.reference, 0.1) and r.n == 20
-    # impact = (0.55 - 0.1) x 20 slots x (3 department calls per slot / 4 managers) = 6.75
-    assert math.isclose(r.impact_calls, 0.45 * 20 * 3 / 4)
+    # the cost is time, not calls: (0.55 - 0.1) x 20 peak hours = 9 hours off the phone beyond
+    # the colleagues' rate (the peak calls went to the colleagues or were missed: the missed-call
+    # rules count those)
+    assert r.impact_unit == "peak_hours" and math.isclose(r.impact, 9.0)
+    assert math.isnan(r.impact_calls) and math.isnan(r.impact_rub) and r.n_unit == "peak_slots"
+    assert "Часов пик без звонков сверх уровня коллег: 9." in r.text
     assert "10:00" in r.action
     # fewer than 5 peak slots: too little data
     m, p = absent_case(4, x_slots=4)
@@ -261,11 +275,14 @@ def test_absent_at_peak_boundary():
 
 
 def traffic():
+    # the company's incoming by weekday x hour (4 weeks): Mon 10 20 calls / 10 missed, Tue 10
+    # 5 / 5, Wed 11 60 / 3, Thu 15 12 / 4 (Support's busy lines)
     t = pd.DataFrame([(d, h) for d in range(7) for h in range(24)], columns=["weekday", "hour"])
     t["incoming"], t["missed"] = 0, 0
     t.loc[(t.weekday == 0) & (t.hour == 10), ["incoming", "missed"]] = [20, 10]
     t.loc[(t.weekday == 1) & (t.hour == 10), ["incoming", "missed"]] = [5, 5]
     t.loc[(t.weekday == 2) & (t.hour == 11), ["incoming", "missed"]] = [60, 3]
+    t.loc[(t.weekday == 3) & (t.hour == 15), ["incoming", "missed"]] = [12, 4]
     t["answered"] = t.incoming - t.missed
     t["missed_rate"] = t.missed / t.incoming.where(t.incoming > 0)
     t["days"] = 4
@@ -274,12 +291,12 @@ def traffic():
 
 def groups():
     # groups.csv rows: Sales Mon 10 short by 2.5 (20 calls, 10 missed), Wed 11 short by 0.5 (60
-    # calls, 3 missed), Tue 10 short by 3 but 5 calls only (5 missed); Support Mon 10 short by
+    # calls, 3 missed), Tue 10 short by 3 but 5 calls only (5 missed); Support Thu 15 short by
     # 2, but its misses are the line limit's doing (verdict lines)
     rows = []
     for grp, wd, h, req, act, inc, miss, verdict in (
             ("Sales", 0, 10, 5, 2.5, 20, 10, "people"), ("Sales", 2, 11, 3, 2.5, 60, 3, "ok"),
-            ("Sales", 1, 10, 4, 1.0, 5, 5, "people"), ("Support", 0, 10, 3, 1.0, 12, 4, "lines")):
+            ("Sales", 1, 10, 4, 1.0, 5, 5, "people"), ("Support", 3, 15, 3, 1.0, 12, 4, "lines")):
         rows.append({"group": grp, "weekday": wd, "hour": h, "calls_per_hour": 5.0, "aht_s": 180.0,
                      "erlangs": 0.25, "required_agents": req, "active_employees": act,
                      "understaffed": verdict == "people", "incoming": inc, "missed": miss,
@@ -289,16 +306,25 @@ def groups():
 
 
 def missed():
-    n = 15
-    return pd.DataFrame({
-        "call_id": [f"m{i}" for i in range(n)],
-        "client_number": [f"+7972012{i:04d}" for i in range(n)],
-        "department": ["Sales"] * 10 + ["Support"] * 5,
-        "lost": [True] * 3 + [False] * 7 + [True] * 5,
-    })
+    """The 22 missed calls of traffic(), one row each (missed.csv): Sales Mon 10 (2026-10-05):
+    10 missed, #0-#5 lost, #0 and #6 short drops; Tue 10: 5, none lost; Wed 11: 3, #0 lost;
+    Support Thu 15: 4 at the line ceiling, 2 lost."""
+    rows = []
+    for grp, day, hour, k, lost, short, ceiling in (
+            ("Sales", 5, 10, 10, range(6), (0, 6), ()), ("Sales", 6, 10, 5, (), (), ()),
+            ("Sales", 7, 11, 3, (0,), (), ()), ("Support", 8, 15, 4, (0, 1), (), range(4))):
+        for i in range(k):
+            rows.append({"call_id": f"m{len(rows)}", "client_number": f"+7972012{len(rows):04d}",
+                         "department": grp, "answering_group": grp,
+                         "start": pd.Timestamp(2026, 10, day, hour, 2 * i, tz="Europe/Moscow"),
+                         "lost": i in lost, "short_ring": i in short, "at_line_ceiling": i in ceiling,
+                         "in_hours": True})
+    return pd.DataFrame(rows)
 
 
 def tech():
+    # a hand-made tech table (its counts are not those of missed(): the rules take the tech
+    # table's signal and the missed table's lost calls)
     return pd.DataFrame({
         "signal": ["short_ring_drops", "short_ring_drops", "line_limit", "failed_burst"],
         "subject": ["all", "+74950012345", "all", "2026-10-08 15:00"],
@@ -313,44 +339,60 @@ def _all(lang="ru", economics=None):
 
 def test_slot_and_department_rules_fire_on_their_evidence_only():
     f = _all()
-    assert list(f.columns) == list(FINDING_COLUMNS)
+    assert list(f.columns) == list(FINDING_COLUMNS + FINDING_EXTRA_COLUMNS)
     got = sorted(zip(f["rule"], f["subject"]))
     assert got == sorted([
-        # Mon 10: 20 incoming = 5 per Monday >= 1/4 of Wed 11's 15 per day, and
-        # 10/20 = 0.5 >= max(0.2, 2 x (3+5)/(60+5)); Tue 10 has 5 calls only
+        # missed by people (short drops and calls at the ceiling set aside): Mon 10 8 of 20,
+        # Tue 10 5 of 5, Wed 11 3 of 60, Thu 15 0 of 12 -> 16 of 97 overall. Mon 10: 20
+        # incoming = 5 per Monday >= 1/4 of Wed 11's 15 per day, and 8/20 = 0.4 >= max(0.2,
+        # 2 x 8/77); Tue 10 has 5 calls only; hour 10 as a whole (25 calls = 0.9 a day) is
+        # under half of hour 11's 2.1
         ("missed_peak", "0 10"),
         ("understaffed", "Sales"),       # Mon 10: 5 needed vs 2.5; Wed short by 0.5; Tue has
                                          # 5 calls only; Support's hour is the lines' doing
-        ("missed_no_callback", "Sales"),  # 3/10 lost >= 0.3; Support has only 5 missed
+        ("missed_no_callback", "Sales"),  # 7/18 lost >= 0.3; Support has only 4 missed
         ("short_ring_drops", "all"),     # 0.5 of 40; the line's 10 unanswered are too few
         ("line_limit", "all"),           # ceiling 4 on 5 days, 8 blocked
         ("failed_burst", "2026-10-08 15:00"),
     ])
     assert set(f["rule"]) <= set(RULE_NAMES)
     r = f.set_index("rule")
-    assert r.loc["missed_peak", "severity"] == "high"          # 0.5 >= 0.4
-    assert math.isclose(r.loc["missed_peak", "reference"], 18 / 85)   # overall missed rate
-    assert r.loc["missed_peak", "n"] == 20
-    # impact: missed above the overall rate, 10 - 18/85 x 20 = 5.76 calls
-    assert math.isclose(r.loc["missed_peak", "impact_calls"], 10 - 18 / 85 * 20)   # 5.76
+    assert r.loc["missed_peak", "severity"] == "high"          # 0.4 >= 0.4
+    assert math.isclose(r.loc["missed_peak", "value"], 0.4)
+    assert math.isclose(r.loc["missed_peak", "reference"], 16 / 97)   # missed by people / incoming
+    assert r.loc["missed_peak", "n"] == 20 and r.loc["missed_peak", "n_unit"] == "incoming_calls"
+    # impact: lost by people in the slot (Mon 10 #1-#5: #0 is a short drop) beyond the usual
+    # lost share of working hours (5 + 1 of 97): 5 - 6/97 x 20 = 3.76 lost enquiries
+    assert r.loc["missed_peak", "impact_unit"] == "lost_leads"
+    assert math.isclose(r.loc["missed_peak", "impact_calls"], 5 - 6 / 97 * 20)
+    peak = r.loc["missed_peak", "text"]
+    assert "(8 из 20)" in peak and "потеряно 5 обращений" in peak and "≈ 4" in peak
+    assert "Ещё 2 пропущенных в этот час — короткие сбросы или занятые линии" in peak
+    # Mon 10 is short of people (groups verdict): the action points there, not at "duty"
+    assert "Добавить людей на линию в Пн 10:00" in r.loc["missed_peak", "action"]
     assert r.loc["understaffed", "severity"] == "high"         # short by 2.5 >= 2
     # the group's worst hour: 5 needed, 2.5 on the phone; n = its calls in the short hours
     assert (r.loc["understaffed", "value"], r.loc["understaffed", "reference"],
             r.loc["understaffed", "n"]) == (5, 2.5, 20)
-    # impact: Mon 10 missed 10 of 20; the group's other hours missed 8 of 65 -> 10 - 20 x 8/65
-    assert math.isclose(r.loc["understaffed", "impact_calls"], 10 - 20 * 8 / 65)
+    # impact: Mon 10 lost 5 by people of 20; the group's other hours lost 1 of 65
+    # -> 5 - 20 x 1/65 = 4.69 lost enquiries
+    assert math.isclose(r.loc["understaffed", "impact_calls"], 5 - 20 / 65)
     assert "Пн 10:00" in r.loc["understaffed", "text"] and "Вт" not in r.loc["understaffed", "text"]
     # the line limit asks for lines and names the hour it explains
     assert "нужны линии, а не люди" in r.loc["line_limit", "text"]
-    assert "Пн 10:00" in r.loc["line_limit", "text"]
-    assert math.isclose(r.loc["missed_no_callback", "value"], 0.3)
-    assert r.loc["missed_no_callback", "n"] == 10 and r.loc["missed_no_callback", "impact_calls"] == 3
-    assert r.loc["line_limit", "impact_calls"] == 8 and r.loc["short_ring_drops", "impact_calls"] == 20
-    # sorted by impact: short drops 20, line limit 8, understaffed 7.54, failed 6, missed peak
-    # 5.76, lost 3 (without a missed table with short_ring / at_line_ceiling, or calls, the
-    # tech rules count every drop, blocked and failed call)
-    assert list(f["rule"]) == ["short_ring_drops", "line_limit", "understaffed", "failed_burst",
-                               "missed_peak", "missed_no_callback"]
+    assert "Чт 15:00" in r.loc["line_limit", "text"]
+    assert math.isclose(r.loc["missed_no_callback", "value"], 7 / 18)
+    assert r.loc["missed_no_callback", "n"] == 18 and r.loc["missed_no_callback", "impact_calls"] == 7
+    # line limit: 4 incoming hit busy lines, 2 of them lost; short drops: of the missed
+    # table's 2 drops, 1 lost (#0); the failed burst: no calls, no lost count
+    assert r.loc["line_limit", "impact_calls"] == 2 and r.loc["short_ring_drops", "impact_calls"] == 1
+    assert "входящих 4" in r.loc["line_limit", "text"]
+    assert math.isnan(r.loc["failed_burst", "impact_calls"])
+    assert (f["impact_unit"] == "lost_leads").all()
+    # sorted by impact, one unit: lost 7, understaffed 4.69, missed peak 3.76, line limit 2,
+    # short drops 1, failed burst (no number) last
+    assert list(f["rule"]) == ["missed_no_callback", "understaffed", "missed_peak", "line_limit",
+                               "short_ring_drops", "failed_burst"]
     assert f["impact_rub"].isna().all()
     # no calls given: no evidence
     assert (f["evidence_n"] == 0).all()
@@ -358,9 +400,36 @@ def test_slot_and_department_rules_fire_on_their_evidence_only():
 
 def test_impact_in_roubles_with_economics():
     f = _all(economics=Economics(average_deal_rub=45000, lead_to_deal=0.2)).set_index("rule")
-    # 3 lost calls x 0.2 x 45 000 = 27 000 roubles
-    assert math.isclose(f.loc["missed_no_callback", "impact_rub"], 27000.0)
-    assert math.isclose(f.loc["understaffed", "impact_rub"], (10 - 20 * 8 / 65) * 0.2 * 45000)
+    # 7 lost calls x 0.2 x 45 000 = 63 000 roubles
+    assert math.isclose(f.loc["missed_no_callback", "impact_rub"], 63000.0)
+    assert math.isclose(f.loc["understaffed", "impact_rub"], (5 - 20 / 65) * 0.2 * 45000)
+    assert math.isnan(f.loc["failed_burst", "impact_rub"])
+
+
+def test_units_are_never_ranked_as_one():
+    """21 lost enquiries outrank 93 client calls not made (another unit, not a smaller
+    number); with call_to_deal both have roubles and the roubles rank them; time and risk
+    never get roubles."""
+    from callkit.findings import impact_rub, rank_findings
+
+    f = pd.DataFrame({"finding_id": list("abcd"), "rule": ["internal_heavy", "missed_no_callback",
+                                                            "absent_at_peak", "flow_concentration"],
+                      "severity": ["high", "medium", "high", "high"],
+                      "impact_unit": ["client_calls", "lost_leads", "peak_hours", "risk"],
+                      "impact": [93.0, 21.0, 40.0, np.nan]})
+    f["impact_rub"] = impact_rub(f["impact"], f["impact_unit"], None)
+    assert list(rank_findings(f)["finding_id"]) == ["b", "a", "c", "d"]
+    lead = Economics(average_deal_rub=45000, lead_to_deal=0.2)
+    f["impact_rub"] = impact_rub(f["impact"], f["impact_unit"], lead)
+    # 21 x 0.2 x 45 000 = 189 000; client calls have no conversion without call_to_deal
+    assert f["impact_rub"].tolist()[1] == 189000.0 and f["impact_rub"].isna().sum() == 3
+    assert list(rank_findings(f)["finding_id"]) == ["b", "a", "c", "d"]
+    both = Economics(average_deal_rub=45000, lead_to_deal=0.2, call_to_deal=0.05)
+    f["impact_rub"] = impact_rub(f["impact"], f["impact_unit"], both)
+    # 93 x 0.05 x 45 000 = 209 250 > 189 000: now the roubles rank the client calls first
+    assert math.isclose(f["impact_rub"].iloc[0], 209250.0)
+    assert list(rank_findings(f)["finding_id"]) == ["a", "b", "c", "d"]
+    assert f["impact_rub"].iloc[2:].isna().all()
 
 
 def test_texts_actions_and_ids_in_both_languages():
@@ -382,7 +451,7 @@ def test_texts_actions_and_ids_in_both_languages():
 def test_no_findings_from_too_little_data():
     tiny = internal_dept(33).assign(days_active=1)
     f = build_findings(managers=tiny, missed=missed().head(5), lang="en")
-    assert f.empty and list(f.columns) == list(FINDING_COLUMNS)
+    assert f.empty and list(f.columns) == list(FINDING_COLUMNS + FINDING_EXTRA_COLUMNS)
 
 
 def test_rules_table_documents_every_rule():
@@ -635,9 +704,19 @@ def test_every_findings_evidence_is_in_calls_csv_and_reproduces_its_value(tmp_pa
     calls = pd.read_csv(tmp_path / "calls.csv", dtype=str).set_index("call_id")
     assert ev["call_id"].isin(calls.index).all()
     assert set(ev["finding_id"]) <= set(f["finding_id"])
-    # findings.csv is sorted by impact (NaN last)
-    imp = f["impact_calls"].fillna(-1e18).to_numpy()
-    assert (np.diff(imp) <= 0).all()
+    # findings.csv is ranked unit by unit, never across units: the lost leads (largest first,
+    # NaN last), then the client calls, then the peak hours, then the risks
+    from callkit.findings import IMPACT_UNITS
+
+    units = f["impact_unit"].map({u: i for i, u in enumerate(IMPACT_UNITS)}).to_numpy()
+    assert (np.diff(units) >= 0).all() and set(f["impact_unit"]) >= {"lost_leads", "client_calls"}
+    for _, g in f.groupby("impact_unit"):
+        assert (np.diff(g["impact"].fillna(-1e18).to_numpy()) <= 0).all()
+    # impact_calls is the impact for the units counted in calls, NaN for time and risk
+    calls_unit = f["impact_unit"].isin(["lost_leads", "client_calls"])
+    assert f.loc[calls_unit, "impact"].equals(f.loc[calls_unit, "impact_calls"])
+    assert f.loc[~calls_unit, "impact_calls"].isna().all()
+    assert f["n_unit"].notna().all()
     checked = set()
     for _, r in f.iterrows():
         mine = ev.loc[ev["finding_id"] == r["finding_id"]]

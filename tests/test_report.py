@@ -352,6 +352,9 @@ def impact_findings() -> pd.DataFrame:
         "value": [0.5, 0.6, 3.0, 0.7], "reference": [0.2, 0.2, 49.0, 0.25], "n": [18, 19, 49, 151],
         "impact_calls": [5.0, 7.0, 20.0, np.nan], "impact_rub": [45000.0, 63000.0, 180000.0, np.nan],
         "evidence_n": [9, 13, 49, 105],
+        "impact_unit": ["lost_leads", "lost_leads", "lost_leads", "risk"],
+        "impact": [5.0, 7.0, 20.0, np.nan],
+        "n_unit": ["incoming_calls", "incoming_calls", "ceiling_days", "answered_incoming"],
         "action": ["Дежурный на Пн 10:00.", "Дежурный на Ср 16:00.", "Расширить линии у оператора.",
                    "Распределять входящие поровну."],
         "text": ["Пн 10:00: пропущено 50 %.", "Ср 16:00: пропущено 60 %.", "Не больше 3 одновременных звонков.",
@@ -378,9 +381,13 @@ def test_summary_shows_cost_evidence_and_action(tmp_path):
     # the costliest problem first, in calls and (with the rule's impact_rub) roubles
     first = html.index("Не хватает линий связи")
     assert html.index("Пропуски в часы пик") > first
-    assert "≈ 180\u00a0000 ₽" in html and "≈ 20 звонков" in html
-    assert "Пропуски в часы пик (2: Ср 16:00, Пн 10:00)" in html and "≈ 12 звонков" in html
-    assert "основание: 22 звонка" in html and "в листе «Доказательства» файла Excel" in html
+    # each cost in its own unit: lost enquiries (not "calls"), what the number means beside it
+    assert "≈ 180\u00a0000 ₽" in html and "20 обращений · потеряно за период" in html
+    assert "Пропуски в часы пик (2: Ср 16:00, Пн 10:00)" in html and "12 обращений" in html
+    # the evidence says what n counts (n_unit), then how many calls are listed
+    assert "основание: 19 входящих звонков; в списке 22 звонка" in html
+    assert "основание: 49 дней с занятыми линиями; в списке 49 звонков" in html
+    assert "в листе «Доказательства» файла Excel" in html
     assert "<b>Что сделать:</b> Расширить линии у оператора." in html
     assert "Риск" in html                                # a concentration costs no calls: a risk
     # no economics in the profile: the summary says which two figures give roubles

@@ -25,7 +25,7 @@ CHECKLIST_PREFIXES = ("stage:", "question:", "result:", "term:", "decision_maker
 CODE_COLUMNS = frozenset({"rule", "severity", "signal", "detail", "direction", "status", "number_type", "role",
                           "role_source", "call_kind", "call_result", "kind", "speaker", "format", "encoding",
                           "answering_group", "group", "verdict", "item",
-                          "active_source", "presence_source"})
+                          "active_source", "presence_source", "impact_unit", "n_unit"})
 NBSP = "\u00a0"
 
 

@@ -173,7 +173,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "cost_rub": {"ru": "≈ {rub} ₽", "en": "≈ {rub} ₽"},
     "cost_risk": {"ru": "риск", "en": "a risk"},
     "cost_risk_note": {"ru": "потери в звонках не считаются", "en": "not counted in calls"},
+    "cost_unknown": {"ru": "не посчитано", "en": "not counted"},
+    "cost_unknown_note": {"ru": "нет данных, чтобы посчитать потери", "en": "no data to count the cost"},
     "evidence_calls": {"ru": "основание: {n} {word}", "en": "evidence: {n} {word}"},
+    "evidence_basis": {"ru": "основание: {basis}", "en": "based on {basis}"},
+    "evidence_listed": {"ru": "в списке {n} {word}", "en": "{n} {word} listed"},
     "evidence_where": {"ru": "Звонки-основания каждой проблемы — в листе «{sheet}» файла Excel.",
                        "en": "The calls behind every problem are on the “{sheet}” sheet of the workbook."},
     "evidence_sample": {"ru": "выборка {n}", "en": "sample {n}"},
@@ -186,8 +190,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "To turn the lost calls into roubles the report needs two figures: the average deal "
               "and the share of enquiries that become a deal. They go into the client profile "
               "(<code>economics</code>), and the report shows the losses in ₽."},
-    "money_basis": {"ru": "Рубли: звонки × {conv} в сделку × {deal} ₽ средняя сделка.",
-                    "en": "Roubles: calls × {conv} to a deal × {deal} ₽ average deal."},
+    "money_basis": {"ru": "Рубли: потерянные обращения × {conv} в сделку × {deal} ₽ средняя сделка.",
+                    "en": "Roubles: lost enquiries × {conv} to a deal × {deal} ₽ average deal."},
+    "money_calls": {"ru": " Несделанные звонки клиентам × {conv} (доля звонков новым клиентам, которые "
+                          "становятся сделкой) × {deal} ₽.",
+                    "en": " Client calls not made × {conv} (the share of calls to new clients that become a "
+                          "deal) × {deal} ₽."},
+    "money_no_calls": {"ru": " Несделанные звонки клиентам — без рублей: звонок не обращение; чтобы их оценить, "
+                             "нужна доля звонков новым клиентам, которые становятся сделкой (в профиле — "
+                             "<code>economics.call_to_deal</code>). Часы и риски в рубли не переводятся.",
+                       "en": " Client calls not made have no roubles: a call is not an enquiry; to price them "
+                             "the profile needs the share of calls to new clients that become a deal "
+                             "(<code>economics.call_to_deal</code>). Hours and risks are not priced."},
     "key_figures": {"ru": "Ключевые показатели", "en": "Key figures"},
     "vs_previous": {"ru": "прошлый период: {prev}", "en": "previous period: {prev}"},
     "no_previous": {"ru": "без сравнения с прошлым периодом (нет данных)",
@@ -235,8 +249,9 @@ TEXTS: dict[str, dict[str, str]] = {
                          "звонками: с ними сравнивают правила аудита. Красным — заметно хуже коллег, зелёным — лучше.",
                    "en": "Colleagues are the other managers of the same department and role with at least {days} days "
                          "with calls: the audit's rules compare with them. Red is clearly worse than them, green better."},
-    "card_role": {"ru": "роль: {role}", "en": "role: {role}"},
-    "card_role_inferred": {"ru": "роль по звонкам: {role}", "en": "role from the calls: {role}"},
+    "card_role": {"ru": "роль: {role} (задана в профиле)", "en": "role: {role} (set in the profile)"},
+    "card_role_inferred": {"ru": "роль: {role} (определена по звонкам — в профиле не задана, проверьте)",
+                           "en": "role: {role} (inferred from the calls — not in the profile, check it)"},
     "card_no_issues": {"ru": "Замечаний по правилам аудита нет.", "en": "No issue by the audit's rules."},
     "card_few_days": {"ru": "Мало данных: {n} {word} со звонками — с коллегами не сравнивается.",
                       "en": "Too little data: {n} day(s) with calls — not compared with colleagues."},
@@ -258,8 +273,21 @@ TEXTS: dict[str, dict[str, str]] = {
                           "трубку за {within} с).",
                     "en": "There are enough people on the line in every hour of the week (for {sl} of calls "
                           "answered within {within} s)."},
-    "staffing_method": {"ru": "Потребность считается по формуле Эрланга C (см. приложение).",
-                        "en": "The need is computed with the Erlang C formula (see the appendix)."},
+    "staffing_method": {"ru": "Потребность считается по формуле Эрланга C (см. приложение). «Было на линии» — "
+                              "сколько человек в этот час хотя бы раз звонили или брали трубку (в среднем за день): "
+                              "человек, который сделал один звонок и ушёл на совещание, тоже считается. Поэтому "
+                              "рядом показано, сколько входящих в этот час пропущено.",
+                        "en": "The need is computed with the Erlang C formula (see the appendix). “On the line” is how "
+                              "many people placed or took at least one call in that hour (mean per day): someone who "
+                              "made one call and went to a meeting counts too. So the chart also shows the incoming "
+                              "calls missed in that hour."},
+    "staffing_busy": {"ru": "Людей по этому счёту хватает, а трубку не берут: {slots}. Это не нехватка людей, а "
+                            "занятость другим (совещание, перерывы) — нужен дежурный на входящих.",
+                      "en": "By this count there are people enough, yet calls go unanswered: {slots}. That is not too "
+                            "few people but people busy with something else (a meeting, breaks): someone must be on "
+                            "duty for incoming calls."},
+    "staffing_busy_item": {"ru": "{slot} — нужно {need}, звонили или брали трубку {had}, пропущено {missed} из {incoming}",
+                           "en": "{slot} — {need} needed, {had} placed or took a call, {missed} of {incoming} missed"},
     "concentration_lead": {
         "ru": "Кто принимает входящие звонки отдела: доля каждого менеджера. Штрих — равная доля (поровну на "
               "всех). Если один человек берёт намного больше, клиенты зависят от него.",
@@ -507,6 +535,157 @@ def count_word(n: float, key: str, lang: str = "ru") -> str:
 
 __all__.append("count_word")
 
+
+def _whole(n: float, lang: str) -> str:
+    """A whole number as the report writes it: ``1 234`` (ru, no-break space) / ``1,234``."""
+    s = f"{int(round(float(n))):,}"
+    return s if lang_of(lang) == "en" else s.replace(",", "\u00a0")
+
+
+# --- what a finding costs and what its sample counts ---------------------------------------------
+
+#: The units a finding's cost is measured in (``impact_unit`` of findings.csv,
+#: :data:`callkit.findings.IMPACT_UNITS`): ``IMPACT_UNIT_NAMES[unit] = (ru, en)``.
+IMPACT_UNIT_NAMES: dict[str, tuple[str, str]] = {
+    "lost_leads": ("потерянные обращения клиентов", "lost client enquiries"),
+    "client_calls": ("звонки клиентам, которых не было", "client calls that did not happen"),
+    "peak_hours": ("часы пик без менеджера на связи", "peak hours without the manager on the phone"),
+    "risk": ("риск, в звонках не измеряется", "a risk, not measured in calls"),
+}
+
+#: The caption of a finding's cost, by its phrase (:func:`callkit.findings.impact_phrase`):
+#: ``IMPACT_CAPTIONS[phrase] = (ru, en)``. Written as a label of the number ("потеряно
+#: обращений: ≈ 21"), so it reads right with any number.
+IMPACT_CAPTIONS: dict[str, tuple[str, str]] = {
+    "lost": ("потеряно обращений", "enquiries lost"),
+    "lost_excess": ("потеряно обращений сверх обычного уровня", "enquiries lost beyond the usual level"),
+    "new_calls": ("не сделано звонков новым клиентам", "calls to new clients not made"),
+    "client_calls": ("не сделано внешних звонков", "external calls not made"),
+    "same_numbers": ("лишних звонков на те же номера", "extra calls to the same numbers"),
+    "mobiles": ("лишних звонков на частные мобильные", "extra calls to private mobiles"),
+    "internal_time": ("разговоров с клиентами уместилось бы во время лишних внутренних звонков",
+                      "client conversations the extra internal calls' time would have held"),
+    "peak_hours": ("часов пик без звонков сверх уровня коллег", "peak hours off the phone beyond the colleagues'"),
+    "risk": ("риск: в звонках не измеряется", "a risk: not measured in calls"),
+}
+
+
+#: What a cost's number means, under the number in the summary (:func:`impact_amount` says
+#: the number with its noun): ``IMPACT_NOTES[phrase] = (ru, en)``.
+IMPACT_NOTES: dict[str, tuple[str, str]] = {
+    "lost": ("потеряно за период", "lost in the period"),
+    "lost_excess": ("потеряно сверх обычного уровня за период", "lost beyond the usual level in the period"),
+    "new_calls": ("новым клиентам недозвонено за период", "to new clients, not made in the period"),
+    "client_calls": ("внешних не сделано за период", "external, not made in the period"),
+    "same_numbers": ("лишних на те же номера за период", "extra to the same numbers in the period"),
+    "mobiles": ("лишних на частные мобильные за период", "extra to private mobiles in the period"),
+    "internal_time": ("с клиентами уместилось бы во время лишних внутренних звонков",
+                      "with clients would fit in the extra internal calls' time"),
+    "peak_hours": ("пик без звонков сверх уровня коллег", "of peak time off the phone beyond the colleagues'"),
+}
+
+
+def impact_note(phrase: str, lang: str = "ru") -> str:
+    """What a cost's number means (:data:`IMPACT_NOTES`; empty when unknown)."""
+    pair = IMPACT_NOTES.get(phrase)
+    return "" if pair is None else pair[_i(lang)]
+
+
+def impact_caption(phrase: str, lang: str = "ru") -> str:
+    """The caption of a cost (:data:`IMPACT_CAPTIONS`; the phrase itself when unknown)."""
+    pair = IMPACT_CAPTIONS.get(phrase)
+    return phrase if pair is None else pair[_i(lang)]
+
+
+def impact_text(phrase: str, amount: float, lang: str = "ru") -> str:
+    """A finding's cost in words: ``потеряно обращений: 21``, ``не сделано звонков новым
+    клиентам: ≈ 44`` (≈ when the amount is not a whole count); a risk has no number.
+
+    Examples
+    --------
+    >>> impact_text("lost", 21), impact_text("same_numbers", 76.7, "en")
+    ('потеряно обращений: 21', 'extra calls to the same numbers: ≈ 77')
+    """
+    caption = impact_caption(phrase, lang)
+    if phrase == "risk" or amount is None or amount != amount:      # NaN: no number
+        return caption
+    amount = max(0.0, float(amount))
+    whole = abs(amount - round(amount)) < 1e-9          # 0.45 x 20 = 9.000000000000002 is 9
+    return f"{caption}: {'' if whole else '≈ '}{_whole(amount, lang)}"
+
+
+#: What a finding's ``n`` counts (``n_unit`` of findings.csv): ``N_UNITS[code] = (ru forms for
+#: 1 | 2 | 5, en singular | plural)``.
+N_UNITS: dict[str, tuple[str, str]] = {
+    "active_days": ("рабочий день|рабочих дня|рабочих дней", "active day|active days"),
+    "outgoing_calls": ("исходящий звонок|исходящих звонка|исходящих звонков", "outgoing call|outgoing calls"),
+    "all_calls": ("звонок (внешние и внутренние)|звонка (внешние и внутренние)|звонков (внешние и внутренние)",
+                  "call (external and internal)|calls (external and internal)"),
+    "external_calls": ("внешний звонок|внешних звонка|внешних звонков", "external call|external calls"),
+    "peak_slots": ("час пик в его рабочие дни|часа пик в его рабочие дни|часов пик в его рабочие дни",
+                   "peak hour on their working days|peak hours on their working days"),
+    "incoming_calls": ("входящий звонок|входящих звонка|входящих звонков", "incoming call|incoming calls"),
+    "missed_calls": ("пропущенный звонок|пропущенных звонка|пропущенных звонков", "missed call|missed calls"),
+    "unanswered_calls": ("неотвеченный входящий|неотвеченных входящих|неотвеченных входящих",
+                         "unanswered incoming call|unanswered incoming calls"),
+    "ceiling_days": ("день с занятыми линиями|дня с занятыми линиями|дней с занятыми линиями",
+                     "day at the line ceiling|days at the line ceiling"),
+    "answered_incoming": ("принятый входящий|принятых входящих|принятых входящих",
+                          "answered incoming call|answered incoming calls"),
+    "window_calls": ("внешний звонок в этом окне|внешних звонка в этом окне|внешних звонков в этом окне",
+                     "external call in the window|external calls in the window"),
+}
+
+
+def n_text(unit: str, n: float, lang: str = "ru") -> str:
+    """A sample in words: ``22 рабочих дня``, ``252 звонка (внешние и внутренние)``.
+
+    Examples
+    --------
+    >>> n_text("active_days", 22), n_text("missed_calls", 1, "en")
+    ('22 рабочих дня', '1 missed call')
+    """
+    pair = N_UNITS.get(unit)
+    num = _whole(n, lang) if float(n).is_integer() else f"{float(n):g}"
+    if pair is None:
+        return num
+    forms = pair[_i(lang)].split("|")
+    word = (forms[0] if float(n) == 1 else forms[1]) if lang_of(lang) == "en" else plural(float(n), tuple(forms))  # type: ignore[arg-type]
+    return f"{num} {word}"
+
+
+#: The noun of a cost in its unit, agreeing with the number: ``IMPACT_WORDS[unit] = (ru 1|2|5,
+#: en singular|plural)`` — the summary's cost column ("≈ 21 обращение", "≈ 44 звонка", "9 часов").
+IMPACT_WORDS: dict[str, tuple[str, str]] = {
+    "lost_leads": ("обращение|обращения|обращений", "enquiry|enquiries"),
+    "client_calls": ("звонок|звонка|звонков", "call|calls"),
+    "peak_hours": ("час|часа|часов", "hour|hours"),
+}
+
+
+def impact_amount(unit: str, amount: float, lang: str = "ru") -> str:
+    """A cost as a number with its unit's noun: ``≈ 21 обращение`` (≈ unless a whole count),
+    ``9 часов``; empty for a risk or no number.
+
+    Examples
+    --------
+    >>> impact_amount("lost_leads", 21), impact_amount("client_calls", 43.6), impact_amount("peak_hours", 1, "en")
+    ('21 обращение', '≈ 44 звонка', '1 hour')
+    """
+    pair = IMPACT_WORDS.get(unit)
+    if pair is None or amount is None or amount != amount:
+        return ""
+    amount = max(0.0, float(amount))
+    whole = abs(amount - round(amount)) < 1e-9
+    k = int(round(amount))
+    forms = pair[_i(lang)].split("|")
+    word = (forms[0] if k == 1 else forms[1]) if lang_of(lang) == "en" else plural(k, tuple(forms))  # type: ignore[arg-type]
+    return f"{'' if whole else '≈ '}{_whole(amount, lang)} {word}"
+
+
+__all__ += ["IMPACT_UNIT_NAMES", "IMPACT_CAPTIONS", "impact_caption", "impact_text", "N_UNITS", "n_text",
+            "IMPACT_WORDS", "impact_amount", "IMPACT_NOTES", "impact_note"]
+
 #: How every figure is computed (the appendix): ``DEFINITIONS[column] = ((plain ru, formula ru),
 #: (plain en, formula en))`` — plain words first, the formula after (DESIGN §6).
 DEFINITIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
@@ -682,6 +861,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "reference": ("Ориентир", "Reference"),
     "n": ("Выборка", "Sample"),
     "impact_calls": ("Потери, звонков", "Cost, calls"),
+    "impact": ("Потери (в своих единицах)", "Cost (in its unit)"),
+    "impact_unit": ("В чём потери", "Cost unit"),
+    "n_unit": ("Что считает основание", "What n counts"),
     "impact_rub": ("Потери, ₽", "Cost, ₽"),
     "evidence_n": ("Звонков-доказательств", "Evidence calls"),
     "action": ("Что сделать", "What to do"),
@@ -887,6 +1069,23 @@ _RING = re.compile(r"^ring < ([0-9.]+) s$")
 _WINDOW = re.compile(r"^([0-9]+) min window$")
 
 
+# the unit of a finding's cost and of its sample (findings.csv ``impact_unit``, ``n_unit``)
+for _code, _pair in IMPACT_UNIT_NAMES.items():
+    VALUES.setdefault(_code, _pair)
+_N_UNIT_NAMES = {
+    "active_days": ("рабочие дни", "active days"), "outgoing_calls": ("исходящие звонки", "outgoing calls"),
+    "all_calls": ("все звонки (внешние и внутренние)", "all calls (external and internal)"),
+    "peak_slots": ("часы пик в его рабочие дни", "peak hours on their working days"),
+    "incoming_calls": ("входящие звонки", "incoming calls"), "missed_calls": ("пропущенные звонки", "missed calls"),
+    "external_calls": ("внешние звонки", "external calls"),
+    "unanswered_calls": ("неотвеченные входящие", "unanswered incoming calls"),
+    "ceiling_days": ("дни с занятыми линиями", "days at the line ceiling"),
+    "answered_incoming": ("принятые входящие", "answered incoming calls"),
+    "window_calls": ("внешние звонки в этом окне", "external calls in the window")}
+for _code, _pair in _N_UNIT_NAMES.items():
+    VALUES.setdefault(_code, _pair)
+
+
 def value_label(value: Any, lang: str = "ru") -> Any:
     """A code from the data as the report shows it (anything unknown is returned unchanged).
 
@@ -1003,7 +1202,8 @@ CHART: dict[str, dict[str, str]] = {
     "reached_self": {"ru": "из них клиент дозвонился сам", "en": "of them the client got through later"},
     "staffing_title": {"ru": "Сколько людей нужно на линии и сколько было", "en": "People needed on the line and on it"},
     "required_agents": {"ru": "Нужно людей", "en": "People needed"},
-    "active_employees": {"ru": "Было на линии", "en": "On the line"},
+    "active_employees": {"ru": "Звонили или брали трубку (чел. за час)", "en": "Placed or took a call (people in the hour)"},
+    "missed_per_day": {"ru": "Пропущено входящих за час (в день)", "en": "Incoming missed in the hour (a day)"},
     "max_concurrent": {"ru": "Макс. одновременных звонков", "en": "Max concurrent calls"},
     "agents": {"ru": "Человек / звонков", "en": "People / calls"},
     "slot": {"ru": "День и час", "en": "Weekday and hour"},

@@ -95,24 +95,43 @@ def section_title(ctx: ReportContext) -> list[Any]:
                   f'<p class="ck-sub">{esc(" · ".join(parts))}</p></header>')]
 
 
+def _cost_words(row: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
+    """A finding's (or problem's) cost as (number with its unit's noun, what it means), e.g.
+    ("≈ 21 обращение", "потеряно за период"); None when it has no number (a risk, or too
+    little data). Frames without ``impact_unit`` (older findings.csv) read as calls."""
+    from callkit.findings import impact_phrase
+    from callkit.report.labels import impact_amount, impact_note
+
+    unit = row.get("impact_unit")
+    unit = "client_calls" if unit is None or pd.isna(unit) else str(unit)
+    amount = row.get("impact", row.get("impact_calls"))
+    if amount is None or pd.isna(amount) or unit == "risk":
+        return None
+    phrase = impact_phrase(str(row.get("rule", "")), str(row.get("metric", "") or ""))
+    note = impact_note(phrase, lang) if "impact_unit" in row else _t("cost_per_period", lang)
+    return impact_amount(unit, float(amount), lang), note
+
+
 def _cost_html(row: Mapping[str, Any], ctx: ReportContext, *, has_impact: bool) -> str:
-    """The cost column of a problem: the cost in calls (₽ with economics), the period, and
-    the evidence in one line (how many calls it rests on)."""
+    """The cost column of a problem: its cost in its own unit (lost enquiries, client calls not
+    made, peak hours; ₽ where the profile's economics price that unit), what the number means,
+    and the evidence in one line (the sample, in its unit, and how many calls are listed)."""
     lang = ctx.lang
     ev = _evidence(row, lang)
     ev_html = f"<small>{esc(ev)}</small>" if ev else ""
-    calls, rub = row.get("impact_calls"), row.get("impact_rub")
+    rub = row.get("impact_rub")
     if not has_impact:
         return (f'<div class="ck-cost ck-risk">{esc(_cap(str(value_label(str(row.get("severity")), lang))))}'
                 f'<small>{esc(_t("severity_word", lang))}</small>{ev_html}</div>')
-    if calls is None or pd.isna(calls):
-        return (f'<div class="ck-cost ck-risk">{esc(_cap(_t("cost_risk", lang)))}'
-                f'<small>{esc(_t("cost_risk_note", lang))}</small>{ev_html}</div>')
-    n = max(0, int(round(float(calls))))
-    main = _t("cost_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang))
-    small = _t("cost_per_period", lang)
+    words = _cost_words(row, lang)
+    if words is None:
+        risk = str(row.get("impact_unit", "risk")) in ("risk", "nan", "None")
+        head, sub = ("cost_risk", "cost_risk_note") if risk else ("cost_unknown", "cost_unknown_note")
+        return (f'<div class="ck-cost ck-risk">{esc(_cap(_t(head, lang)))}'
+                f'<small>{esc(_t(sub, lang))}</small>{ev_html}</div>')
+    main, small = words
     if rub is not None and not pd.isna(rub):
-        small = main + " · " + small
+        small = f"{main} · {small}"
         main = _t("cost_rub", lang, rub=integer(float(rub), lang))
     return f'<div class="ck-cost">{esc(main)}<small>{esc(small)}</small>{ev_html}</div>'
 
@@ -126,12 +145,20 @@ def _subjects(subjects: list[str], lang: str, shown: int = 3) -> str:
 
 
 def _evidence(row: Mapping[str, Any], lang: str) -> str:
-    """``основание: 138 звонков`` — the calls behind the problem (listed in the workbook)."""
+    """``основание: 22 рабочих дня; в списке 138 звонков`` — the sample the problem rests on,
+    in its unit (``n_unit``), and how many calls behind it are listed in the workbook."""
+    from callkit.report.labels import n_text
+
+    parts = []
+    n, unit = row.get("n"), row.get("n_unit")
+    if n is not None and not pd.isna(n) and unit is not None and not pd.isna(unit) and str(unit):
+        parts.append(_t("evidence_basis", lang, basis=n_text(str(unit), float(n), lang)))
     ev = row.get("evidence_n")
     if ev is not None and not pd.isna(ev) and float(ev) > 0:
-        n = int(ev)
-        return _t("evidence_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang))
-    return ""
+        k = int(ev)
+        key = "evidence_listed" if parts else "evidence_calls"
+        parts.append(_t(key, lang, n=integer(k, lang), word=count_word(k, "cost_calls_word", lang)))
+    return "; ".join(parts)
 
 
 def _economics(ctx: ReportContext) -> Any:
@@ -148,7 +175,7 @@ def section_summary(ctx: ReportContext, *, top: int = 5) -> list[Any]:
     ``economics`` it says which two figures would turn calls into roubles."""
     lang = ctx.lang
     findings = frame_of(ctx.audit, "findings")
-    has_impact = "impact_calls" in findings
+    has_impact = "impact_calls" in findings or "impact" in findings
     probs = problems(findings, top=top)
     parts = [f'<section class="ck-summary" id="{section_id("summary")}">',
              f'<h2>{esc(SECTIONS["summary"][lang_of(lang)])}</h2>']
@@ -180,8 +207,12 @@ def section_summary(ctx: ReportContext, *, top: int = 5) -> list[Any]:
     else:
         deal = econ.get("average_deal_rub") if isinstance(econ, Mapping) else getattr(econ, "average_deal_rub", None)
         conv = econ.get("lead_to_deal") if isinstance(econ, Mapping) else getattr(econ, "lead_to_deal", None)
+        c2d = econ.get("call_to_deal") if isinstance(econ, Mapping) else getattr(econ, "call_to_deal", None)
         if deal is not None and conv is not None:
-            parts.append(f'<p class="ck-note">{esc(_t("money_basis", lang, conv=percent(float(conv), lang), deal=integer(float(deal), lang)))}</p>')
+            money = esc(_t("money_basis", lang, conv=percent(float(conv), lang), deal=integer(float(deal), lang)))
+            money += (esc(_t("money_calls", lang, conv=percent(float(c2d), lang, 1), deal=integer(float(deal), lang)))
+                      if c2d is not None else _t("money_no_calls", lang))
+            parts.append(f'<p class="ck-note">{money}</p>')
     parts.append(_key_figures_html(ctx))
     parts.append("</section>")
     out = [block("".join(parts))]
@@ -245,14 +276,18 @@ def _finding_items(ctx: ReportContext, f: pd.DataFrame) -> str:
     items = []
     for _, r in f.iterrows():
         cost = ""
-        if "impact_calls" in f and pd.notna(r.get("impact_calls")):
-            n = max(0, int(round(float(r["impact_calls"]))))
-            cost = (f'<span class="ck-c">{esc(_t("cost_calls", lang, n=integer(n, lang), word=count_word(n, "cost_calls_word", lang)))}'
-                    "</span> ")
+        words = _cost_words(r, lang) if ("impact" in f or "impact_calls" in f) else None
+        if words is not None:
+            cost = f'<span class="ck-c">{esc(words[0])}</span> '
+        basis = _evidence(r, lang)
+        if basis:
+            cost_note = f' <small>({esc(basis)})</small>'
+        else:
+            cost_note = ""
         act = ""
         if "action" in f and isinstance(r.get("action"), str) and r["action"]:
             act = f'<br><small><b>{esc(_t("action", lang))}:</b> {esc(_masked(ctx, r["action"]))}</small>'
-        items.append(f"<li>{cost}{esc(_masked(ctx, str(r.get('text', ''))))}{act}</li>")
+        items.append(f"<li>{cost}{esc(_masked(ctx, str(r.get('text', ''))))}{cost_note}{act}</li>")
     return f'<ul class="ck-findings">{"".join(items)}</ul>'
 
 
@@ -415,6 +450,36 @@ def _peaks_text(ctx: ReportContext) -> str:
     return _t("traffic_lead", lang, peaks=", ".join(parts))
 
 
+def _staffing_busy_text(ctx: ReportContext, s: pd.DataFrame, t: pd.DataFrame, *, limit: int = 3) -> str:
+    """The hours where people are "there" by their calls and enough by Erlang C, yet calls go
+    unanswered: the ``missed_peak`` findings whose hour is not short of people (its action says
+    put someone on duty). Empty when there are none."""
+    f = frame_of(ctx.audit, "findings")
+    if f.empty or "rule" not in f or t.empty or "understaffed" not in s:
+        return ""
+    lang = ctx.lang
+    peak = f.loc[f["rule"].astype(str) == "missed_peak"]
+    st = s.set_index(["weekday", "hour"])
+    tr = t.set_index(["weekday", "hour"])
+    items = []
+    for subject in peak["subject"].astype(str):
+        try:
+            wd, hr = (int(x) for x in subject.split())
+        except ValueError:
+            continue
+        if (wd, hr) not in st.index or (wd, hr) not in tr.index or bool(st.loc[(wd, hr), "understaffed"]):
+            continue
+        row, tt = st.loc[(wd, hr)], tr.loc[(wd, hr)]
+        had = float(row["active_employees"])
+        items.append(_t("staffing_busy_item", lang, slot=slot_text(subject, lang),
+                        need=integer(row["required_agents"], lang),
+                        had=number(had, lang, 0 if had.is_integer() else 1),
+                        missed=integer(tt["missed"], lang), incoming=integer(tt["incoming"], lang)))
+    if not items:
+        return ""
+    return _t("staffing_busy", lang, slots="; ".join(items[:limit]))
+
+
 def _staffing_text(ctx: ReportContext, s: pd.DataFrame) -> str:
     lang = ctx.lang
     th = ctx.thresholds
@@ -456,7 +521,11 @@ def section_traffic(ctx: ReportContext) -> list[Any]:
         if text:
             how = " " + _t("staffing_queue_log", lang) if queue_log_sources(ctx.audit)["staffing"] else ""
             out.append(note(text + " " + _t("staffing_method", lang) + how, cls="ck-lead"))
-        out.append(chart(ctx, "staffing", lambda ax: plots.plot_staffing(s, lang=lang, ax=ax), size=(11, 4.0)))
+        busy = _staffing_busy_text(ctx, s, t)
+        if busy:
+            out.append(note(busy, cls="ck-lead"))
+        out.append(chart(ctx, "staffing", lambda ax: plots.plot_staffing(s, lang=lang, ax=ax, traffic=t),
+                         size=(11, 4.0)))
     out += _queue_blocks(ctx)
     p = presence_table(frame_of(ctx.audit, "presence"))
     if not p.empty and schema.EMPLOYEE in p:

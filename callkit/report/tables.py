@@ -186,14 +186,14 @@ _SEVERITY_RANK = {"high": 0, "critical": 0, "medium": 1, "warning": 1, "low": 2,
 
 
 def _sorted_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """Largest impact first (NaN last), then severity, keeping the rules' order otherwise."""
+    """In the order of findings.csv (:func:`callkit.findings.rank_findings`): roubles first, then
+    unit by unit (lost enquiries, client calls, peak hours, risks), each by impact — two units
+    are never ranked as one; then severity."""
+    from callkit.findings import rank_findings
+
     if findings.empty:
         return findings
-    f = findings.assign(_sev=findings["severity"].astype(str).str.lower().map(_SEVERITY_RANK).fillna(9)
-                        if "severity" in findings else 9,
-                        _imp=pd.to_numeric(findings["impact_calls"], errors="coerce").fillna(-np.inf)
-                        if "impact_calls" in findings else 0.0)
-    return f.sort_values(["_imp", "_sev"], ascending=[False, True], kind="stable").drop(columns=["_sev", "_imp"])
+    return rank_findings(findings)
 
 
 def findings_by_rule(findings: pd.DataFrame, rules: Sequence[str]) -> pd.DataFrame:
@@ -223,7 +223,7 @@ def problems(findings: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
     two problems: line_limit (20) first, then missed_peak (12, subjects in that order).
     """
     cols = ["rule", "severity", "findings", "subjects", "text", "action", "impact_calls", "impact_rub",
-            "evidence_n", "n", "finding_ids"]
+            "evidence_n", "n", "finding_ids", "impact", "impact_unit", "n_unit", "metric"]
     if findings.empty or "rule" not in findings:
         return pd.DataFrame(columns=cols)
     f = _sorted_findings(findings)
@@ -249,11 +249,15 @@ def problems(findings: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
             "evidence_n": total("evidence_n"),
             "n": float(first["n"]) if "n" in g and pd.notna(first["n"]) else float("nan"),
             "finding_ids": [str(x) for x in g["finding_id"]] if "finding_id" in g else [],
+            "impact": total("impact") if "impact" in g else total("impact_calls"),
+            "impact_unit": str(first["impact_unit"]) if "impact_unit" in g else None,
+            "n_unit": str(first["n_unit"]) if "n_unit" in g and pd.notna(first["n_unit"]) else None,
+            "metric": str(first["metric"]) if "metric" in g else "",
         })
-    out = pd.DataFrame(rows, columns=cols)
-    out = out.assign(_imp=out["impact_calls"].fillna(-np.inf), _sev=out["severity"].map(_SEVERITY_RANK))
-    out = out.sort_values(["_imp", "_sev", "findings"], ascending=[False, True, False], kind="stable")
-    return out.drop(columns=["_imp", "_sev"]).head(top).reset_index(drop=True)
+    # the problems ranked as findings.csv ranks findings: by roubles, else unit by unit, never
+    # one unit against another
+    out = _sorted_findings(pd.DataFrame(rows, columns=cols))
+    return out.head(top).reset_index(drop=True)
 
 
 def pop_table(pop: pd.DataFrame) -> pd.DataFrame:
