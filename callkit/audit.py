@@ -299,7 +299,9 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
         notes.append(coverage.note(lang))
     silent = silent_working_dates(flagged, period=per, working_hours=wh)
     if silent:
-        days = ", ".join(str(d) for d in silent[:10]) + (" …" if len(silent) > 10 else "")
+        from callkit.report.labels import date_text
+
+        days = ", ".join(date_text(d, lang) for d in silent[:10]) + (" …" if len(silent) > 10 else "")
         notes.append(f"Working dates without a single call, not counted as working days: {days}"
                      if lang == "en" else
                      f"Рабочие дни без единого звонка (не считаются рабочими): {days}")

@@ -217,15 +217,22 @@ class NewClientCoverage:
         """Empty when sufficient; else why the new-client metrics of the period are NaN."""
         if self.sufficient:
             return ""
-        p0, p1 = self.period
+        from callkit.report.labels import date_text, period_text
+
+        p0, p1 = (as_date(d) for d in self.period)
+        span = period_text(p0, p1, lang)
+        since = date_text(self.history_start, lang) if self.history_start is not None else "—"
+        first = date_text(self.first_judgeable, lang) if self.first_judgeable is not None else "—"
+        n = self.unknown_calls
         if lang == "en":
-            return (f"New clients {p0}..{p1}: not enough history (the data starts "
-                    f"{self.history_start}, the look-back is {self.lookback_days} days), "
-                    f"{self.unknown_calls} calls cannot be judged; the first date that can be "
-                    f"judged is {self.first_judgeable}. New-client metrics are left empty.")
-        return (f"Новые клиенты {p0}..{p1}: истории мало (данные с {self.history_start}, "
-                f"глубина проверки {self.lookback_days} дн.), {self.unknown_calls} звонков "
-                f"нельзя оценить; первая дата, которую можно оценить, — {self.first_judgeable}. "
+            return (f"New clients, {span}: not enough history (the data starts {since}, the "
+                    f"look-back is {self.lookback_days} days), {n} calls cannot be judged; the "
+                    f"first date that can be judged is {first}. New-client metrics are left empty.")
+        from callkit.report.labels import plural
+
+        return (f"Новые клиенты за {span}: истории мало (данные с {since}, глубина проверки "
+                f"{self.lookback_days} дн.), {n} {plural(n, ('звонок', 'звонка', 'звонков'))} "
+                f"нельзя оценить; первая дата, которую можно оценить, — {first}. "
                 f"Показатели по новым клиентам не считаются.")
 
 

@@ -581,9 +581,9 @@ _TEXT = {
               "them incoming). Looks like a line limit: it needs lines, not people. "
               "{Cost}.{where_en}"},
     "missed_no_callback": {
-        "ru": "{subject}: {value:.0%} пропущенных ({lost} из {n}) без перезвона за {window:g} ч "
+        "ru": "{who_ru}: {value:.0%} пропущенных ({lost} из {n}) без перезвона за {window:g} ч "
               "и без дозвона — потерянные обращения.",
-        "en": "{subject}: {value:.0%} of missed calls ({lost} of {n}) were not called back "
+        "en": "{who_en}: {value:.0%} of missed calls ({lost} of {n}) were not called back "
               "within {window:g} h nor reached — lost enquiries."},
     "short_ring_drops": {
         "ru": "{where_ru}: {value:.0%} неотвеченных входящих ({count} из {reference:.0f}) "
@@ -646,9 +646,9 @@ _ACTION = {
         "en": "Buy more lines from the provider (now {value:.0f} simultaneous calls), not more "
               "people."},
     "missed_no_callback": {
-        "ru": "Ввести правило перезвона за {window:g} ч в «{subject}»; открытые обращения — в "
-              "списке для перезвона.",
-        "en": "Make {subject} call every missed client back within {window:g} h; the open cases "
+        "ru": "{owner_ru} перезванивать на каждый пропущенный в течение {window:g} ч; открытые "
+              "обращения — в списке для перезвона.",
+        "en": "{owner_en} to call every missed client back within {window:g} h; the open cases "
               "are on the call-back list."},
     "short_ring_drops": {
         "ru": "Проверить у оператора и в голосовом меню, почему обрываются звонки ({where_ru}).",
@@ -1330,9 +1330,18 @@ def _missed_rule(out: _Out, missed: pd.DataFrame, th: Thresholds) -> None:
     ids = {}
     for d, r in fired.iterrows():          # one add() per finding (each has its own text)
         n, lost = int(r["size"]), int(r["sum"])
+        # a group names itself; the calls that rang no group (the main number, the menu) need
+        # an owner named by the action
+        nobody = str(d).startswith("(")
+        who = dict(who_ru="Звонки, не попавшие ни в одну группу (общий номер, меню)" if nobody else str(d),
+                   who_en="Calls that rang no group (the main number, the menu)" if nobody else str(d),
+                   owner_ru=("Назначить ответственного за звонки, не попавшие ни в одну группу, и"
+                             if nobody else f"В «{d}»"),
+                   owner_en="Name an owner for the calls that rang no group, and ask them" if nobody else
+                   f"Ask {d}")
         ids[d] = out.add("missed_no_callback", _sev(lost / n, 0.4), str(d), "lost_share",
                          lost / n, LOST_SHARE, n=n, impact=lost, lost=lost,
-                         window=float(th.callback_window_h))
+                         window=float(th.callback_window_h), **who)
     if out.calls is not None and ids:
         ev = m.loc[m["_lost"] & m["_g"].isin(list(ids)), [schema.CALL_ID, "_g"]]
         out.attach_frame(ev.assign(finding_id=ev["_g"].map(ids), note=out.note("lost"))

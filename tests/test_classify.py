@@ -81,7 +81,7 @@ def test_look_back_covered_or_not_by_one_day():
     assert not flags["c2"] and not flags["c3"] and flags["c4"]
     cov = classify.new_client_coverage(out, period=OCT, lookback_days=17)
     assert not cov.sufficient and cov.unknown_calls == 2       # c2 and c3
-    assert "2026-10-07" in cov.note("en") and "2026-10-07" in cov.note("ru")
+    assert "7 October 2026" in cov.note("en") and "7 октября 2026" in cov.note("ru")   # dates in words
 
 
 def test_period_none_has_no_history_so_new_clients_cannot_be_judged():

@@ -165,4 +165,6 @@ def test_no_new_client_fall_from_missing_history():
     assert not {"outgoing_new_clients", "new_clients_reached",
                 "outgoing_new_clients_per_day"} & set(audit.pop["metric"])
     assert {"external_calls_per_day", "outgoing"} <= set(audit.pop["metric"])
-    assert any("2026-10-01" in n for n in audit.notes)
+    # the note says the dates in Russian words, never as ISO dates or a ".." range
+    assert any("1 октября 2026" in n and "за 1–30 сентября 2026" in n for n in audit.notes)
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}|\.\.", n) for n in audit.notes)

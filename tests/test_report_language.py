@@ -42,6 +42,10 @@ SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
+#: An ISO date (2026-10-01) and a range of two (``2026-09-01..2026-09-30``, ``… – …``): a Russian
+#: sentence says «1–30 сентября 2026».
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+ISO_RANGE = re.compile(r"\d{4}-\d{2}-\d{2}\s*(?:\.\.|–|—|-|по)\s*\d{4}-\d{2}-\d{2}|\d\.\.\d")
 
 
 class _Visible(HTMLParser):
@@ -99,6 +103,9 @@ def leaks_ru(texts: list[str], allowed: set[str]) -> list[str]:
             if low in ENGLISH or (w in keys and len(w) > 1):    # one letter: a formula's variable
                 found.append(f"word {w!r} in {text!r}")
         found += [f"decimal point {t!r} in {text!r}" for t in DECIMAL_POINT.findall(rest)]
+        found += [f"ISO range {t!r} in {text!r}" for t in ISO_RANGE.findall(rest)]
+        if CYRILLIC.search(rest):      # a Russian sentence writes its dates in words
+            found += [f"ISO date {t!r} in {text!r}" for t in ISO_DATE.findall(rest)]
     return sorted(set(found))
 
 
@@ -217,6 +224,10 @@ def test_the_checks_can_fail():
     # each rule of the checker catches what the issue saw leak
     assert leaks_ru(["short_ring_drops"], set()) and leaks_ru(["all"], set()) and leaks_ru(["ring < 5 s"], set())
     assert leaks_ru(["0.0 против 2.0"], set()) and not leaks_ru(["01.10.2026 09:02", "1792397535.3187"], set())
+    # dates: ISO ranges and ISO dates in a Russian sentence fail, words pass
+    assert leaks_ru(["Новые клиенты 2026-09-01..2026-09-30: истории мало"], set())
+    assert leaks_ru(["2026-09-01 – 2026-09-30"], set()) and leaks_ru(["данные с 2026-09-01"], set())
+    assert not leaks_ru(["Новые клиенты за 1–30 сентября 2026: данные с 1 сентября 2026"], set())
     assert leaks_ru(["Erlang C"], set()) and not leaks_ru(["Asterisk, файл Master.csv"], set())
     assert not leaks_ru(["Анна: greeting"], {"Анна: greeting"})
     assert leaks_en(["Менеджер"], set()) and not leaks_en(["Manager Анна"], {"Анна"})

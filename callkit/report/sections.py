@@ -112,6 +112,13 @@ def _cost_words(row: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
     return impact_amount(unit, float(amount), lang), note
 
 
+def _round_rub(rub: float) -> float:
+    """Roubles as an estimate is written: to the thousand from 10 000, else to the hundred
+    (174 105 → 174 000; the exact figure is in the workbook)."""
+    step = 1000 if abs(rub) >= 10000 else 100
+    return round(rub / step) * step
+
+
 def _cost_html(row: Mapping[str, Any], ctx: ReportContext, *, has_impact: bool) -> str:
     """The cost column of a problem: its cost in its own unit (lost enquiries, client calls not
     made, peak hours; ₽ where the profile's economics price that unit), what the number means,
@@ -132,7 +139,7 @@ def _cost_html(row: Mapping[str, Any], ctx: ReportContext, *, has_impact: bool) 
     main, small = words
     if rub is not None and not pd.isna(rub):
         small = f"{main} · {small}"
-        main = _t("cost_rub", lang, rub=integer(float(rub), lang))
+        main = _t("cost_rub", lang, rub=integer(_round_rub(float(rub)), lang))
     return f'<div class="ck-cost">{esc(main)}<small>{esc(small)}</small>{ev_html}</div>'
 
 

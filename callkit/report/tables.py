@@ -213,9 +213,10 @@ def problems(findings: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
     DataFrame
         One row per problem: ``rule, severity`` (the most severe), ``findings`` (how many),
         ``subjects`` (list, largest impact first), ``text`` and ``action`` (of the finding with
-        the largest impact), ``impact_calls`` and ``impact_rub`` (sums; NaN when no finding of
-        the group has one), ``evidence_n`` (sum), ``n`` (of the first finding),
-        ``finding_ids`` (list).
+        the largest impact), ``impact_calls``, ``impact`` and ``impact_rub`` (sums; NaN when no
+        finding of the group has one), ``impact_unit``, ``evidence_n`` and ``n`` (sums),
+        ``n_unit``, ``metric``, ``finding_ids`` (list). Problems that cost nothing (impact 0)
+        are left out while at least three others remain.
 
     Examples
     --------
@@ -247,7 +248,8 @@ def problems(findings: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
             "action": str(first["action"]) if "action" in g and pd.notna(first["action"]) else "",
             "impact_calls": total("impact_calls"), "impact_rub": total("impact_rub"),
             "evidence_n": total("evidence_n"),
-            "n": float(first["n"]) if "n" in g and pd.notna(first["n"]) else float("nan"),
+            # the sample of the problem: its findings' samples together (one rule, one unit)
+            "n": total("n"),
             "finding_ids": [str(x) for x in g["finding_id"]] if "finding_id" in g else [],
             "impact": total("impact") if "impact" in g else total("impact_calls"),
             "impact_unit": str(first["impact_unit"]) if "impact_unit" in g else None,
@@ -257,6 +259,11 @@ def problems(findings: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
     # the problems ranked as findings.csv ranks findings: by roubles, else unit by unit, never
     # one unit against another
     out = _sorted_findings(pd.DataFrame(rows, columns=cols))
+    # a problem that cost nothing this period (every client who hit busy lines was called
+    # back) gives its place in the summary to one that did, while there are three of those
+    free = pd.to_numeric(out["impact"], errors="coerce").eq(0) & ~out["impact_unit"].astype(str).eq("risk")
+    if (~free).sum() >= 3:
+        out = out.loc[~free]
     return out.head(top).reset_index(drop=True)
 
 
