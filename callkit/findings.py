@@ -345,13 +345,9 @@ RULES: tuple[Rule, ...] = (
          "counted (they are the off-hours line of the report).",
          "Загруженное рабочее время, когда люди не берут трубку: час, где доля пропущенных не "
          "ниже порога и в 1,5 раза выше, чем в остальные часы (по дням недели), или отдельный "
-         "час недели с долей вдвое выше остальных. Считаются только пропуски, которые объясняют "
-         "люди: звонки, оборвавшиеся за секунды, и звонки, попавшие на занятые линии, — это "
-         "выводы о коротких сбросах и о линиях, а не о людях (текст говорит, сколько их "
-         "отложено). Действие следует из расчёта людей на линии в этот час: если людей по "
-         "расчёту хватало, они были заняты другим (совещание, перерывы) — нужен дежурный; если "
-         "не хватало — см. вывод о нехватке людей. Звонки вне рабочего времени не считаются "
-         "(они — отдельная строка отчёта).",
+         "час недели с долей вдвое выше остальных. Короткие сбросы и звонки на занятые линии не "
+         "считаются (это свои выводы). Если людей по расчёту хватало — нужен дежурный, иначе — "
+         "см. нехватку людей. Нерабочее время не считается.",
          n_en="incoming calls in the slot (inside working hours)",
          impact_en="lost leads: max(0, lost - usual x n) — the slot's lost calls (missed by "
                    "people, not called back in the window, never reached) beyond the usual "
@@ -536,11 +532,11 @@ _TEXT = {
               "vs {reference:.1f}, " + _PEER_EN + "; {gap:.0%} below. {Cost}."},
     "mobile_heavy": {
         "ru": "{subject}: {value:.0%} исходящих — на мобильные ({count} из {n}); " + _PEER_RU +
-              " — {reference:.0%}. Похоже на прозвон старой базы частных лиц вместо поиска новых "
-              "компаний. {Cost}.",
+              " — {reference:.0%}. Похоже на прозвон старой базы вместо поиска новых клиентов. "
+              "{Cost}.",
         "en": "{subject}: {value:.0%} of outgoing calls go to mobiles ({count} of {n}); "
-              + _PEER_EN + " is {reference:.0%}. Looks like calling the old base of private "
-              "people instead of finding new companies. {Cost}."},
+              + _PEER_EN + " is {reference:.0%}. Looks like calling the old base instead of "
+              "finding new clients. {Cost}."},
     "internal_heavy": {
         "ru": "{subject}: {value:.0%} звонков — внутренние ({count} из {n}); " + _PEER_RU +
               " — {reference:.0%}. Лишних внутренних звонков ≈ {excess:.0f}{time_ru}.",
@@ -560,12 +556,12 @@ _TEXT = {
               "they worked; " + _PEER_EN + " is {reference:.0%}. {Cost}."},
     "missed_peak": {
         "ru": "{slot_ru}: не ответили на {value:.0%} входящих ({missed} из {incoming}) при "
-              "{reference:.0%} в среднем по рабочему времени{lost_ru}.{aside_ru}",
+              "{reference:.0%} в среднем{lost_ru}.{aside_ru}",
         "en": "{slot_en}: {value:.0%} of incoming calls not answered ({missed} of {incoming}) vs "
               "{reference:.0%} across working hours{lost_en}.{aside_en}"},
     "understaffed": {
         "ru": "{subject}: не хватает людей в {slots_ru} ({n} входящих, пропущено {missed}). "
-              "В худший час нужно {value:.0f} чел. на линии ({cph:.1f} звонка в час, по формуле "
+              "В худший час нужно {value:.0f} чел. на линии ({cph_ru} в час, по формуле "
               "Эрланга), а звонили или принимали звонки в среднем {reference:.1f} чел. группы. "
               "{Cost}.",
         "en": "{subject}: short of people at {slots_en} ({n} incoming, {missed} missed). At "
@@ -664,16 +660,16 @@ _ACTION = {
 }
 #: missed_peak's action by the cause the staffing of the hour points at (groups.csv verdicts).
 _PEAK_ACTION = {
-    "busy": ("Назначить на {slot_ru} дежурного, который берёт входящие: людей по расчёту хватает, "
-             "но трубку не берут — совещание, перерывы или другая работа.",
-             "Put someone on duty at {slot_en} to take incoming calls: by Erlang C there are "
-             "people enough, but nobody picks up — a meeting, breaks or other work."),
+    "busy": ("Назначить на {slot_ru} дежурного на входящие: людей по расчёту хватает, но трубку не "
+             "берут (совещание, перерывы).",
+             "Put someone on duty for incoming calls at {slot_en}: there are people enough by "
+             "Erlang C, but nobody picks up (a meeting, breaks)."),
     "people": ("Добавить людей на линию в {slot_ru}: по расчёту их не хватает (см. вывод о "
-               "нехватке людей на линии).",
+               "нехватке людей).",
                "Add people on the line at {slot_en}: by Erlang C there are too few (see the "
                "finding on too few people)."),
-    "": ("Назначить на {slot_ru} дежурного, который берёт входящие: сейчас не отвечают на "
-         "{value:.0%} звонков.",
+    "": ("Назначить на {slot_ru} дежурного на входящие: сейчас не отвечают на {value:.0%} "
+         "звонков.",
          "Put someone on duty at {slot_en} to take incoming calls: {value:.0%} go unanswered now."),
 }
 _METRIC_NAMES = {
@@ -1045,10 +1041,9 @@ def _internal_time(out: _Out, f: pd.DataFrame) -> pd.DataFrame:
             en.append(" (how many client conversations that time is cannot be told: no durations)")
             continue
         mins, conv = _labels._whole(s / 60, "ru"), _labels._whole(i, "ru")
-        ru.append(f"; они заняли ≈ {mins} мин — столько длятся ≈ {conv} разговоров с клиентами "
-                  f"(средний разговор с клиентом у менеджера — {_mmss(c)})")
-        en.append(f"; they took ≈ {_labels._whole(s / 60, 'en')} min — as long as ≈ "
-                  f"{_labels._whole(i, 'en')} client conversations (their mean is {_mmss(c)})")
+        ru.append(f", ≈ {mins} мин — время ≈ {conv} разговоров с клиентами (по {_mmss(c)})")
+        en.append(f", ≈ {_labels._whole(s / 60, 'en')} min — the time of ≈ "
+                  f"{_labels._whole(i, 'en')} client conversations ({_mmss(c)} each)")
     return f.assign(_impact=impact, _time_ru=ru, _time_en=en)
 
 
@@ -1235,18 +1230,16 @@ def _missed_peak_rule(out: _Out, traffic: pd.DataFrame, missed: pd.DataFrame | N
         if timed:
             lost = int(r["_lost"])
             impact = max(0.0, lost - usual_lost * r["incoming"])
-            fmt["lost_ru"] = (f"; потеряно {lost} {_labels.plural(lost, ('обращение', 'обращения', 'обращений'))} "
-                              f"(не перезвонили в срок и не дозвонились). "
-                              + _cap(_labels.impact_text("lost_excess", impact, "ru")))
-            fmt["lost_en"] = (f"; {lost} lost (no call-back in time, never reached). "
-                              + _cap(_labels.impact_text("lost_excess", impact, "en")))
+            fmt["lost_ru"] = (f"; потеряно {lost} {_labels.plural(lost, ('обращение', 'обращения', 'обращений'))}, "
+                              f"сверх обычного — "
+                              f"{_labels.impact_text('lost_excess', impact, 'ru').split(': ', 1)[1]}")
+            fmt["lost_en"] = (f"; {lost} lost (no call-back, never reached), beyond the usual level "
+                              f"{_labels.impact_text('lost_excess', impact, 'en').split(': ', 1)[1]}")
             if r["_aside"]:
                 k = int(r["_aside"])
-                fmt["aside_ru"] = (f" Ещё {k} {_labels.plural(k, ('пропущенный', 'пропущенных', 'пропущенных'))} "
-                                   "в этот час — короткие сбросы или занятые линии: это другие выводы, "
-                                   "здесь они не считаются.")
-                fmt["aside_en"] = (f" {k} more missed then were short drops or busy lines: other "
-                                   "findings, not counted here.")
+                fmt["aside_ru"] = (f" Ещё {k} {_labels.plural(k, ('пропущенный', 'пропущенных', 'пропущенных'))} — "
+                                   "короткие сбросы или занятые линии.")
+                fmt["aside_en"] = f" {k} more were short drops or busy lines (other findings)."
         ru, en = _PEAK_ACTION[causes.get((wd, hr), "")]
         fmt["act_ru"] = ru.format(slot_ru=slot_ru, value=r["missed_rate"])
         fmt["act_en"] = en.format(slot_en=slot_en, value=r["missed_rate"])
@@ -1259,6 +1252,13 @@ def _missed_peak_rule(out: _Out, traffic: pd.DataFrame, missed: pd.DataFrame | N
         keep = m[m["_people"]] if timed else m
         out.attach_frame(keep.merge(f, on=["weekday", "hour"])[[schema.CALL_ID, "finding_id"]]
                          .assign(note=out.note("missed_slot")))
+
+
+def _calls_ru(x: float) -> str:
+    """``5 звонков``, ``4,5 звонка`` (one decimal only when there is one)."""
+    r = round(x, 1)
+    num = f"{r:g}".replace(".", ",")
+    return f"{num} {_labels.plural(r, ('звонок', 'звонка', 'звонков'))}"
 
 
 def _cap(text: str) -> str:
@@ -1307,7 +1307,8 @@ def _understaffed_rule(out: _Out, groups: pd.DataFrame, missed: pd.DataFrame | N
         fid = out.add("understaffed", _sev(float(rows["_short"].max()), 2), str(grp),
                       "required_agents", worst["required_agents"], worst["active_employees"],
                       n=int(rows["incoming"].sum()), impact=float(excess),
-                      cph=worst["calls_per_hour"], short=float(np.ceil(worst["_short"])),
+                      cph=worst["calls_per_hour"], cph_ru=_calls_ru(float(worst["calls_per_hour"])),
+                      short=float(np.ceil(worst["_short"])),
                       missed=int(rows["missed"].sum()), slots_ru=_slot_list(rows, "ru"),
                       slots_en=_slot_list(rows, "en"))
         fired.append(rows[["weekday", "hour"]].assign(group=str(grp), finding_id=fid))

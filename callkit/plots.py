@@ -720,6 +720,7 @@ def plot_staffing(staffing: pd.DataFrame, *, lang: str = "ru", ax: Axes | None =
         missed = _num(t, "missed").reindex(key).to_numpy(dtype=float)
         days = _num(t, "days").reindex(key).to_numpy(dtype=float)
         per_day = np.where(days > 0, missed / np.where(days > 0, days, 1), np.nan)
+        per_day = np.where(per_day > 0, per_day, np.nan)      # no cross where nothing was missed
         if np.nansum(per_day) > 0:
             ax.plot(x, per_day, "x", color=_FLAG, markersize=7, markeredgewidth=2, linestyle="none",
                     label=label("missed_per_day", lang))

@@ -367,7 +367,7 @@ def test_slot_and_department_rules_fire_on_their_evidence_only():
     assert math.isclose(r.loc["missed_peak", "impact_calls"], 5 - 6 / 97 * 20)
     peak = r.loc["missed_peak", "text"]
     assert "(8 из 20)" in peak and "потеряно 5 обращений" in peak and "≈ 4" in peak
-    assert "Ещё 2 пропущенных в этот час — короткие сбросы или занятые линии" in peak
+    assert "Ещё 2 пропущенных — короткие сбросы или занятые линии" in peak and "сверх обычного — ≈ 4" in peak
     # Mon 10 is short of people (groups verdict): the action points there, not at "duty"
     assert "Добавить людей на линию в Пн 10:00" in r.loc["missed_peak", "action"]
     assert r.loc["understaffed", "severity"] == "high"         # short by 2.5 >= 2

@@ -385,8 +385,8 @@ def test_summary_shows_cost_evidence_and_action(tmp_path):
     assert "≈ 180\u00a0000 ₽" in html and "20 обращений · потеряно за период" in html
     assert "Пропуски в часы пик (2: Ср 16:00, Пн 10:00)" in html and "12 обращений" in html
     # the evidence says what n counts (n_unit), then how many calls are listed
-    assert "основание: 37 входящих звонков; в списке 22 звонка" in html     # 19 + 18 incoming
-    assert "основание: 49 дней с занятыми линиями; в списке 49 звонков" in html
+    assert "(основание: 37 входящих звонков; в списке 22 звонка)" in html     # 19 + 18 incoming
+    assert "(основание: 49 дней с занятыми линиями; в списке 49 звонков)" in html
     assert "в листе «Доказательства» файла Excel" in html
     assert "<b>Что сделать:</b> Расширить линии у оператора." in html
     assert "Риск" in html                                # a concentration costs no calls: a risk

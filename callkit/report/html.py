@@ -52,6 +52,7 @@ CSS = """
 .ck-what {margin: 0 0 2px;}
 .ck-what b {color: #1d2430;}
 .ck-ev, .ck-act {margin: 0; font-size: 13px; color: #37404c;}
+.ck-ev {color: #5c6470; font-size: 13px;}
 .ck-act b {color: #1f5fa8;}
 .ck-kf {display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 8px; margin: 8px 0 0;
   padding: 0; list-style: none;}

@@ -192,16 +192,10 @@ TEXTS: dict[str, dict[str, str]] = {
               "(<code>economics</code>), and the report shows the losses in ₽."},
     "money_basis": {"ru": "Рубли: потерянные обращения × {conv} в сделку × {deal} ₽ средняя сделка.",
                     "en": "Roubles: lost enquiries × {conv} to a deal × {deal} ₽ average deal."},
-    "money_calls": {"ru": " Несделанные звонки клиентам × {conv} (доля звонков новым клиентам, которые "
-                          "становятся сделкой) × {deal} ₽.",
-                    "en": " Client calls not made × {conv} (the share of calls to new clients that become a "
-                          "deal) × {deal} ₽."},
-    "money_no_calls": {"ru": " Несделанные звонки клиентам — без рублей: звонок не обращение; чтобы их оценить, "
-                             "нужна доля звонков новым клиентам, которые становятся сделкой (в профиле — "
-                             "<code>economics.call_to_deal</code>). Часы и риски в рубли не переводятся.",
-                       "en": " Client calls not made have no roubles: a call is not an enquiry; to price them "
-                             "the profile needs the share of calls to new clients that become a deal "
-                             "(<code>economics.call_to_deal</code>). Hours and risks are not priced."},
+    "money_calls": {"ru": " Несделанные звонки клиентам × {conv} в сделку × {deal} ₽.",
+                    "en": " Client calls not made × {conv} to a deal × {deal} ₽."},
+    "money_no_calls": {"ru": " Звонки и часы — без рублей (для звонков: <code>economics.call_to_deal</code>).",
+                       "en": " Calls and hours are not priced (calls: <code>economics.call_to_deal</code>)."},
     "key_figures": {"ru": "Ключевые показатели", "en": "Key figures"},
     "vs_previous": {"ru": "прошлый период: {prev}", "en": "previous period: {prev}"},
     "no_previous": {"ru": "без сравнения с прошлым периодом (нет данных)",
@@ -249,9 +243,9 @@ TEXTS: dict[str, dict[str, str]] = {
                          "звонками: с ними сравнивают правила аудита. Красным — заметно хуже коллег, зелёным — лучше.",
                    "en": "Colleagues are the other managers of the same department and role with at least {days} days "
                          "with calls: the audit's rules compare with them. Red is clearly worse than them, green better."},
-    "card_role": {"ru": "роль: {role} (задана в профиле)", "en": "role: {role} (set in the profile)"},
-    "card_role_inferred": {"ru": "роль: {role} (определена по звонкам — в профиле не задана, проверьте)",
-                           "en": "role: {role} (inferred from the calls — not in the profile, check it)"},
+    "card_role": {"ru": "роль: {role} (из профиля)", "en": "role: {role} (from the profile)"},
+    "card_role_inferred": {"ru": "роль: {role} (по звонкам, в профиле не задана)",
+                           "en": "role: {role} (from the calls, not in the profile)"},
     "card_no_issues": {"ru": "Замечаний по правилам аудита нет.", "en": "No issue by the audit's rules."},
     "card_few_days": {"ru": "Мало данных: {n} {word} со звонками — с коллегами не сравнивается.",
                       "en": "Too little data: {n} day(s) with calls — not compared with colleagues."},
@@ -273,21 +267,21 @@ TEXTS: dict[str, dict[str, str]] = {
                           "трубку за {within} с).",
                     "en": "There are enough people on the line in every hour of the week (for {sl} of calls "
                           "answered within {within} s)."},
-    "staffing_method": {"ru": "Потребность считается по формуле Эрланга C (см. приложение). «Было на линии» — "
-                              "сколько человек в этот час хотя бы раз звонили или брали трубку (в среднем за день): "
-                              "человек, который сделал один звонок и ушёл на совещание, тоже считается. Поэтому "
-                              "рядом показано, сколько входящих в этот час пропущено.",
-                        "en": "The need is computed with the Erlang C formula (see the appendix). “On the line” is how "
-                              "many people placed or took at least one call in that hour (mean per day): someone who "
-                              "made one call and went to a meeting counts too. So the chart also shows the incoming "
-                              "calls missed in that hour."},
-    "staffing_busy": {"ru": "Людей по этому счёту хватает, а трубку не берут: {slots}. Это не нехватка людей, а "
-                            "занятость другим (совещание, перерывы) — нужен дежурный на входящих.",
-                      "en": "By this count there are people enough, yet calls go unanswered: {slots}. That is not too "
-                            "few people but people busy with something else (a meeting, breaks): someone must be on "
-                            "duty for incoming calls."},
-    "staffing_busy_item": {"ru": "{slot} — нужно {need}, звонили или брали трубку {had}, пропущено {missed} из {incoming}",
-                           "en": "{slot} — {need} needed, {had} placed or took a call, {missed} of {incoming} missed"},
+    "staffing_method": {"ru": "«Нужно» — по формуле Эрланга C (см. приложение); «было» — сколько человек в этот час "
+                              "хотя бы раз звонили или брали трубку (в среднем за день), поэтому на графике рядом — "
+                              "пропущенные входящие.",
+                        "en": "“Needed” is by the Erlang C formula (see the appendix); “there” is how many people placed "
+                              "or took at least one call in that hour (mean per day), so the chart also shows the "
+                              "missed incoming calls."},
+    "staffing_busy": {"ru": "По этому счёту людей хватает, а трубку не берут в {slots}{more} ({example}): это не "
+                            "нехватка людей, а занятость другим (совещание, перерывы) — нужен дежурный на входящих.",
+                      "en": "By this count there are people enough, yet calls go unanswered at {slots}{more} "
+                            "({example}): not too few people but people busy elsewhere (a meeting, breaks) — someone "
+                            "must be on duty for incoming calls."},
+    "staffing_busy_item": {"ru": "{slot}: нужно {need}, звонили или брали трубку {had}, не ответили на {missed} из "
+                                 "{incoming} входящих",
+                           "en": "{slot}: {need} needed, {had} placed or took a call, {missed} of {incoming} "
+                                 "incoming unanswered"},
     "concentration_lead": {
         "ru": "Кто принимает входящие звонки отдела: доля каждого менеджера. Штрих — равная доля (поровну на "
               "всех). Если один человек берёт намного больше, клиенты зависят от него.",
@@ -575,7 +569,7 @@ IMPACT_CAPTIONS: dict[str, tuple[str, str]] = {
 IMPACT_NOTES: dict[str, tuple[str, str]] = {
     "lost": ("потеряно за период", "lost in the period"),
     "lost_excess": ("потеряно сверх обычного уровня за период", "lost beyond the usual level in the period"),
-    "new_calls": ("новым клиентам недозвонено за период", "to new clients, not made in the period"),
+    "new_calls": ("новым клиентам — не сделано за период", "to new clients, not made in the period"),
     "client_calls": ("внешних не сделано за период", "external, not made in the period"),
     "same_numbers": ("лишних на те же номера за период", "extra to the same numbers in the period"),
     "mobiles": ("лишних на частные мобильные за период", "extra to private mobiles in the period"),

@@ -121,26 +121,24 @@ def _round_rub(rub: float) -> float:
 
 def _cost_html(row: Mapping[str, Any], ctx: ReportContext, *, has_impact: bool) -> str:
     """The cost column of a problem: its cost in its own unit (lost enquiries, client calls not
-    made, peak hours; ₽ where the profile's economics price that unit), what the number means,
-    and the evidence in one line (the sample, in its unit, and how many calls are listed)."""
+    made, peak hours; ₽ where the profile's economics price that unit) and what the number
+    means (the evidence line is under the problem's text: :func:`_evidence`)."""
     lang = ctx.lang
-    ev = _evidence(row, lang)
-    ev_html = f"<small>{esc(ev)}</small>" if ev else ""
     rub = row.get("impact_rub")
     if not has_impact:
         return (f'<div class="ck-cost ck-risk">{esc(_cap(str(value_label(str(row.get("severity")), lang))))}'
-                f'<small>{esc(_t("severity_word", lang))}</small>{ev_html}</div>')
+                f'<small>{esc(_t("severity_word", lang))}</small></div>')
     words = _cost_words(row, lang)
     if words is None:
         risk = str(row.get("impact_unit", "risk")) in ("risk", "nan", "None")
         head, sub = ("cost_risk", "cost_risk_note") if risk else ("cost_unknown", "cost_unknown_note")
         return (f'<div class="ck-cost ck-risk">{esc(_cap(_t(head, lang)))}'
-                f'<small>{esc(_t(sub, lang))}</small>{ev_html}</div>')
+                f'<small>{esc(_t(sub, lang))}</small></div>')
     main, small = words
     if rub is not None and not pd.isna(rub):
         small = f"{main} · {small}"
         main = _t("cost_rub", lang, rub=integer(_round_rub(float(rub)), lang))
-    return f'<div class="ck-cost">{esc(main)}<small>{esc(small)}</small>{ev_html}</div>'
+    return f'<div class="ck-cost">{esc(main)}<small>{esc(small)}</small></div>'
 
 
 def _subjects(subjects: list[str], lang: str, shown: int = 3) -> str:
@@ -196,6 +194,9 @@ def section_summary(ctx: ReportContext, *, top: int = 5) -> list[Any]:
             if row["findings"] > 1:
                 title += f" ({row['findings']}: {_subjects(row['subjects'], lang)})"
             what = f"<b>{esc(title)}.</b> {esc(_masked(ctx, row['text']))}"
+            ev = _evidence(row, lang)
+            if ev:        # the evidence in one line: the sample in its unit, the calls listed
+                what += f' <span class="ck-ev">({esc(ev)})</span>'
             lines = [f'<p class="ck-what">{what}</p>']
             if row["action"]:
                 lines.append(f'<p class="ck-act"><b>{esc(_t("action", lang))}:</b> '
@@ -286,11 +287,7 @@ def _finding_items(ctx: ReportContext, f: pd.DataFrame) -> str:
         words = _cost_words(r, lang) if ("impact" in f or "impact_calls" in f) else None
         if words is not None:
             cost = f'<span class="ck-c">{esc(words[0])}</span> '
-        basis = _evidence(r, lang)
-        if basis:
-            cost_note = f' <small>({esc(basis)})</small>'
-        else:
-            cost_note = ""
+        cost_note = ""        # the evidence line is the summary's; here the workbook lists the calls
         act = ""
         if "action" in f and isinstance(r.get("action"), str) and r["action"]:
             act = f'<br><small><b>{esc(_t("action", lang))}:</b> {esc(_masked(ctx, r["action"]))}</small>'
@@ -468,23 +465,28 @@ def _staffing_busy_text(ctx: ReportContext, s: pd.DataFrame, t: pd.DataFrame, *,
     peak = f.loc[f["rule"].astype(str) == "missed_peak"]
     st = s.set_index(["weekday", "hour"])
     tr = t.set_index(["weekday", "hour"])
-    items = []
-    for subject in peak["subject"].astype(str):
+    items, slots = [], []
+    for _, fr in peak.iterrows():
+        subject = str(fr["subject"])
         try:
             wd, hr = (int(x) for x in subject.split())
         except ValueError:
             continue
         if (wd, hr) not in st.index or (wd, hr) not in tr.index or bool(st.loc[(wd, hr), "understaffed"]):
             continue
-        row, tt = st.loc[(wd, hr)], tr.loc[(wd, hr)]
+        row = st.loc[(wd, hr)]
         had = float(row["active_employees"])
+        # the finding's own numbers (missed by people of the incoming): one number per quantity
+        n = int(fr["n"])
+        slots.append(slot_text(subject, lang))
         items.append(_t("staffing_busy_item", lang, slot=slot_text(subject, lang),
                         need=integer(row["required_agents"], lang),
                         had=number(had, lang, 0 if had.is_integer() else 1),
-                        missed=integer(tt["missed"], lang), incoming=integer(tt["incoming"], lang)))
+                        missed=integer(round(float(fr["value"]) * n), lang), incoming=integer(n, lang)))
     if not items:
         return ""
-    return _t("staffing_busy", lang, slots="; ".join(items[:limit]))
+    more = " " + _t("more_subjects", lang, n=len(slots) - limit) if len(slots) > limit else ""
+    return _t("staffing_busy", lang, slots=", ".join(slots[:limit]), more=more, example=items[0])
 
 
 def _staffing_text(ctx: ReportContext, s: pd.DataFrame) -> str:

@@ -92,7 +92,9 @@ def workbook_sheets(audit: Any, ctx: ReportContext) -> list[Sheet]:
             "rank": range(1, len(probs) + 1),
             "problem": [str(value_label(r, lang)) for r in probs["rule"]],
             "subjects": ["; ".join(str(s) for s in subj) for subj in probs["subjects"]],   # each said in words
-            "impact_calls": probs["impact_calls"], "impact_rub": probs["impact_rub"],
+            # the cost in its own unit (lost enquiries, client calls, peak hours), never "calls" for all
+            "impact": probs["impact"], "impact_unit": probs["impact_unit"], "impact_rub": probs["impact_rub"],
+            "n": probs["n"], "n_unit": probs["n_unit"],
             "evidence_n": probs["evidence_n"], "text": probs["text"], "action": probs["action"],
         })
         summary = summary.loc[:, [c for c in summary.columns if not summary[c].isna().all()]]
@@ -256,10 +258,13 @@ def _write_sheet(ws: Any, sheet: Sheet, *, mask: bool, lang: str, style: dict[st
         rng = f"A2:{get_column_letter(len(columns))}{n_rows}"
         ws.conditional_formatting.add(rng, FormulaRule(formula=[f'${letter}2="{word}"'],
                                                        fill=PatternFill("solid", bgColor=_RED)))
-    if "impact_calls" in columns and len(data):
+    # a bar only where the figures share one unit: roubles (lost enquiries, client calls and
+    # hours are never drawn against each other)
+    bar = "impact_rub" if "impact_rub" in columns else None
+    if bar is not None and len(data):
         from openpyxl.formatting.rule import DataBarRule
 
-        letter = get_column_letter(columns.index("impact_calls") + 1)
+        letter = get_column_letter(columns.index(bar) + 1)
         ws.conditional_formatting.add(f"{letter}2:{letter}{n_rows}",
                                       DataBarRule(start_type="num", start_value=0, end_type="max", color="E07B39"))
 
