@@ -571,11 +571,11 @@ _TEXT = {
         "ru": "Не больше {value:.0f} одновременных звонков; потолок достигался в "
               "{days} дн., {reference:.0f} звонков не прошли при занятых линиях (из них "
               "входящих {incoming}). Похоже на ограничение линий: нужны линии, а не люди. "
-              "{Cost}.{where_ru}",
+              "{cost_ru}{where_ru}",
         "en": "Never more than {value:.0f} simultaneous calls; the ceiling was hit on "
               "{days} days and {reference:.0f} calls failed with all lines busy ({incoming} of "
               "them incoming). Looks like a line limit: it needs lines, not people. "
-              "{Cost}.{where_en}"},
+              "{cost_en}{where_en}"},
     "missed_no_callback": {
         "ru": "{who_ru}: {value:.0%} пропущенных ({lost} из {n}) без перезвона за {window:g} ч "
               "и без дозвона — потерянные обращения.",
@@ -791,12 +791,16 @@ class _Out:
         n_text = int(n) if float(n).is_integer() else n
         unit = _RULE[rule].impact_unit
         impact = np.nan if unit == "risk" else float(impact)
-        cost = _labels.impact_text(impact_phrase(rule, metric), impact, self.lang)
+        # no number (too little data to count it): the text says nothing about the cost
+        cost = "" if impact != impact and unit != "risk" else \
+            _labels.impact_text(impact_phrase(rule, metric), impact, self.lang)
         fields = dict(subject=subject, value=value, reference=ref, n=n_text, impact=impact,
                       cost=cost, Cost=cost[:1].upper() + cost[1:], **fmt)
         if self.lang == "ru":    # a subject that is no name reads as words in the sentence
             fields["subject"] = _subject_ru(subject)
         text = _TEXT[rule][self.lang].format(**fields)
+        if not cost:
+            text = text.replace(" .", "").strip()
         action = _ACTION[rule][self.lang].format(**fields) if rule in _ACTION else ""
         if self.lang == "ru":
             text, action = _ru_numbers(text), _ru_numbers(action)
@@ -1428,9 +1432,17 @@ def _tech_rules(out: _Out, tech: pd.DataFrame, missed: pd.DataFrame | None,
                 lost = int((hit & missed["lost"].fillna(False).astype(bool)).sum()) if "lost" in missed else np.nan
             else:
                 incoming, lost = int(r["reference"]), np.nan
+            # nobody lost: say so (the clients waited, the lines still cost calls)
+            none_lost = lost == 0 and incoming > 0
+            cost_ru = ("Всем, кто попал на занято, перезвонили или они дозвонились сами: обращения "
+                       "не потеряны, но клиенты ждали." if none_lost else "" if lost != lost else
+                       _cap(_labels.impact_text("lost", lost, "ru")) + ".")
+            cost_en = ("Everyone who hit busy lines was called back or got through later: no "
+                       "enquiry lost, but clients waited." if none_lost else "" if lost != lost else
+                       _cap(_labels.impact_text("lost", lost, "en")) + ".")
             fid = out.add("line_limit", "high", str(r["subject"]), "max_concurrent", r["value"],
                           r["reference"], n=r["count"], impact=lost, days=int(r["count"]),
-                          incoming=incoming,
+                          incoming=incoming, cost_ru=cost_ru, cost_en=cost_en,
                           where_ru=(f" Пропуски в {_slot_list(slots, 'ru')} объясняются линиями."
                                     if len(slots) else ""),
                           where_en=(f" The misses at {_slot_list(slots, 'en')} are the lines' doing."

@@ -179,6 +179,44 @@ def test_one_number_everywhere_headline_in_html_and_workbook(run, metrics_csv):
     assert int((lost_rows["lost"] & lost_rows["in_hours"]).sum()) == head["lost_calls"]
 
 
+def test_summary_costs_are_findings_csv_in_their_units(run, metrics_csv):
+    """Each problem of the summary states findings.csv's cost of its rule in that rule's unit:
+    lost enquiries as "обращений", client calls as "звонков", never one unit summed or ranked
+    with another; the roubles are impact_rub's sum (rounded as an estimate); the evidence line
+    says what n counts."""
+    from callkit.findings import IMPACT_UNITS
+    from callkit.report.labels import IMPACT_WORDS, N_UNITS, plural
+
+    f = metrics_csv["findings"]
+    html = run.html.read_text(encoding="utf-8")
+    summary = html[html.index('id="ck-summary"'):html.index("</section>", html.index('id="ck-summary"'))]
+    problems = re.findall(r'<li class="ck-problem"><div class="ck-cost[^"]*">(.*?)</div><div class="ck-body">'
+                          r'<p class="ck-what"><b>(.*?)\.</b>(.*?)</p>', summary, re.S)
+    assert 3 <= len(problems) <= 5
+    ranks = []
+    for cost, title, body in problems:
+        rule = next(r for r in f["rule"].unique() if report.VALUES[r][0].lower() in title.lower())
+        g = f.loc[f["rule"] == rule]
+        unit = g["impact_unit"].iloc[0]
+        assert g["impact_unit"].nunique() == 1          # one rule, one unit
+        ranks.append((unit, g["impact_rub"].sum(min_count=1)))
+        amount = g["impact"].sum()
+        k = int(round(amount))
+        word = plural(k, tuple(IMPACT_WORDS[unit][0].split("|")))
+        assert f"{k:,}".replace(",", "\u00a0") + " " + word in cost, (rule, cost)
+        if g["impact_rub"].notna().any():
+            rub = g["impact_rub"].sum()
+            step = 1000 if rub >= 10000 else 100
+            assert f"≈ {int(round(rub / step) * step):,} ₽".replace(",", "\u00a0") in cost, (rule, cost)
+        n_word = plural(int(g["n"].sum()), tuple(N_UNITS[g["n_unit"].iloc[0]][0].split("|")))
+        assert f"основание: {int(g['n'].sum()):,}".replace(",", "\u00a0") + f" {n_word}" in body, (rule, body)
+    # roubles first, largest first; then unit by unit (the order of IMPACT_UNITS)
+    priced = [r for _, r in ranks if r == r]
+    assert priced == sorted(priced, reverse=True)
+    order = [list(IMPACT_UNITS).index(u) for u, r in ranks if r != r]
+    assert order == sorted(order)
+
+
 def test_html_shows_the_managers_figures(run, metrics_csv):
     html = run.html.read_text(encoding="utf-8")
     ref = metrics_csv["managers"]

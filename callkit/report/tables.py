@@ -373,7 +373,12 @@ def manager_cards(ctx: ReportContext) -> list[dict[str, Any]]:
             rows.append({"metric": col, "value": r[col], "department": reference})
         strengths = []
         if bool(r["_counted"]) and len(dep) >= 2:
+            role = str(r.get("role")) if "role" in m and pd.notna(r.get("role")) else "hunter"
             for col in _STRENGTHS:
+                # new-client calls are a hunter's job (as the rules judge them): not a strength
+                # of a service desk or an inbound manager
+                if col == "outgoing_new_clients_per_day" and role != "hunter":
+                    continue
                 if col in dep and pd.notna(r.get(col)):
                     vals = pd.to_numeric(dep[col], errors="coerce").dropna()
                     others = vals.drop(index=r.name, errors="ignore")
