@@ -562,11 +562,11 @@ _TEXT = {
     "understaffed": {
         "ru": "{subject}: не хватает людей в {slots_ru} ({n} входящих, пропущено {missed}). "
               "В худший час нужно {value:.0f} чел. на линии ({cph_ru} в час, по формуле "
-              "Эрланга), а звонили или принимали звонки в среднем {reference:.1f} чел. группы. "
+              "Эрланга), а на линии было в среднем {reference:.1f} чел. группы. "
               "{Cost}.",
         "en": "{subject}: short of people at {slots_en} ({n} incoming, {missed} missed). At "
               "the worst hour {value:.0f} agents are needed (Erlang C, {cph:.1f} calls/h), while "
-              "{reference:.1f} of the group placed or took a call on average. {Cost}."},
+              "{reference:.1f} of the group were on the line on average. {Cost}."},
     "line_limit": {
         "ru": "Не больше {value:.0f} одновременных звонков; потолок достигался в "
               "{days} дн., {reference:.0f} звонков не прошли при занятых линиях (из них "

@@ -263,7 +263,7 @@ def test_absent_at_peak_boundary():
     # rules count those)
     assert r.impact_unit == "peak_hours" and math.isclose(r.impact, 9.0)
     assert math.isnan(r.impact_calls) and math.isnan(r.impact_rub) and r.n_unit == "peak_slots"
-    assert "Часов пик без звонков сверх уровня коллег: 9." in r.text
+    assert "Часов пик не на связи сверх уровня коллег: 9." in r.text
     assert "10:00" in r.action
     # fewer than 5 peak slots: too little data
     m, p = absent_case(4, x_slots=4)

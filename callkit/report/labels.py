@@ -267,20 +267,20 @@ TEXTS: dict[str, dict[str, str]] = {
                           "трубку за {within} с).",
                     "en": "There are enough people on the line in every hour of the week (for {sl} of calls "
                           "answered within {within} s)."},
-    "staffing_method": {"ru": "«Нужно» — по формуле Эрланга C (см. приложение); «было» — сколько человек в этот час "
-                              "хотя бы раз звонили или брали трубку (в среднем за день), поэтому на графике рядом — "
-                              "пропущенные входящие.",
-                        "en": "“Needed” is by the Erlang C formula (see the appendix); “there” is how many people placed "
-                              "or took at least one call in that hour (mean per day), so the chart also shows the "
-                              "missed incoming calls."},
+    "staffing_method": {"ru": "«Нужно» — по формуле Эрланга C (см. приложение); «было на линии» — сколько человек в "
+                              "этот час хотя бы раз звонили или брали трубку (в среднем за день), поэтому на графике "
+                              "рядом — пропущенные входящие.",
+                        "en": "“Needed” is by the Erlang C formula (see the appendix); “on the line” is how many people "
+                              "placed or took at least one call in that hour (mean per day), so the chart also shows "
+                              "the missed incoming calls."},
     "staffing_busy": {"ru": "По этому счёту людей хватает, а трубку не берут в {slots}{more} ({example}): это не "
                             "нехватка людей, а занятость другим (совещание, перерывы) — нужен дежурный на входящих.",
                       "en": "By this count there are people enough, yet calls go unanswered at {slots}{more} "
                             "({example}): not too few people but people busy elsewhere (a meeting, breaks) — someone "
                             "must be on duty for incoming calls."},
-    "staffing_busy_item": {"ru": "{slot}: нужно {need}, звонили или брали трубку {had}, не ответили на {missed} из "
+    "staffing_busy_item": {"ru": "{slot}: нужно {need}, было на линии {had}, не ответили на {missed} из "
                                  "{incoming} входящих",
-                           "en": "{slot}: {need} needed, {had} placed or took a call, {missed} of {incoming} "
+                           "en": "{slot}: {need} needed, {had} on the line, {missed} of {incoming} "
                                  "incoming unanswered"},
     "concentration_lead": {
         "ru": "Кто принимает входящие звонки отдела: доля каждого менеджера. Штрих — равная доля (поровну на "
@@ -559,7 +559,7 @@ IMPACT_CAPTIONS: dict[str, tuple[str, str]] = {
     "mobiles": ("лишних звонков на частные мобильные", "extra calls to private mobiles"),
     "internal_time": ("разговоров с клиентами уместилось бы во время лишних внутренних звонков",
                       "client conversations the extra internal calls' time would have held"),
-    "peak_hours": ("часов пик без звонков сверх уровня коллег", "peak hours off the phone beyond the colleagues'"),
+    "peak_hours": ("часов пик не на связи сверх уровня коллег", "peak hours off the phone beyond the colleagues'"),
     "risk": ("риск: в звонках не измеряется", "a risk: not measured in calls"),
 }
 
@@ -575,7 +575,7 @@ IMPACT_NOTES: dict[str, tuple[str, str]] = {
     "mobiles": ("лишних на частные мобильные за период", "extra to private mobiles in the period"),
     "internal_time": ("с клиентами уместилось бы во время лишних внутренних звонков",
                       "with clients would fit in the extra internal calls' time"),
-    "peak_hours": ("пик без звонков сверх уровня коллег", "of peak time off the phone beyond the colleagues'"),
+    "peak_hours": ("пик не на связи сверх уровня коллег", "of peak time off the phone beyond the colleagues'"),
 }
 
 
@@ -1196,7 +1196,7 @@ CHART: dict[str, dict[str, str]] = {
     "reached_self": {"ru": "из них клиент дозвонился сам", "en": "of them the client got through later"},
     "staffing_title": {"ru": "Сколько людей нужно на линии и сколько было", "en": "People needed on the line and on it"},
     "required_agents": {"ru": "Нужно людей", "en": "People needed"},
-    "active_employees": {"ru": "Звонили или брали трубку (чел. за час)", "en": "Placed or took a call (people in the hour)"},
+    "active_employees": {"ru": "Было на линии (чел., в среднем за час)", "en": "On the line (people, mean per hour)"},
     "missed_per_day": {"ru": "Пропущено входящих за час (в день)", "en": "Incoming missed in the hour (a day)"},
     "max_concurrent": {"ru": "Макс. одновременных звонков", "en": "Max concurrent calls"},
     "agents": {"ru": "Человек / звонков", "en": "People / calls"},
