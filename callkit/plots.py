@@ -614,7 +614,9 @@ def callback_bins(missed: pd.DataFrame) -> pd.DataFrame:
     delay = _num(missed, "callback_delay_s") if "callback_delay_s" in missed else pd.Series(np.nan, index=missed.index)
     minutes = delay / 60.0
     if {"start", "callback_at"} <= set(missed.columns):
-        same_day = missed["callback_at"].dt.date == missed["start"].dt.date
+        # local calendar days compared as midnights (comparing .dt.date objects made pandas
+        # infer datetimes from date objects, deprecated)
+        same_day = missed["callback_at"].dt.normalize() == missed["start"].dt.normalize()
         same_day = same_day.fillna(False).astype(bool)
     else:
         same_day = minutes < 24 * 60
