@@ -390,6 +390,13 @@ def test_summary_shows_cost_evidence_and_action(tmp_path):
     assert "в листе «Доказательства» файла Excel" in html
     assert "<b>Что сделать:</b> Расширить линии у оператора." in html
     assert "Риск" in html                                # a concentration costs no calls: a risk
+    # two problems in lost enquiries (line_limit, missed_peak): the reader is told not to add them
+    assert "не складывайте их" in html
+    one = impact_findings()
+    one = one.loc[one["rule"] != "line_limit"]           # one problem in lost enquiries: no such note
+    audit.findings = one
+    assert "не складывайте их" not in _html_of(report.section_summary(report.prepare(PROFILE, audit=audit)))
+    audit.findings = impact_findings()
     # no economics in the profile: the summary says which two figures give roubles
     assert "средняя сумма сделки" in html and "<code>economics</code>" in html
     # key figures (the headline): 3 incoming in working hours, 2 of them unanswered (66,7 %), 1 lost

@@ -200,6 +200,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "vs_previous": {"ru": "прошлый период: {prev}", "en": "previous period: {prev}"},
     "no_previous": {"ru": "без сравнения с прошлым периодом (нет данных)",
                     "en": "no comparison with the previous period (no data)"},
+    "no_sum": {"ru": "Потери проблем пересекаются — не складывайте их; итог — в ключевых показателях.",
+               "en": "The losses overlap: do not add them up; the total is in the key figures."},
     "more_problems": {"ru": "Остальные выводы — в разделах ниже и в листе «{sheet}» ({n} всего).",
                       "en": "The other findings are in the sections below and on the “{sheet}” sheet ({n} in all)."},
     # key figures
