@@ -190,7 +190,7 @@ def section_summary(ctx: ReportContext, *, top: int = 5) -> list[Any]:
         lead = _t("problems_lead" if has_impact else "problems_lead_severity", lang)
         units = probs["impact_unit"] if "impact_unit" in probs else pd.Series(dtype=str)
         if int((units == "lost_leads").sum()) >= 2:   # one lost call can be in two problems
-            lead += " " + _t("no_sum", lang)
+            lead = _t("no_sum", lang) + " " + lead
         parts.append(f'<p class="ck-note">{esc(lead)}</p><ol class="ck-problems">')
         for _, row in probs.iterrows():
             title = _cap(str(value_label(row["rule"], lang)))
