@@ -87,8 +87,9 @@ MANIFEST = ".callkit-metrics.files"
 def replace_files(stage: Path, out: Path, *, manifest: str = MANIFEST) -> list[Path]:
     """Move every file of the complete ``stage`` folder into ``out`` (each replaced whole, by a
     rename), remove the files the previous run listed in ``out/<manifest>`` that this one did not
-    write, list this run's files there, and remove ``stage``. For a folder shared with other
-    files (``callkit metrics --out .``), where the folder itself cannot be swapped."""
+    write, and list this run's files there. For a folder shared with other files (``callkit
+    metrics --out .``), where the folder itself cannot be swapped. Files only (the metrics write
+    no sub-folders); the caller owns ``stage`` and removes it, whether this ran or failed."""
     out = Path(out)
     names = sorted(p.name for p in Path(stage).iterdir() if p.is_file())
     for name in names:
@@ -101,5 +102,4 @@ def replace_files(stage: Path, out: Path, *, manifest: str = MANIFEST) -> list[P
     tmp = out / f"{manifest}.tmp"
     tmp.write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
     os.replace(tmp, listed)
-    shutil.rmtree(stage, ignore_errors=True)
     return [out / n for n in names]

@@ -227,7 +227,7 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
                      seconds=time.perf_counter() - t0, profile=profile_path, worklist=client_dir / WORKLIST)
 
 
-# --- atomic, locked outputs ------------------------------------------------------------------
+# --- the executed notebook (the lock and the folder swap: callkit.outputs) --------------------
 
 def _name_the_real_folder(notebook: Path, stage_root: Path, out_root: Path) -> None:
     """The executed notebook's parameters name the output folder, not the staging one."""
