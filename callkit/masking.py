@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from callkit import schema
@@ -280,7 +281,7 @@ def mask_frame(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
     cols = list(columns) if columns is not None else [c for c in NUMBER_COLUMNS if c in out.columns]
     for col in cols:
         if col in out.columns:
-            out[col] = out[col].map(mask_number).astype(object)
+            out[col] = _mask_column(out[col])
     if free_text:
         for col in out.columns:
             if col in cols:
@@ -292,6 +293,19 @@ def mask_frame(frame: pd.DataFrame, *, columns: Iterable[str] | None = None,
                 if any(changed):   # keep the column's dtype when nothing was masked
                     out[col] = masked
     return out
+
+
+def _mask_column(ser: pd.Series) -> pd.Series:
+    """``ser.map(mask_number)`` as objects; a text column's distinct numbers masked once each
+    (an evidence table repeats a client's number on every call behind a finding)."""
+    if not pd.api.types.is_string_dtype(ser.dtype) or ser.dtype == object:
+        return ser.map(mask_number).astype(object)
+    codes, uniques = pd.factorize(ser)
+    out = ser.astype(object).to_numpy(copy=True)
+    if len(uniques):
+        masked = np.array([mask_number(u) for u in uniques], dtype=object)
+        out[codes >= 0] = masked[codes[codes >= 0]]
+    return pd.Series(out, index=ser.index, name=ser.name, dtype=object)
 
 
 def is_formula_like(text: object) -> bool:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -93,3 +94,30 @@ def test_csv_times_are_written_as_pandas_writes_them(values, tz):
     label = off.map(lambda o: _offset_label(o) if o == o else None).astype("string")
     expected = naive.astype("string") + label
     pd.testing.assert_series_equal(_iso_times(times), expected, check_names=False)
+
+
+def test_csv_spells_every_dtype_as_before(tmp_path):
+    """The CSV writer builds the Arrow text itself (times, booleans, categories, objects):
+    the bytes are those of the pandas-conversion writer it replaced, odd dtypes included —
+    nullable booleans and integers, a categorical of numbers with a gap (pandas spells its
+    values as floats), an object column of mixed values that needs quoting, a naive time."""
+    from callkit.audit import _write_csv
+
+    df = pd.DataFrame({
+        "a": [1.5, np.nan, 3.0], "b": pd.array([True, None, False], dtype="boolean"),
+        "c": pd.Categorical(["x", None, "y"]), "d": [None, 'q,"r', 5],
+        "e": pd.array([1, None, 3], dtype="Int64"),
+        "f": pd.Series(pd.to_datetime(["2026-03-28 12:00:00", "2026-03-30 12:00:00", None]))
+        .dt.tz_localize("Europe/Berlin"),
+        "g": pd.to_datetime(["2026-01-01 10:00", None, "2026-01-02 00:00"]).as_unit("us"),
+        "h": ["s", None, "t"], "i": [True, False, True], "j": pd.Categorical([1, 2, None]),
+        "k d": pd.Series(["a", "b", "c"], dtype="string")})
+    _write_csv(df, tmp_path / "x.csv")
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8").splitlines() == [
+        "a,b,c,d,e,f,g,h,i,j,k d",
+        '1.5,"True","x",,1,"2026-03-28 12:00:00+01:00",2026-01-01 10:00:00.000000,"s","True","1.0","a"',
+        ',,,"q,""r",,"2026-03-30 12:00:00+02:00",,,"False","2.0","b"',
+        '3,"False","y","5",3,,2026-01-02 00:00:00.000000,"t","True",,"c"',
+    ]
+    _write_csv(df.iloc[:0], tmp_path / "empty.csv")
+    assert (tmp_path / "empty.csv").read_text(encoding="utf-8") == "a,b,c,d,e,f,g,h,i,j,k d\n"

@@ -774,3 +774,22 @@ def test_peer_reference_is_one_number_everywhere(tmp_path):
         shown = (f"{r['reference']:.0%}" if r["metric"].endswith("share")
                  else f"{r['reference']:.1f}".replace(".", ","))
         assert shown in r["text"] and f"{int(c.loc[key, 'peers'])} коллег" in r["text"], key
+
+
+def test_chance_tails_match_scipy_stats_bit_for_bit():
+    """findings' binomial/Poisson tails avoid importing scipy.stats (a second of every
+    ``callkit metrics``): they must give exactly scipy.stats' values, edge cases included
+    (k outside the support, p = 0 or 1, n = 0, a non-integral n, NaN, mu = 0)."""
+    from scipy import stats
+
+    from callkit.findings import _binom_sf, _poisson_cdf
+
+    rng = np.random.default_rng(11)
+    n = np.concatenate([rng.integers(0, 400, 2000).astype(float), [0, 0, 5, 5, 5, 2.5, np.nan, 10, -1]])
+    k = np.concatenate([np.floor(rng.uniform(-2, 1.1, 2000) * n[:2000]), [0, 1, 0, 6, 5, 1, 1, np.nan, 1]])
+    p = np.concatenate([rng.uniform(-0.1, 1.1, 2000), [0.3, 0.3, 0, 1, 1, 0.5, 0.5, 0.5, 0.5]])
+    want = stats.binom.sf(k - 1, n, np.clip(p, 0.0, 1.0))
+    np.testing.assert_array_equal(_binom_sf(k, n, p), want)
+    mu = np.concatenate([rng.uniform(-1, 60, 2000), [0, 0, 3, np.nan, 2, 2]])
+    kk = np.concatenate([np.floor(rng.uniform(-2, 80, 2000)), [0, 3, np.inf, 1, -np.inf, np.nan]])
+    np.testing.assert_array_equal(_poisson_cdf(kk, mu), stats.poisson.cdf(kk, mu))

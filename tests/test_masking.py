@@ -156,3 +156,15 @@ def test_chart_text_is_masked_in_the_svg():
     texts = " | ".join(c.strip() for c in re.findall(r"<!--(.*?)-->", svg, re.S))
     assert "123" not in texts and "0079" not in texts
     assert all(f"+7 916 ***-**-{k}" in texts for k in ("67", "68", "99"))
+
+
+def test_mask_frame_masks_each_distinct_number_once_with_the_same_result():
+    """A text column's numbers are masked per distinct value: the cells are exactly those of
+    masking each cell (repeats, a missing value, a non-number), as objects."""
+    from callkit.masking import mask_frame, mask_number
+
+    ser = pd.Series(["+79161234567", None, "+79161234567", "8 (495) 001-23-45", "101"], dtype="string")
+    got = mask_frame(pd.DataFrame({"client_number": ser}), free_text=False)["client_number"]
+    assert got.dtype == object
+    assert got.tolist()[:4] == ["+7 916 ***-**-67", pd.NA, "+7 916 ***-**-67", "+7 495 ***-**-45"]
+    assert got.tolist() == [mask_number(v) for v in ser.astype(object)]
