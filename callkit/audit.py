@@ -10,6 +10,7 @@ Used by the CLI (``callkit metrics``), the report and the notebooks:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +49,7 @@ from callkit.metrics import (
 )
 from callkit.metrics.compare import COMPARE_COLUMNS
 from callkit.metrics.headline import headline, headline_table
-from callkit.metrics.hours import WorkingHours, in_working_hours, off_hours, silent_working_dates
+from callkit.metrics.hours import WorkingHours, in_working_hours, off_hours, remembered, silent_working_dates
 from callkit.metrics.managers import NEW_CLIENT_METRICS
 from callkit.metrics.missed import MISSED_EXTRA_COLUMNS
 from callkit.metrics.peers import peer_inputs
@@ -192,6 +193,17 @@ def _employees(employees: Any) -> pd.DataFrame | None:
     return load_employees(employees)
 
 
+def _remembering_hours(fn: Callable[..., Audit]) -> Callable[..., Audit]:
+    """Run ``fn`` with :func:`callkit.metrics.hours.remembered` (working-hours answers reused
+    across the audit's metrics)."""
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Audit:
+        with remembered():
+            return fn(*args, **kwargs)
+    return run
+
+
+@_remembering_hours
 def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = None,
                     thresholds: Thresholds | None = None,
                     known_clients: str | Path | Iterable[str] | None = None, lang: str = "ru",
@@ -507,7 +519,7 @@ def _iso_text(times: pd.Series) -> pa.Array:
 
 def _iso_times(times: pd.Series) -> pd.Series:
     """:func:`_iso_text` as a pandas ``string`` Series on the index of ``times``."""
-    return pd.Series(_iso_text(times).to_pandas(types_mapper=_ARROW_TEXT), index=times.index,
+    return pd.Series(_iso_text(times).to_pandas(types_mapper=_ARROW_TEXT).array, index=times.index,
                      dtype=pd.StringDtype())
 
 
@@ -522,9 +534,8 @@ def _csv_column(col: pd.Series) -> pa.Array | None:
         return pc.if_else(pa.array(col, from_pandas=True), pa.scalar("True", pa.large_string()),
                           pa.scalar("False", pa.large_string()))
     if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(dtype.categories.dtype):
-        codes = col.cat.codes.to_numpy()
-        cats = pa.array(pd.Series(col.cat.categories).astype("string").array, type=pa.large_string())
-        return cats.take(pa.array(codes, mask=codes < 0))
+        text = classify.text_from_codes(col.cat.codes.to_numpy(), dtype.categories.astype("string"), col.index)
+        return pa.array(text.array, type=pa.large_string())
     if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(dtype):
         return pa.array(col.astype("string").array, type=pa.large_string())
     return None

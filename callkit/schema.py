@@ -153,13 +153,7 @@ def validate(calls: pd.DataFrame) -> pd.DataFrame:
 
 def _repeats(ids: pd.Series) -> bool:
     """Whether some value of ``ids`` occurs twice (missing values count as one value, as in
-    ``duplicated``): Arrow counts the distinct ids in C++ (pandas' ``duplicated`` of 800k
-    strings took most of a second)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    try:
-        n = pc.count_distinct(pa.array(ids.array if isinstance(ids.dtype, pd.StringDtype)
-                                       else ids.to_numpy(object), from_pandas=True), mode="all")
-        return int(n.as_py()) < len(ids)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return bool(ids.duplicated().any())
+    ``duplicated``): pandas' hash table counts the distinct ids (``is_unique``, 0.2 s for 800k
+    ids; Arrow's ``count_distinct`` of large strings took 0.65 s, ``duplicated`` most of a
+    second). ``duplicated`` runs only when some id repeats, to name it."""
+    return not ids.is_unique

@@ -7,7 +7,7 @@ import pandas as pd
 from callkit import classify, schema
 
 __all__ = ["ensure_flags", "period_mask", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label",
-           "safe_div", "utc_naive", "isin_text"]
+           "safe_div", "utc_naive", "isin_text", "index_text", "map_text"]
 
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
@@ -93,3 +93,36 @@ def isin_text(values: pd.Series, candidates: pd.Series | pd.Index) -> np.ndarray
     v = pa.array(pd.Series(values).astype("string").array).cast(pa.large_string())
     c = pa.array(pd.Series(candidates).astype("string").dropna().array).cast(pa.large_string())
     return pc.is_in(v, value_set=c, skip_nulls=True).fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _text(values: pd.Series | pd.Index | np.ndarray):
+    import pyarrow as pa
+
+    return pa.array(pd.Series(values).astype("string").array).cast(pa.large_string())
+
+
+def index_text(values: pd.Series | pd.Index, candidates: pd.Series | pd.Index) -> np.ndarray:
+    """``pd.Index(candidates).get_indexer(values)`` for text, by Arrow's hash table: each
+    value's position among ``candidates`` (the first, when one repeats), -1 when it is not
+    there or missing."""
+    import pyarrow.compute as pc
+
+    pos = pc.index_in(_text(values), value_set=_text(candidates), skip_nulls=True)
+    return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def map_text(values: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``values.map(mapping).astype("string")`` for text keys, by Arrow's hash table (pandas'
+    ``map`` of 800k strings through a Series builds a Python index lookup: 0.1–0.2 s each).
+    A missing value maps to NA; a mapping whose keys repeat or include NA goes to pandas (it
+    raises on the one, matches NA on the other)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = mapping.index
+    if not keys.is_unique or keys.hasnans:
+        return values.map(mapping).astype("string")
+    pos = pc.index_in(_text(values), value_set=_text(keys), skip_nulls=True)
+    out = _text(mapping.to_numpy(dtype=object)).take(pos)
+    return pd.Series(out.to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get).array,
+                     index=values.index, name=values.name, dtype="string")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from callkit import classify, schema
 from callkit.errors import InputError
-from callkit.metrics._util import masks, period_mask, slot_frame
+from callkit.metrics._util import index_text, map_text, masks, period_mask, slot_frame
 from callkit.metrics.hours import WorkingHours, in_working_hours, slot_exposure, working_date_hours
 from callkit.metrics.tech import LineCeiling, concurrency
 from callkit.metrics.traffic import activity_mask, covered_hours
@@ -314,7 +314,7 @@ def _active(c: pd.DataFrame, inp: np.ndarray, gnames: pd.Index, out: pd.DataFram
             members = pd.concat([members, extra.rename(members.name)])
     act = activity_mask(c) & inp
     emp = c.loc[act, schema.EMPLOYEE].astype("string")
-    home = emp.map(members)
+    home = map_text(emp, members)
     keep = home.notna().to_numpy(dtype=bool)
     res = np.zeros(len(out), dtype=float)
     src = np.full(len(out), "calls", dtype=object)
@@ -327,7 +327,7 @@ def _active(c: pd.DataFrame, inp: np.ndarray, gnames: pd.Index, out: pd.DataFram
     if keep.any():
         a = c.loc[act, [schema.START, schema.END]].loc[keep]   # the two columns used, not a copy of all
         row, absh = covered_hours(a[schema.START], a[schema.END])
-        busy = pd.DataFrame({"g": gnames.get_indexer(home[keep].astype(str))[row], "e": ecode[row], "absh": absh})
+        busy = pd.DataFrame({"g": index_text(home[keep], gnames)[row], "e": ecode[row], "absh": absh})
         busy = busy[busy["g"] >= 0].drop_duplicates()
         busy["date"] = (busy["absh"] // 24).to_numpy().astype("datetime64[D]")
         busy["hour"] = busy["absh"] % 24
