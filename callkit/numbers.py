@@ -14,7 +14,7 @@ import pandas as pd
 import phonenumbers
 from phonenumbers import PhoneNumberType as _T
 
-__all__ = ["normalize_numbers", "normalize_number", "classify_unique", "digits_of", "is_extension_like", "NUMBER_TYPES"]
+__all__ = ["normalize_numbers", "normalize_number", "classify_unique", "classify_arrow", "digits_of", "is_extension_like", "NUMBER_TYPES"]
 
 NUMBER_TYPES = ("mobile", "landline", "toll_free", "other", "foreign", "invalid")
 
@@ -97,37 +97,60 @@ def classify_unique(values: pd.Series, region: str = "RU", *,
     against a full parse of every number in the tests). Everything else is parsed one by one.
     """
     raw = pd.Series(values).reset_index(drop=True)
-    numbers = np.empty(len(raw), dtype=object)
-    types = np.empty(len(raw), dtype=object)
-    slow = np.ones(len(raw), dtype=bool)
     if region == "RU" and len(raw):
         import pyarrow as pa
-        import pyarrow.compute as pc
-        arr = pa.array(raw.to_numpy(object), type=pa.string(), from_pandas=True)
+        nums, types = classify_arrow(pa.array(raw.to_numpy(object), type=pa.string(), from_pandas=True),
+                                     region, area_code=area_code, _raw=raw)
+        return nums.to_numpy(zero_copy_only=False), types
+    numbers = np.empty(len(raw), dtype=object)
+    types = np.empty(len(raw), dtype=object)
+    for i in range(len(raw)):
+        v = raw.iat[i]
+        numbers[i], types[i] = (None, None) if v is None or v != v else _classify(str(v), region, area_code)
+    return numbers, types
+
+
+def classify_arrow(arr, region: str = "RU", *, area_code: str | None = None,
+                   _raw: pd.Series | None = None):
+    """:func:`classify_unique` of an Arrow string array of distinct raw numbers: (numbers as an
+    Arrow string array, types as an object array). The numbers of the bulk path never become
+    Python strings (a million-leg export has ~500k distinct parties)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    n = len(arr)
+    types = np.empty(n, dtype=object)
+    slow = np.ones(n, dtype=bool)
+    fast = pa.array([], type=pa.string())
+    idx = np.zeros(0, dtype=np.int64)
+    if region == "RU" and n:
         clean = pc.replace_substring_regex(arr, pattern='[\\s()\\-.\u00a0/"]', replacement="")
         m = pc.extract_regex(clean, r"^(?:\+7|8|7)?(?P<nat>\d{10})$")
         ok = pc.and_(pc.is_valid(m), pc.invert(pc.and_(pc.equal(pc.utf8_length(clean), 10),
                                                          pc.starts_with(clean, "8"))))
         ok = ok.fill_null(False).to_numpy(zero_copy_only=False)
         if ok.any():
-            # in Arrow, not through Python strings: a million-leg export has ~500k numbers
             nat = pc.struct_field(m, "nat").filter(pa.array(ok))
             pref = pc.utf8_slice_codeunits(nat, 0, 6).dictionary_encode()
             code = pref.indices.to_numpy(zero_copy_only=False)
             _, first = np.unique(code, return_index=True)       # one number per prefix
             sample = nat.take(pa.array(first)).to_pylist()
-            typ_of = np.array([_classify("+7" + n, region, None)[1] for n in sample], dtype=object)
+            typ_of = np.array([_classify("+7" + v, region, None)[1] for v in sample], dtype=object)
             t = typ_of[code]
             valid = t != "invalid"
             idx = np.flatnonzero(ok)[valid]
-            e164 = pc.binary_join_element_wise("+7", nat.filter(pa.array(valid)), "")
-            numbers[idx] = e164.to_numpy(zero_copy_only=False)
+            fast = pc.binary_join_element_wise("+7", nat.filter(pa.array(valid)).cast(pa.string()), "")
             types[idx] = t[valid]
             slow[idx] = False
-    for i in np.flatnonzero(slow):
-        v = raw.iat[i]
-        numbers[i], types[i] = (None, None) if v is None or v != v else _classify(str(v), region, area_code)
-    return numbers, types
+    rest = np.flatnonzero(slow)
+    vals = (_raw.iloc[rest].tolist() if _raw is not None else arr.take(pa.array(rest)).to_pylist())
+    res = [(None, None) if v is None or v != v else _classify(str(v), region, area_code) for v in vals]
+    types[rest] = [r[1] for r in res]
+    # the bulk numbers and the one-by-one ones, back in the order of ``arr``
+    pos = np.empty(n, dtype=np.int64)
+    pos[idx] = np.arange(len(idx))
+    pos[rest] = len(idx) + np.arange(len(rest))
+    both = pa.concat_arrays([fast, pa.array([r[0] for r in res], type=pa.string())])
+    return both.take(pa.array(pos)), types
 
 
 def normalize_numbers(values: Iterable[str] | pd.Series, region: str = "RU", *,

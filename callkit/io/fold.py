@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from callkit import schema as S
-from callkit.numbers import classify_unique, is_extension_like, normalize_numbers
+from callkit.numbers import classify_arrow, is_extension_like, normalize_numbers
 
 __all__ = ["fold_sessions", "Directory"]
 
@@ -275,10 +275,35 @@ ORDER BY s_start, k.call_id
 """
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for missing) and the distinct values (object array)."""
-    codes, uniq = pd.factorize(values, use_na_sentinel=True)
-    return codes.astype(np.int64), np.asarray(uniq, dtype=object)
+def _strs(values: pd.Series | list) -> pa.Array:
+    """Values as one Arrow ``large_string`` array, NA → null (``astype("str")`` semantics; no
+    copy of the strings of an Arrow-backed column)."""
+    arr = pa.array(pd.Series(values, dtype=object).astype("str").array if isinstance(values, list)
+                   else values.astype("str").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
+def _codes(values: pa.Array, *, blank_null: bool = False) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes (-1 for null, and for ``""`` with ``blank_null``) and the distinct values
+    (in order of first appearance), all in Arrow: the strings never become Python objects."""
+    enc = pc.dictionary_encode(values)
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    uniq = enc.dictionary
+    if blank_null:
+        blank = np.flatnonzero(pc.equal(uniq, "").fill_null(False).to_numpy(zero_copy_only=False))
+        if len(blank):
+            codes[codes == blank[0]] = -1
+    return codes, uniq
+
+
+def _enum(values: pd.Series, names: tuple[str, ...]) -> np.ndarray:
+    """1 + the position in ``names`` of each value, 0 for any other value or NA."""
+    codes, uniq = _codes(_strs(values))
+    lut = np.array([names.index(u) + 1 if u in names else 0 for u in uniq.to_pylist()] + [0],
+                   dtype=np.int8)
+    return lut[codes]
 
 
 def _ints(codes: np.ndarray) -> pa.Array:
@@ -304,19 +329,26 @@ def _rank(*keys: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _parties(raw: np.ndarray, *, region: str, area_code: str | None, own_raw: set[str],
-             own_set: set[str], known: set[str]) -> dict[str, np.ndarray]:
-    """Per distinct party string: number, type, own (the company's number), digits, and the
-    person key it stands for (an extension) or None."""
-    uniq = pd.Series(raw, dtype=object)
-    num_u, typ_u = classify_unique(uniq, region, area_code=area_code)
-    own = pd.Series(num_u, dtype=object).isin(own_set).to_numpy(bool) | uniq.isin(own_raw).to_numpy(bool)
-    v = uniq.astype(str).str.strip()
+def _parties(raw: pa.Array, *, region: str, area_code: str | None, own_raw: set[str],
+             own_set: set[str], known: set[str]) -> dict[str, np.ndarray | pa.Array]:
+    """Per distinct party string: number (Arrow), type, own (the company's number), digits, and
+    the person key it stands for (an extension; Arrow, null when none)."""
+    num_u, typ_u = classify_arrow(raw, region, area_code=area_code)
+
+    def isin(arr: pa.Array, values: set[str]) -> np.ndarray:
+        if not values:
+            return np.zeros(len(arr), dtype=bool)
+        return pc.is_in(arr, value_set=pa.array(sorted(values), type=arr.type)).fill_null(False) \
+            .to_numpy(zero_copy_only=False)
+    own = isin(num_u, own_set) | isin(raw, own_raw)
+    v = pc.utf8_trim_whitespace(raw)
     # With a directory, a short number that is not in it (a queue, ring group or IVR number
     # such as 600) is not a person; without one, any 1–5 digit party is.
-    ok = v.isin(known) if known else v.str.fullmatch(r"\d{1,5}").fillna(False)
-    person = v.where(ok & ~v.isin(own_raw), None).to_numpy(object)
-    return {"num": num_u, "typ": typ_u, "own": own, "digits": pd.notna(num_u), "person": person}
+    ok = isin(v, known) if known else \
+        pc.match_substring_regex(v, r"^\d{1,5}$").fill_null(False).to_numpy(zero_copy_only=False)
+    person = pc.if_else(pa.array(ok & ~isin(v, own_raw)), v, pa.scalar(None, type=v.type))
+    return {"num": num_u, "typ": typ_u, "own": own,
+            "digits": num_u.is_valid().to_numpy(zero_copy_only=False), "person": person}
 
 
 def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
@@ -353,20 +385,19 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     own_set = set(normalize_numbers(list(own_numbers), region)["number"].dropna()) if own_numbers else set()
 
     # --- distinct values and integer codes -----------------------------------------------------
-    sk, sk_uniq = _codes(legs["session_key"].astype("str"))
-    party, party_uniq = _codes(pd.concat([legs["src"].astype("str"), legs["dst"].astype("str")],
-                                         ignore_index=True))
+    sk, sk_uniq = _codes(_strs(legs["session_key"]))
+    party, party_uniq = _codes(pa.concat_arrays([_strs(legs["src"]), _strs(legs["dst"])]))
     src_c, dst_c = party[:n], party[n:]
     pt = _parties(party_uniq, region=region, area_code=area_code, own_raw=own_raw, own_set=own_set,
                   known=set(directory.by_ext))
 
-    def nonblank(col: pd.Series) -> pd.Series:
-        p = col.astype("str")
-        return p.where(p.str.strip() != "")
+    def nonblank(col: pd.Series) -> pa.Array:
+        p = _strs(col)
+        return pc.if_else(pc.not_equal(pc.utf8_trim_whitespace(p), ""), p, pa.scalar(None, type=p.type))
 
     # person keys: the parser's explicit ones, else the party when it is an extension
-    pcodes, puniq = _codes(pd.concat([nonblank(legs["caller_person"]), nonblank(legs["callee_person"]),
-                                      pd.Series(pt["person"], dtype=object)], ignore_index=True))
+    pcodes, puniq = _codes(pa.concat_arrays([nonblank(legs["caller_person"]), nonblank(legs["callee_person"]),
+                                             pt["person"]]))
     party_person = pcodes[2 * n:]
     cp = np.where(pcodes[:n] >= 0, pcodes[:n], _pick_int(party_person, src_c))
     dp = np.where(pcodes[n:2 * n] >= 0, pcodes[n:2 * n], _pick_int(party_person, dst_c))
@@ -378,22 +409,19 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     used[cp[cp >= 0]] = True
     used[dp[dp >= 0]] = True
     persons_known = bool(used.any())
-    res = [directory.resolve(k) if u else (None, None, None) for k, u in zip(puniq, used)]
+    res = [directory.resolve(k) if u else (None, None, None) for k, u in zip(puniq.to_pylist(), used)]
     p_ext = np.array([r[0] for r in res], dtype=object)
     p_name = np.array([r[1] for r in res], dtype=object)
-    dept_code, dept_uniq = _codes(pd.Series([r[2] for r in res], dtype=object))
+    dept_code, dept_uniq = _codes(_strs([r[2] for r in res]))
 
     start = _ns(legs["start"])
     ans = _ns(legs["answered_at"])
     order = legs["order"].to_numpy(np.int64) if "order" in legs else np.arange(n, dtype=np.int64)
     rn = _rank(order, start)
     arank = _rank(rn, ans)                       # NaT (int64 min) first, as a key of the minimum
-    status = legs["leg_status"].astype("str")
-    st = np.select([status == "answered", status == "missed", status == "busy"], [1, 2, 3], 0)
-    hint = legs["direction_hint"].astype("str")
-    hint = np.select([hint == "incoming", hint == "outgoing", hint == "internal"], [1, 2, 3], 0)
-    line_hint = legs["line_hint"].astype("str")
-    lh, lh_uniq = _codes(line_hint.where(line_hint != ""))
+    st = _enum(legs["leg_status"], ("answered", "missed", "busy"))
+    hint = _enum(legs["direction_hint"], ("incoming", "outgoing", "internal"))
+    lh, lh_uniq = _codes(_strs(legs["line_hint"]), blank_null=True)
 
     def nullable_ns(v: np.ndarray) -> pa.Array:
         return pa.array(v, type=pa.int64(), mask=v == _MIN)
@@ -417,7 +445,7 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
         con.register("legs", table)
         con.register("persons", persons)
         con.register("keys", pa.table({"sk": pa.array(np.arange(len(sk_uniq), dtype=np.int64)),
-                                       "call_id": pa.array(sk_uniq, type=pa.string())}))
+                                       "call_id": sk_uniq}))
         con.execute(_SESSIONS_SQL)
         con.execute("CREATE TEMP TABLE talk_pa AS " + _TALK_SQL.format(who=_PERSON_ANSWERED))
         pk = "true" if persons_known else "false"
@@ -443,7 +471,7 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     in_leg = _pick_int(by_rn, _col(out, "in_rn"))
     out_leg = _pick_int(by_rn, _col(out, "out_rn"))
     client_c = np.where(sdir == 1, _pick_int(src_c, in_leg), np.where(sdir == 2, _pick_int(dst_c, out_leg), -1))
-    numbers = pa.array(pt["num"], type=pa.string(), from_pandas=True)   # once: one per party
+    numbers = pt["num"]
     client = _take(numbers, client_c)
     types = list(S.NUMBER_TYPES)
     typ_code = pd.Categorical(pt["typ"], categories=types).codes.astype(np.int64)   # None → -1
@@ -457,7 +485,7 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     line = pc.if_else(pa.array((line_c < 0) & own_ok), _take(numbers, own_side), _take(lh_uniq, line_c))
     emp = _col(out, "emp")
     peer = np.where(sdir == 3, _col(out, "peer"), -1)
-    files, file_uniq = _codes(legs["source_file"].astype("str").fillna(""))
+    files, file_uniq = _codes(_strs(legs["source_file"].astype("str").fillna("")))
 
     calls = pd.DataFrame({
         S.CALL_ID: _pd_string(out.column("call_id")),
@@ -507,12 +535,14 @@ def _take(values: np.ndarray | pa.Array, codes: np.ndarray) -> pa.Array:
     object array or already as Arrow; codes: one per row)."""
     if not isinstance(values, pa.Array):
         values = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    values = values.cast(pa.large_string())
     return values.take(pa.array(codes, type=pa.int64(), mask=codes < 0))
 
 
 def _pd_string(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
     """An Arrow string array as a pandas ``string`` Series (no copy through Python objects)."""
-    return pd.Series(arr.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get))
+    return pd.Series(arr.to_pandas(types_mapper={pa.string(): pd.StringDtype(),
+                                                 pa.large_string(): pd.StringDtype()}.get))
 
 
 def _pick_int(values: np.ndarray, codes: np.ndarray) -> np.ndarray:

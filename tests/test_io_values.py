@@ -1,0 +1,55 @@
+"""The Arrow fast paths of callkit.io.values give what the pandas path gives, value for value."""
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pyarrow as pa
+
+from callkit.io.values import _iso_seconds, parse_datetimes
+from callkit.numbers import _classify, classify_arrow
+
+TRICKY = [
+    "2026-09-01 09:00:01", "2024-02-29 00:00:00",   # ordinary; a leap day
+    "2023-02-29 00:00:00", "2026-02-30 10:00:00",   # no such day (Arrow's strptime makes Mar 2)
+    "2026-09-01 24:00:00", "2026-09-01 23:60:00", "2026-12-31 23:59:60",   # out-of-range fields
+    " 2026-09-01 09:00:01", "2026-09-01 09:00:01 ", "2026-9-01 09:00:01",   # not the exact shape
+    "２026-09-01 10:00:00",                          # a full-width digit (pandas reads it)
+    "1989-12-31 23:59:59", "2100-01-01 00:00:00", "9999-01-01 00:00:00", "0001-01-01 00:00:00",
+    "", "0", "NULL", "0000-00-00 00:00:00", None,  # empty forms
+    "01.09.2026 09:00:01", "1788242401", "garbage",  # other formats: the fallbacks
+]
+
+
+def test_iso_bytes_are_read_only_when_exact_and_real():
+    fast, ns = _iso_seconds(pa.array(TRICKY))
+    assert [v for v, f in zip(TRICKY, fast) if f] == [
+        "2026-09-01 09:00:01", "2024-02-29 00:00:00", "1989-12-31 23:59:59", "2100-01-01 00:00:00"]
+    # 2026-09-01 09:00:01 = 20697 days after 1970-01-01, plus 9 h 1 s
+    assert ns[0] == (20697 * 86400 + 9 * 3600 + 1) * 10**9
+
+
+def test_arrow_strings_parse_as_the_object_path_does():
+    rng = random.Random(3)
+    base = [f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 31):02d} {rng.randint(0, 23):02d}:"
+            f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}" for _ in range(1500)]
+    vals = base + TRICKY * 3
+    rng.shuffle(vals)
+    for tz in ("Europe/Moscow", "Europe/Berlin"):
+        fast, fast_bad = parse_datetimes(pd.Series(vals, dtype="str"), tz=tz)
+        slow, slow_bad = parse_datetimes(pd.Series(vals, dtype=object), tz=tz)
+        pd.testing.assert_series_equal(fast, slow)
+        pd.testing.assert_series_equal(fast_bad, slow_bad)
+    assert fast_bad.sum() > 0 and fast.notna().sum() > 1000   # both kinds were exercised
+
+
+def test_classify_arrow_agrees_with_one_by_one():
+    rng = random.Random(5)
+    vals = [rng.choice(["8", "+7", "7", ""]) + str(rng.randint(3_000_000_000, 9_999_999_999))
+            for _ in range(500)]
+    vals += ["101", "600", None, "+7 701 123 45 67", "8 (916) 123-45-67", "sip:101@pbx", "", "+",
+             "89161234567", "+44 20 7946 0958", "anonymous"]
+    nums, types = classify_arrow(pa.array(vals, type=pa.string()), "RU")
+    got = list(zip(nums.to_pylist(), types.tolist()))
+    want = [(None, None) if v is None else _classify(v, "RU", None) for v in vals]
+    assert got == want
