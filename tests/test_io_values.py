@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -27,6 +28,7 @@ def test_iso_bytes_are_read_only_when_exact_and_real():
         "2026-09-01 09:00:01", "2024-02-29 00:00:00", "1989-12-31 23:59:59", "2100-01-01 00:00:00"]
     # 2026-09-01 09:00:01 = 20697 days after 1970-01-01, plus 9 h 1 s
     assert ns[0] == (20697 * 86400 + 9 * 3600 + 1) * 10**9
+    assert (ns[~fast] == np.iinfo(np.int64).min).all()
 
 
 def test_arrow_strings_parse_as_the_object_path_does():

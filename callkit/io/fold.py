@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from callkit import schema as S
+from callkit.io.values import strings_array
 from callkit.numbers import classify_arrow, is_extension_like, normalize_numbers
 
 __all__ = ["fold_sessions", "Directory"]
@@ -276,13 +277,8 @@ ORDER BY s_start, k.call_id
 
 
 def _strs(values: pd.Series | list) -> pa.Array:
-    """Values as one Arrow ``large_string`` array, NA → null (``astype("str")`` semantics; no
-    copy of the strings of an Arrow-backed column)."""
-    arr = pa.array(pd.Series(values, dtype=object).astype("str").array if isinstance(values, list)
-                   else values.astype("str").array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.large_string())
+    """Values (a column, or a list) as one Arrow ``large_string`` array, NA → null."""
+    return strings_array(pd.Series(values, dtype=object) if isinstance(values, list) else values)
 
 
 def _codes(values: pa.Array, *, blank_null: bool = False) -> tuple[np.ndarray, pa.Array]:

@@ -37,6 +37,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from callkit.io.values import strings_array
+
 __all__ = ["group_without_linkedid", "regroup_without_linkedid", "channel_parties", "endpoint", "GROUP_RULES",
            "grouping_note"]
 
@@ -194,12 +196,9 @@ def _endpoint_codes(channels: pd.Series) -> tuple[np.ndarray, list[str | None], 
     (``SIP/101-0000001a`` → ``SIP/101``), and per code the technology and endpoint
     (:func:`endpoint`). A million legs have a million channel names but a few hundred endpoints:
     the suffix is cut with Arrow's RE2, the rest is done per endpoint."""
-    import pyarrow as pa
     import pyarrow.compute as pc
-    arr = pa.array(channels.astype("string").fillna("").str.strip(), type=pa.string())
+    arr = pc.utf8_trim_whitespace(pc.fill_null(strings_array(channels), ""))
     cut = pc.replace_substring_regex(arr, r"(?:-[0-9a-fA-F]{6,8}|-[0-9]+)(?:;[12])?$", "")
-    if isinstance(cut, pa.ChunkedArray):
-        cut = cut.combine_chunks()
     enc = pc.dictionary_encode(cut)
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     tech, ep = [], []
@@ -225,21 +224,35 @@ def channel_parties(channel: pd.Series, dstchannel: pd.Series, src: pd.Series, *
     --------
     ``PJSIP/client2-…`` with ``client2`` in the directory → callee person ``client2``;
     ``SIP/mts-trunk-…`` → external.
+
+    Per leg only integer codes and Arrow strings are handled (a million legs); Python strings
+    only per distinct endpoint.
     """
-    sv = src.astype("string").fillna("").str.strip().to_numpy(dtype=object)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    sv = pc.utf8_trim_whitespace(pc.fill_null(strings_array(src), ""))
     cc, c_tech, c_ep = _endpoint_codes(channel)
     dc, d_tech, d_ep = _endpoint_codes(dstchannel)
     c_local = np.array([str(t).lower() == "local" for t in c_tech], dtype=bool)
-    leg_ep = np.array(c_ep + [None], dtype=object)[np.where(cc < 0, len(c_ep), cc)]
     ok = np.array([e is not None for e in c_ep], dtype=bool)[cc] & ~c_local[cc]
+    # the caller channel's endpoint of each leg, as Arrow strings (null when none)
+    leg_ep = pa.array(c_ep, type=pa.large_string()).take(pa.array(cc))
+    same = pc.equal(leg_ep, sv).fill_null(False).to_numpy(zero_copy_only=False)
     # endpoints seen placing a call with their own name as caller ID
-    own = set(pd.unique(leg_ep[ok & (leg_ep == sv)]))
+    own = {c_ep[c] for c in np.unique(cc[ok & same])}
     # endpoints carrying calls in from several numbers that are not theirs (a trunk; a phone
     # with an outbound caller ID shows one number, the company's)
-    long_src = pd.Series(sv, dtype="string").str.fullmatch(r"\+?\d{7,}").fillna(False).to_numpy(dtype=bool)
-    sel = ok & long_src & (leg_ep != sv)
-    foreign = pd.DataFrame({"e": leg_ep[sel], "s": sv[sel]}).drop_duplicates()
-    carriers = set(foreign.groupby("e")["s"].size().loc[lambda x: x >= 3].index)
+    long_src = pc.match_substring_regex(sv, r"^\+?\d{7,}$").to_numpy(zero_copy_only=False)
+    sel = ok & long_src & ~same
+    carriers: set[str] = set()
+    if sel.any():
+        names_u = sorted({e for e in c_ep if e is not None})
+        at = {e: i for i, e in enumerate(names_u)}
+        ep_id = np.array([at.get(e, -1) for e in c_ep], dtype=np.int64)[cc[sel]]
+        s_code = pc.dictionary_encode(sv.filter(pa.array(sel))).indices.to_numpy(zero_copy_only=False)
+        pairs = np.unique(ep_id * (int(s_code.max()) + 1) + s_code)   # distinct (endpoint, number)
+        per_ep = np.bincount(pairs // (int(s_code.max()) + 1), minlength=len(names_u))
+        carriers = {names_u[i] for i in np.flatnonzero(per_ep >= 3)}
     names = {e for e in c_ep + d_ep if e}
     known = {e for e in names if e in directory or e in own}
     trunk = {e for e in names if e not in known and (bool(_TRUNK_NAME.search(e)) or e in carriers)}
@@ -250,11 +263,12 @@ def channel_parties(channel: pd.Series, dstchannel: pd.Series, src: pd.Series, *
         # Local/… is a pseudo-channel: as the caller it carries someone else's call; as the
         # callee it names the extension (or group) dialled through it
         local = [str(t).lower() == "local" for t in tech]
-        who = np.array([e if (e in person and (allow_local or not lo)) else None for e, lo in zip(ep, local)]
-                       + [None], dtype=object)
+        who = pa.array([e if (e in person and (allow_local or not lo)) else None for e, lo in zip(ep, local)],
+                       type=pa.large_string())
         ext = np.array([bool(e in trunk and not lo) for e, lo in zip(ep, local)] + [False], dtype=bool)
         at = np.where(codes < 0, len(ep), codes)
-        return pd.Series(who[at], index=channel.index, dtype="string"), ext[at]
+        return (pd.Series(pd.arrays.ArrowStringArray(who.take(pa.array(codes, mask=codes < 0))),
+                          index=channel.index), ext[at])
     cp, cx = side(cc, c_tech, c_ep, allow_local=False)
     dp, dx = side(dc, d_tech, d_ep, allow_local=True)
     return pd.DataFrame({"caller_person": cp, "callee_person": dp, "caller_external": cx, "callee_external": dx},

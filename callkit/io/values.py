@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_datetimes", "parse_durations", "resolve_call_times", "DATE_FORMATS", "MAX_CALL_S", "DURATION_EXPECTED"]
+__all__ = ["parse_datetimes", "parse_durations", "strings_array", "resolve_call_times", "DATE_FORMATS", "MAX_CALL_S", "DURATION_EXPECTED"]
 
 #: The longest duration taken as one call's; more is a number or an id in the wrong column.
 MAX_CALL_S = 86400.0
@@ -202,6 +202,16 @@ def _arrow_strings(values: pd.Series):
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
+def strings_array(values: pd.Series):
+    """A column as one Arrow ``large_string`` array with ``astype("str")``'s strings (NA →
+    null); no copy of the strings of an Arrow-backed column."""
+    import pyarrow as pa
+    arr = pa.array(values.astype("str").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
 def _utc_ns(times: pd.Series) -> np.ndarray:
     """tz-aware times (any unit) as int64 nanoseconds since the epoch, NaT → int64 min."""
     return pd.DatetimeIndex(times).as_unit("ns").asi8
@@ -220,11 +230,9 @@ def _strptime(values: pd.Series, arr, pos: np.ndarray, fmt: str, raw_at) -> np.n
     out = np.full(len(pos), _NAT, dtype=np.int64)
     left = np.arange(len(pos))
     if arr is not None and fmt == _ISO and len(pos):
-        import pyarrow as pa
-        sub = arr.take(pa.array(pos))
-        fast, ns = _iso_seconds(sub)
-        out[fast] = ns
-        left = np.flatnonzero(~fast)
+        fast, ns = _iso_seconds(arr)   # the whole column: cheaper than taking ``pos`` out of it
+        out[:] = ns[pos]
+        left = np.flatnonzero(~fast[pos])
     if len(left):
         p = _plausible(pd.to_datetime(raw_at(pos[left]), format=fmt, errors="coerce"))
         out[left] = pd.DatetimeIndex(p).as_unit("ns").asi8
@@ -236,15 +244,16 @@ _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtyp
 
 def _iso_seconds(arr) -> tuple[np.ndarray, np.ndarray]:
     """Which strings of an Arrow array are a valid ``YYYY-MM-DD HH:MM:SS`` (19 bytes, ASCII
-    digits, a real calendar date in 1900–2199, hour < 24, minute and second < 60), and those as naive int64
-    nanoseconds — decided on the bytes with numpy (a regex over a million values cost more
-    than the whole rest)."""
+    digits, a real calendar date in 1900–2199, hour < 24, minute and second < 60), and each
+    value as naive int64 nanoseconds (NaT for the others) — decided on the bytes with numpy (a
+    regex over a million values cost more than the whole rest)."""
     import pyarrow as pa
     arr = arr.cast(pa.large_string())
     n = len(arr)
     fast = np.zeros(n, dtype=bool)
+    out = np.full(n, _NAT, dtype=np.int64)
     if not n or arr.buffers()[2] is None:
-        return fast, np.zeros(0, dtype=np.int64)
+        return fast, out
     offs = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
     is19 = np.diff(offs) == 19
     if arr.null_count:
@@ -271,8 +280,10 @@ def _iso_seconds(arr) -> tuple[np.ndarray, np.ndarray]:
     ok = shape & (y >= 1900) & (y < 2200) & (mo >= 1) & (mo <= 12) & (dd >= 1) & (dd <= dim) & (h < 24) & (mi < 60) & (sec < 60)
     y, mo, dd, h, mi, sec = (v[ok].astype(np.int64) for v in (y, mo, dd, h, mi, sec))
     days = ((y - 1970) * 12 + mo - 1).astype("datetime64[M]").astype("datetime64[D]").view(np.int64) + dd - 1
-    fast[np.flatnonzero(is19)[ok]] = True
-    return fast, (days * 86400 + h * 3600 + mi * 60 + sec) * 1_000_000_000
+    at = np.flatnonzero(is19)[ok]
+    fast[at] = True
+    out[at] = (days * 86400 + h * 3600 + mi * 60 + sec) * 1_000_000_000
+    return fast, out
 
 
 _DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
