@@ -93,9 +93,10 @@ def empty_calls(tz: str = "UTC") -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def coerce(calls: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``calls`` with the canonical dtypes (columns must be present)."""
-    out = calls.copy()
+def coerce(calls: pd.DataFrame, *, copy: bool = True) -> pd.DataFrame:
+    """Return a copy of ``calls`` with the canonical dtypes (columns must be present); with
+    ``copy=False``, ``calls`` itself, its columns converted in place (a frame just built)."""
+    out = calls.copy() if copy else calls
     for col in _STRING_COLS:
         if col in out:
             out[col] = out[col].astype("string")

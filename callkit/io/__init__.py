@@ -149,7 +149,8 @@ def _parse_table(table: RawTable, fmt: Format, ctx: ParseContext, report: LoadRe
     legs = parsed.legs
     if legs is None or legs.empty:
         return None
-    legs = legs[~legs["row"].isin(list(rej))]
+    if rej:   # (a boolean selection copies every column: only when there is a row to drop)
+        legs = legs[~legs["row"].isin(list(rej))]
     return legs.assign(source_file=label, source_row=table.lines[legs["row"].to_numpy(dtype=int)])
 
 
@@ -255,7 +256,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
             legs[c] = legs[c].astype(f"datetime64[ns, {tz}]")
         dup = _duplicates(legs)
         report.duplicates = int(dup.sum())
-        legs = legs.loc[~dup].drop(columns=["_fmt"]).reset_index(drop=True)
+        legs = (legs.loc[~dup] if report.duplicates else legs).drop(columns=["_fmt"]).reset_index(drop=True)
         legs["order"] = range(len(legs))
     else:
         legs = pd.DataFrame(columns=list(LEG_INPUT) + ["source_file", "source_row", "order"])

@@ -60,8 +60,10 @@ def _legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *,
     t = times_from(df, rej, table, ctx, start=start, answer=answer, end=end,
                    duration="duration" if "duration" in df else None,
                    talk="billsec" if "billsec" in df else None)
-    disp = map_unique(df["disposition"], lambda u: u.astype(str).str.strip().str.upper().replace(_DISP_CODES))
-    status = map_status(disp)
+    # per distinct disposition: the numeric codes of some exports, then the status words
+    status = map_unique(df["disposition"],
+                        lambda u: map_status(u.astype(str).str.strip().str.upper().replace(_DISP_CODES))
+                        ).astype("string")
     rej.add(df.index[status.isna()], lambda r: f"column 'disposition' has {df.at[r, 'disposition']!r}; "
                                                "expected ANSWERED, NO ANSWER, BUSY, FAILED or CONGESTION")
     # an ANSWERED leg with no answer time but billsec: answered_at from billsec (already in times_from)

@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 
 from callkit.io.text import RawTable, norm_header
-from callkit.io.values import DURATION_EXPECTED, parse_datetimes, parse_durations, resolve_call_times
+from callkit.io.values import (
+    DURATION_EXPECTED,
+    _arrow_strings,
+    parse_datetimes,
+    parse_durations,
+    resolve_call_times,
+)
 
 __all__ = [
     "LEG_INPUT", "Format", "ParseContext", "Parsed", "Rejects", "legs_frame", "match_columns",
@@ -205,7 +211,14 @@ STATUS_WORDS: dict[str, str] = {
 
 def map_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Apply a vectorised ``func`` to the distinct values only, then map back (object dtype)."""
-    codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=True)
+    arr = _arrow_strings(values)
+    if arr is not None:   # an Arrow-backed column: its distinct values without a Python string per row
+        import pyarrow.compute as pc
+        enc = pc.dictionary_encode(arr)
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        uniq = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+    else:
+        codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=True)
     res = func(pd.Series(uniq, dtype=object)).astype(object).to_numpy()
     res = np.append(res, None)
     return pd.Series(res[codes], index=values.index, dtype=object)

@@ -259,7 +259,7 @@ WITH f AS (
 ), h AS (
     SELECT g.*, CASE WHEN ans_ok THEN {answer_at} END AS ans_at FROM g
 )
-SELECT k.call_id, h.sk, s_start, ans_at, s_end, sdir, first_rn, in_rn, out_rn, line_hint, machine, emp,
+SELECT h.sk, s_start, ans_at, s_end, sdir, first_rn, in_rn, out_rn, line_hint, machine, emp,
     first_in AS peer,  -- an internal call's peer: the first person called
     greatest(coalesce(ans_at, s_end) - s_start, 0)::DOUBLE / 1e9 AS ring_s,
     CASE WHEN ans_at IS NULL THEN 0 ELSE coalesce({talk_ns}, 0) END::DOUBLE / 1e9 AS talk_s,
@@ -268,11 +268,9 @@ SELECT k.call_id, h.sk, s_start, ans_at, s_end, sdir, first_rn, in_rn, out_rn, l
     -- the department: the employee's; for a call nobody took, that of all the people it rang
     CASE WHEN emp IS NOT NULL THEN pe.dept WHEN one_dept THEN dept_rung END AS dept
 FROM h
-JOIN keys k ON k.sk = h.sk
 LEFT JOIN persons pe ON pe.code = h.emp
 LEFT JOIN talk_pa ON talk_pa.sk = h.sk
 {talk_any_join}
-ORDER BY s_start, k.call_id
 """
 
 
@@ -440,8 +438,6 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     try:
         con.register("legs", table)
         con.register("persons", persons)
-        con.register("keys", pa.table({"sk": pa.array(np.arange(len(sk_uniq), dtype=np.int64)),
-                                       "call_id": sk_uniq}))
         con.execute(_SESSIONS_SQL)
         con.execute("CREATE TEMP TABLE talk_pa AS " + _TALK_SQL.format(who=_PERSON_ANSWERED))
         pk = "true" if persons_known else "false"
@@ -457,6 +453,12 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
                                         talk_any_join=talk_any_join)).to_arrow_table()
     finally:
         con.close()
+    # calls by start, then id (byte order, as DuckDB's ORDER BY did): sorted here, where the ids
+    # are an Arrow take, not carried through the SQL's join and sort
+    call_id = sk_uniq.take(out.column("sk"))
+    order = pc.sort_indices(pa.table({"t": out.column("s_start"), "c": call_id}),
+                            sort_keys=[("t", "ascending"), ("c", "ascending")])
+    out, call_id = out.take(order), call_id.take(order)
 
     # --- read the legs the SQL picked; strings by Arrow takes from the distinct values ---------
     by_rn = np.empty(n, dtype=np.int64)
@@ -484,14 +486,16 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     files, file_uniq = _codes(_strs(legs["source_file"].astype("str").fillna("")))
 
     calls = pd.DataFrame({
-        S.CALL_ID: _pd_string(out.column("call_id")),
+        S.CALL_ID: _pd_string(call_id),
         S.START: engine.ns_to_times(out.column("s_start"), tz),
         S.ANSWERED_AT: engine.ns_to_times(out.column("ans_at"), tz),
         S.END: engine.ns_to_times(out.column("s_end"), tz),
         S.RING_S: out.column("ring_s").to_numpy(),
         S.TALK_S: out.column("talk_s").to_numpy(),
         S.DIRECTION: pd.Categorical.from_codes(sdir - 1, categories=list(S.DIRECTIONS)),
-        S.STATUS: _pd_string(out.column("status")),
+        S.STATUS: pd.Categorical.from_codes(
+            pc.index_in(out.column("status"), value_set=pa.array(S.STATUSES)).to_numpy(zero_copy_only=False),
+            categories=list(S.STATUSES)),
         S.EMPLOYEE: _pd_string(_take(p_name, emp)),
         S.DEPARTMENT: _pd_string(_take(dept_uniq, _col(out, "dept"))),
         S.CLIENT_NUMBER: _pd_string(client),
@@ -504,7 +508,7 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
         "peer_extension": _pd_string(_take(p_ext, peer)),
         "peer_employee": _pd_string(_take(p_name, peer)),
     })
-    calls = S.coerce(calls)
+    calls = S.coerce(calls, copy=False)   # (a frame of its own: no copy of 800k calls)
 
     # the legs table, in source order, with each leg's company-side person
     leg_sdir = np.empty(len(sk_uniq), dtype=np.int64)

@@ -398,7 +398,8 @@ class RawTable:
                 nlines = self._data.count(b"\n") + (not self._data.endswith(b"\n"))
                 # as many rows as lines (Arrow skips empty lines and a joined line makes fewer)
                 # and no lone CR: every line was one record of `width` fields, no split needed
-                if len(df) == nlines and self._data.count(b"\r") == self._data.count(b"\r\n"):
+                if len(df) == nlines and (b"\r" not in self._data
+                                          or self._data.count(b"\r") == self._data.count(b"\r\n")):
                     self._rec = Records(offsets=None,
                                         lines=np.arange(1, len(df) + 1, dtype=np.int64),
                                         nfields=np.full(len(df), width, dtype=np.int64),
