@@ -3,7 +3,8 @@
 Each bundled phrasing file (``callkit/data/kind_*.yaml``, see ``benchmarks/kind_eval/README.md``)
 was written at another time, with new vocabulary, several by another hand: leaving one *file*
 out, training on the others and scoring it is the closest the development data comes to a
-new writer's phrasings. The held-out set (``benchmarks/kind_eval/test4.yaml``) is not read.
+new writer's phrasings. Held-out sets (``benchmarks/kind_eval/test*.yaml``, or a blind set
+kept elsewhere) are not read.
 
 For each variant the script prints the accuracy of the call kind over the left-out files
 (every dialog as written and in the four recognition-error styles, with and without speaker

@@ -12,7 +12,10 @@ intent x predicted-kind confusion table (clean and all styles pooled, labelled),
 leakage check (test turns sharing a 4-lemma run with the training phrasings or the lexicon).
 
 Run: ``python benchmarks/kind_eval.py [FILE.yaml ...] [--navec]`` (default: every
-``benchmarks/kind_eval/test*.yaml``). ``--navec`` also scores a classifier on averaged navec
+``benchmarks/kind_eval/test*.yaml``; there is none while no blind set is pending — the spent
+ones are development data in ``callkit/data/``). A file is in the format of
+``callkit/data/kind_test4.yaml``: intent -> ``kind`` and ``dialogs``, each dialog a list of
+``"E: …"`` / ``"C: …"`` turns; it is read from anywhere, nothing is copied. ``--navec`` also scores a classifier on averaged navec
 word vectors (needs ``pip install natasha``; the vectors ship inside its wheel).
 """
 from __future__ import annotations
@@ -99,6 +102,11 @@ def main() -> None:
     ap.add_argument("--navec", action="store_true")
     a = ap.parse_args()
     files = a.files or sorted(HERE.glob("test*.yaml"))
+    if not files:
+        ap.error(f"no held-out set in {HERE}: give the YAML file(s) to score")
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        ap.error(f"no such file: {', '.join(missing)}")
     train = bundled_phrasings()
     t = time.perf_counter()
     m = default_kind_model()

@@ -343,3 +343,113 @@ def test_shipped_model_is_current_and_reproducible():
     a, b = shipped.predict_proba(xs), fresh.predict_proba(xs)
     assert (a.idxmax(axis=1) == b.idxmax(axis=1)).all()
     assert float((a - b).abs().to_numpy().max()) < 0.01
+
+
+# --- third pass: the weaknesses blind set 4 showed, fixed by meaning (new phrasings) ----------
+
+def _kinds(dialogs, *, labelled=True, kind_model="auto"):
+    pc = analyze_calls(_dialog_frame(dialogs, labelled=labelled), PROFILE,
+                       kind_model=kind_model).per_call.set_index("call_id")
+    return pc, [pc.loc[f"d{n}", "call_kind"] for n in range(len(dialogs))]
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_recordings_are_no_content(labelled):
+    # voicemail, an unreachable subscriber, an IVR greeting: a recording, nobody to talk to
+    # -> unknown; an IVR greeting followed by a real enquiry is judged by the enquiry
+    dialogs = [
+        ["E: алло добрый день", "C: абонент не отвечает перезвоните позже"],
+        ["E: здравствуйте это мебельная фабрика", "C: оставьте сообщение после сигнала"],
+        ["C: вы позвонили в компанию все операторы заняты пожалуйста оставайтесь на линии"],
+        ["C: вы позвонили в компанию оставайтесь на линии", "E: добрый день слушаю",
+         "C: сколько стоит доставка кирпича на дачу", "E: от трех тысяч"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["unknown", "unknown", "unknown", "negotiation"]
+    # the recording's words are not the call's content: "абонент не отвечает" (3 words, of
+    # which "не" is a function word) and "перезвонить позже" (small talk) leave none
+    assert pc.loc["d0", "content_words"] == 0
+    assert "voicemail" in pc.loc["d0", "kind_concepts"].split("; ")
+
+
+def test_the_companys_own_offer_is_no_offer_to_us():
+    # the caller refers to what *we* offered: he is buying (rules and model); a caller who
+    # offers us something is still navigation
+    ours = ["C: вы нам в понедельник предлагали шкафы металлические какая у них толщина металла",
+            "E: полтора миллиметра"]
+    theirs = ["C: добрый день мы предлагаем вам металлические шкафы для архива", "E: не нужно"]
+    for model in ("auto", None):
+        pc, got = _kinds([ours, theirs], kind_model=model)
+        assert got == ["negotiation", "navigation"], model
+    assert "our_offer" in pc.loc["d0", "kind_concepts"].split("; ")
+    assert "our_offer" not in pc.loc["d1", "kind_concepts"].split("; ")
+    # by the rules: the caller deals with our offer, even when its words sound like one of his
+    from callkit.speech.kind import rule_decision
+    hits = {"offer_to_us": [(3, "client")], "our_offer": [(1, "client")], "decline": [(8, "client")]}
+    assert rule_decision(hits) == ("negotiation", "override")
+    assert rule_decision(hits, labelled=False) == ("navigation", "override")   # declined: his
+    # ...but our employee declining "что вы предлагаете" is no reference to our own offer
+    hits = {"offer_to_us": [(3, "client")], "our_offer": [(9, "employee")],
+            "decline": [(10, "employee")]}
+    assert rule_decision(hits) == ("navigation", "override")
+
+
+@pytest.mark.parametrize("kind_model", ["auto", None])
+def test_account_number_for_an_issued_invoice_is_requisites(kind_model):
+    # paying an invoice already issued: the account number is asked for (navigation); an
+    # invoice asked for or changed is a negotiation
+    dialogs = [
+        ["C: оплачиваем счет который вы выставили продиктуйте номер расчетного счета",
+         "E: сорок ноль семь ноль два"],
+        ["C: по вашему счету от среды какой бик у банка", "E: ноль четыре четыре"],
+        ["C: выставьте счет на десять коробок перчаток", "E: выставлю сегодня"],
+        ["C: счет который вы выставили исправьте там неверное количество", "E: исправлю"],
+    ]
+    _, got = _kinds(dialogs, kind_model=kind_model)
+    assert got == ["navigation", "navigation", "negotiation", "negotiation"]
+
+
+def test_job_seeker_rule_precision():
+    # "отдел кадров" asked for by a caller who dialled the wrong company, "охрана труда" as a
+    # buyer's department: no job seekers; a real job seeker still is one
+    dialogs = [
+        ["C: соедините пожалуйста с отделом кадров", "E: это не завод это магазин вы ошиблись",
+         "C: извините"],
+        ["C: наша служба охраны труда требует сертификаты на каски которые мы у вас заказали",
+         "E: пришлю сертификаты вместе с накладной"],
+        ["C: здравствуйте вам требуется охранник на склад я по объявлению", "E: да пришлите резюме"],
+    ]
+    for model in ("auto", None):
+        pc, got = _kinds(dialogs, kind_model=model)
+        assert got == ["navigation", "negotiation", "navigation"], model
+    concepts = pc["kind_concepts"].str.split("; ")
+    assert "job_seeker" not in concepts["d0"] and "hr_dept" in concepts["d0"]
+    assert "job_seeker" not in concepts["d1"] and "deal_documents" in concepts["d1"]
+    assert "job_seeker" in concepts["d2"]
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_very_short_wrong_numbers(labelled):
+    # a place named, a bare "нет", an apology: a wrong number; with nothing named it stays
+    # a call with no content
+    dialogs = [["C: алло автошкола", "E: нет", "C: извините"],
+               ["C: это прачечная", "E: нет", "C: ой простите"],
+               ["C: алло", "E: алло", "C: извините"]]
+    _, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["navigation", "navigation", "unknown"]
+
+
+def test_technical_characteristics_and_deal_documents():
+    dialogs = [
+        ["C: какая производительность у вашей дробилки в тоннах за час", "E: до двенадцати"],
+        ["C: кабель который вы нам предлагаете какого сечения жила", "E: два с половиной квадрата"],
+        ["C: пришлите проект договора поставки и спецификацию к нашему заказу",
+         "E: отправлю сегодня"],
+        ["C: по прошлой отгрузке не хватает упд и акта приема передачи", "E: пришлю в эдо"],
+        # documents only (no deal): the company's card and requisites -> navigation
+        ["C: пришлите карточку компании с реквизитами для нашей бухгалтерии",
+         "E: отправлю на почту"],
+    ]
+    for model in ("auto", None):
+        _, got = _kinds(dialogs, kind_model=model)
+        assert got == ["negotiation"] * 4 + ["navigation"], model

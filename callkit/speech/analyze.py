@@ -113,13 +113,18 @@ PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_FILE_COLUMNS + (
 ) + tuple(c for c in DIALOG_COLUMNS if c != "talk_ratio")
 
 _STOP, _TOPIC, _KIND = "stop_word", "topic", "kind"
+_BARE_NO_CONCEPT, _BARE_NO = "bare_no", frozenset({"нет", "не", "неа", "нету"})
+_BARE_NO_WORDS = _BARE_NO | {"девушка", "мужчина", "женщина", "молодой", "человек"}
+#: call-kind concepts whose words are no content: a recording (voicemail, IVR), "I can't talk"
+_RECORDING = frozenset({"voicemail", "ivr", "busy"})
 _COUNT_COLUMNS = ("profanity", "stop_words", "competitor_mentions", "client_mentions_competitor",
                   "client_profanity", "client_stop_words", "unattributed_competitor_mentions",
                   "unattributed_profanity", "unattributed_stop_words", "stages_hit",
                   "questions_hit", "advantages_hit", "materials_hit", "profanity_mat")
 _SNIPPET_WORDS = 4
 _KIND_OPENING = 150   # words of a call the call-kind model reads
-_CONCEPT_NAMES = frozenset(c.name for c in CONCEPTS)   # profile-independent: the model's cues
+#: profile-independent: the model's cues (an IVR greeting is none: a person may follow it)
+_CONCEPT_NAMES = frozenset(c.name for c in CONCEPTS) - {"ivr"}
 
 
 @dataclass
@@ -421,6 +426,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
         emp_first: dict[tuple[str, str], tuple[int, int]] = {}
         counts: Counter[tuple[str, str, str]] = Counter()
         concepts: dict[str, list[tuple[int, str]]] = {}
+        recorded: set[int] = set()   # token positions of a recording's words (no content)
         for mt in m.find((), positions=pos, breaks=[lo for lo, _ in ubounds[1:]]):
             if tutt[mt.start] != tutt[mt.end]:
                 continue  # a phrase never spans two utterances
@@ -428,6 +434,8 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             who = spk[a + tutt[mt.start]]
             if ph.kind == _KIND:
                 concepts.setdefault(ph.item, []).append((mt.start, who))
+                if ph.item in _RECORDING:
+                    recorded.update(range(mt.start, mt.end + 1))
                 continue
             key = (ph.kind, ph.item)
             counts[(ph.kind, ph.item, who)] += 1
@@ -438,6 +446,14 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             if who == EMPLOYEE_SPEAKER and (key not in emp_first or mt.start < emp_first[key][0]):
                 emp_first[key] = (mt.start, mt.end)
         first.update(emp_first)
+        for j in range(1, len(ubounds)):   # "алло аптека" - "нет": a bare no to a named thing
+            lo, hi = ubounds[j]
+            if (hi > lo and lems[lo] in _BARE_NO and all(x in _BARE_NO_WORDS for x in lems[lo:hi])
+                    and any(x not in quiet for x in lems[ubounds[j - 1][0]:ubounds[j - 1][1]])):
+                concepts.setdefault(_BARE_NO_CONCEPT, []).append((lo, who_utt[j]))
+        if recorded:   # what a recording says (an IVR's opening hours) is no call-kind concept
+            concepts = {k: v for k, v in ((k, [h for h in v if k in _RECORDING or h[0] not in recorded])
+                                          for k, v in concepts.items()) if v}
         hits_by_kind: dict[str, set[str]] = {}
         for kind, item in first:
             hits_by_kind.setdefault(kind, set()).add(item)
@@ -504,24 +520,29 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             "navigation_cues": nav,
             "negotiation_cues": neg,
             "kind_concepts": "; ".join(sorted(concepts)),
-            "content_words": len(lems) - sum(map(quiet.__contains__, lems)),
+            "content_words": (len(lems) - sum(map(quiet.__contains__, lems))
+                              - sum(1 for i in recorded if lems[i] not in quiet)),
         })
         docs[cid] = " ".join(lems)
-        cue_docs[cid] = _kind_input(toks, lems, ubounds, who_utt, concepts, quiet)
+        cue_docs[cid] = _kind_input(toks, lems, ubounds, who_utt, concepts, quiet, recorded)
     return rows, check_rows, topic_rows, prof_rows, docs, cue_docs
 
 
 def _kind_input(toks: list[str], lems: list[str], ubounds: list[tuple[int, int]],
-                who_utt: list[str], concepts: dict[str, Any], quiet: frozenset[str]) -> KindInput:
+                who_utt: list[str], concepts: dict[str, Any], quiet: frozenset[str],
+                recorded: set[int] = frozenset()) -> KindInput:
     # the learned model reads the opening of the call (where its purpose is said), the
     # built-in concepts found anywhere in it and the content lemmas of the turn that states
-    # the purpose (the caller's first with any, else the first with any)
+    # the purpose (the caller's first with any, else the first with any) — not a recording's
+    # words (voicemail, an IVR greeting): what follows it is the call
     turns = []
     for j, (lo, hi) in enumerate(ubounds):
         if lo >= _KIND_OPENING:
             break
         hi = min(hi, _KIND_OPENING)
-        turns.append((who_utt[j], tuple(toks[lo:hi]), tuple(lems[lo:hi])))
+        keep = [i for i in range(lo, hi) if i not in recorded] if recorded else range(lo, hi)
+        if keep:
+            turns.append((who_utt[j], tuple(toks[i] for i in keep), tuple(lems[i] for i in keep)))
     content = [tuple(w for w in t[2] if w not in quiet) for t in turns]
     purpose = next((c for c, t in zip(content, turns) if c and t[0] == CLIENT_SPEAKER),
                    next((c for c in content if c), ()))

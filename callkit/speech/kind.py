@@ -12,18 +12,26 @@ number: navigation) and in "выставим счёт" (negotiation). So the rul
 :class:`~callkit.speech.match.PhraseMatcher`, tolerant to inflection, word order and
 recognition errors), then on how they combine in the call (:func:`kind_from_concepts`):
 
-1. nothing found -> ``unknown``;
-2. a job seeker, or a caller *offering* the company goods or services (said by the client, or by
-   an unlabelled speaker with the company declining) -> ``navigation``;
+1. nothing found -> ``unknown``; a recording (voicemail, "абонент недоступен", an IVR
+   greeting) or "I can't talk now" is no content: its words are neither counted nor read and
+   the concepts said inside it do not count;
+2. a job seeker -> ``navigation``; the caller referring to the company's *own* offer ("вы мне
+   вчера предлагали…") -> ``negotiation``; a caller *offering* the company goods or services
+   (said by the client, or by an unlabelled speaker with the company declining) ->
+   ``navigation``;
 3. the employee saying the company does not sell that (``таким не занимаемся``) ->
    ``navigation``, unless the employee goes on to sell after it (price, an invoice, goods
    in stock, an analogue);
-4. a wrong number -> ``navigation`` unless the call is plainly a deal (strong negotiation
+4. the account number or payment details asked for an invoice already issued ("по тому
+   счёту, что вы выставили") -> ``navigation``, unless the invoice is to be changed or the
+   deal discussed (goods, price, terms, delivery, specs, deal documents);
+5. a wrong number (its phrases, or a denial or a bare "нет" to a turn that named something,
+   with an apology) -> ``navigation`` unless the call is plainly a deal (strong negotiation
    evidence of 2+ concepts);
-5. otherwise the weights of the concepts found are summed per kind (strong 2, weak 1 — e.g.
-   payment alone, a contract alone; a concept said in two or more places counts twice) and
-   the larger wins; a tie with negotiation evidence is a negotiation (a seller dictating
-   requisites for the invoice he issues is selling).
+6. otherwise the weights of the concepts found are summed per kind (strong 2, weak 1 — e.g.
+   payment alone, a contract alone, the HR department named; a concept said in two or more
+   places counts twice) and the larger wins; a tie with negotiation evidence is a negotiation
+   (a seller dictating requisites for the invoice he issues is selling).
 
 Two ways, both on lemmas:
 
@@ -39,9 +47,8 @@ Two ways, both on lemmas:
   :class:`CallKindClassifier` is the simpler TF-IDF model a user can train on their own calls.
 
 ``analyze_calls`` combines them (:func:`combine_kinds`): the rules' structural decisions (a job
-seeker, an offer to the company, "we don't sell that", a wrong number) stand — on every
-development set they were right every time they fired (on the blind test4 one job-seeker
-override was wrong) — a call with no content is ``unknown``,
+seeker, our own offer, an offer to the company, "we don't sell that", an issued invoice being
+paid, a wrong number) stand — a call with no content is ``unknown``,
 and the learned model decides the rest. The held-out evaluation (``benchmarks/kind_eval.py``)
 scores phrasings written apart from this lexicon and the training data; model choices are made
 by cross-validation by file on the development phrasings (``benchmarks/kind_cv.py``). (The
@@ -106,6 +113,9 @@ CONCEPTS: tuple[Concept, ...] = (
     # caller's apology it is a wrong number
     _c("denial", NAVIGATION, 1, "это не; нет никакого; нет никакой; таких у нас нет; здесь нет"),
     _c("apology", NAVIGATION, 1, "простите; извините; пардон; прошу прощения; извиняюсь"),
+    # a bare "нет" answering a turn that named something ("алло аптека" — "нет"): found by
+    # analyze_calls from the turns, not by phrases; with an apology it is a wrong number
+    _c("bare_no", NAVIGATION, 0, ""),
     _c("directions", NAVIGATION, 2,
        "как проехать; как доехать; как добраться; как к вам пройти; как вас найти; "
        "где вы находитесь; где находится; какой у вас адрес; ваш адрес; точный адрес; "
@@ -125,7 +135,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "полное наименование; закрывающие документы; оригиналы документов; копия; "
        "бухгалтерия; главный бухгалтер; контрагент; перечислить деньги; перевести деньги; "
        "возврат денег; платежное поручение; платежка; "
-       "акт за; подписанный акт; переплата; свидетельство о регистрации; устав; "
+       "акт за; подписанный акт; =переплата; свидетельство о регистрации; устав; "
+       "назначение платежа; электронный документооборот; =эдо; диадок; сбис; "
        "проверка контрагентов; для отчетности; взаиморасчеты; корсчет; сверить"),
     _c("just_checking", NAVIGATION, 2,
        "проверка связи; проверить связь; проверить номер; проверяю номер; просто проверяю; "
@@ -139,14 +150,18 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("nothing_more", NAVIGATION, 1, "больше ничего; это все что хотел; ничего больше"),
     _c("job_seeker", NAVIGATION, 2,
        "вакансия; резюме; трудоустройство; устроиться =работа; ищу =работа; взять на =работа; "
-       "собеседование; кадровик; отдел кадров; отдел персонала; стажировка; пройти практику; "
-       "подработка; соискатель; нужны =работники; требуются =сотрудники; зарплата; "
+       "собеседование; стажировка; пройти практику; "
+       "подработка; соискатель; нужны =работники; =требуются =сотрудники; "
        "набираете людей; набор сотрудников; принимаете на =работа; место =работа; "
        "первое место работы; работать водителем; работать менеджером; работать кладовщиком; "
-       "работать грузчиком; работать продавцом; работать бухгалтером; работать охранником; "
-       + "; ".join(f"{v} {r}" for v in ("требуется", "ищете") for r in (
+       "работать грузчиком; работать продавцом; работать бухгалтером; работать =охранником; "
+       + "; ".join(f"={v} ={r}" for v in ("требуется", "ищете") for r in (
            "продавец", "менеджер", "водитель", "кладовщик", "грузчик", "бухгалтер", "охранник",
            "сотрудник", "работник", "оператор", "механик", "экспедитор", "уборщица"))),
+    # the HR department named: a weak cue (a job seeker asks for it, and so does a caller who
+    # dialled the wrong company: "соедините с отделом кадров" - "у нас нет отдела кадров")
+    _c("hr_dept", NAVIGATION, 1, "отдел кадров; отдел персонала; кадровик; кадровая служба; "
+       "зарплата"),
     # the caller offers the company something (navigation when the caller says it)
     _c("offer_to_us", NAVIGATION, 2,
        "хотел бы предложить; хочу предложить; "
@@ -176,8 +191,46 @@ CONCEPTS: tuple[Concept, ...] = (
        "не наш профиль; не наш ассортимент; нет в ассортименте; нет ассортимента; "
        "не по адресу; нет такой услуги; другое направление; не наше направление; "
        "обратитесь в другую; продаем только; у нас только; в продаже нет; "
-       "не наша специализация; не делаем; не оказываем; торгуем только; нет в продаже"),
+       "не наша специализация; не делаем; не оказываем; торгуем только; нет в продаже; "
+       "это не к нам; не к нам"),
+    # a recording, not a person. Its words are no content of the call (analyze_calls neither
+    # counts nor reads them, nor the concepts said inside them): voicemail and "the subscriber
+    # is unavailable" (nobody to talk to; a cue for the model) ...
+    _c("voicemail", UNKNOWN, 0,
+       "после сигнала; после звукового сигнала; оставьте сообщение после; автоответчик; "
+       "голосовая почта; голосовой почтовый ящик; абонент не отвечает; абонент недоступен; "
+       "временно недоступен; вне зоны действия; аппарат абонента выключен; абонент занят; "
+       "номер не существует; неправильно набран номер; набранный номер; номер не обслуживается; "
+       "абонент просил перезвонить; звонок переадресован; в нерабочее время; "
+       "перезвоните в рабочее время"),
+    # ... and an IVR greeting, after which a person may well answer (no cue: what follows it
+    # is the call)
+    _c("ivr", UNKNOWN, 0,
+       "все операторы заняты; оставайтесь на линии; ваш звонок очень важен; ваш звонок важен; "
+       "дождитесь ответа оператора; ожидайте ответа оператора; ждите ответа; "
+       "в тональном режиме; нажмите один; нажмите два; нажмите ноль; нажмите звездочку; "
+       "для связи с оператором; разговор записывается; звонок записывается; "
+       "в целях контроля качества; вы позвонили в компанию; добро пожаловать в компанию"),
+    # ... and "I can't talk now": no content either (what else is said is judged)
+    _c("busy", UNKNOWN, 0,
+       "не могу говорить; неудобно говорить; не удобно говорить; сейчас занят; я за рулем; "
+       "я на совещании; у меня совещание; вторая линия; наберу через; перезвоню через; "
+       "наберу позже; наберу попозже; перезвоню позже; я в дороге; не вовремя; "
+       "перезвоните через"),
     # --- negotiation ----------------------------------------------------------------------
+    # the company's own offer, referred to by the caller ("вы мне вчера предлагали…"): the
+    # caller deals with it, he does not offer anything himself
+    _c("our_offer", NEGOTIATION, 1,
+       "~вы ~предлагали; ~вы ~нам ~предлагали; ~вы ~мне ~предлагали; ~мне ~предлагали; "
+       "~нам ~предлагали; ~вы ~предлагаете; ваш менеджер предлагал; "
+       "ваше коммерческое предложение; по вашему предложению; по вашему кп"),
+    # an invoice already issued, referred to ("по тому счёту, что вы выставили"): with the
+    # account number / requisites asked for, the caller is paying it (navigation), not asking
+    # for an invoice
+    _c("issued_invoice", NEGOTIATION, 0,
+       "~вы ~выставили; ~выставленный ~счет; ~выставленному ~счету; ~выставленного ~счета; "
+       "~вы ~прислали ~счет; по тому счету; счет который вы; "
+       "счет что вы; по вашему счету; по счету номер; счет от вас"),
     _c("price", NEGOTIATION, 2,
        "цена; стоимость; сколько стоит; почем; прайс; скидка; оптом; оптовая цена; дешевле; "
        "подешевле; недорогой; рублей; по цене"),
@@ -188,12 +241,17 @@ CONCEPTS: tuple[Concept, ...] = (
        "комплект; модель; артикул; каталожный номер; аналог; подобрать; позиция; "
        "отложить; отложите"),
     _c("invoice", NEGOTIATION, 2,
-       "выставить счет; выписать счет; сформировать счет; подготовить счет; переделать счет; "
-       "пересчитать счет; прислать счет; отправить счет; сделать счет; счет на оплату; "
+       "выставить счет; выписать счет; сформировать счет; подготовить счет; "
+       "прислать счет; отправить счет; сделать счет; счет на оплату; "
        "счет на предоплату; счет с ндс; счет без ндс; счет пришел; "
        "когда будет счет; "
-       "переоформить счет; перевыставить; в счете указать; счет просрочен; продлить счет; "
-       "присылайте счет"),
+       "счет просрочен; присылайте счет; ~выставляйте; ~выписывайте; счет действует; "
+       "срок действия счета; счет действителен; счет готов"),
+    # a change to an invoice (issued or not): the deal goes on
+    _c("invoice_change", NEGOTIATION, 2,
+       "переоформить счет; перевыставить; в счете указать; продлить счет; разбить счет; "
+       "разделить счет; исправить счет; переделать счет; пересчитать счет; разделить на; "
+       "разбить на"),
     _c("payment_terms", NEGOTIATION, 2,
        "отсрочка; предоплата; постоплата; условия оплаты; оплата по факту; рассрочка"),
     _c("payment", NEGOTIATION, 1, "оплата; оплатить"),
@@ -205,24 +263,30 @@ CONCEPTS: tuple[Concept, ...] = (
        "киловатт; =вольт; литров в минуту; атмосфер; клапан; датчик; габариты; =сталь; "
        "покраска; из чего сделан; "
        "сечение; поток; степень очистки; весит; морозостойкий; интервал замены; "
+       "гост; толщина; плотность; нагрузка; напряжение; класс защиты; срок службы; "
+       "погрешность; производительность; расход; теплопроводность; нержавейка; нержавеющий; "
        "подойдет на; подходит на; по каталогу; посадка; присоединительный размер; "
        "кубов в час; микрометр; килограмм"),
     _c("delivery", NEGOTIATION, 2,
        "доставка; доставить; привезти; отгрузить; отгрузка; транспортная компания; "
        "терминал; самовывоз; забрать со склада; курьер; =поставка; срок =поставки; "
        "график =поставок; =поступление; =поступить; =груз; "
-       "довезти; почтой; трек номер; экспресс; в пути; товар пришел; когда отправите; "
-       "заберу сам; привоз; отправить сегодня"),
+       "довезти; ~почтой; почта россии; трек номер; экспресс; в пути; товар пришел; когда отправите; "
+       "заберу сам; привоз; отправить сегодня; разгрузка; выгрузка; разгрузить; манипулятор; "
+       "машина приедет; водитель приедет; погрузка"),
     _c("deal_documents", NEGOTIATION, 2,
        "договор поставки; спецификация; сертификат; декларация соответствия; "
        "товарная накладная; паспорт изделия; технический паспорт; протокол разногласий; "
        "дополнительное соглашение; доверенность; тендер; коммерческое предложение; "
-       "гарантийное письмо; рекламация; техническая документация"),
+       "гарантийное письмо; =рекламация; техническая документация; =кп; паспорт безопасности; "
+       "акт приема; акт приемки; техническое задание; приложение к договору; "
+       "проект договора; заключить договор; подписать договор; договор на поставку"),
     _c("contract", NEGOTIATION, 1, "договор; накладная; упд; счет фактура"),
 )
 _CONCEPT_BY_NAME: dict[str, Concept] = {c.name: c for c in CONCEPTS}
 #: Concepts that decide only in combination (rules 2-4), not by their weight.
-_COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apology")
+_COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apology",
+             "voicemail", "ivr", "busy", "issued_invoice", "bare_no")
 #: Concepts that, said by the employee after "we don't sell that", mean they go on selling.
 _SELLING = ("price", "invoice", "goods", "payment_terms")
 
@@ -281,7 +345,9 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
                   caller: str | None = None) -> tuple[str, str]:
     """The call kind from the concepts found in it and what decided it: ``"override"`` (a job
     seeker, an offer to the company, "we don't sell that", a wrong number), ``"score"`` (the
-    weighed concepts) or ``"none"`` (nothing found).
+    weighed concepts), ``"apology"`` (nothing weighed but an apology: a short wrong number such
+    as "алло аптека — нет — извините" when a place or person was named) or ``"none"``
+    (nothing found).
 
     Parameters
     ----------
@@ -315,6 +381,12 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
 
     not_client = EMPLOYEE_SPEAKER if labelled else None
     declined = by("decline", EMPLOYEE_SPEAKER) if labelled else "decline" in found
+    # the caller refers to the company's own offer ("вы мне вчера предлагали"): not his offer
+    # (an employee's "что вы предлагаете нам не нужно" declines one, so only the caller's
+    # words count, and without labels only when nobody declines)
+    ours = by("our_offer", CLIENT_SPEAKER) if labelled else ("our_offer" in found and not declined)
+    if ours and "wrong_number" not in found:
+        return NEGOTIATION, "override"   # he deals with our offer, whatever he then decides
     if labelled:
         offer = by("offer_to_us", CLIENT_SPEAKER) or (by("self_intro", CLIENT_SPEAKER) and declined)
     elif caller == EMPLOYEE_SPEAKER:
@@ -332,6 +404,13 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
                        for name in _SELLING for p, s in found.get(name, ()))
         if not sells_on and "result" not in found:
             return NAVIGATION, "override"
+    if "issued_invoice" in found and "requisites" in found:
+        # the account number or payment details for an invoice already issued: the caller is
+        # paying it; no invoice is asked for — unless he wants it changed or bargains on
+        found.pop("invoice", None)
+        if not any(n in found for n in ("invoice_change", "payment_terms", "goods", "price",
+                                        "delivery", "tech", "deal_documents")):
+            return NAVIGATION, "override"
     weights = {"result": 1, "profile_negotiation": 2, "profile_navigation": 2}
     score = {NAVIGATION: 0, NEGOTIATION: 0}
     for name, where in found.items():
@@ -340,13 +419,16 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
             score[c.kind] += c.weight * min(len({p for p, _ in where}), 2)
         elif name in weights:
             score[NAVIGATION if name == "profile_navigation" else NEGOTIATION] += weights[name]
-    wrong = "wrong_number" in found or ("denial" in found and "apology" in found)
+    wrong = "wrong_number" in found or ("apology" in found and (
+        "denial" in found or "bare_no" in found))
     if wrong and score[NEGOTIATION] < 4:
         return NAVIGATION, "override"
     if score[NEGOTIATION] >= score[NAVIGATION] and score[NEGOTIATION] > 0:
         return NEGOTIATION, "score"
     if score[NAVIGATION] > 0:
         return NAVIGATION, "score"
+    if "apology" in found:
+        return UNKNOWN, "apology"
     return UNKNOWN, "none"
 
 
@@ -495,14 +577,14 @@ class CallKindClassifier:
 SMALL_TALK: frozenset[str] = frozenset("""
 алло алле але слушать слушаю добрый день вечер утро здравствуйте здравствовать здрасте привет
 говорить слышно слышать перезвонить позвонить звонить спасибо благодарить свидание пока
-извинить извиняться простить занятой занят потом позже щас сейчас ой ааа эээ ээ мм угу ага
+извинить извиняться простить занятой занят потом позже поздний щас сейчас ой ааа эээ ээ мм угу ага
 да нет ладно хорошо понятно ясно окей ок минута секунда подождать
 """.split())
 #: callkit's own labelled call-kind phrasings (``callkit/data/``): the development sets, in the
 #: order they were written (see ``benchmarks/kind_eval/README.md``).
 BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_dev2.yaml",
                                       "kind_test3.yaml", "kind_dev3.yaml", "kind_dev4.yaml",
-                                      "kind_dev5.yaml")
+                                      "kind_dev5.yaml", "kind_test4.yaml", "kind_dev6.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
@@ -584,7 +666,7 @@ def char_grams(word: str, lo: int = 2, hi: int = 4) -> list[str]:
 
 #: Version of the features and model format; bump it when kind_word_doc, kind_char_doc,
 #: char_grams or KindInput change meaning (the shipped model is then stale).
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2   # 2: a recording's words (voicemail, IVR) are not read
 #: The shipped fitted model (``callkit/data/``): plain arrays, see :meth:`KindModel.save`.
 BUNDLED_MODEL = "kind_model.npz"
 
@@ -897,8 +979,10 @@ def combine_kinds(rule_kind: str, basis: str, proba: Mapping[str, float], conten
 
     - the rules' structural decisions (``basis == "override"``: a job seeker, an offer to the
       company, "we don't sell that", a wrong number) stand;
-    - a call with fewer than ``min_content`` content words (greetings, "алло", fillers do not
-      count) and no concept is ``unknown``;
+    - a call with fewer than ``min_content`` content words (greetings, "алло", fillers and a
+      recording's words do not count) and no concept is ``unknown``; with only an apology
+      (``basis == "apology"``) one content word is enough for the model to decide ("алло
+      аптека — нет — извините" is a wrong number; "алло… извините, не слышно" has none);
     - otherwise the model's most probable kind — when its probability is at least
       ``confident``; below that the rules' weighed kind (``score``) or ``unknown`` (``none``).
       The default 0 lets the model decide: in cross-validation by file it beat keeping the
@@ -914,10 +998,13 @@ def combine_kinds(rule_kind: str, basis: str, proba: Mapping[str, float], conten
     'unknown'
     >>> combine_kinds("unknown", "none", {"negotiation": 0.9}, 2)
     'unknown'
+    >>> combine_kinds("unknown", "apology", {"navigation": 0.9}, 1)
+    'navigation'
     """
     if basis == "override":
         return rule_kind
-    if basis == "none" and content_words < min_content:
+    if (basis == "none" and content_words < min_content) or (basis == "apology"
+                                                             and content_words < 1):
         return UNKNOWN
     if not proba:
         return rule_kind
