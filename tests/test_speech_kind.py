@@ -437,6 +437,12 @@ def test_very_short_wrong_numbers(labelled):
                ["C: алло", "E: алло", "C: извините"]]
     _, got = _kinds(dialogs, labelled=labelled)
     assert got == ["navigation", "navigation", "unknown"]
+    # a bare "нет" to a question about the deal is no wrong number: the rules weigh it
+    from callkit.speech.kind import rule_decision
+    hits = {"delivery": [(2, "client")], "bare_no": [(5, "employee")], "apology": [(6, "client")]}
+    assert rule_decision(hits, labelled=labelled) == ("negotiation", "score")
+    assert rule_decision({"bare_no": [(3, "employee")], "apology": [(4, "client")]},
+                         labelled=labelled) == ("navigation", "override")
 
 
 def test_technical_characteristics_and_deal_documents():

@@ -25,8 +25,8 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 4. the account number or payment details asked for an invoice already issued ("по тому
    счёту, что вы выставили") -> ``navigation``, unless the invoice is to be changed or the
    deal discussed (goods, price, terms, delivery, specs, deal documents);
-5. a wrong number (its phrases, or a denial or a bare "нет" to a turn that named something,
-   with an apology) -> ``navigation`` unless the call is plainly a deal (strong negotiation
+5. a wrong number (its phrases, or a denial — or a bare "нет" to a turn that named something
+   when nothing of a deal was said — with an apology) -> ``navigation`` unless the call is plainly a deal (strong negotiation
    evidence of 2+ concepts);
 6. otherwise the weights of the concepts found are summed per kind (strong 2, weak 1 — e.g.
    payment alone, a contract alone, the HR department named; a concept said in two or more
@@ -419,8 +419,10 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
             score[c.kind] += c.weight * min(len({p for p, _ in where}), 2)
         elif name in weights:
             score[NAVIGATION if name == "profile_navigation" else NEGOTIATION] += weights[name]
+    # a bare "нет" with an apology is a wrong number only when nothing of a deal was said
+    # ("а доставка у вас есть" - "нет" - "извините" is about delivery: the model decides)
     wrong = "wrong_number" in found or ("apology" in found and (
-        "denial" in found or "bare_no" in found))
+        "denial" in found or ("bare_no" in found and score[NEGOTIATION] == 0)))
     if wrong and score[NEGOTIATION] < 4:
         return NAVIGATION, "override"
     if score[NEGOTIATION] >= score[NAVIGATION] and score[NEGOTIATION] > 0:
