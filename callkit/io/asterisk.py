@@ -20,6 +20,7 @@ from callkit.io.base import (
 )
 from callkit.io.grouping import channel_parties, regroup_without_linkedid
 from callkit.io.text import RawTable, norm_header
+from callkit.io.values import strings_array
 
 __all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB", "cdr_legs", "cdr_session_key"]
 
@@ -125,11 +126,14 @@ def _parse_headerless(table: RawTable, ctx: ParseContext, fields: tuple[str, ...
 
 def _session_key(df: pd.DataFrame, table: RawTable) -> pd.Series:
     """linkedid, else uniqueid, else the file and line (each row its own call)."""
-    key = pd.Series(pd.NA, index=df.index, dtype="str")
-    for col in ("linkedid", "uniqueid"):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    key = pa.nulls(len(df), type=pa.large_string())
+    for col in ("linkedid", "uniqueid"):   # stripped, "" as missing (in Arrow: a million legs)
         if col in df:
-            v = df[col].astype("str").str.strip()
-            key = key.fillna(v.where(v != ""))
+            v = pc.utf8_trim_whitespace(strings_array(df[col]))
+            key = pc.coalesce(key, pc.if_else(pc.equal(v, ""), pa.scalar(None, type=v.type), v))
+    key = pd.Series(pd.array(key, dtype="str"), index=df.index)
     missing = key.isna()
     if missing.any():
         key[missing] = [f"{table.name}:{table.lines[i]}" for i in key.index[missing]]

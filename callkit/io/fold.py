@@ -453,6 +453,7 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
                                         talk_any_join=talk_any_join)).to_arrow_table()
     finally:
         con.close()
+    del table   # the legs' integer columns: not needed past the SQL (peak memory)
     # calls by start, then id (byte order, as DuckDB's ORDER BY did): sorted here, where the ids
     # are an Arrow take, not carried through the SQL's join and sort
     call_id = sk_uniq.take(out.column("sk"))

@@ -235,20 +235,22 @@ def channel_parties(channel: pd.Series, dstchannel: pd.Series, src: pd.Series, *
     dc, d_tech, d_ep = _endpoint_codes(dstchannel)
     c_local = np.array([str(t).lower() == "local" for t in c_tech], dtype=bool)
     ok = np.array([e is not None for e in c_ep], dtype=bool)[cc] & ~c_local[cc]
-    # the caller channel's endpoint of each leg, as Arrow strings (null when none)
-    leg_ep = pa.array(c_ep, type=pa.large_string()).take(pa.array(cc))
-    same = pc.equal(leg_ep, sv).fill_null(False).to_numpy(zero_copy_only=False)
+    # whether the caller channel's endpoint is the leg's src, on integer ids of the endpoints
+    names_u = sorted({e for e in c_ep if e is not None})
+    at = {e: i for i, e in enumerate(names_u)}
+    code_ep = np.array([at.get(e, -1) for e in c_ep], dtype=np.int64)   # cut channel → endpoint id
+    sv_ep = pc.index_in(sv, value_set=pa.array(names_u, type=pa.large_string())).fill_null(-2) \
+        .to_numpy(zero_copy_only=False)
+    same = sv_ep == code_ep[cc]
     # endpoints seen placing a call with their own name as caller ID
-    own = {c_ep[c] for c in np.unique(cc[ok & same])}
+    own = {c_ep[c] for c in np.flatnonzero(np.bincount(cc[ok & same], minlength=len(c_ep)))}
     # endpoints carrying calls in from several numbers that are not theirs (a trunk; a phone
     # with an outbound caller ID shows one number, the company's)
     long_src = pc.match_substring_regex(sv, r"^\+?\d{7,}$").to_numpy(zero_copy_only=False)
     sel = ok & long_src & ~same
     carriers: set[str] = set()
     if sel.any():
-        names_u = sorted({e for e in c_ep if e is not None})
-        at = {e: i for i, e in enumerate(names_u)}
-        ep_id = np.array([at.get(e, -1) for e in c_ep], dtype=np.int64)[cc[sel]]
+        ep_id = code_ep[cc[sel]]
         s_code = pc.dictionary_encode(sv.filter(pa.array(sel))).indices.to_numpy(zero_copy_only=False)
         pairs = np.unique(ep_id * (int(s_code.max()) + 1) + s_code)   # distinct (endpoint, number)
         per_ep = np.bincount(pairs // (int(s_code.max()) + 1), minlength=len(names_u))

@@ -151,8 +151,12 @@ def parse_datetimes(values: pd.Series, *, tz: str,
         sample = raw_at(todo[:200]).astype(str).str.strip()
         unix_share = sample.str.match(_UNIX).mean()
         if unix_share < 0.5 and not sample.str.contains(_TZ_SUFFIX).mean() >= 0.5:
-            scores = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in DATE_FORMATS}
-            fmt = max(DATE_FORMATS, key=lambda f: scores[f])
+            scores: dict[str, int] = {}
+            for f in DATE_FORMATS:   # the first format that reads the whole sample wins outright
+                scores[f] = pd.to_datetime(sample, format=f, errors="coerce").notna().sum()
+                if scores[f] == len(sample):
+                    break
+            fmt = max(scores, key=lambda f: scores[f])
             if scores[fmt]:
                 naive = _strptime(values, arr, todo, fmt, raw_at)
                 p = _plausible(pd.Series(naive.view("datetime64[ns]"), index=labels[todo]))
@@ -206,9 +210,9 @@ def strings_array(values: pd.Series):
     """A column as one Arrow ``large_string`` array with ``astype("str")``'s strings (NA →
     null); no copy of the strings of an Arrow-backed column."""
     import pyarrow as pa
-    arr = pa.array(values.astype("str").array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = _arrow_strings(values)   # "str" or "string" on Arrow: the same strings, NA → null
+    if arr is None:
+        arr = _arrow_strings(values.astype("str"))
     return arr.cast(pa.large_string())
 
 
@@ -263,16 +267,17 @@ def _iso_seconds(arr) -> tuple[np.ndarray, np.ndarray]:
         b = data[offs[0]:offs[0] + 19 * n].reshape(n, 19)
     else:
         b = data[offs[:-1][is19][:, None] + np.arange(19)]
-    d = (b[:, _DIGITS] - np.uint8(48))
-    shape = (d <= 9).all(axis=1)
+    bt = np.ascontiguousarray(b.T)   # one contiguous row per byte position
+    d = bt[_DIGITS] - np.uint8(48)
+    shape = (d <= 9).all(axis=0)
     for k, ch in _SEPARATORS:
-        shape &= b[:, k] == ch
+        shape &= bt[k] == ch
     d = d.astype(np.int32)
 
-    def num(*cols: int) -> np.ndarray:
-        v = d[:, cols[0]]
-        for c in cols[1:]:
-            v = v * 10 + d[:, c]
+    def num(*rows: int) -> np.ndarray:
+        v = d[rows[0]]
+        for r in rows[1:]:
+            v = v * 10 + d[r]
         return v
     y, mo, dd, h, mi, sec = num(0, 1, 2, 3), num(4, 5), num(6, 7), num(8, 9), num(10, 11), num(12, 13)
     leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
