@@ -202,6 +202,12 @@ def _aggregate_sql(*, one_leg: bool) -> str:
     return ",\n    ".join(out)
 
 
+#: The aggregates read only to derive the session's direction, persons and departments below:
+#: not stored in ``sess`` (a table of every session, kept through two more queries).
+_DERIVED_ONLY = ("any_in_leg", "any_out_leg", "min_dp", "max_dp", "min_dp_dept", "max_dp_dept",
+                 "min_cp_dept", "max_cp_dept")
+_KEPT = ", ".join(a[0] for a in _SESSION_AGGREGATES if a[0] not in _DERIVED_ONLY)
+
 _SESSIONS_SQL = f"""
 CREATE TEMP TABLE sess AS
 WITH leg AS ({_LEG_SQL}), agg AS (
@@ -213,7 +219,7 @@ WITH leg AS ({_LEG_SQL}), agg AS (
     {_aggregate_sql(one_leg=True)}
     FROM leg WHERE NOT several
 )
-SELECT *,
+SELECT sk, {_KEPT},
     CASE WHEN any_in_leg THEN 1 WHEN any_out_leg THEN 2 ELSE 3 END AS sdir,
     min_dp = max_dp AS one_person_in,              -- it rang exactly one person
     min_dp_dept = max_dp_dept AS one_dept_in,      -- the people it rang share one department
@@ -432,6 +438,8 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
         "cp_dept": _ints(_pick_int(dept_code, cp)), "dp_dept": _ints(_pick_int(dept_code, dp)),
         "several": pa.array(np.bincount(sk)[sk] > 1),
     })
+    # per-leg arrays that live on in ``table`` only (peak memory: the frames below come on top)
+    del start, ans, order, arank, st, hint, lh, pcodes, party_person
     persons = pa.table({"code": pa.array(np.arange(len(puniq), dtype=np.int64)),
                         "dept": _ints(dept_code)})
     con = engine.connect()
