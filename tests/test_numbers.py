@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from callkit.numbers import _classify, digits_of, normalize_number, normalize_numbers
+from callkit.numbers import _classify, _zone7_type, digits_of, normalize_number, normalize_numbers
 
 
 @pytest.mark.parametrize("raw", ["8 (916) 123-45-67", "89161234567", "+7 916 123 45 67", "9161234567",
@@ -54,3 +54,11 @@ def test_prefix_cache_agrees_with_full_parse():
     fast = normalize_numbers(vals)
     slow = [_classify(v, "RU", None) for v in vals]
     assert [tuple(r) for r in fast.itertuples(index=False)] == slow
+
+
+def test_zone7_type_from_digits_agrees_with_a_parse():
+    # the bulk path types one number per prefix from its digits; a parse of the text must agree
+    rng = random.Random(11)
+    nats = [str(rng.randint(0, 9_999_999_999)).zfill(10) for _ in range(2000)]
+    nats += ["0000000000", "0123456789", "9161234567", "7011234567", "8005553535", "4951234567"]
+    assert [_zone7_type(n) for n in nats] == [_classify("+7" + n, "RU", None)[1] for n in nats]
