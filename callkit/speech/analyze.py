@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -117,6 +118,14 @@ _BARE_NO_CONCEPT, _BARE_NO = "bare_no", frozenset({"нет", "не", "неа", "
 _BARE_NO_WORDS = _BARE_NO | {"девушка", "мужчина", "женщина", "молодой", "человек"}
 #: call-kind concepts whose words are no content: a recording (voicemail, IVR), "I can't talk"
 _RECORDING = frozenset({"voicemail", "ivr", "busy"})
+#: ... of which an IVR's: its whole turn is no content (a menu naming departments; voicemail
+#: phrases are said by people too: "вы неправильно набрали номер")
+_WHOLE_TURN = frozenset({"ivr"})
+#: content words the other side must say after the employee's opening turn for what that turn
+#: names to count ("та щас ну" after "электрика оптом" is no answer)
+_MIN_ANSWER = 2
+#: the verbs of a self-introduction (the employee's opening turn)
+_INTRO_VERBS = frozenset({"беспокоить", "звать", "слушать", "приветствовать", "здравствовать"})
 _COUNT_COLUMNS = ("profanity", "stop_words", "competitor_mentions", "client_mentions_competitor",
                   "client_profanity", "client_stop_words", "unattributed_competitor_mentions",
                   "unattributed_profanity", "unattributed_stop_words", "stages_hit",
@@ -433,8 +442,12 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             ph = phrases[mt.phrase]
             who = spk[a + tutt[mt.start]]
             if ph.kind == _KIND:
+                if ph.item in _WHOLE_TURN and tutt[mt.start] > 1:
+                    continue   # an IVR greets at the start; "вы дозвонились в другое место" later is a person
                 concepts.setdefault(ph.item, []).append((mt.start, who))
-                if ph.item in _RECORDING:
+                if ph.item in _WHOLE_TURN:   # a machine's whole turn (an IVR menu naming
+                    recorded.update(range(*ubounds[tutt[mt.start]]))   # departments) is no content
+                elif ph.item in _RECORDING:
                     recorded.update(range(mt.start, mt.end + 1))
                 continue
             key = (ph.kind, ph.item)
@@ -453,6 +466,22 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
                 concepts.setdefault(_BARE_NO_CONCEPT, []).append((lo, who_utt[j]))
         if recorded:   # what a recording says (an IVR's opening hours) is no call-kind concept
             concepts = {k: v for k, v in ((k, [h for h in v if k in _RECORDING or h[0] not in recorded])
+                                          for k, v in concepts.items()) if v}
+        # the employee's opening turn (the greeting, the company's name: "электрика оптом",
+        # "вас беспокоит компания фаворит") is no content; what it names counts only when the
+        # other side answers with something ("та щас ну", a recording or "не удобно" is nothing)
+        opening = 0
+        if len(ubounds) > 1:
+            after = ubounds[0][1]
+            rest = sum(1 for i in range(after, len(lems)) if lems[i] not in quiet and i not in recorded)
+            # only a recording answers (or, from the employee's opening, "I can't talk")
+            machine = ("voicemail", "ivr") if who_utt[0] != EMPLOYEE_SPEAKER else _RECORDING
+            answered = rest > 0 or not any(h[0] >= after for k in machine for h in concepts.get(k, ()))
+            named = any(h[0] < after for v in concepts.values() for h in v)
+            opening = _opening(ubounds, who_utt, toks, lems, answered, named)
+        if opening and rest < _MIN_ANSWER and not any(
+                h[0] >= opening for k, v in concepts.items() if k not in _RECORDING for h in v):
+            concepts = {k: v for k, v in ((k, [h for h in v if k in _RECORDING or h[0] >= opening])
                                           for k, v in concepts.items()) if v}
         hits_by_kind: dict[str, set[str]] = {}
         for kind, item in first:
@@ -520,12 +549,41 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             "navigation_cues": nav,
             "negotiation_cues": neg,
             "kind_concepts": "; ".join(sorted(concepts)),
-            "content_words": (len(lems) - sum(map(quiet.__contains__, lems))
+            "content_words": (rest if opening else
+                              len(lems) - sum(map(quiet.__contains__, lems))
                               - sum(1 for i in recorded if lems[i] not in quiet)),
         })
         docs[cid] = " ".join(lems)
         cue_docs[cid] = _kind_input(toks, lems, ubounds, who_utt, concepts, quiet, recorded)
     return rows, check_rows, topic_rows, prof_rows, docs, cue_docs
+
+
+def _opening(ubounds: list[tuple[int, int]], who_utt: list[str], toks: list[str],
+             lems: list[str], answered: bool, named: bool) -> int:
+    """End (token position) of the employee's opening turn — the greeting and the company's
+    name — or 0 when the call does not open with one. The first of several turns, not the
+    client's, is one when it says no more than a greeting and a name: no verb but those of a
+    self-introduction ("вас беспокоит", "меня зовут", "слушаю"), said by the employee
+    ("склад упаковки добрый день", "электрика оптом") or, without speaker labels, with such a
+    verb in it and no concept (``named`` False: "автосалон меня зовут игорь"); or, whatever it says and whoever said it, when the other side answers it with only a recording or "I can't
+    talk" (``answered`` False: "вы интересовались резиной" — "абонент выключен")."""
+    if len(ubounds) < 2 or who_utt[0] == CLIENT_SPEAKER:
+        return 0
+    lo, hi = ubounds[0]
+    if not answered:
+        return hi
+    if who_utt[0] != EMPLOYEE_SPEAKER and (named or not _INTRO_VERBS.intersection(lems[lo:hi])):
+        return 0   # unlabelled: a caller may open with a greeting and a name too
+    if any(_is_verb(toks[i]) and lems[i] not in _INTRO_VERBS for i in range(lo, hi)):
+        return 0
+    return hi
+
+
+@lru_cache(maxsize=100_000)
+def _is_verb(word: str) -> bool:
+    from callkit.speech.text import _morph
+
+    return _morph().parse(word)[0].tag.POS in ("VERB", "INFN")
 
 
 def _kind_input(toks: list[str], lems: list[str], ubounds: list[tuple[int, int]],

@@ -13,8 +13,12 @@ number: navigation) and in "выставим счёт" (negotiation). So the rul
 recognition errors), then on how they combine in the call (:func:`kind_from_concepts`):
 
 1. nothing found -> ``unknown``; a recording (voicemail, "абонент недоступен", an IVR
-   greeting) or "I can't talk now" is no content: its words are neither counted nor read and
-   the concepts said inside it do not count;
+   greeting — its whole turn: an IVR menu naming departments names no requisites) or "I
+   can't talk now" is no content: its words are neither counted nor read and the concepts
+   said inside it do not count; nor is the employee's opening greeting and self-introduction
+   ("склад упаковки добрый день", "вас беспокоит компания…"): only what follows it counts as
+   content, and what it names ("электрика оптом") counts only when the other side answers
+   with something (not with a recording, "не удобно" or "та щас ну");
 2. a job seeker -> ``navigation``; the caller referring to the company's *own* offer ("вы мне
    вчера предлагали…") -> ``negotiation``; a caller *offering* the company goods or services
    (said by the client, or by an unlabelled speaker with the company declining) ->
@@ -22,7 +26,9 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 3. the employee saying the company does not sell that (``таким не занимаемся``) ->
    ``navigation``, unless the employee goes on to sell after it (price, an invoice, goods
    in stock, an analogue);
-4. the account number or payment details asked for an invoice already issued ("по тому
+4. closing documents for an order or a delivery ("упд по поставке") -> ``negotiation``,
+   unless an original or a copy of one already sent is asked for;
+   the account number or payment details asked for an invoice already issued ("по тому
    счёту, что вы выставили") -> ``navigation``, unless the invoice is to be changed or the
    deal discussed (goods, price, terms, delivery, specs, deal documents);
 5. a wrong number (its phrases, or a denial — or a bare "нет" to a turn that named something
@@ -202,7 +208,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "временно недоступен; вне зоны действия; аппарат абонента выключен; абонент занят; "
        "номер не существует; неправильно набран номер; набранный номер; номер не обслуживается; "
        "абонент просил перезвонить; звонок переадресован; в нерабочее время; "
-       "перезвоните в рабочее время"),
+       "перезвоните в рабочее время; абонента выключен; абонент выключен; телефон выключен; "
+       "вне зоны; находится вне зоны действия сети; оставьте ваше сообщение; оставьте свое сообщение; абонент временно не доступен"),
     # ... and an IVR greeting, after which a person may well answer (no cue: what follows it
     # is the call)
     _c("ivr", UNKNOWN, 0,
@@ -210,13 +217,17 @@ CONCEPTS: tuple[Concept, ...] = (
        "дождитесь ответа оператора; ожидайте ответа оператора; ждите ответа; "
        "в тональном режиме; нажмите один; нажмите два; нажмите ноль; нажмите звездочку; "
        "для связи с оператором; разговор записывается; звонок записывается; "
-       "в целях контроля качества; вы позвонили в компанию; добро пожаловать в компанию"),
+       "в целях контроля качества; вы позвонили в компанию; добро пожаловать в компанию; "
+       "нажмите три; нажмите четыре; нажмите пять; вы дозвонились; добро пожаловать в; "
+       "дождитесь соединения"),
     # ... and "I can't talk now": no content either (what else is said is judged)
     _c("busy", UNKNOWN, 0,
        "не могу говорить; неудобно говорить; не удобно говорить; сейчас занят; я за рулем; "
        "я на совещании; у меня совещание; вторая линия; наберу через; перезвоню через; "
        "наберу позже; наберу попозже; перезвоню позже; я в дороге; не вовремя; "
-       "перезвоните через"),
+       "перезвоните через; связь обрывается; связь прерывается; плохая связь; связь плохая; "
+       "пропадаете; вас не слышно; ничего не слышно; плохо слышно; не слышу; плохо слышу; я наберу; "
+       "наберу вас; я перезвоню; давайте позже; не удобно сейчас; сейчас не удобно"),
     # --- negotiation ----------------------------------------------------------------------
     # the company's own offer, referred to by the caller ("вы мне вчера предлагали…"): the
     # caller deals with it, he does not offer anything himself
@@ -239,7 +250,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "закупать; закупка; ~беру; ~возьму; ~берем; ~возьмем; зарезервировать; резервировать; "
        "партия; штук; "
        "комплект; модель; артикул; каталожный номер; аналог; подобрать; позиция; "
-       "отложить; отложите"),
+       "отложить; отложите; лицензия на; купить лицензию; продление лицензии; подписка на; "
+       "рабочих мест"),
     _c("invoice", NEGOTIATION, 2,
        "выставить счет; выписать счет; сформировать счет; подготовить счет; "
        "прислать счет; отправить счет; сделать счет; счет на оплату; "
@@ -266,27 +278,40 @@ CONCEPTS: tuple[Concept, ...] = (
        "гост; толщина; плотность; нагрузка; напряжение; класс защиты; срок службы; "
        "погрешность; производительность; расход; теплопроводность; нержавейка; нержавеющий; "
        "подойдет на; подходит на; по каталогу; посадка; присоединительный размер; "
-       "кубов в час; микрометр; килограмм"),
+       "кубов в час; микрометр; килограмм; под линукс; линукс; виндовс; постгрес; оракл; "
+       "системные требования; требования к серверу; оперативная память; интеграция с"),
     _c("delivery", NEGOTIATION, 2,
        "доставка; доставить; привезти; отгрузить; отгрузка; транспортная компания; "
        "терминал; самовывоз; забрать со склада; курьер; =поставка; срок =поставки; "
        "график =поставок; =поступление; =поступить; =груз; "
        "довезти; ~почтой; почта россии; трек номер; экспресс; в пути; товар пришел; когда отправите; "
        "заберу сам; привоз; отправить сегодня; разгрузка; выгрузка; разгрузить; манипулятор; "
-       "машина приедет; водитель приедет; погрузка"),
+       "машина приедет; водитель приедет; погрузка; где курьер; ваш курьер; не привезли; "
+       "должны были привезти; где мой заказ; где наш заказ"),
     _c("deal_documents", NEGOTIATION, 2,
        "договор поставки; спецификация; сертификат; декларация соответствия; "
        "товарная накладная; паспорт изделия; технический паспорт; протокол разногласий; "
        "дополнительное соглашение; доверенность; тендер; коммерческое предложение; "
        "гарантийное письмо; =рекламация; техническая документация; =кп; паспорт безопасности; "
        "акт приема; акт приемки; техническое задание; приложение к договору; "
-       "проект договора; заключить договор; подписать договор; договор на поставку"),
+       "проект договора; заключить договор; подписать договор; договор на поставку; "
+       "договор купли продажи; купли продажи; трехсторонний договор; договор лизинга; "
+       "лизингодатель; типовой договор; свой договор"),
+    # an original or a copy of a document already sent (with order_documents: requisites)
+    _c("copy", NAVIGATION, 0, "оригинал; оригиналы; копия; копию; дубликат; продублируйте; "
+       "повторно; еще раз; для архива"),
+    # closing documents for an order or a delivery (not for a period's accounts: those are
+    # requisites, as are the bank details, the company card or a copy of a sent document)
+    _c("order_documents", NEGOTIATION, 2,
+       "; ".join(f"{d} по {o}" for d in ("документы", "упд", "акт", "счет фактура", "накладная",
+                                          "закрывающие")
+                 for o in ("заказу", "поставке", "отгрузке", "тиражу"))),
     _c("contract", NEGOTIATION, 1, "договор; накладная; упд; счет фактура"),
 )
 _CONCEPT_BY_NAME: dict[str, Concept] = {c.name: c for c in CONCEPTS}
 #: Concepts that decide only in combination (rules 2-4), not by their weight.
 _COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apology",
-             "voicemail", "ivr", "busy", "issued_invoice", "bare_no")
+             "voicemail", "ivr", "busy", "issued_invoice", "bare_no", "copy")
 #: Concepts that, said by the employee after "we don't sell that", mean they go on selling.
 _SELLING = ("price", "invoice", "goods", "payment_terms")
 
@@ -344,7 +369,8 @@ def kind_from_concepts(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = Tr
 def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
                   caller: str | None = None) -> tuple[str, str]:
     """The call kind from the concepts found in it and what decided it: ``"override"`` (a job
-    seeker, an offer to the company, "we don't sell that", a wrong number), ``"score"`` (the
+    seeker, an offer to the company, "we don't sell that", closing documents for an order, a
+    wrong number), ``"score"`` (the
     weighed concepts), ``"apology"`` (nothing weighed but an apology: a short wrong number such
     as "алло аптека — нет — извините" when a place or person was named) or ``"none"``
     (nothing found).
@@ -404,6 +430,10 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
                        for name in _SELLING for p, s in found.get(name, ()))
         if not sells_on and "result" not in found:
             return NAVIGATION, "override"
+    if "order_documents" in found and "copy" not in found:
+        # closing documents for an order, a delivery or a print run: part of that deal (an
+        # original or a copy of one already sent, for the archive, is requisites)
+        return NEGOTIATION, "override"
     if "issued_invoice" in found and "requisites" in found:
         # the account number or payment details for an invoice already issued: the caller is
         # paying it; no invoice is asked for — unless he wants it changed or bargains on
@@ -586,7 +616,8 @@ SMALL_TALK: frozenset[str] = frozenset("""
 #: order they were written (see ``benchmarks/kind_eval/README.md``).
 BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_dev2.yaml",
                                       "kind_test3.yaml", "kind_dev3.yaml", "kind_dev4.yaml",
-                                      "kind_dev5.yaml", "kind_test4.yaml", "kind_dev6.yaml")
+                                      "kind_dev5.yaml", "kind_test4.yaml", "kind_dev6.yaml",
+                                      "kind_test5.yaml", "kind_dev7.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
