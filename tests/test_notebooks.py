@@ -266,7 +266,8 @@ def test_explore_notebook_executes(tmp_path):
     nb_in = report.notebook_path("explore.ipynb")
     out = tmp_path / "explore.ipynb"
     papermill.execute_notebook(str(nb_in), str(out), parameters={"profile": str(sample_profile())},
-                               kernel_name="python3", progress_bar=False, cwd=str(nb_in.parent))
+                               kernel_name="python3", progress_bar=False, cwd=str(nb_in.parent),
+                               execution_timeout=300)   # a lost kernel message fails, not hangs CI
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
