@@ -96,6 +96,30 @@ def test_missing_workbook_is_an_error_and_nothing_is_moved(tmp_path, monkeypatch
     assert not (tmp_path / SLUG).exists()
 
 
+@pytest.mark.parametrize("fail, says", [("timeout", "did not finish in 600 s"), ("dead", "kernel died")])
+def test_a_hung_or_dead_kernel_is_one_line_and_nothing_is_replaced(tmp_path, monkeypatch, capsys, fail, says):
+    """A cell over the timeout or a killed kernel: one line naming the profile (it was an
+    'internal error' with nbclient's cell preview), and the previous report stays."""
+    import nbformat
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    _fake_papermill(monkeypatch)
+    R.run_client(PROFILE, tmp_path)
+    before = sorted(p.name for p in (tmp_path / SLUG).iterdir())
+
+    def broken(nb_in, nb_out, parameters, **kw):
+        if fail == "timeout":
+            raise CellTimeoutError.error_from_timeout_and_cell(
+                "Cell execution timed out", kw["execution_timeout"], nbformat.v4.new_code_cell("x = 1"))
+        raise DeadKernelError("Kernel died")
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    rc = main(["run", str(PROFILE), "--out", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc != 0 and len(err) == 1, err
+    assert says in err[0] and str(PROFILE) in err[0] and "internal error" not in err[0]
+    assert sorted(p.name for p in (tmp_path / SLUG).iterdir()) == before
+
+
 def test_second_run_into_the_same_folder_refuses_with_one_line(tmp_path, monkeypatch, capsys):
     _fake_papermill(monkeypatch, delay=3.0)
     first: dict = {}

@@ -173,6 +173,7 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
         Wrong parameters, a failing cell (with its error), or a missing output.
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     t0 = time.perf_counter()
@@ -213,6 +214,12 @@ def run_client(profile_path: str | Path, out: str | Path, *, lang: str | None = 
             except PapermillExecutionError as exc:
                 raise ReportError(f"{profile_path}: notebook failed in cell {exc.exec_count}: "
                                   f"{exc.ename}: {' '.join(str(exc.evalue).split())}"[:800]) from None
+            except CellTimeoutError:
+                raise ReportError(f"{profile_path}: a notebook cell did not finish in {timeout} s "
+                                  "(the per-cell timeout); nothing was replaced") from None
+            except DeadKernelError:
+                raise ReportError(f"{profile_path}: the notebook's kernel died (out of memory?); "
+                                  "nothing was replaced") from None
             _name_the_real_folder(nb_out, stage_root, out_root)
             export_html(nb_out, stage / "audit.html", title=prof.client, lang=params["lang"])
             for name in (WORKBOOK, WORKLIST):
