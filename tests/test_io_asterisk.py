@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from callkit.errors import InputError
 from callkit.io import load_calls
 from tests.asterisk_rows import cdr_line
 
@@ -170,6 +171,48 @@ def test_cp1251_and_stray_byte(tmp_path):
     r = load_calls(p2).report
     assert r.encoding == "utf-8" and r.rows_loaded == 1
     assert any("not valid UTF-8" in n for n in r.notes)
+
+
+@pytest.mark.parametrize("codec, label", [("utf-16", "utf-16"), ("utf-16-le", "utf-16-le"),
+                                          ("utf-16-be", "utf-16-be"), ("utf-32", "utf-32")])
+def test_utf16_export_reads_as_its_utf8_twin(tmp_path, codec, label):
+    """Excel's "Unicode text" and Windows tools write UTF-16: it was refused as binary data."""
+    lines = [cdr_line(src="89750001111", dst="101", channel="SIP/trunk-3", dstchannel="SIP/101-4",
+                      clid='"Иванов" <89750001111>', start=DAY + "12:10:00", end=DAY + "12:10:50",
+                      duration=50, billsec=40, disposition="ANSWERED", uniqueid="1.1"),
+             cdr_line(src="101", dst="89750002222", channel="SIP/101-5", dstchannel="SIP/trunk-6",
+                      start=DAY + "13:00:00", end=DAY + "13:00:20", duration=20, billsec=0,
+                      disposition="NO ANSWER", uniqueid="1.2")]
+    text = "\n".join(lines) + "\n"
+    (tmp_path / "u8.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "wide.csv").write_bytes(text.encode(codec))
+    want, got = load_calls(tmp_path / "u8.csv"), load_calls(tmp_path / "wide.csv")
+    assert got.report.encoding == label and got.report.rows_loaded == 2
+    pd.testing.assert_frame_equal(got.calls.drop(columns="source_file"), want.calls.drop(columns="source_file"))
+    pd.testing.assert_frame_equal(got.legs.drop(columns="source_file"), want.legs.drop(columns="source_file"))
+
+
+def test_utf16_tab_separated_cyrillic_export(tmp_path):
+    """Sipuni's Russian headers and values saved by Excel as "Unicode text" (UTF-16, tabs)."""
+    from pathlib import Path
+    src = Path(__file__).resolve().parents[1] / "data_samples" / "formats" / "sipuni.csv"
+    text = src.read_text(encoding="utf-8").replace(";", "\t")
+    (tmp_path / "sipuni.csv").write_bytes(text.encode("utf-16"))   # same name: call ids carry it
+    want, got = load_calls(src), load_calls(tmp_path / "sipuni.csv")
+    assert (got.report.format, got.report.encoding) == (want.report.format, "utf-16")
+    assert got.report.rows_loaded == want.report.rows_loaded > 0
+    pd.testing.assert_frame_equal(got.calls.drop(columns="source_file"), want.calls.drop(columns="source_file"))
+
+
+def test_truncated_utf16_names_the_byte(tmp_path):
+    line = cdr_line(src="89750001111", dst="101", channel="SIP/trunk-3", dstchannel="SIP/101-4",
+                    start=DAY + "12:10:00", end=DAY + "12:10:20", duration=20, billsec=0,
+                    disposition="NO ANSWER", uniqueid="1.1")
+    data = (line + "\n").encode("utf-16")
+    p = tmp_path / "cut.csv"
+    p.write_bytes(data[:-1])   # an odd number of bytes: the last character cut in half
+    with pytest.raises(InputError, match=rf"cut.csv: looks like UTF-16 text but byte {len(data) - 2} does not decode"):
+        load_calls(p)
 
 
 def test_same_export_twice_counts_duplicates(master, employees):

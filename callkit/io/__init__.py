@@ -230,7 +230,7 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
                 skipped.append(f"{table.sheet!r} ({str(exc).removeprefix(f'{f}: ')})")
                 continue
             report.formats[_label(f, table)] = name
-            report.encodings[_label(f, table)] = table.encoding
+            report.encodings[_label(f, table)] = table.source_encoding
             if legs is not None:
                 all_legs.append(legs.assign(_fmt=name))
             del legs

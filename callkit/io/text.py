@@ -275,9 +275,11 @@ class RawTable:
 
     def __init__(self, path: Path, *, encoding: str, delimiter: str, data: bytes | None = None,
                  rows: list[list[str]] | None = None, lines: np.ndarray | None = None,
-                 notes: list[str] | None = None, sheet: str | None = None) -> None:
+                 notes: list[str] | None = None, sheet: str | None = None,
+                 source_encoding: str | None = None) -> None:
         self.path = path
-        self.encoding = encoding
+        self.encoding = encoding   # of ``data``
+        self.source_encoding = source_encoding or encoding   # of the file (UTF-16 read as UTF-8)
         self.delimiter = delimiter
         self.notes = notes or []
         self.sheet = sheet
@@ -371,7 +373,7 @@ class RawTable:
         """A small table of the first ``n`` records (what format detection looks at)."""
         rows = self.head(n)
         return RawTable(self.path, encoding=self.encoding, delimiter=self.delimiter, rows=rows,
-                        notes=list(self.notes), sheet=self.sheet)
+                        notes=list(self.notes), sheet=self.sheet, source_encoding=self.source_encoding)
 
     def raw(self, i: int) -> str:
         """Record ``i`` as text (its source lines for a multi-line record)."""
@@ -513,6 +515,47 @@ def _valid_utf8(data: bytes) -> bool:
     return True
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def wide_unicode_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 by its byte-order mark, or 'utf-16-le'/'utf-16-be' for a BOM-less file
+    with NUL bytes at every other position (as ASCII and Cyrillic text in UTF-16 has them);
+    None for anything else. Excel's "Unicode text" and many Windows tools write UTF-16.
+
+    Examples
+    --------
+    >>> wide_unicode_encoding("a;b".encode("utf-16")), wide_unicode_encoding("a;b".encode("utf-16-le"))
+    ('utf-16', None)
+    >>> wide_unicode_encoding("звонок;номер;длительность".encode("utf-16-le"))
+    'utf-16-le'
+    """
+    enc = next((e for bom, e in _WIDE_BOMS if data.startswith(bom)), None)
+    if enc is not None:
+        return enc
+    head = data[:4096]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if z_odd > 0.3 and z_even < 0.05:
+        return "utf-16-le"
+    if z_even > 0.3 and z_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode_wide_unicode(data: bytes, enc: str, name: str) -> str:
+    """``data`` decoded as ``enc`` (from :func:`wide_unicode_encoding`), or an InputError naming
+    the byte that does not decode."""
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: looks like {enc.upper()} text but byte {exc.start} does not "
+                         f"decode ({exc.reason}); re-save the file as UTF-8") from None
+
+
 def _detect_encoding(data: bytes) -> tuple[str, list[str]]:
     enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     if _valid_utf8(data):
@@ -637,6 +680,9 @@ def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTa
         raise InputError(f"{path}: file is empty; expected a call export")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path)
+    wide = wide_unicode_encoding(data)
+    if wide is not None:   # UTF-16/32 (Excel's "Unicode text"): read as the UTF-8 it says
+        data = decode_wide_unicode(data, wide, str(path)).lstrip("\ufeff").encode("utf-8")
     head = data[:65536]
     if b"\x00" in head or _binary_share(head) > 0.1:
         raise FormatError(f"{path}: not a text export (binary data); expected CSV/TSV text or .xlsx")
@@ -644,7 +690,7 @@ def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTa
     body = data[3:] if enc == "utf-8-sig" else data
     sample = body[:200_000].decode("utf-8" if enc.startswith("utf-8") else enc, errors="replace")
     delim = delimiter or sniff_delimiter(sample.splitlines()[:200])
-    table = RawTable(path, encoding=enc, delimiter=delim, data=body, notes=notes)
+    table = RawTable(path, encoding=enc, delimiter=delim, data=body, notes=notes, source_encoding=wide)
     if not table.head(1):
         raise InputError(f"{path}: file has no records; expected a call export")
     return [table]

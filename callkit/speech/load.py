@@ -296,21 +296,6 @@ def _resolve_columns(cols: list[str], file: str) -> dict[str, str]:
     return out
 
 
-def _utf16_order(data: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when a BOM-less file looks like UTF-16 (NUL bytes at every other
-    position, as ASCII and Cyrillic text in UTF-16 has them), else None."""
-    head = data[:4096]
-    if len(head) < 4 or b"\x00" not in head:
-        return None
-    even, odd = head[0::2], head[1::2]
-    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if z_odd > 0.3 and z_even < 0.05:
-        return "utf-16-le"
-    if z_even > 0.3 and z_odd < 0.05:
-        return "utf-16-be"
-    return None
-
-
 def decode_transcript_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """Decode a transcript file: UTF-8 (with or without BOM), UTF-16/UTF-32 (BOM, or UTF-16
     without one, recognised by its NUL bytes), cp1251, or KOI8-R (cp1251 that reads as mostly
@@ -328,17 +313,11 @@ def decode_transcript_bytes(data: bytes, name: str) -> tuple[str, str, list[str]
     >>> decode_transcript_bytes("текст".encode("cp1251"), "t.csv")[:2]
     ('текст', 'cp1251')
     """
-    from callkit.io.text import _detect_encoding
+    from callkit.io.text import _detect_encoding, decode_wide_unicode, wide_unicode_encoding
 
-    boms = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-            (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-    enc = next((e for bom, e in boms if data.startswith(bom)), None) or _utf16_order(data)
+    enc = wide_unicode_encoding(data)
     if enc is not None:
-        try:
-            return data.decode(enc), enc, []
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: looks like {enc.upper()} text but byte {exc.start} does not "
-                             f"decode ({exc.reason}); re-save the file as UTF-8") from None
+        return decode_wide_unicode(data, enc, name), enc, []
     if b"\x00" in data[:65536]:
         raise InputError(f"{name}: binary data (NUL bytes), not a transcript text file; expected "
                          "UTF-8, UTF-16 or cp1251 CSV/JSONL/JSON")
