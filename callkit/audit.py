@@ -47,9 +47,10 @@ from callkit.metrics import (
     to_call_back,
     traffic,
 )
+from callkit.metrics._memo import remembered
 from callkit.metrics.compare import COMPARE_COLUMNS
 from callkit.metrics.headline import headline, headline_table
-from callkit.metrics.hours import WorkingHours, in_working_hours, off_hours, remembered, silent_working_dates
+from callkit.metrics.hours import WorkingHours, in_working_hours, off_hours, silent_working_dates
 from callkit.metrics.managers import NEW_CLIENT_METRICS
 from callkit.metrics.missed import MISSED_EXTRA_COLUMNS
 from callkit.metrics.peers import peer_inputs
@@ -194,8 +195,8 @@ def _employees(employees: Any) -> pd.DataFrame | None:
 
 
 def _remembering_hours(fn: Callable[..., Audit]) -> Callable[..., Audit]:
-    """Run ``fn`` with :func:`callkit.metrics.hours.remembered` (working-hours answers reused
-    across the audit's metrics)."""
+    """Run ``fn`` inside :func:`callkit.metrics._memo.remembered` (working-hours answers and
+    text codes reused across the audit's metrics)."""
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Audit:
         with remembered():
@@ -508,7 +509,8 @@ def _iso_text(times: pd.Series) -> pa.Array:
     local = naive.to_numpy("datetime64[ns]").view(np.int64)
     valid = utc != _NAT
     off = np.where(valid, (local - utc) // 1_000_000_000, 0)
-    uniq = np.unique(off[valid])
+    v = off[valid]
+    uniq = v[:1] if len(v) and v.min() == v.max() else np.unique(v)   # one offset: the usual case
     if len(uniq) <= 1:
         label = pa.scalar(_offset_label(uniq[0] if len(uniq) else 0), pa.large_string())
     else:

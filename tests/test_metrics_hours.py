@@ -189,3 +189,33 @@ def test_short_ring_drops_count_inside_working_hours_only():
     miss = missed_calls(c, period=OCT, working_hours=DEFAULT)
     assert dict(zip(miss["call_id"], miss["short_ring"])) == {"d1": True, "d2": False,
                                                               "d3": False, "d4": False}
+
+
+def test_remembered_answers_are_the_computed_ones_even_after_an_edit():
+    """Inside metrics._memo.remembered (the audit runs in it) in_working_hours and text_codes
+    reuse their answers only for the same values: a start time or a number changed in place
+    gives the new answer, not the remembered one; outside, nothing is kept."""
+    import pandas as pd
+
+    from callkit.metrics import _memo
+    from callkit.metrics._util import text_codes
+
+    calls = calls_frame([
+        call("a", "2026-10-05 10:00", "incoming", "answered", "Ann", "+79720123456"),   # Monday
+        call("b", "2026-10-05 19:00", "incoming", "missed", None, "+79730123457"),      # after 18:00
+        call("c", "2026-10-10 11:00", "outgoing", "answered", "Ann", "+79720123456"),   # Saturday
+    ])
+    wh = WorkingHours.default()
+    with _memo.remembered():
+        assert in_working_hours(calls, wh).tolist() == [True, False, False]
+        got = in_working_hours(calls, wh)
+        got[:] = True                     # the caller's copy: the kept answer is untouched
+        assert in_working_hours(calls, wh).tolist() == [True, False, False]
+        assert in_working_hours(calls, WorkingHours.always()).tolist() == [True, True, True]
+        calls.loc[1, "start"] = pd.Timestamp("2026-10-05 12:00", tz="Europe/Moscow")
+        assert in_working_hours(calls, wh).tolist() == [True, True, False]
+        assert text_codes(calls["client_number"]).tolist() == [0, 1, 0]
+        calls.loc[2, "client_number"] = "+79740123458"
+        assert text_codes(calls["client_number"]).tolist() == [0, 1, 2]
+        assert len(_memo.entries("text_codes")) == 2
+    assert _memo.entries("text_codes") is None and _memo.entries("working_hours") is None

@@ -75,3 +75,21 @@ def test_presence_default_peaks_per_department():
     pres = presence_at_peaks(log(), top=1)     # Sales' top hour is 10
     assert set(pres["hour"]) == {10}
     assert pd.api.types.is_bool_dtype(pres["present"])
+
+
+def test_unique_rows_is_drop_duplicates_of_integer_columns():
+    """The packed-key dedup keeps exactly pandas' rows, order and index (negative values, a
+    key too wide for 64 bits, an empty frame, a non-integer column)."""
+    import numpy as np
+    import pandas as pd
+
+    from callkit.metrics._util import unique_rows
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"e": rng.integers(-3, 40, 5000), "d": rng.integers(0, 4, 5000),
+                       "absh": rng.integers(490_000, 490_300, 5000)}, index=rng.permutation(5000) + 9)
+    wide = pd.DataFrame({"a": [0, 2 ** 40, 0, 5], "b": [0, 2 ** 30, 0, 5]})
+    mixed = pd.DataFrame({"a": [1, 1, 2], "b": [0.5, 0.5, 0.5]})
+    for frame in (df, wide, mixed, df.iloc[:0]):
+        pd.testing.assert_frame_equal(unique_rows(frame), frame.drop_duplicates())
+    assert len(unique_rows(wide)) == 3

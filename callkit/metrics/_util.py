@@ -5,9 +5,11 @@ import numpy as np
 import pandas as pd
 
 from callkit import classify, schema
+from callkit.metrics import _memo
 
 __all__ = ["ensure_flags", "period_mask", "masks", "slot_frame", "WEEKDAY_EN", "WEEKDAY_RU", "slot_label",
-           "safe_div", "utc_naive", "isin_text", "index_text", "map_text"]
+           "safe_div", "utc_naive", "isin_text", "index_text", "map_text", "text_codes",
+           "unique_rows"]
 
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
@@ -126,3 +128,40 @@ def map_text(values: pd.Series, mapping: pd.Series) -> pd.Series:
     out = _text(mapping.to_numpy(dtype=object)).take(pos)
     return pd.Series(out.to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get).array,
                      index=values.index, name=values.name, dtype="string")
+
+
+def text_codes(values: pd.Series) -> np.ndarray:
+    """``pd.factorize(values)[0]``: an integer code per distinct value, -1 for missing. Inside
+    :func:`callkit.metrics._memo.remembered` the codes of an Arrow-backed column are computed
+    once (the client numbers are coded by the new-client flags, the missed calls and the
+    manager summary alike; 0.15 s per million numbers each time)."""
+    arr = getattr(values.array, "_pa_array", None)
+    kept = _memo.entries("text_codes") if arr is not None else None
+    if kept is not None:
+        for seen, codes in kept:
+            if seen is arr:
+                return codes.copy()
+    codes, _ = pd.factorize(values)
+    if kept is not None:
+        _memo.keep("text_codes", (arr, codes.copy()))
+    return codes
+
+
+def unique_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """``df.drop_duplicates()`` for a frame of integer columns (the same rows, order and index):
+    the columns packed into one int64 key and deduplicated by one hash table (pandas codes each
+    column and combines them: 3x slower on a million rows). Frames whose key would not fit in
+    64 bits, or with other columns, go to pandas."""
+    if not len(df) or not all(pd.api.types.is_integer_dtype(t) and not isinstance(t, pd.api.extensions.ExtensionDtype)
+                              for t in df.dtypes):
+        return df.drop_duplicates()
+    key = np.zeros(len(df), dtype=np.int64)
+    span = 1
+    for col in df.columns:
+        v = df[col].to_numpy(dtype=np.int64)
+        lo, width = int(v.min()), int(v.max()) - int(v.min()) + 1
+        span *= width
+        if span >= 1 << 62:
+            return df.drop_duplicates()
+        key = key * width + (v - lo)
+    return df.loc[~pd.Series(key).duplicated().to_numpy()]

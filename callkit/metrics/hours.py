@@ -26,10 +26,8 @@ Everything here is vectorised over the call table.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,11 +36,12 @@ import pandas as pd
 
 from callkit import schema
 from callkit.errors import ProfileError
+from callkit.metrics import _memo
 
 __all__ = [
     "WEEKDAY_KEYS", "WorkingHours", "parse_working_hours", "in_working_hours",
     "working_date_hours", "working_days", "silent_working_dates", "OFF_HOURS_COLUMNS",
-    "off_hours", "off_hours_summary", "slot_exposure", "remembered",
+    "off_hours", "off_hours_summary", "slot_exposure",
 ]
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -276,29 +275,6 @@ def _wh(working_hours: WorkingHours | None) -> WorkingHours:
     return WorkingHours.always() if working_hours is None else working_hours
 
 
-_memo = threading.local()
-#: How many answers :func:`remembered` keeps (the whole table and a few subsets of it).
-MEMO_SIZE = 3
-
-
-@contextlib.contextmanager
-def remembered() -> Iterator[None]:
-    """Inside, :func:`in_working_hours` remembers its last answers: an audit asks it a dozen
-    times about the same start times (traffic, peaks, presence, missed calls, staffing…), each
-    a conversion to local time and a look-up of the day's working span (~40 ms per million
-    calls). An answer is reused only for the same working hours and start times equal value
-    for value (a copy is kept and compared), so it is always the answer it would compute; it
-    is forgotten on leaving (per thread)."""
-    outer = getattr(_memo, "entries", None)
-    if outer is None:
-        _memo.entries = []
-    try:
-        yield
-    finally:
-        if outer is None:
-            _memo.entries = None
-
-
 def _start_key(start: pd.Series) -> tuple[str, np.ndarray] | None:
     arr = start.array
     if not isinstance(arr, pd.arrays.DatetimeArray):
@@ -317,10 +293,12 @@ def in_working_hours(calls: pd.DataFrame, working_hours: WorkingHours | None) ->
     start = calls[schema.START]
     if working_hours is None or working_hours.is_always:
         return start.notna().to_numpy(dtype=bool)
-    entries = getattr(_memo, "entries", None)
-    key = _start_key(start) if entries is not None else None
+    # an audit asks a dozen times about the same start times (traffic, peaks, presence,
+    # missed calls, staffing…): inside metrics._memo.remembered the answer is kept
+    kept = _memo.entries("working_hours")
+    key = _start_key(start) if kept is not None else None
     if key is not None:
-        for tz, values, wh, answer in entries:
+        for tz, values, wh, answer in kept:
             if tz == key[0] and wh == working_hours and len(values) == len(key[1]) \
                     and np.array_equal(values, key[1]):
                 return answer.copy()
@@ -328,8 +306,7 @@ def in_working_hours(calls: pd.DataFrame, working_hours: WorkingHours | None) ->
     lo, hi = working_hours.date_spans(day)
     answer = ~np.isnat(day) & (minute >= lo) & (minute < hi)
     if key is not None:
-        entries.insert(0, (key[0], key[1].copy(), working_hours, answer.copy()))
-        del entries[MEMO_SIZE:]
+        _memo.keep("working_hours", (key[0], key[1].copy(), working_hours, answer.copy()))
     return answer
 
 

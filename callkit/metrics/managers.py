@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from callkit import classify, schema
-from callkit.metrics._util import ensure_flags, masks, slot_frame
+from callkit.metrics._util import ensure_flags, masks, slot_frame, text_codes
 from callkit.metrics._util import safe_div as _div
 
 __all__ = ["SUMMARY_METRICS", "SUMMARY_COLUMNS", "NEW_CLIENT_METRICS", "PEER_EMPLOYEE",
@@ -184,7 +184,7 @@ def manager_summary(calls: pd.DataFrame, *, period: tuple[object, object] | None
     res["internal_calls"] = internal.astype(np.int64)
     res["external_calls"] = res["outgoing"] + res["incoming_answered"]
 
-    num_code, _ = pd.factorize(c[schema.CLIENT_NUMBER])
+    num_code = text_codes(flagged[schema.CLIENT_NUMBER])[sel]   # distinct counts: any coding
 
     def distinct(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
         mask = mask & (other >= 0)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from callkit import classify, schema
-from callkit.metrics._util import masks, period_mask
+from callkit.metrics._util import masks, period_mask, text_codes
 from callkit.metrics._util import utc_naive as _utc
 from callkit.metrics.hours import WorkingHours, in_working_hours
 from callkit.metrics.tech import LineCeiling, short_ring_mask
@@ -85,7 +85,7 @@ def missed_calls(calls: pd.DataFrame, *, window_h: float = 24,
     inp = period_mask(calls, period)
     # integer codes of the client numbers (fast "by" keys for the as-of joins)
     allnum = calls[schema.CLIENT_NUMBER]
-    ncode, _ = pd.factorize(allnum)   # NA -> -1
+    ncode = text_codes(allnum)   # NA -> -1
     ext_num = ncode >= 0
     msel = inp & m["incoming"] & m["unanswered"]
     miss = calls.loc[msel, [c for c in (schema.CALL_ID, schema.START, schema.CLIENT_NUMBER,

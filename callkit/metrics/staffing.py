@@ -20,7 +20,7 @@ import pandas as pd
 
 from callkit import classify, schema
 from callkit.errors import InputError
-from callkit.metrics._util import index_text, map_text, masks, period_mask, slot_frame
+from callkit.metrics._util import index_text, map_text, masks, period_mask, slot_frame, unique_rows
 from callkit.metrics.hours import WorkingHours, in_working_hours, slot_exposure, working_date_hours
 from callkit.metrics.tech import LineCeiling, concurrency
 from callkit.metrics.traffic import activity_mask, covered_hours
@@ -328,7 +328,7 @@ def _active(c: pd.DataFrame, inp: np.ndarray, gnames: pd.Index, out: pd.DataFram
         a = c.loc[act, [schema.START, schema.END]].loc[keep]   # the two columns used, not a copy of all
         row, absh = covered_hours(a[schema.START], a[schema.END])
         busy = pd.DataFrame({"g": index_text(home[keep], gnames)[row], "e": ecode[row], "absh": absh})
-        busy = busy[busy["g"] >= 0].drop_duplicates()
+        busy = unique_rows(busy[busy["g"] >= 0])
         busy["date"] = (busy["absh"] // 24).to_numpy().astype("datetime64[D]")
         busy["hour"] = busy["absh"] % 24
         # only the working date-hours (working days of the period, hours inside working hours)

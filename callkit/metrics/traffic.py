@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from callkit import schema
-from callkit.metrics._util import masks, period_mask, slot_frame
+from callkit.metrics._util import masks, period_mask, slot_frame, unique_rows
 from callkit.metrics.hours import WorkingHours, in_working_hours, working_days
 
 __all__ = ["TRAFFIC_COLUMNS", "PRESENCE_COLUMNS", "PRESENCE_SOURCES", "traffic", "peak_hours", "presence_at_peaks",
@@ -218,10 +218,10 @@ def presence_at_peaks(calls: pd.DataFrame, *,
         hrs = pd.DataFrame({"d": np.arange(len(deps))}).merge(
             pd.DataFrame({"hour": [int(h) for h in peaks]}), how="cross")
     row, absh = covered_hours(a[schema.START], a[schema.END])
-    busy = pd.DataFrame({"e": ecode[row], "d": dcode[row], "absh": absh}).drop_duplicates()
+    busy = unique_rows(pd.DataFrame({"e": ecode[row], "d": dcode[row], "absh": absh}))
     day0 = a[schema.START].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") \
         .astype("datetime64[D]").astype(np.int64)
-    worked = pd.DataFrame({"e": ecode, "d": dcode, "day": day0}).drop_duplicates()
+    worked = unique_rows(pd.DataFrame({"e": ecode, "d": dcode, "day": day0}))
     qrows = _available_slots(av, av_e, av_d, worked)
     if len(qrows):
         # a log-in that date makes it a worked date of the agent
