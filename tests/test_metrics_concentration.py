@@ -183,3 +183,27 @@ def test_client_owners_over_all_loaded_calls():
     assert own.loc[N2, schema.EMPLOYEE] == "Bob" and own.loc[N2, "calls"] == 1
     assert own.loc[N2, schema.DEPARTMENT] == V
     assert N3 not in own.index
+
+
+def test_owner_ties_are_broken_by_first_call_then_name_in_the_per_manager_counts():
+    # flow_concentration counts owners on integer codes (employees by their rank in name
+    # order); it must give the owners of the rule: N1 two calls each for Bob and Ann, Bob first
+    # (10:00 vs 11:00) -> Bob; N2 one call each at the same minute -> the first name, Ann;
+    # N3 Ann alone -> Ann, single. So Ann owns 2 (N2, N3; one single), Bob 1 (N1).
+    from callkit.metrics.concentration import client_owners
+
+    calls = calls_frame([
+        call("a1", "2026-10-05 10:00", "outgoing", "answered", "Bob", N1, talk=30, dept=S),
+        call("a2", "2026-10-05 11:00", "outgoing", "answered", "Ann", N1, talk=30, dept=S),
+        call("a3", "2026-10-06 10:00", "outgoing", "answered", "Ann", N1, talk=30, dept=S),
+        call("a4", "2026-10-06 11:00", "outgoing", "answered", "Bob", N1, talk=30, dept=S),
+        call("b1", "2026-10-07 10:00", "outgoing", "missed", "Bob", N2, dept=S),
+        call("b2", "2026-10-07 10:00", "outgoing", "missed", "Ann", N2, dept=S),
+        call("c1", "2026-10-08 10:00", "outgoing", "answered", "Ann", N3, talk=30, dept=S),
+    ])
+    own = client_owners(calls)
+    assert own[schema.EMPLOYEE].to_dict() == {N1: "Bob", N2: "Ann", N3: "Ann"}
+    conc = flow_concentration(calls, period=("2026-10-01", "2026-10-31"), min_active_days=1) \
+        .set_index(schema.EMPLOYEE)
+    assert conc.loc["Ann", "clients"] == 2 and conc.loc["Bob", "clients"] == 1
+    assert conc.loc["Ann", "clients_single"] == 1 and conc.loc["Bob", "clients_single"] == 0

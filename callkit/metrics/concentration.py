@@ -42,7 +42,7 @@ import pandas as pd
 import pyarrow as pa
 
 from callkit import classify, schema
-from callkit.metrics._util import ensure_flags, masks
+from callkit.metrics._util import ensure_flags, masks, text_codes
 from callkit.metrics._util import safe_div as _div
 
 __all__ = ["CONCENTRATION_COLUMNS", "CONCENTRATION_SUMMARY_COLUMNS", "flow_concentration", "client_owners",
@@ -112,8 +112,8 @@ FROM owners
 """
 
 
-def _owners(ext: pd.DataFrame, *, ordered: bool = True) -> pd.DataFrame:
-    """One row per client number (sorted when ``ordered``): its owner ``employee`` (most calls,
+def _owners(ext: pd.DataFrame) -> pd.DataFrame:
+    """One row per client number (sorted): its owner ``employee`` (most calls,
     tie: first handled, then the name), ``n`` (the owner's calls), ``first``, ``single`` (one
     manager served it alone) and ``new`` (``is_new_client`` on any of its calls)."""
     from callkit import engine
@@ -127,7 +127,7 @@ def _owners(ext: pd.DataFrame, *, ordered: bool = True) -> pd.DataFrame:
     })
     with engine.connect() as con:
         con.register("ext", table)
-        res = con.sql(_OWNERS_SQL + (" ORDER BY client_number" if ordered else "")).to_arrow_table()
+        res = con.sql(_OWNERS_SQL + " ORDER BY client_number").to_arrow_table()
     string = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(),
               pa.string_view(): pd.StringDtype()}.get
     own = pd.DataFrame({
@@ -143,13 +143,43 @@ def _owners(ext: pd.DataFrame, *, ordered: bool = True) -> pd.DataFrame:
     return own
 
 
-def _client_calls(calls: pd.DataFrame, mk: dict[str, np.ndarray], sel: np.ndarray) -> pd.DataFrame:
-    """The calls counted in ``external_calls`` among ``sel`` that name an employee and a client
-    number (outgoing attempts and answered incoming): ``client_number, employee, start,
-    is_new_client`` (False when the calls carry no flag)."""
-    keep = (sel & calls[schema.EMPLOYEE].notna().to_numpy(dtype=bool)
+def _owner_totals(ext: pd.DataFrame, client_codes: np.ndarray) -> pd.DataFrame:
+    """Per owner (index ``employee``): ``clients`` (the numbers they own), ``single`` (of those,
+    served by them alone) and ``new`` (new clients) — :data:`_OWNERS_SQL` counted per employee,
+    on integer codes: the numbers by ``client_codes`` (any coding), the employees by their
+    rank in name order (the tie-break of the owner rule), so DuckDB hashes no strings."""
+    from callkit import engine
+
+    code, names = pd.factorize(ext[schema.EMPLOYEE], sort=True)
+    table = pa.table({
+        "client_number": pa.array(np.asarray(client_codes, dtype=np.int64)),
+        "employee": pa.array(code.astype(np.int64)),
+        "t_start": engine.ns_array(ext[schema.START]),
+        "is_new_client": pa.array(ext[classify.IS_NEW_CLIENT].to_numpy(dtype=bool)),
+    })
+    with engine.connect() as con:
+        con.register("ext", table)
+        res = con.sql(f"""
+            SELECT employee, count(*) AS clients, count(*) FILTER (WHERE single) AS single,
+                   count(*) FILTER (WHERE new) AS new
+            FROM ({_OWNERS_SQL}) GROUP BY employee""").to_arrow_table()
+    who = pd.Index(np.asarray(names, dtype=object)[res.column("employee").to_numpy()], name=schema.EMPLOYEE)
+    return pd.DataFrame({c: res.column(c).to_numpy().astype(np.int64) for c in ("clients", "single", "new")},
+                        index=who)
+
+
+def _client_keep(calls: pd.DataFrame, mk: dict[str, np.ndarray], sel: np.ndarray) -> np.ndarray:
+    """The rows among ``sel`` counted in ``external_calls`` that name an employee and a client
+    number (outgoing attempts and answered incoming)."""
+    return (sel & calls[schema.EMPLOYEE].notna().to_numpy(dtype=bool)
             & calls[schema.CLIENT_NUMBER].notna().to_numpy(dtype=bool)
             & (mk["outgoing"] | (mk["incoming"] & mk["answered"])))
+
+
+def _client_calls(calls: pd.DataFrame, mk: dict[str, np.ndarray], sel: np.ndarray) -> pd.DataFrame:
+    """The calls of :func:`_client_keep`: ``client_number, employee, start, is_new_client``
+    (False when the calls carry no flag)."""
+    keep = _client_keep(calls, mk, sel)
     ext = calls.loc[keep, [schema.CLIENT_NUMBER, schema.EMPLOYEE, schema.START]]
     new = (calls.loc[keep, classify.IS_NEW_CLIENT].fillna(False).astype(bool) if classify.IS_NEW_CLIENT in calls
            else False)
@@ -252,11 +282,8 @@ def flow_concentration(calls: pd.DataFrame, *, period: tuple[object, object] | N
     # clients: numbers with calls counted in external_calls (outgoing attempts + answered incoming)
     ext = _client_calls(flagged, mk, inp)
     if len(ext):
-        own = _owners(ext, ordered=False)    # counted per employee: the order does not matter
-        by = own.groupby(schema.EMPLOYEE)
-        clients = by.size()
-        single = by["single"].sum()
-        new = by["new"].sum()
+        tot = _owner_totals(ext, text_codes(flagged[schema.CLIENT_NUMBER])[_client_keep(flagged, mk, inp)])
+        clients, single, new = tot["clients"], tot["single"], tot["new"]
     else:
         clients = single = new = pd.Series(dtype="int64")
 
