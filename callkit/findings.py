@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -935,9 +936,8 @@ def _gap_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: Thre
         count = np.rint(value * days)
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(ref > 0, short / ref, 0.0)
-        p = _poisson_cdf(count, ref * days)
-        fire = (rel >= th.manager_gap) & (short >= PEER_K * c["spread"].to_numpy(dtype=float)) \
-            & (ref > 0) & (p < ALPHA)
+        fire = _beyond_chance((rel >= th.manager_gap) & (short >= PEER_K * c["spread"].to_numpy(dtype=float))
+                              & (ref > 0), _poisson_cdf, count, ref * days)
         f = c.loc[fire].copy()
         if f.empty:
             continue
@@ -951,6 +951,15 @@ def _gap_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: Thre
         f = _emit(out, "manager_gap", f, gap="_gap", count="_count", metric_ru="_mru",
                   metric_en="_men")
         _attach_by_employee(out, f, "external" if metric == "external_calls_per_day" else "outgoing_new")
+
+
+def _beyond_chance(candidates: np.ndarray, tail: Callable[..., np.ndarray], *args: np.ndarray) -> np.ndarray:
+    """``candidates & (tail(*args) < ALPHA)``, the tail computed only for the candidates (the
+    same values: it is elementwise): a rule without a candidate needs no scipy at all."""
+    out = np.asarray(candidates, dtype=bool).copy()
+    if out.any():
+        out[out] = tail(*(np.broadcast_to(np.asarray(a, dtype=float), out.shape)[out] for a in args)) < ALPHA
+    return out
 
 
 def _binom_sf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -995,8 +1004,8 @@ def _mobile_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: T
     value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
     k = np.rint(value * n)
     margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), MOBILE_ABOVE_PEERS)
-    fire = (n >= MIN_OUTGOING) & (value >= MOBILE_MOSTLY) & (value - ref >= margin) \
-        & (_binom_sf(k, n, ref) < ALPHA)
+    fire = _beyond_chance((n >= MIN_OUTGOING) & (value >= MOBILE_MOSTLY) & (value - ref >= margin),
+                          _binom_sf, k, n, ref)
     f = c.loc[fire].assign(_n=n[fire], _count=k[fire].astype(np.int64),
                            _impact=(value - ref)[fire] * n[fire],
                            _sev=[_margin_sev(e, m) for e, m in zip((value - ref)[fire], margin[fire])])
@@ -1022,9 +1031,9 @@ def _internal_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th:
     value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
     k = c["internal_calls"].to_numpy(dtype=float)
     margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), INTERNAL_ABOVE_PEERS)
-    fire = (n >= MIN_CALLS) & (value - ref >= margin) \
-        & (c["_ipd"].to_numpy(dtype=float) >= INTERNAL_PER_DAY_X * c["_ipd_ref"].to_numpy(dtype=float)) \
-        & (_binom_sf(k, n, ref) < ALPHA)
+    fire = _beyond_chance((n >= MIN_CALLS) & (value - ref >= margin)
+                          & (c["_ipd"].to_numpy(dtype=float) >= INTERNAL_PER_DAY_X * c["_ipd_ref"].to_numpy(dtype=float)),
+                          _binom_sf, k, n, ref)
     f = c.loc[fire].assign(_n=n[fire], _count=k[fire].astype(np.int64),
                            _excess=(value - ref)[fire] * n[fire],
                            _sev=[_margin_sev(e, mg) for e, mg in zip((value - ref)[fire], margin[fire])])
@@ -1093,7 +1102,7 @@ def _repeat_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame, th: T
     margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), REPEAT_ABOVE_PEERS)
     with np.errstate(divide="ignore", invalid="ignore"):
         p_ref = np.where(ref > 0, 1.0 - 1.0 / ref, 0.0)
-    fire = (n >= MIN_CALLS) & (value - ref >= margin) & (_binom_sf(n - uniq, n, p_ref) < ALPHA)
+    fire = _beyond_chance((n >= MIN_CALLS) & (value - ref >= margin), _binom_sf, n - uniq, n, p_ref)
     f = c.loc[fire].assign(_n=n[fire], _numbers=uniq[fire].astype(np.int64),
                            _impact=n[fire] - ref[fire] * uniq[fire],
                            _sev=[_margin_sev(e, mg) for e, mg in zip((value - ref)[fire], margin[fire])])
@@ -1130,8 +1139,8 @@ def _presence_rule(out: _Out, compare: pd.DataFrame, managers: pd.DataFrame,
     value, ref = c["value"].to_numpy(dtype=float), c["reference"].to_numpy(dtype=float)
     k = c["absent_slots"].to_numpy(dtype=float)
     margin = np.maximum(PEER_K * c["spread"].to_numpy(dtype=float), ABSENT_ABOVE_PEERS)
-    fire = (n >= MIN_PEAK_SLOTS) & (value >= ABSENT_SHARE) & (value - ref >= margin) \
-        & (_binom_sf(k, n, ref) < ALPHA)
+    fire = _beyond_chance((n >= MIN_PEAK_SLOTS) & (value >= ABSENT_SHARE) & (value - ref >= margin),
+                          _binom_sf, k, n, ref)
     f = c.loc[fire].copy()
     if f.empty:
         return

@@ -41,6 +41,9 @@ _SEP = "[" + re.escape(SEPARATORS) + "]"
 # number is decided group by group (_phones). Not started inside a longer run of digits.
 _RUN = re.compile(rf"(?<![0-9+])(?:\+{_SEP}{{0,4}})?[0-9]+(?:{_SEP}{{1,4}}[0-9]+)*(?![0-9])")
 _GROUP = re.compile(r"[0-9]+")
+# A canonical E.164 cell (the call table's client_number): one run, '+' and 8-15 digits, which
+# find_numbers reads whole as those digits (_as_phone with '+')
+_E164 = re.compile(r"\+[0-9]{8,15}")
 _LOCAL_SEP = re.compile(r"[\s\-\u2010-\u2015\u2212]{1,3}")
 
 
@@ -162,6 +165,8 @@ def mask_number(e164: object) -> object:
     """
     if e164 is None or (not isinstance(e164, str) and pd.isna(e164)):
         return e164
+    if isinstance(e164, str) and _E164.fullmatch(e164):
+        return _masked_digits(e164[1:])   # what find_numbers makes of it, without the search
     text = str(e164).strip()
     digits = re.sub(r"\D", "", text)
     if not digits or _MASKED.match(text):

@@ -168,3 +168,20 @@ def test_mask_frame_masks_each_distinct_number_once_with_the_same_result():
     assert got.dtype == object
     assert got.tolist()[:4] == ["+7 916 ***-**-67", pd.NA, "+7 916 ***-**-67", "+7 495 ***-**-45"]
     assert got.tolist() == [mask_number(v) for v in ser.astype(object)]
+
+
+def test_canonical_numbers_take_the_short_way_to_the_same_mask():
+    """A cell that is exactly '+' and 8-15 ASCII digits is masked without the number search:
+    the result is the search's (checked against mask_text, which always searches), at every
+    length and for Russian and foreign numbers; other forms still go the long way."""
+    import random
+
+    rnd = random.Random(5)
+    cells = ["+7" + "".join(rnd.choice("0123456789") for _ in range(10)) for _ in range(200)]
+    cells += ["+" + "".join(rnd.choice("0123456789") for _ in range(n)) for n in range(8, 16) for _ in range(20)]
+    for cell in cells:
+        assert mask_number(cell) == mask_text(cell), cell
+    assert mask_number("+79161234567") == "+7 916 ***-**-67"
+    assert mask_number("+1234567") == "+1 ****67"            # 7 digits: not the short way
+    assert mask_number("+7916123456789012") == "+7916 **********12"   # 16 digits: the long way
+    assert mask_number(" +79161234567") == "+7 916 ***-**-67"                   # stripped first
