@@ -965,9 +965,9 @@ def _beyond_chance(candidates: np.ndarray, tail: Callable[..., np.ndarray], *arg
 def _binom_sf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """P(X >= k) for X ~ Binomial(n, p): ``scipy.stats.binom.sf(k - 1, n, p)`` bit for bit (the
     same boost kernel and the same edge rules: NaN outside the parameter space, 1 below the
-    support), without importing ``scipy.stats`` (a second of every ``callkit metrics``)."""
-    from scipy.special import _ufuncs
-
+    support), without importing ``scipy.stats`` (a second of every ``callkit metrics``): it calls
+    the kernel scipy.stats.binom calls, which is private (``scipy.special._ufuncs._binom_sf``);
+    a scipy without it there gets ``scipy.stats.binom.sf`` itself."""
     x, n, p = np.broadcast_arrays(np.asarray(k, dtype=float) - 1, np.asarray(n, dtype=float),
                                   np.clip(np.asarray(p, dtype=float), 0.0, 1.0))
     ok = (n >= 0) & (n == np.round(n)) & (p >= 0) & (p <= 1)
@@ -976,8 +976,24 @@ def _binom_sf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     out[(x < 0) & ok] = 1.0
     inside = ok & (x >= 0) & (x < n) & np.isfinite(x)
     if inside.any():
-        out[inside] = np.clip(_ufuncs._binom_sf(np.floor(x[inside]), n[inside], p[inside]), 0, 1)
+        kernel = _binom_sf_kernel()
+        if kernel is None:
+            from scipy import stats
+
+            out[inside] = stats.binom.sf(x[inside], n[inside], p[inside])
+        else:
+            out[inside] = np.clip(kernel(np.floor(x[inside]), n[inside], p[inside]), 0, 1)
     return out
+
+
+def _binom_sf_kernel() -> Callable[..., np.ndarray] | None:
+    """scipy.stats.binom's own survival kernel (private to scipy), or None where this scipy has
+    none there."""
+    try:
+        from scipy.special._ufuncs import _binom_sf as kernel
+    except ImportError:
+        return None
+    return kernel
 
 
 def _poisson_cdf(k: np.ndarray, mu: np.ndarray) -> np.ndarray:

@@ -793,3 +793,28 @@ def test_chance_tails_match_scipy_stats_bit_for_bit():
     mu = np.concatenate([rng.uniform(-1, 60, 2000), [0, 0, 3, np.nan, 2, 2]])
     kk = np.concatenate([np.floor(rng.uniform(-2, 80, 2000)), [0, 3, np.inf, 1, -np.inf, np.nan]])
     np.testing.assert_array_equal(_poisson_cdf(kk, mu), stats.poisson.cdf(kk, mu))
+
+
+def test_binomial_tail_without_scipys_private_kernel(monkeypatch):
+    """findings takes the binomial tail from a private scipy kernel; a scipy without it there
+    must give the same values through the public scipy.stats.binom.sf."""
+    import sys
+    import types
+
+    from scipy import stats
+
+    from callkit.findings import _binom_sf
+
+    rng = np.random.default_rng(5)
+    n = np.concatenate([rng.integers(0, 400, 500).astype(float), [0, 5, 5, 2.5, np.nan, -1]])
+    k = np.concatenate([np.floor(rng.uniform(-2, 1.1, 500) * n[:500]), [0, 0, 6, 1, 1, 1]])
+    p = np.concatenate([rng.uniform(-0.1, 1.1, 500), [0.3, 0, 1, 0.5, 0.5, 0.5]])
+    with_kernel = _binom_sf(k, n, p)
+    monkeypatch.setitem(sys.modules, "scipy.special._ufuncs", types.ModuleType("scipy.special._ufuncs"))
+    with pytest.raises(ImportError):
+        from scipy.special._ufuncs import _binom_sf as _  # noqa: F401  (the kernel is gone)
+    without = _binom_sf(k, n, p)
+    np.testing.assert_array_equal(without, with_kernel)
+    np.testing.assert_array_equal(without, stats.binom.sf(k - 1, n, np.clip(p, 0.0, 1.0)))
+    assert ((without > 0) & (without < 1)).sum() > 50        # real tails, not only the edges
+    assert _binom_sf(np.array([3.0]), np.array([5.0]), np.array([0.5]))[0] == 0.5   # P(X >= 3), 16/32
