@@ -72,6 +72,8 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 from callkit.audit import audit_from_load, write_metrics
 from callkit.io import load_calls, load_employees
+from callkit.engine import use_returning_memory_pool
+use_returning_memory_pool()   # as callkit.cli.main does
 t_import = time.perf_counter() - t0
 t0 = time.perf_counter(); c0 = time.process_time()
 emp = load_employees(sys.argv[2])

@@ -270,8 +270,9 @@ def _say(text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from callkit import progress
+    from callkit import engine, progress
 
+    engine.use_returning_memory_pool()   # the CLI's process: freed memory back to the system
     quiet = bool(getattr(args, "json", False))   # one JSON object on stdout, no bar on stderr
     if quiet:
         progress.set_enabled(False)

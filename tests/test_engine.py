@@ -121,3 +121,16 @@ def test_csv_spells_every_dtype_as_before(tmp_path):
     ]
     _write_csv(df.iloc[:0], tmp_path / "empty.csv")
     assert (tmp_path / "empty.csv").read_text(encoding="utf-8") == "a,b,c,d,e,f,g,h,i,j,k d\n"
+
+
+def test_the_cli_process_uses_a_pool_that_returns_memory(monkeypatch):
+    before = pa.default_memory_pool()
+    try:
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+        assert engine.use_returning_memory_pool() == "jemalloc"
+        assert pa.default_memory_pool().backend_name == "jemalloc"
+        pa.set_memory_pool(before)
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")   # the user's choice stands
+        assert engine.use_returning_memory_pool() == before.backend_name
+    finally:
+        pa.set_memory_pool(before)
