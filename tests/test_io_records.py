@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callkit.cli import main
+from callkit.errors import InputError
 from callkit.io import load_calls
 from callkit.io import text as T
 from callkit.io.text import RawTable, read_tables, split_records
@@ -246,3 +247,38 @@ def test_read_tables_one_per_sheet(tmp_path):
     tables = read_tables(p)
     assert [t.name for t in tables] == ["calls.xlsx[A]", "calls.xlsx[B]"]
     assert [len(t) for t in tables] == [3, 2]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_a_rejected_record_keeps_its_text_after_the_parser_released_the_bytes(tmp_path, encoding):
+    # the Asterisk parser drops the file's bytes once it has its frame (peak memory); the text
+    # of a record it then rejects is read again from the file, as it was read the first time
+    lines = (SAMPLES / "calls" / "Master.csv").read_text(encoding="utf-8").splitlines()
+    bad = re.sub('"(NO ANSWER|ANSWERED|BUSY)"', '"ANSWERD"', lines[40])
+    assert bad != lines[40]
+    lines[40] = bad
+    p = tmp_path / "Master.csv"
+    p.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    r = load_calls(p).report
+    assert r.rows_rejected == 1
+    row = r.rejected.iloc[0]
+    assert (row["source_row"], row["raw"]) == (41, bad)
+    assert "'ANSWERD'" in row["reason"]
+
+
+def test_released_bytes_come_back_and_a_changed_file_is_named(tmp_path):
+    p = tmp_path / "Master.csv"
+    p.write_bytes((SAMPLES / "calls" / "Master.csv").read_bytes())
+    table = read_tables(p)[0]
+    table.frame(usecols=[1, 2])
+    first = table.raw(0)
+    table.release()
+    assert table._bytes is None                       # released ...
+    assert table.raw(0) == first and table.raw(2).startswith('"","203","101"')   # ... and read again
+    table.release()
+    p.write_bytes(p.read_bytes() + b"\n")
+    with pytest.raises(InputError, match="changed while it was being loaded"):
+        table.raw(0)
+    rows = RawTable(p, encoding="utf-8", delimiter=",", rows=[["a", "b"]])
+    rows.release()                                     # a table of rows has nothing to release
+    assert rows.raw(0) == "a,b"

@@ -100,6 +100,7 @@ def _parse_headerless(table: RawTable, ctx: ParseContext, fields: tuple[str, ...
     df = table.frame(usecols=sorted(pos.values()), width=width)
     df = df.rename(columns={v: k for k, v in pos.items()})
     nf = table.nfields   # known without a scan when every record had `width` fields
+    table.release()      # the file's bytes: read again only for a rejected record's text
     ok = np.isin(nf, sizes)
     for i in np.flatnonzero(~ok):
         rej.add([int(i)], f"has {int(nf[i])} fields; expected one of {sorted(sizes)} "

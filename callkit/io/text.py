@@ -271,12 +271,15 @@ class RawTable:
 
     ``lines``, ``nfields`` and ``broken`` come from :func:`split_records` on first use; a clean
     file read through :meth:`frame` is checked by counting line ends instead, without the split.
+    A parser done with the bytes may :meth:`release` them (``reread`` gives them again when a
+    rejected record's text is asked for).
     """
 
     def __init__(self, path: Path, *, encoding: str, delimiter: str, data: bytes | None = None,
                  rows: list[list[str]] | None = None, lines: np.ndarray | None = None,
                  notes: list[str] | None = None, sheet: str | None = None,
-                 source_encoding: str | None = None) -> None:
+                 source_encoding: str | None = None,
+                 reread: Callable[[], bytes] | None = None) -> None:
         self.path = path
         self.encoding = encoding   # of ``data``
         self.source_encoding = source_encoding or encoding   # of the file (UTF-16 read as UTF-8)
@@ -285,7 +288,8 @@ class RawTable:
         self.sheet = sheet
         self.header: list[str] | None = None
         self.header_line: int | None = None
-        self._data = data
+        self._bytes = data
+        self._reread = reread
         self._rows = rows
         self._rec: Records | None = None
         if rows is not None:
@@ -294,6 +298,20 @@ class RawTable:
                                 lines=lines.astype(np.int64),
                                 nfields=np.array([len(r) for r in rows], dtype=np.int64),
                                 physical_lines=len(rows))
+
+    @property
+    def _data(self) -> bytes | None:
+        """The text's bytes (read again after :meth:`release`); None for a table of rows."""
+        if self._bytes is None and self._reread is not None:
+            self._bytes = self._reread()
+        return self._bytes
+
+    def release(self) -> None:
+        """Drop the bytes when they can be read again: a parser that has its frame and the
+        record counts needs them only for the text of a rejected record (peak memory: the
+        bytes are the size of the file)."""
+        if self._reread is not None and self._rec is not None:
+            self._bytes = None
 
     @property
     def name(self) -> str:
@@ -675,14 +693,14 @@ def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTa
     with open(path, "rb") as fh:
         if looks_like_dump(fh.read(65536)):   # a database dump: parsed as SQL, streamed
             return [read_dump(path)]
+    stat = path.stat()
     data = path.read_bytes()
     if not data or data.isspace():   # (not data.strip(): no copy of a big file)
         raise InputError(f"{path}: file is empty; expected a call export")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path)
     wide = wide_unicode_encoding(data)
-    if wide is not None:   # UTF-16/32 (Excel's "Unicode text"): read as the UTF-8 it says
-        data = decode_wide_unicode(data, wide, str(path)).lstrip("\ufeff").encode("utf-8")
+    data = _as_utf8(data, wide, path)
     head = data[:65536]
     if b"\x00" in head or _binary_share(head) > 0.1:
         raise FormatError(f"{path}: not a text export (binary data); expected CSV/TSV text or .xlsx")
@@ -690,7 +708,17 @@ def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTa
     body = data[3:] if enc == "utf-8-sig" else data
     sample = body[:200_000].decode("utf-8" if enc.startswith("utf-8") else enc, errors="replace")
     delim = delimiter or sniff_delimiter(sample.splitlines()[:200])
-    table = RawTable(path, encoding=enc, delimiter=delim, data=body, notes=notes, source_encoding=wide)
+    size = len(body)
+
+    def reread() -> bytes:
+        again = path.stat()
+        if (again.st_size, again.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            raise InputError(f"{path}: the file changed while it was being loaded; load it again")
+        text = _as_utf8(path.read_bytes(), wide, path)
+        return text[len(text) - size:]   # without the BOM, as the first read
+
+    table = RawTable(path, encoding=enc, delimiter=delim, data=body, notes=notes, source_encoding=wide,
+                     reread=reread)
     if not table.head(1):
         raise InputError(f"{path}: file has no records; expected a call export")
     return [table]
@@ -706,6 +734,13 @@ def read_table(path: str | Path, *, delimiter: str | None = None) -> RawTable:
         When the file is missing, not a regular file, empty or not text.
     """
     return read_tables(path, delimiter=delimiter)[0]
+
+
+def _as_utf8(data: bytes, wide: str | None, path: Path) -> bytes:
+    """A file's bytes as read: UTF-16/32 (Excel's "Unicode text") as the UTF-8 it says."""
+    if wide is None:
+        return data
+    return decode_wide_unicode(data, wide, str(path)).lstrip("\ufeff").encode("utf-8")
 
 
 def _binary_share(head: bytes) -> float:
