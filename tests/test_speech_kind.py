@@ -136,7 +136,7 @@ def test_account_number_vs_invoice_by_meaning():
     pc = analyze_calls(u, PROFILE, kind_model=None).per_call.set_index("call_id")
     assert pc["call_kind"].tolist() == ["navigation", "negotiation", "navigation", "negotiation"]
     # the concepts behind it are listed per call
-    assert pc.loc["d0", "kind_concepts"] == "payment; requisites"
+    assert pc.loc["d0", "kind_concepts"] == "pay_order; payment; requisites"   # "для оплаты"
     assert pc.loc["d1", "kind_concepts"] == "invoice; payment; result"   # a default result too
 
 
@@ -542,3 +542,69 @@ def test_software_price_compatibility_and_the_courier(kind_model):
     assert got == ["negotiation"] * 3
     concepts = pc["kind_concepts"].str.split("; ")
     assert "goods" in concepts["d0"] and "tech" in concepts["d1"] and "delivery" in concepts["d2"]
+
+
+# --- fifth pass: the weaknesses blind set 6 showed, fixed by meaning (set 11) ----------------
+
+#: What each new concept means, one dialog apiece (turns split at " / "): the concept, the kind
+#: by the rules and by ``auto``. A copy or a second original of a document signed or sent in
+#: the past is documents only, a copy of a contract still being agreed or to be signed now is
+#: the deal's; the recipient's account for a payment order is requisites ("рублевый счет …
+#: пришлю" asks no invoice), an invoice in roubles for this order is an invoice; unloading at
+#: the client's own site is delivery; the closing documents of a delivery corrected are the
+#: deal's, even with an original to follow.
+FIFTH_PASS = """
+signed_before navigation C: скиньте пожалуйста копию акта по прошлому тиражу визиток мы его подписали и потеряли / E: пришлю скан
+copy navigation C: нужен второй экземпляр подписанного договора аренды техники наш испортился / E: распечатаем
+past navigation C: продублируйте накладную за прошлогоднюю поставку кирпича для архива / E: поищем
+doc_pending negotiation C: пришлите еще раз копию договора на ремонт офиса мы его сейчас согласовываем / E: отправлю с правками
+doc_pending negotiation C: мы подписали спецификацию пришлите на подпись второй экземпляр с вашей стороны / E: подпишем и вернем
+pay_order navigation C: бухгалтер делает платежку какой у вас счет получателя / E: рублевый счет пришлю письмом
+requisites navigation C: для платежного поручения нужен ваш валютный счет и банк получателя / E: скину
+invoice negotiation C: выставьте счет в рублях на этот заказ плитки / E: сегодня выставлю
+client_unload negotiation C: мы на складе в промзоне куда выгружать будете там два дока / E: к первому доку
+client_site negotiation C: разгрузка у нас с торца здания нужен пропуск на машину / E: закажите на номер
+order_documents negotiation C: в упд по вчерашней поставке ошибка в инн переделайте / E: пришлем исправленный
+document_fix negotiation C: накладная с ошибкой пришла количество не то / E: сделаем новую накладную / C: оригинал передайте с водителем
+"""
+
+
+def _concepts(pc, call):
+    """The call-kind concepts found in one call of ``_kinds``' table."""
+    return set(pc.loc[call, "kind_concepts"].split("; "))
+
+
+@pytest.mark.parametrize("kind_model", ["auto", None])
+def test_fifth_pass_meanings(kind_model):
+    cases = [line.split(" ", 2) for line in FIFTH_PASS.strip().splitlines()]
+    pc, got = _kinds([d.split(" / ") for _, _, d in cases], kind_model=kind_model)
+    assert got == [k for _, k, _ in cases]
+    for n, (concept, _, _) in enumerate(cases):
+        assert concept in _concepts(pc, f"d{n}"), (n, concept)
+    assert "invoice" not in _concepts(pc, "d5")   # the "счёт" is the account's
+
+
+def test_the_employees_own_site_is_no_clients_site():
+    # the employee's "к нам на склад" is the company's: the rules only weigh it (the driver's
+    # "заказ" and "погрузка" tip them to a negotiation), the model reads directions
+    dialog = [["C: я за заказом приеду где у вас погрузка", "E: скажите охране что к нам на склад"]]
+    pc, got = _kinds(dialog)
+    assert got == ["navigation"] and pc.loc["d0", "call_kind_rules"] == "negotiation"
+    assert "client_site" in _concepts(pc, "d0")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_caller_who_only_checks_he_reached_the_company(labelled):
+    dialogs = [
+        # "is this X?" - a bare yes - "I'll call later": just checking
+        ["C: алло это автомойка блеск", "E: да", "C: ага понял потом наберу"],
+        ["C: это склад стройматериалов на окружной", "E: да это мы", "C: хорошо позже перезвоню"],
+        # no check: a bare "I'll call back" is no content
+        ["C: алло", "E: да", "C: я перезвоню"],
+        ["E: автомойка блеск здравствуйте", "C: я попозже наберу"],
+        # a purpose said after the yes decides
+        ["C: алло это автомойка блеск", "E: да", "C: сколько стоит мойка кузова"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["navigation", "navigation", "unknown", "unknown", "negotiation"]
+    assert "confirmed" in _concepts(pc, "d0") and "confirmed" not in _concepts(pc, "d4")

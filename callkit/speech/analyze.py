@@ -116,6 +116,18 @@ PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_FILE_COLUMNS + (
 _STOP, _TOPIC, _KIND = "stop_word", "topic", "kind"
 _BARE_NO_CONCEPT, _BARE_NO = "bare_no", frozenset({"нет", "не", "неа", "нету"})
 _BARE_NO_WORDS = _BARE_NO | {"девушка", "мужчина", "женщина", "молодой", "человек"}
+#: "алло это аэроклимат" - "да": a bare yes to the caller's "is this …?" (concept "confirmed")
+_CONFIRMED, _YES = "confirmed", frozenset({"да", "ага", "угу", "верно", "точно", "конечно",
+                                           "именно"})
+_YES_WORDS = _YES | {"так", "совершенно", "правильно", "слушать", "мы", "это", "она", "он", "вы"}
+#: words that name nothing (what follows "это" must name something: "это аэроклимат")
+_PLAIN = FUNCTION_WORDS | SMALL_TALK
+#: what a caller who only checked may say after the yes ("понял, потом наберу")
+_LATER = frozenset({"набрать", "понять", "отлично", "попозже", "тогда", "обратиться",
+                    "связаться", "значит", "ладный"})
+#: an invoice phrase sharing its "счёт" with a bank account's ("рублевый счет я пришлю") is no
+#: invoice: the word is the account
+_ACCOUNT_TERM = "счет"
 #: call-kind concepts whose words are no content: a recording (voicemail, IVR), "I can't talk"
 _RECORDING = frozenset({"voicemail", "ivr", "busy"})
 #: ... of which an IVR's: its whole turn is no content (a menu naming departments; voicemail
@@ -436,6 +448,8 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
         counts: Counter[tuple[str, str, str]] = Counter()
         concepts: dict[str, list[tuple[int, str]]] = {}
         recorded: set[int] = set()   # token positions of a recording's words (no content)
+        invoices: list[tuple[int, int, str]] = []   # invoice phrases, kept unless on an account
+        accounts: list[tuple[int, int]] = []
         for mt in m.find((), positions=pos, breaks=[lo for lo, _ in ubounds[1:]]):
             if tutt[mt.start] != tutt[mt.end]:
                 continue  # a phrase never spans two utterances
@@ -444,6 +458,11 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             if ph.kind == _KIND:
                 if ph.item in _WHOLE_TURN and tutt[mt.start] > 1:
                     continue   # an IVR greets at the start; "вы дозвонились в другое место" later is a person
+                if ph.item == "invoice":
+                    invoices.append((mt.start, mt.end, who))
+                    continue
+                if ph.item == "requisites" and _ACCOUNT_TERM in ph.terms:
+                    accounts.append((mt.start, mt.end))
                 concepts.setdefault(ph.item, []).append((mt.start, who))
                 if ph.item in _WHOLE_TURN:   # a machine's whole turn (an IVR menu naming
                     recorded.update(range(*ubounds[tutt[mt.start]]))   # departments) is no content
@@ -459,11 +478,16 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             if who == EMPLOYEE_SPEAKER and (key not in emp_first or mt.start < emp_first[key][0]):
                 emp_first[key] = (mt.start, mt.end)
         first.update(emp_first)
+        for s_, e_, who in invoices:
+            if not any(s_ <= ae and as_ <= e_ for as_, ae in accounts):
+                concepts.setdefault("invoice", []).append((s_, who))
         for j in range(1, len(ubounds)):   # "алло аптека" - "нет": a bare no to a named thing
             lo, hi = ubounds[j]
             if (hi > lo and lems[lo] in _BARE_NO and all(x in _BARE_NO_WORDS for x in lems[lo:hi])
                     and any(x not in quiet for x in lems[ubounds[j - 1][0]:ubounds[j - 1][1]])):
                 concepts.setdefault(_BARE_NO_CONCEPT, []).append((lo, who_utt[j]))
+            if _confirmed(j, ubounds, who_utt, lems, quiet, recorded):
+                concepts.setdefault(_CONFIRMED, []).append((lo, who_utt[j]))
         if recorded:   # what a recording says (an IVR's opening hours) is no call-kind concept
             concepts = {k: v for k, v in ((k, [h for h in v if k in _RECORDING or h[0] not in recorded])
                                           for k, v in concepts.items()) if v}
@@ -556,6 +580,26 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
         docs[cid] = " ".join(lems)
         cue_docs[cid] = _kind_input(toks, lems, ubounds, who_utt, concepts, quiet, recorded)
     return rows, check_rows, topic_rows, prof_rows, docs, cue_docs
+
+
+def _confirmed(j: int, ubounds: list[tuple[int, int]], who_utt: list[str], lems: list[str],
+               quiet: frozenset[str], recorded: set[int]) -> bool:
+    """Turn ``j`` is a bare yes ("да", "да это мы") to the caller's "is this …?" (the turn
+    before says "это" and names something: "алло это аэроклимат") and nothing of content
+    follows it (small talk, "позже наберу"): the caller only checked he reached the company."""
+    lo, hi = ubounds[j]
+    plo, phi = ubounds[j - 1]
+    if hi == lo or not _YES.intersection(lems[lo:hi]) or not all(
+            x in _YES_WORDS for x in lems[lo:hi]):
+        return False
+    if (who_utt[j - 1] in (EMPLOYEE_SPEAKER, CLIENT_SPEAKER) and who_utt[j] in (
+            EMPLOYEE_SPEAKER, CLIENT_SPEAKER)) and (who_utt[j - 1], who_utt[j]) != (
+            CLIENT_SPEAKER, EMPLOYEE_SPEAKER):
+        return False
+    asked = any(lems[i] == "это" and i + 1 < phi and lems[i + 1] not in _PLAIN
+                for i in range(plo, phi))
+    return asked and all(lems[i] in quiet or lems[i] in _LATER or i in recorded
+                         for i in range(hi, len(lems)))
 
 
 def _opening(ubounds: list[tuple[int, int]], who_utt: list[str], toks: list[str],

@@ -26,14 +26,24 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 3. the employee saying the company does not sell that (``таким не занимаемся``) ->
    ``navigation``, unless the employee goes on to sell after it (price, an invoice, goods
    in stock, an analogue);
-4. closing documents for an order or a delivery ("упд по поставке") -> ``negotiation``,
+4. the closing documents of a delivery corrected ("в упд ошибка, переделайте") or the goods
+   unloaded at the client's own site ("куда выгружать будете", the client's "разгрузка у
+   нас") -> ``negotiation``; a copy or a second original of a document signed or sent in the
+   past ("копию упд по прошлой поставке", "подписанный экземпляр нужен повторно") ->
+   ``navigation`` unless a deal goes on (goods, price, an invoice, terms, specs), while a
+   copy of a contract still being agreed or signed now -> ``negotiation``;
+   closing documents for an order or a delivery ("упд по поставке") -> ``negotiation``,
    unless an original or a copy of one already sent is asked for;
-   the account number or payment details asked for an invoice already issued ("по тому
-   счёту, что вы выставили") -> ``navigation``, unless the invoice is to be changed or the
-   deal discussed (goods, price, terms, delivery, specs, deal documents);
+   the recipient's account for the caller's payment order ("какой у вас счет получателя, мне
+   платежку сделать"; the "счёт" of an account phrase is no invoice) or the account number
+   or payment details asked for an invoice already issued ("по тому счёту, что вы
+   выставили") -> ``navigation``, unless the invoice is to be changed or the deal discussed
+   (goods, price, terms, delivery, specs, deal documents);
 5. a wrong number (its phrases, or a denial — or a bare "нет" to a turn that named something
    when nothing of a deal was said — with an apology) -> ``navigation`` unless the call is plainly a deal (strong negotiation
-   evidence of 2+ concepts);
+   evidence of 2+ concepts); the caller's "is this …?" answered by a bare yes with nothing of
+   content after it ("алло это аэроклимат" - "да" - "позже наберу") and nothing weighed ->
+   ``navigation`` (just checking; a bare "я наберу" with no check stays ``unknown``);
 6. otherwise the weights of the concepts found are summed per kind (strong 2, weak 1 — e.g.
    payment alone, a contract alone, the HR department named; a concept said in two or more
    places counts twice) and the larger wins; a tie with negotiation evidence is a negotiation
@@ -143,7 +153,9 @@ CONCEPTS: tuple[Concept, ...] = (
        "возврат денег; платежное поручение; платежка; "
        "акт за; подписанный акт; =переплата; свидетельство о регистрации; устав; "
        "назначение платежа; электронный документооборот; =эдо; диадок; сбис; "
-       "проверка контрагентов; для отчетности; взаиморасчеты; корсчет; сверить"),
+       "проверка контрагентов; для отчетности; взаиморасчеты; корсчет; сверить; "
+       "счет получателя; банк получателя; получатель платежа; реквизиты получателя; "
+       "рублевый счет; валютный счет"),
     _c("just_checking", NAVIGATION, 2,
        "проверка связи; проверить связь; проверить номер; проверяю номер; просто проверяю; "
        "просто уточнить; просто узнать; хотел убедиться; убедиться что; дозвонился; "
@@ -299,19 +311,65 @@ CONCEPTS: tuple[Concept, ...] = (
        "лизингодатель; типовой договор; свой договор"),
     # an original or a copy of a document already sent (with order_documents: requisites)
     _c("copy", NAVIGATION, 0, "оригинал; оригиналы; копия; копию; дубликат; продублируйте; "
-       "повторно; еще раз; для архива"),
+       "повторно; еще раз; для архива; второй экземпляр; второй оригинал"),
+    # ... signed or sent in the past ("подписанный", "по прошлой поставке", "свой экземпляр"):
+    # with a copy asked for, a document of a deal already done (requisites, rule 4)
+    _c("signed_before", NAVIGATION, 0,
+       "; ".join(f"~{w}" for w in (
+           "подписанный", "подписанного", "подписанную", "подписанной", "подписанные",
+           "подписанных", "подписанным", "подписанная", "подписанное", "подписаный",
+           "подписаного", "подписаную", "подписан", "подписана", "подписаны", "подписали",
+           "подписывали")) + "; экземпляр"),
+    # ... or of a past period ("по прошлой поставке", "от прошлого года"): not being agreed now
+    # even when the employee will sign a second original
+    _c("past", NAVIGATION, 0, "прошлый; прошлогодний; позапрошлый; в прошлом году"),
+    # ... while a document still being agreed or to be signed is the deal's own
+    _c("doc_pending", NEGOTIATION, 0,
+       "на согласование; согласовываем; согласовывать; согласование; на подпись; ~подпишем; "
+       "~подпишите; ~подписать; ~подпишу; ~подписываем; ~подпишет; правки; протокол разногласий; "
+       "проект; заключаем; заключить; новый договор; обсуждаем"),
+    # a payment order the caller makes ("мне платежку сделать"): with the account asked for and
+    # nothing of a deal, he pays (requisites, rule 4)
+    _c("pay_order", NAVIGATION, 0,
+       "платежка; платежку сделать; платежное поручение; назначение платежа; перевести деньги; "
+       "перечислить деньги; сделать платеж; провести платеж; для оплаты; оплатить по реквизитам"),
     # closing documents for an order or a delivery (not for a period's accounts: those are
     # requisites, as are the bank details, the company card or a copy of a sent document)
     _c("order_documents", NEGOTIATION, 2,
        "; ".join(f"{d} по {o}" for d in ("документы", "упд", "акт", "счет фактура", "накладная",
                                           "закрывающие")
                  for o in ("заказу", "поставке", "отгрузке", "тиражу"))),
+    # the closing documents of a delivery corrected ("в упд ошибка, переделайте"): the deal's
+    _c("document_fix", NEGOTIATION, 2,
+       "; ".join(f"{v} {d}" for v in ("ошибка в", "исправить", "переделать", "переоформить",
+                                      "перевыставить", "поправить", "корректировочный", "новый")
+                 for d in ("упд", "накладная", "счет фактура", "документы"))
+       + "; упд с ошибкой; накладная с ошибкой; ошибка упд; ошибка накладная"),
+    # unloading at the client's site ("куда выгружать будете, мы в торговом центре"): delivery
+    # of the company's goods, not the way to the company (directions: "где у вас разгрузка")
+    _c("client_unload", NEGOTIATION, 2,
+       "~выгружать ~будете; ~разгружать ~будете; ~выгружаться ~будете; ~разгружаться ~будете; "
+       "~выгрузите; ~разгрузите; ~выгрузят; ~разгрузят; ~выгрузит; ~разгрузит; "
+       "адрес доставки; адрес выгрузки; место выгрузки"),
+    # ... and the client's own site named by the client ("разгрузка у нас", "к нам на склад";
+    # the employee's "к нам на склад" is the company's: directions)
+    _c("client_site", NEGOTIATION, 0,
+       "разгрузка у нас; выгрузка у нас; у нас разгрузка; у нас выгрузка; к нам на объект; "
+       "на наш объект; к нам на склад; на наш склад; к нашему складу"),
     _c("contract", NEGOTIATION, 1, "договор; накладная; упд; счет фактура"),
+    # the caller asks whether he reached the company ("алло это аэроклимат"), the other side
+    # says a bare yes and nothing of content follows: found by analyze_calls from the turns,
+    # not by phrases; alone it is "just checking" (a bare "я наберу" with no check is nothing)
+    _c("confirmed", NAVIGATION, 0, ""),
 )
 _CONCEPT_BY_NAME: dict[str, Concept] = {c.name: c for c in CONCEPTS}
 #: Concepts that decide only in combination (rules 2-4), not by their weight.
 _COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apology",
-             "voicemail", "ivr", "busy", "issued_invoice", "bare_no", "copy")
+             "voicemail", "ivr", "busy", "issued_invoice", "bare_no", "copy", "signed_before",
+             "doc_pending", "pay_order", "confirmed", "client_site", "past")
+#: Concepts of a deal going on: they keep a copy of a signed document or a payment by the
+#: account from being a call about documents only (rule 4).
+_DEAL = ("invoice", "invoice_change", "payment_terms", "goods", "price", "tech", "document_fix")
 #: Concepts that, said by the employee after "we don't sell that", mean they go on selling.
 _SELLING = ("price", "invoice", "goods", "payment_terms")
 
@@ -369,8 +427,9 @@ def kind_from_concepts(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = Tr
 def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
                   caller: str | None = None) -> tuple[str, str]:
     """The call kind from the concepts found in it and what decided it: ``"override"`` (a job
-    seeker, an offer to the company, "we don't sell that", closing documents for an order, a
-    wrong number), ``"score"`` (the
+    seeker, an offer to the company, "we don't sell that", closing documents for an order or
+    corrected, unloading at the client's site, a copy of a past or a pending document, the
+    account for a payment, a wrong number, a caller only checking), ``"score"`` (the
     weighed concepts), ``"apology"`` (nothing weighed but an apology: a short wrong number such
     as "алло аптека — нет — извините" when a place or person was named) or ``"none"``
     (nothing found).
@@ -430,10 +489,36 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
                        for name in _SELLING for p, s in found.get(name, ()))
         if not sells_on and "result" not in found:
             return NAVIGATION, "override"
+    site = by("client_site", CLIENT_SPEAKER) if labelled else False
+    if "document_fix" in found or "client_unload" in found or site:
+        # the closing documents of a delivery corrected, or the goods unloaded at the
+        # client's site: part of the deal, whatever else is named (the КПП in the document,
+        # the pass for the truck)
+        return NEGOTIATION, "override"
+    deal = any(n in found for n in _DEAL)
+    done = "past" in found or ("signed_before" in found and "doc_pending" not in found)
+    if ("copy" in found and done and not deal
+            and any(n in found for n in ("contract", "order_documents", "deal_documents",
+                                         "requisites"))):
+        # a copy or a second original of a document signed or sent in the past ("копию упд
+        # по прошлой поставке", "подписанный экземпляр накладной нужен повторно"): documents
+        # only — unlike a copy of a contract still being agreed or signed now (doc_pending)
+        return NAVIGATION, "override"
+    if ("copy" in found and "doc_pending" in found and "past" not in found
+            and any(n in found for n in ("contract", "deal_documents"))):
+        # a copy of a contract still being agreed or to be signed now: the deal's own
+        return NEGOTIATION, "override"
     if "order_documents" in found and "copy" not in found:
         # closing documents for an order, a delivery or a print run: part of that deal (an
         # original or a copy of one already sent, for the archive, is requisites)
         return NEGOTIATION, "override"
+    if ("pay_order" in found and "requisites" in found
+            and not any(n in found for n in _DEAL + ("doc_pending", "delivery", "deal_documents",
+                                                     "order_documents", "contract")
+                        if n != "price")):
+        # the account of the recipient for the caller's payment order ("какой у вас счет
+        # получателя, мне платежку сделать"): he pays; no invoice is asked for
+        return NAVIGATION, "override"
     if "issued_invoice" in found and "requisites" in found:
         # the account number or payment details for an invoice already issued: the caller is
         # paying it; no invoice is asked for — unless he wants it changed or bargains on
@@ -454,6 +539,9 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     wrong = "wrong_number" in found or ("apology" in found and (
         "denial" in found or ("bare_no" in found and score[NEGOTIATION] == 0)))
     if wrong and score[NEGOTIATION] < 4:
+        return NAVIGATION, "override"
+    if "confirmed" in found and score[NAVIGATION] == score[NEGOTIATION] == 0:
+        # "алло это аэроклимат" - "да" - "позже наберу": he only checked he reached the company
         return NAVIGATION, "override"
     if score[NEGOTIATION] >= score[NAVIGATION] and score[NEGOTIATION] > 0:
         return NEGOTIATION, "score"
@@ -617,7 +705,8 @@ SMALL_TALK: frozenset[str] = frozenset("""
 BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_dev2.yaml",
                                       "kind_test3.yaml", "kind_dev3.yaml", "kind_dev4.yaml",
                                       "kind_dev5.yaml", "kind_test4.yaml", "kind_dev6.yaml",
-                                      "kind_test5.yaml", "kind_dev7.yaml")
+                                      "kind_test5.yaml", "kind_dev7.yaml", "kind_test6.yaml",
+                                      "kind_dev8.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
