@@ -5,7 +5,7 @@ import pytest
 
 from callkit.profile import profile_from_dict
 from callkit.speech import CallKindClassifier, analyze_calls, call_documents, make_transcripts
-from callkit.speech.kind import kind_from_cues
+from callkit.speech.kind import kind_from_cues, rule_decision
 
 
 def test_rule_decisions():
@@ -581,13 +581,19 @@ def _concepts(pc, call):
     return set(pc.loc[call, "kind_concepts"].split("; "))
 
 
-@pytest.mark.parametrize("kind_model", ["auto", None])
-def test_fifth_pass_meanings(kind_model):
-    cases = [line.split(" ", 2) for line in FIFTH_PASS.strip().splitlines()]
+def _check_meanings(table, kind_model):
+    """Each line of ``table`` ("concept kind E: … / C: …") gets its kind and its concept."""
+    cases = [line.split(" ", 2) for line in table.strip().splitlines()]
     pc, got = _kinds([d.split(" / ") for _, _, d in cases], kind_model=kind_model)
     assert got == [k for _, k, _ in cases]
     for n, (concept, _, _) in enumerate(cases):
         assert concept in _concepts(pc, f"d{n}"), (n, concept)
+    return pc
+
+
+@pytest.mark.parametrize("kind_model", ["auto", None])
+def test_fifth_pass_meanings(kind_model):
+    pc = _check_meanings(FIFTH_PASS, kind_model)
     assert "invoice" not in _concepts(pc, "d5")   # the "счёт" is the account's
 
 
@@ -615,3 +621,65 @@ def test_a_caller_who_only_checks_he_reached_the_company(labelled):
     pc, got = _kinds(dialogs, labelled=labelled)
     assert got == ["navigation", "navigation", "unknown", "unknown", "negotiation"]
     assert "confirmed" in _concepts(pc, "d0") and "confirmed" not in _concepts(pc, "d4")
+
+
+# --- sixth pass: the weaknesses blind set 7 showed, fixed by meaning (set 12) ----------------
+
+#: What each new meaning is, one dialog apiece (turns split at " / "): the concept, the kind by
+#: the rules and by ``auto``. The first issue of the closing documents for goods just received
+#: or shipped, signing them, an act to be corrected or not yet drawn up are the deal's; a copy
+#: of a settled document lost and asked for again, a reconciliation act, an error in the
+#: company's own details are requisites; an invoice asked for goods with the buyer's INN or the
+#: accountant in copy is an invoice; the client's addresses of a delivery are delivery; a
+#: service done at the company's own site offered by the caller is an offer to us; a pocket
+#: dial or "nothing, sorry" after bare greetings is no content, not a wrong number.
+SIXTH_PASS = """
+received negotiation C: краску мы вчера получили пришлите упд и счет фактуру / E: вышлю сегодня
+received negotiation E: мы вам утром отгрузили трубы документы скинем / C: да нужна накладная для бухгалтерии
+lost navigation C: накладная на краску за март потерялась пришлите копию еще раз / E: найду в архиве
+doc_unmade negotiation C: акт за сентябрь по обслуживанию до сих пор не сформирован / E: сформируем завтра и отправим
+doc_unmade negotiation E: трубы доехали а упд вы не подписали подпишите в сбисе пожалуйста / C: подпишем сегодня
+reconciliation navigation C: акт сверки за год у нас не подписан пришлите еще раз / E: отправлю на почту
+act_fix negotiation C: в акте нет доставки которую вы делали поправьте акт пожалуйста / E: исправим и пришлем
+details navigation C: в акте неправильно написано название организации и инн / E: поправим в карточке
+invoice negotiation C: выставите счет на десять рулонов утеплителя на ооо вектор / E: инн продиктуйте / C: семь семь ноль один
+cc negotiation C: оплатим когда пришлете счет на утеплитель / E: отправлю через час / C: бухгалтера поставьте в копию
+client_unload negotiation C: краску нужно развезти по четырем нашим объектам / E: пришлите список адресов и время
+offer_to_us navigation C: компания чистый двор вывозим ваш мусор и снег по договору / E: а сколько в месяц / C: от пяти тысяч
+busy unknown C: алло / E: слушаю вас / C: ой простите нажал случайно
+busy unknown C: здрасте / E: добрый день / C: ой да нет ничего
+"""
+
+
+@pytest.mark.parametrize("kind_model", ["auto", None])
+def test_sixth_pass_meanings(kind_model):
+    _check_meanings(SIXTH_PASS, kind_model)
+    # "в копию" of an e-mail is no copy of a document: the invoice stands (a copy would leave
+    # it to the weighed concepts)
+    hits = {"invoice": [(3, "client")], "requisites": [(12, "client")], "copy": [(11, "client")]}
+    assert rule_decision(hits) == ("negotiation", "score")
+    assert rule_decision({**hits, "cc": [(10, "client")]}) == ("negotiation", "override")
+
+
+def test_documents_received_are_no_goods_received():
+    # "получили ваши документы": the documents, not the goods; "не получили": nothing received
+    pc, got = _kinds([
+        ["C: мы получили ваши оригиналы спасибо пришлите еще карточку предприятия", "E: вышлю"],
+        ["C: мы не получили закрывающие документы за квартал", "E: перешлем оригиналы"],
+        ["C: у нас не получилось дозвониться до бухгалтерии пришлите акт сверки", "E: пришлю"],
+    ])
+    assert got == ["navigation"] * 3
+    assert all("received" not in _concepts(pc, f"d{n}") for n in range(3))
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_pocket_dial_is_no_wrong_number(labelled):
+    dialogs = [
+        ["C: алло", "E: здравствуйте", "C: ой сорян не туда нажал", "E: бывает"],
+        ["C: здравствуйте вы позвонили в магазин уют оставьте сообщение после сигнала",
+         "E: это снова я"],
+        # a wrong number stays one
+        ["C: алло это шиномонтаж", "E: нет это склад", "C: ой не туда попал извините"],
+    ]
+    _, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["unknown", "unknown", "navigation"]

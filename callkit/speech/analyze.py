@@ -125,6 +125,16 @@ _PLAIN = FUNCTION_WORDS | SMALL_TALK
 #: what a caller who only checked may say after the yes ("понял, потом наберу")
 _LATER = frozenset({"набрать", "понять", "отлично", "попозже", "тогда", "обратиться",
                     "связаться", "значит", "ладный"})
+#: goods just received or shipped ("плитку мы получили, пришлите акт"; concept "received",
+#: found from the words): a past form of these verbs whose object is no document ("получили
+#: ваши документы" is the documents, not the goods)
+_RECEIVED, _RECEIVED_FORMS = "received", ("получил", "получен", "отгрузил", "доставил", "привезл",
+                                               "забрал")
+_DOC_WORDS = frozenset({"документ", "упд", "акт", "накладная", "накладный", "счет", "оригинал",
+                        "скан", "копия", "письмо", "реквизит", "договор", "экземпляр", "фактура",
+                        "карточка", "платежка", "деньга", "оплата", "предоплата"})
+_RECEIVED_SKIP = frozenset({"мы", "уже", "вчера", "сегодня", "ваш", "все", "вы", "от", "вас",
+                            "наш", "только", "я", "они", "не", "эти", "этот", "тот"})
 #: an invoice phrase sharing its "счёт" with a bank account's ("рублевый счет я пришлю") is no
 #: invoice: the word is the account
 _ACCOUNT_TERM = "счет"
@@ -488,6 +498,10 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
                 concepts.setdefault(_BARE_NO_CONCEPT, []).append((lo, who_utt[j]))
             if _confirmed(j, ubounds, who_utt, lems, quiet, recorded):
                 concepts.setdefault(_CONFIRMED, []).append((lo, who_utt[j]))
+        for i, t in enumerate(toks):   # "плитку мы получили": goods received, not documents
+            if (t.startswith(_RECEIVED_FORMS) and not t.startswith("получилос")
+                    and (i == 0 or lems[i - 1] != "не") and not _doc_object(i, lems, ubounds[tutt[i]])):
+                concepts.setdefault(_RECEIVED, []).append((i, who_utt[tutt[i]]))
         if recorded:   # what a recording says (an IVR's opening hours) is no call-kind concept
             concepts = {k: v for k, v in ((k, [h for h in v if k in _RECORDING or h[0] not in recorded])
                                           for k, v in concepts.items()) if v}
@@ -600,6 +614,19 @@ def _confirmed(j: int, ubounds: list[tuple[int, int]], who_utt: list[str], lems:
                 for i in range(plo, phi))
     return asked and all(lems[i] in quiet or lems[i] in _LATER or i in recorded
                          for i in range(hi, len(lems)))
+
+
+def _doc_object(i: int, lems: list[str], bounds: tuple[int, int]) -> bool:
+    """The word next to the verb at ``i`` (either side, within its turn, past "мы", "уже",
+    "ваши"…) is a document: "получили ваши документы", "документы получили"."""
+    lo, hi = bounds
+    for step in (1, -1):
+        k = i + step
+        while lo <= k < hi and lems[k] in _RECEIVED_SKIP:
+            k += step
+        if lo <= k < hi and lems[k] in _DOC_WORDS:
+            return True
+    return False
 
 
 def _opening(ubounds: list[tuple[int, int]], who_utt: list[str], toks: list[str],

@@ -14,24 +14,31 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 
 1. nothing found -> ``unknown``; a recording (voicemail, "абонент недоступен", an IVR
    greeting — its whole turn: an IVR menu naming departments names no requisites) or "I
-   can't talk now" is no content: its words are neither counted nor read and the concepts
+   can't talk now" or a pocket dial ("не туда нажал", "ой нет ничего") is no content: its words are neither counted nor read and the concepts
    said inside it do not count; nor is the employee's opening greeting and self-introduction
    ("склад упаковки добрый день", "вас беспокоит компания…"): only what follows it counts as
    content, and what it names ("электрика оптом") counts only when the other side answers
    with something (not with a recording, "не удобно" or "та щас ну");
 2. a job seeker -> ``navigation``; the caller referring to the company's *own* offer ("вы мне
    вчера предлагали…") -> ``negotiation``; a caller *offering* the company goods or services
-   (said by the client, or by an unlabelled speaker with the company declining) ->
+   (said by the client, or by an unlabelled speaker with the company declining; a service
+   done at the company's site, "установим контейнер у вашего склада", too) ->
    ``navigation``;
 3. the employee saying the company does not sell that (``таким не занимаемся``) ->
    ``navigation``, unless the employee goes on to sell after it (price, an invoice, goods
    in stock, an analogue);
-4. the closing documents of a delivery corrected ("в упд ошибка, переделайте") or the goods
-   unloaded at the client's own site ("куда выгружать будете", the client's "разгрузка у
-   нас") -> ``negotiation``; a copy or a second original of a document signed or sent in the
-   past ("копию упд по прошлой поставке", "подписанный экземпляр нужен повторно") ->
+4. the closing documents of a delivery corrected ("в упд ошибка, переделайте"; an act with
+   what was done missing or wrong, "в акте не указан монтаж" — not an error in the company's
+   own details nor a reconciliation act) or the goods unloaded at the client's own site or
+   taken to the client's addresses ("куда выгружать будете", the client's "разгрузка у нас",
+   "развезти по магазинам", "куда завозить") -> ``negotiation``; a closing document not yet
+   drawn up or signed ("акт ещё не сформировали", "вы не подписали упд") -> ``negotiation``;
+   a copy or a second original of a document signed, sent or lost in the past ("копию упд по
+   прошлой поставке", "подписанный экземпляр нужен повторно", "наш потерялся") ->
    ``navigation`` unless a deal goes on (goods, price, an invoice, terms, specs), while a
-   copy of a contract still being agreed or signed now -> ``negotiation``;
+   copy of a contract still being agreed or signed now -> ``negotiation``; the closing
+   documents of goods just received or shipped ("плитку мы получили, пришлите акт") ->
+   ``negotiation`` (their first issue closes that delivery);
    closing documents for an order or a delivery ("упд по поставке") -> ``negotiation``,
    unless an original or a copy of one already sent is asked for;
    the recipient's account for the caller's payment order ("какой у вас счет получателя, мне
@@ -39,6 +46,9 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
    or payment details asked for an invoice already issued ("по тому счёту, что вы
    выставили") -> ``navigation``, unless the invoice is to be changed or the deal discussed
    (goods, price, terms, delivery, specs, deal documents);
+   an invoice asked for the goods or to pay by, with nothing issued, paid by order or
+   copied ("выставьте счёт на тридцать штук на ип — инн продиктуйте", "оплатим как пришлёте
+   счёт, бухгалтера в копию" — an e-mail's copy is no copy of a document) -> ``negotiation``;
 5. a wrong number (its phrases, or a denial — or a bare "нет" to a turn that named something
    when nothing of a deal was said — with an apology) -> ``navigation`` unless the call is plainly a deal (strong negotiation
    evidence of 2+ concepts); the caller's "is this …?" answered by a bare yes with nothing of
@@ -128,7 +138,8 @@ CONCEPTS: tuple[Concept, ...] = (
     # the employee denies being who the caller asked for ("это не пиццерия"); with the
     # caller's apology it is a wrong number
     _c("denial", NAVIGATION, 1, "это не; нет никакого; нет никакой; таких у нас нет; здесь нет"),
-    _c("apology", NAVIGATION, 1, "простите; извините; пардон; прошу прощения; извиняюсь"),
+    _c("apology", NAVIGATION, 1, "простите; извините; пардон; прошу прощения; извиняюсь; сорян; "
+       "сорри"),
     # a bare "нет" answering a turn that named something ("алло аптека" — "нет"): found by
     # analyze_calls from the turns, not by phrases; with an apology it is a wrong number
     _c("bare_no", NAVIGATION, 0, ""),
@@ -192,7 +203,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "закупать у нас; ~можем ~ваш; ~можем ~вашу; ~можем ~вам; =сотрудничать; =сотрудничество; "
        "~предлагаю ~вам; ~предлагаю ~вашему; ~предлагаю ~вашей; ищем покупателей; "
        "ищем дилеров; ищем партнеров; стать нашим партнером; стать нашим дилером; "
-       "застраховать; ~ваших ~сотрудников; ~ваших ~менеджеров; ~вашего ~офиса"),
+       "застраховать; ~ваших ~сотрудников; ~ваших ~менеджеров; ~вашего ~офиса; "
+       # ... a service done at the company's own site ("установим контейнер у вашего склада")
+       + "; ".join(f"~{v} ~{o}" for v in ("установим", "поставим", "вывезем", "обслужим",
+                                          "привезем", "смонтируем", "обслуживаем", "вывозим")
+                   for o in ("вашего", "вашей", "вашем", "вашу", "ваш", "вам", "ваши"))),
     _c("self_intro", NAVIGATION, 1,
        "мы занимаемся; мы производитель; мы поставщик; мы продаем; мы делаем; мы оказываем; "
        "наша компания занимается; ~можем; ~предлагаем; "
@@ -231,7 +246,7 @@ CONCEPTS: tuple[Concept, ...] = (
        "для связи с оператором; разговор записывается; звонок записывается; "
        "в целях контроля качества; вы позвонили в компанию; добро пожаловать в компанию; "
        "нажмите три; нажмите четыре; нажмите пять; вы дозвонились; добро пожаловать в; "
-       "дождитесь соединения"),
+       "дождитесь соединения; вы позвонили в"),
     # ... and "I can't talk now": no content either (what else is said is judged)
     _c("busy", UNKNOWN, 0,
        "не могу говорить; неудобно говорить; не удобно говорить; сейчас занят; я за рулем; "
@@ -239,7 +254,12 @@ CONCEPTS: tuple[Concept, ...] = (
        "наберу позже; наберу попозже; перезвоню позже; я в дороге; не вовремя; "
        "перезвоните через; связь обрывается; связь прерывается; плохая связь; связь плохая; "
        "пропадаете; вас не слышно; ничего не слышно; плохо слышно; не слышу; плохо слышу; я наберу; "
-       "наберу вас; я перезвоню; давайте позже; не удобно сейчас; сейчас не удобно"),
+       "наберу вас; я перезвоню; давайте позже; не удобно сейчас; сейчас не удобно; "
+       # ... or a pocket dial: nothing was meant to be said ("не туда нажал" is no wrong number)
+       "не туда нажал; не туда нажала; случайно нажал; случайно нажала; нажал случайно; "
+       "нажалось; в кармане; случайно набрал; случайно позвонил; случайно вышло; "
+       "ой нет ничего; да нет ничего; нет ничего простите; нет ничего извините; "
+       "ничего не хотел; это снова я"),
     # --- negotiation ----------------------------------------------------------------------
     # the company's own offer, referred to by the caller ("вы мне вчера предлагали…"): the
     # caller deals with it, he does not offer anything himself
@@ -253,7 +273,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("issued_invoice", NEGOTIATION, 0,
        "~вы ~выставили; ~выставленный ~счет; ~выставленному ~счету; ~выставленного ~счета; "
        "~вы ~прислали ~счет; по тому счету; счет который вы; "
-       "счет что вы; по вашему счету; по счету номер; счет от вас"),
+       "счет что вы; по вашему счету; по счету номер; счет от вас; ~прислали ~счет; "
+       "~выставили ~счет; ~присылали ~счет; по старому счету; по прошлому счету"),
     _c("price", NEGOTIATION, 2,
        "цена; стоимость; сколько стоит; почем; прайс; скидка; оптом; оптовая цена; дешевле; "
        "подешевле; недорогой; рублей; по цене"),
@@ -270,7 +291,10 @@ CONCEPTS: tuple[Concept, ...] = (
        "счет на предоплату; счет с ндс; счет без ндс; счет пришел; "
        "когда будет счет; "
        "счет просрочен; присылайте счет; ~выставляйте; ~выписывайте; счет действует; "
-       "срок действия счета; счет действителен; счет готов"),
+       "срок действия счета; счет действителен; счет готов; "
+       # ... made out to the buyer ("нам бы счёт на стерилизатор, юрлицо медцентр")
+       "нужен счет на; нам бы счет; нам счет на; счет на ип; счет на организацию; "
+       "счет на юрлицо; счет на юридическое лицо; счет на ооо"),
     # a change to an invoice (issued or not): the deal goes on
     _c("invoice_change", NEGOTIATION, 2,
        "переоформить счет; перевыставить; в счете указать; продлить счет; разбить счет; "
@@ -323,6 +347,26 @@ CONCEPTS: tuple[Concept, ...] = (
     # ... or of a past period ("по прошлой поставке", "от прошлого года"): not being agreed now
     # even when the employee will sign a second original
     _c("past", NAVIGATION, 0, "прошлый; прошлогодний; позапрошлый; в прошлом году"),
+    # ... or lost, and asked for again ("наш экземпляр потеряли"): a copy of a settled document
+    _c("lost", NAVIGATION, 0, "потеряли; потерялся; потерялась; потерялись; потеряла; "
+       "не можем найти; не могу найти; не найдем; не найду; испортили; испорчен; для архива; "
+       "для аудита; из архива"),
+    # a closing document of a delivery not yet drawn up or signed ("акт ещё не сформировали",
+    # "вы не подписали упд"): still the deal's, whatever period it is for
+    _c("doc_unmade", NEGOTIATION, 0,
+       "не подписан; не подписана; не подписаны; не подписали; не подписываете; "
+       "не сформировали; не сформирован; не сформирована; не оформили; не оформлен; "
+       "не выставили акт; не сделали акт; еще не сделали; не подписал; без подписи; "
+       "неподписанный; не готов акт; акт не готов"),
+    # the closing documents of a delivery: with goods just received ("received", found by
+    # analyze_calls from the words) their first issue is the deal's (rule 4); a reconciliation
+    # act is a period's accounts, never one delivery's; "в копию" is an e-mail's cc, no copy
+    _c("closing", NEGOTIATION, 0, "; ".join((
+        "закрывающие документы", "закрывающие", "=акт", "=упд", "накладная", "счет фактура",
+        "документы для бухгалтерии", "для закрытия", "акт приемки", "товарная накладная"))),
+    _c("received", NEGOTIATION, 0, ""),
+    _c("reconciliation", NAVIGATION, 0, "акт сверки; сверка; сверить; взаиморасчеты"),
+    _c("cc", NAVIGATION, 0, "в копию; в копии; поставить в копию; поставлю в копию"),
     # ... while a document still being agreed or to be signed is the deal's own
     _c("doc_pending", NEGOTIATION, 0,
        "на согласование; согласовываем; согласовывать; согласование; на подпись; ~подпишем; "
@@ -344,13 +388,28 @@ CONCEPTS: tuple[Concept, ...] = (
        "; ".join(f"{v} {d}" for v in ("ошибка в", "исправить", "переделать", "переоформить",
                                       "перевыставить", "поправить", "корректировочный", "новый")
                  for d in ("упд", "накладная", "счет фактура", "документы"))
-       + "; упд с ошибкой; накладная с ошибкой; ошибка упд; ошибка накладная"),
+       + "; упд с ошибкой; накладная с ошибкой; ошибка упд; ошибка накладная; "
+       + "; ".join(f"исправленный {d}" for d in ("упд", "накладная", "счет фактура"))),
+    # ... and an act: what was done is missing or wrong in it ("в акте не указано нанесение
+    # логотипа, поправим акт") — unless the error is in the company's details, the name or the
+    # INN (concept "details": requisites) or the act is a reconciliation of accounts
+    _c("act_fix", NEGOTIATION, 2,
+       "; ".join(f"{v} акт" for v in ("ошибка в", "исправить", "переделать", "переоформить",
+                                      "поправить", "исправленный", "новый"))
+       + "; акт с ошибкой; в акте не указан; в акте не указано; в акте нет"),
+    _c("details", NAVIGATION, 0,
+       "наименование; название организации; название компании; инн; кпп; реквизиты; "
+       "юридический адрес; бик; расчетный счет; адрес регистрации"),
     # unloading at the client's site ("куда выгружать будете, мы в торговом центре"): delivery
     # of the company's goods, not the way to the company (directions: "где у вас разгрузка")
     _c("client_unload", NEGOTIATION, 2,
        "~выгружать ~будете; ~разгружать ~будете; ~выгружаться ~будете; ~разгружаться ~будете; "
        "~выгрузите; ~разгрузите; ~выгрузят; ~разгрузят; ~выгрузит; ~разгрузит; "
-       "адрес доставки; адрес выгрузки; место выгрузки"),
+       "адрес доставки; адрес выгрузки; место выгрузки; "
+       # ... or to the client's addresses ("развезти по адресам", "куда завозить"): the
+       # delivery's addresses, not the way to the company
+       "развезти по; развести по; развозить по; список адресов; адреса доставки; "
+       "куда завозить; куда завезти; куда доставить; куда везти; куда привозить"),
     # ... and the client's own site named by the client ("разгрузка у нас", "к нам на склад";
     # the employee's "к нам на склад" is the company's: directions)
     _c("client_site", NEGOTIATION, 0,
@@ -366,10 +425,12 @@ _CONCEPT_BY_NAME: dict[str, Concept] = {c.name: c for c in CONCEPTS}
 #: Concepts that decide only in combination (rules 2-4), not by their weight.
 _COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apology",
              "voicemail", "ivr", "busy", "issued_invoice", "bare_no", "copy", "signed_before",
-             "doc_pending", "pay_order", "confirmed", "client_site", "past")
+             "doc_pending", "pay_order", "confirmed", "client_site", "past", "lost", "doc_unmade",
+             "closing", "received", "reconciliation", "cc", "details")
 #: Concepts of a deal going on: they keep a copy of a signed document or a payment by the
 #: account from being a call about documents only (rule 4).
-_DEAL = ("invoice", "invoice_change", "payment_terms", "goods", "price", "tech", "document_fix")
+_DEAL = ("invoice", "invoice_change", "payment_terms", "goods", "price", "tech", "document_fix",
+         "act_fix")
 #: Concepts that, said by the employee after "we don't sell that", mean they go on selling.
 _SELLING = ("price", "invoice", "goods", "payment_terms")
 
@@ -490,13 +551,25 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         if not sells_on and "result" not in found:
             return NAVIGATION, "override"
     site = by("client_site", CLIENT_SPEAKER) if labelled else False
-    if "document_fix" in found or "client_unload" in found or site:
+    if "cc" in found and "copy" in found:   # "поставлю бухгалтера в копию": an e-mail's cc
+        cc = {p + k for p, _ in found["cc"] for k in (0, 1, 2)}
+        found["copy"] = [h for h in found["copy"] if h[0] not in cc]
+        if not found["copy"]:
+            del found["copy"]
+    sverka = "reconciliation" in found
+    act_fix = "act_fix" in found and not sverka and "details" not in found
+    if "document_fix" in found or act_fix or "client_unload" in found or site:
         # the closing documents of a delivery corrected, or the goods unloaded at the
         # client's site: part of the deal, whatever else is named (the КПП in the document,
         # the pass for the truck)
         return NEGOTIATION, "override"
+    if "doc_unmade" in found and "closing" in found and not sverka:
+        # a closing document not yet drawn up or signed ("акт за прошлый месяц ещё не
+        # сформировали", "вы не подписали упд, подпишите"): the deal is still being closed
+        return NEGOTIATION, "override"
     deal = any(n in found for n in _DEAL)
-    done = "past" in found or ("signed_before" in found and "doc_pending" not in found)
+    done = "past" in found or (("signed_before" in found or "lost" in found)
+                               and "doc_pending" not in found)
     if ("copy" in found and done and not deal
             and any(n in found for n in ("contract", "order_documents", "deal_documents",
                                          "requisites"))):
@@ -507,6 +580,11 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     if ("copy" in found and "doc_pending" in found and "past" not in found
             and any(n in found for n in ("contract", "deal_documents"))):
         # a copy of a contract still being agreed or to be signed now: the deal's own
+        return NEGOTIATION, "override"
+    if "received" in found and "closing" in found and not sverka:
+        # the closing documents of goods just received ("плитку мы получили, пришлите акт и
+        # накладную"): their first issue closes that delivery (a copy of a settled document
+        # asked for again was taken above)
         return NEGOTIATION, "override"
     if "order_documents" in found and "copy" not in found:
         # closing documents for an order, a delivery or a print run: part of that deal (an
@@ -526,6 +604,13 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         if not any(n in found for n in ("invoice_change", "payment_terms", "goods", "price",
                                         "delivery", "tech", "deal_documents")):
             return NAVIGATION, "override"
+    if ("invoice" in found and not any(n in found for n in ("issued_invoice", "pay_order", "copy",
+                                                             "closing"))
+            and any(n in found for n in ("goods", "payment", "requisites", "price"))):
+        # an invoice asked for the goods or to pay by ("выставьте счёт на спиннинги на ип — инн
+        # продиктуйте", "оплатим как только пришлёте счёт"): the buyer's INN or accountant
+        # named for it do not make it a call about requisites
+        return NEGOTIATION, "override"
     weights = {"result": 1, "profile_negotiation": 2, "profile_navigation": 2}
     score = {NAVIGATION: 0, NEGOTIATION: 0}
     for name, where in found.items():
@@ -698,7 +783,7 @@ SMALL_TALK: frozenset[str] = frozenset("""
 алло алле але слушать слушаю добрый день вечер утро здравствуйте здравствовать здрасте привет
 говорить слышно слышать перезвонить позвонить звонить спасибо благодарить свидание пока
 извинить извиняться простить занятой занят потом позже поздний щас сейчас ой ааа эээ ээ мм угу ага
-да нет ладно хорошо понятно ясно окей ок минута секунда подождать
+да нет ладно хорошо понятно ясно окей ок минута секунда подождать сорян сорри бывать
 """.split())
 #: callkit's own labelled call-kind phrasings (``callkit/data/``): the development sets, in the
 #: order they were written (see ``benchmarks/kind_eval/README.md``).
@@ -706,7 +791,8 @@ BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_
                                       "kind_test3.yaml", "kind_dev3.yaml", "kind_dev4.yaml",
                                       "kind_dev5.yaml", "kind_test4.yaml", "kind_dev6.yaml",
                                       "kind_test5.yaml", "kind_dev7.yaml", "kind_test6.yaml",
-                                      "kind_dev8.yaml")
+                                      "kind_dev8.yaml", "kind_test7.yaml",
+                                      "kind_dev9.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
