@@ -316,9 +316,9 @@ def _pick(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return np.append(np.asarray(values, dtype=object), None)[np.where(codes < 0, len(values), codes)]
 
 
-def _col(table: pa.Table, name: str, *, null: int = -1) -> np.ndarray:
+def _col(column: pa.ChunkedArray, *, null: int = -1) -> np.ndarray:
     """An integer column of a result as int64, null → ``null``."""
-    return table.column(name).fill_null(null).to_numpy().astype(np.int64)
+    return column.fill_null(null).to_numpy().astype(np.int64)
 
 
 def _rank(*keys: np.ndarray) -> np.ndarray:
@@ -468,15 +468,19 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     order = pc.sort_indices(pa.table({"t": out.column("s_start"), "c": call_id}),
                             sort_keys=[("t", "ascending"), ("c", "ascending")])
     out, call_id = out.take(order), call_id.take(order)
+    # the result's columns, each dropped once read: the call table is built beside what is left
+    # of them, not beside all of them (the fold's peak memory)
+    res = dict(zip(out.column_names, out.columns))
+    del out
 
     # --- read the legs the SQL picked; strings by Arrow takes from the distinct values ---------
     by_rn = np.empty(n, dtype=np.int64)
     by_rn[rn] = np.arange(n)
-    sdir = _col(out, "sdir")
-    first = by_rn[_col(out, "first_rn")]
+    sdir = _col(res.pop("sdir"))
+    first = by_rn[_col(res.pop("first_rn"))]
     # the client number: the caller of the first incoming leg / the callee of the first outgoing
-    in_leg = _pick_int(by_rn, _col(out, "in_rn"))
-    out_leg = _pick_int(by_rn, _col(out, "out_rn"))
+    in_leg = _pick_int(by_rn, _col(res.pop("in_rn")))
+    out_leg = _pick_int(by_rn, _col(res.pop("out_rn")))
     client_c = np.where(sdir == 1, _pick_int(src_c, in_leg), np.where(sdir == 2, _pick_int(dst_c, out_leg), -1))
     numbers = pt["num"]
     client = _take(numbers, client_c)
@@ -486,45 +490,45 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
                      _pick_int(typ_code, client_c))
     ctype = pd.Categorical.from_codes(np.where(sdir == 3, -1, ctype), categories=types)
     # the line: the provider's, else the company's own number on the company side of the first leg
-    line_c = _col(out, "line_hint")
+    line_c = _col(res.pop("line_hint"))
     own_side = np.where(sdir == 1, dst_c[first], src_c[first])
     own_ok = _pick_bool(pt["own"], own_side)
     line = pc.if_else(pa.array((line_c < 0) & own_ok), _take(numbers, own_side), _take(lh_uniq, line_c))
-    emp = _col(out, "emp")
-    peer = np.where(sdir == 3, _col(out, "peer"), -1)
+    emp = _col(res.pop("emp"))
+    peer = np.where(sdir == 3, _col(res.pop("peer")), -1)
     files, file_uniq = _codes(_strs(legs["source_file"].astype("str").fillna("")))
 
     calls = pd.DataFrame({
         S.CALL_ID: _pd_string(call_id),
-        S.START: engine.ns_to_times(out.column("s_start"), tz),
-        S.ANSWERED_AT: engine.ns_to_times(out.column("ans_at"), tz),
-        S.END: engine.ns_to_times(out.column("s_end"), tz),
-        S.RING_S: out.column("ring_s").to_numpy(),
-        S.TALK_S: out.column("talk_s").to_numpy(),
+        S.START: engine.ns_to_times(res.pop("s_start"), tz),
+        S.ANSWERED_AT: engine.ns_to_times(res.pop("ans_at"), tz),
+        S.END: engine.ns_to_times(res.pop("s_end"), tz),
+        S.RING_S: res.pop("ring_s").to_numpy().copy(),   # (writable: not a view of Arrow's buffer)
+        S.TALK_S: res.pop("talk_s").to_numpy().copy(),
         S.DIRECTION: pd.Categorical.from_codes(sdir - 1, categories=list(S.DIRECTIONS)),
         S.STATUS: pd.Categorical.from_codes(
-            pc.index_in(out.column("status"), value_set=pa.array(S.STATUSES)).to_numpy(zero_copy_only=False),
+            pc.index_in(res.pop("status"), value_set=pa.array(S.STATUSES)).to_numpy(zero_copy_only=False),
             categories=list(S.STATUSES)),
         S.EMPLOYEE: _pd_string(_take(p_name, emp)),
-        S.DEPARTMENT: _pd_string(_take(dept_uniq, _col(out, "dept"))),
+        S.DEPARTMENT: _pd_string(_take(dept_uniq, _col(res.pop("dept")))),
         S.CLIENT_NUMBER: _pd_string(client),
         S.NUMBER_TYPE: ctype,
         S.LINE: _pd_string(line),
         S.SOURCE_ROW: legs["source_row"].to_numpy(np.int64)[first],
         S.EXTENSION: _pd_string(_take(p_ext, emp)),
-        S.MACHINE_ANSWERED: out.column("machine").to_numpy(zero_copy_only=False),
+        S.MACHINE_ANSWERED: res.pop("machine").to_numpy(zero_copy_only=False),
         S.SOURCE_FILE: _pd_string(_take(file_uniq, files[first])),
         "peer_extension": _pd_string(_take(p_ext, peer)),
         "peer_employee": _pd_string(_take(p_name, peer)),
-    })
+    }, copy=False)   # (the columns as they are, not copied into blocks beside themselves)
     calls = S.coerce(calls, copy=False)   # (a frame of its own: no copy of 800k calls)
 
     # the legs table, in source order, with each leg's company-side person
     leg_sdir = np.empty(len(sk_uniq), dtype=np.int64)
-    leg_sdir[_col(out, "sk")] = sdir
+    leg_sdir[_col(res.pop("sk"))] = sdir
     # the SQL's result and the per-leg codes only the calls needed: gone before the legs table
     # is built on top (the fold's peak memory; 10M legs: ~1 GB)
-    del out, call_id, party, src_c, dst_c, by_rn, rn, first, in_leg, out_leg, client_c, client, \
+    del res, call_id, party, src_c, dst_c, by_rn, rn, first, in_leg, out_leg, client_c, client, \
         own_side, own_ok, line, files, sdir, emp, peer, ctype
     emp_leg = np.where(leg_sdir[sk] == 1, dp, cp)
     legs_out = pd.DataFrame({
