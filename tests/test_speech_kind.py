@@ -5,7 +5,7 @@ import pytest
 
 from callkit.profile import profile_from_dict
 from callkit.speech import CallKindClassifier, analyze_calls, call_documents, make_transcripts
-from callkit.speech.kind import kind_from_cues, rule_decision
+from callkit.speech.kind import combine_kinds, kind_from_cues, rule_decision
 
 
 def test_rule_decisions():
@@ -288,10 +288,10 @@ def test_the_purpose_turn_is_the_callers_first_with_content():
     # the greeting (the client's own name, small talk) and "алло" have no content word; the
     # caller's "подскажите ваш адрес" is the first that has: "ваш" is a function word
     assert x.purpose == ("подсказать", "адрес")
-    assert x.concepts == ("directions",)
+    assert x.concepts == ("directions", "way")
     assert [t[0] for t in x.turns] == ["employee", "client", "client", "employee"]
     assert ev["basis"] == "score" and ev["rule_kind"] == "navigation" and ev["content_words"] == 4
-    assert kind_word_doc(x).endswith("cue_directions F:подсказать F:адрес")
+    assert kind_word_doc(x).endswith("cue_directions cue_way F:подсказать F:адрес")
     assert "подсказать_ваш" in kind_word_doc(x).split()          # bigrams within a turn
     assert "слушать_алло" not in kind_word_doc(x).split()        # ...never across turns
     # without speaker labels: the first turn with content, whoever said it
@@ -682,3 +682,56 @@ def test_a_pocket_dial_is_no_wrong_number(labelled):
     ]
     _, got = _kinds(dialogs, labelled=labelled)
     assert got == ["unknown", "unknown", "navigation"]
+
+
+# --- seventh pass: the weaknesses blind set 8 showed, fixed by meaning (set 13) --------------
+
+#: What each new meaning is, one dialog apiece (turns split at " / "): the concept, the kind by
+#: the rules and by ``auto``. A contract's copy not yet signed, the closing documents re-issued
+#: to the buyer's right entity (the КПП asked is the deal's), a copy of the goods' certificate
+#: sent with their documents are the deal's — a lost copy of an old certificate stays
+#: requisites; the client collecting his order himself (the warehouse's hours named for it) and
+#: the goods brought to the client's site are delivery, whatever the model says — asking the
+#: way to the warehouse stays directions; a pocket dial or a caller talking to someone beside
+#: him is no content, not a wrong number.
+SEVENTH_PASS = """
+doc_unmade negotiation C: по договору на брусчатку наш второй экземпляр вы так и не подписали / E: подпишем и вернем курьером
+reissue negotiation C: упд на линолеум выставлены на головную организацию а нужно на филиал / E: переделаем пришлите кпп филиала
+reissue negotiation E: документы на моторы оформили на другое юрлицо переоформим / C: да на ооо сервис
+goods_papers negotiation C: мебель пришла накладную подписали а можно копию сертификата к ней / E: вышлю с накладной
+lost navigation C: сертификат на трубы который вы давали в прошлом году потеряли пришлите копию / E: найду
+pickup negotiation C: можно краску самовывозом забрать со склада / E: склад работает до шести / C: заберу завтра
+directions navigation C: я свой заказ заберу сам как к вам проехать на склад / E: по трассе до моста и направо
+client_object negotiation C: плитку привезите не на склад а на объект / E: адрес объекта скажите / C: садовая девять
+pocket unknown E: алло / C: ой это я не вам говорю простите
+pocket unknown E: слушаю / C: да это телефон в кармане ткнулся
+"""
+
+
+@pytest.mark.parametrize("kind_model", ["auto", None])
+def test_seventh_pass_meanings(kind_model):
+    _check_meanings(SEVENTH_PASS, kind_model)
+
+
+def test_delivery_overrides_stand_against_the_model():
+    # the rules' delivery is structural now: combine_kinds keeps it whatever the model says
+    hits = {"delivery": [(3, "client")], "pickup": [(3, "client")]}
+    assert rule_decision(hits) == ("negotiation", "override")
+    assert combine_kinds(*rule_decision(hits), {"navigation": 0.9}, 10) == "negotiation"
+    # ... but not when the caller asks the way, nor in a wrong number
+    assert rule_decision({**hits, "way": [(8, "client")]}) == ("navigation", "override")
+    assert rule_decision({**hits, "wrong_number": [(8, "client")]}) == ("navigation", "override")
+    assert rule_decision({"delivery": [(2, "client")], "client_object": [(4, "client")],
+                          "directions": [(9, "employee")]}) == ("negotiation", "override")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_pocket_dial_drops_its_whole_turn(labelled):
+    dialogs = [
+        ["E: алло", "C: ой я не вам тут коллега рядом не туда ткнул"],
+        # a wrong number stays one, and "это не аптека" is no pocket dial
+        ["E: алло", "C: это аптека", "E: нет это не аптека", "C: извините"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["unknown", "navigation"]
+    assert "wrong_number" not in _concepts(pc, "d0")

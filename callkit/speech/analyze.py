@@ -139,10 +139,12 @@ _RECEIVED_SKIP = frozenset({"мы", "уже", "вчера", "сегодня", "�
 #: invoice: the word is the account
 _ACCOUNT_TERM = "счет"
 #: call-kind concepts whose words are no content: a recording (voicemail, IVR), "I can't talk"
-_RECORDING = frozenset({"voicemail", "ivr", "busy"})
+_RECORDING = frozenset({"voicemail", "ivr", "busy", "pocket"})
 #: ... of which an IVR's: its whole turn is no content (a menu naming departments; voicemail
 #: phrases are said by people too: "вы неправильно набрали номер")
 _WHOLE_TURN = frozenset({"ivr"})
+#: ... and a pocket dial's or a caller's talking to someone else ("ой это я не вам"), in any turn
+_POCKET = "pocket"
 #: content words the other side must say after the employee's opening turn for what that turn
 #: names to count ("та щас ну" after "электрика оптом" is no answer)
 _MIN_ANSWER = 2
@@ -474,8 +476,8 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
                 if ph.item == "requisites" and _ACCOUNT_TERM in ph.terms:
                     accounts.append((mt.start, mt.end))
                 concepts.setdefault(ph.item, []).append((mt.start, who))
-                if ph.item in _WHOLE_TURN:   # a machine's whole turn (an IVR menu naming
-                    recorded.update(range(*ubounds[tutt[mt.start]]))   # departments) is no content
+                if ph.item in _WHOLE_TURN or ph.item == _POCKET:   # a machine's whole turn (an
+                    recorded.update(range(*ubounds[tutt[mt.start]]))   # IVR menu) or a pocket dial's
                 elif ph.item in _RECORDING:
                     recorded.update(range(mt.start, mt.end + 1))
                 continue

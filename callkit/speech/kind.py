@@ -14,7 +14,8 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 
 1. nothing found -> ``unknown``; a recording (voicemail, "абонент недоступен", an IVR
    greeting — its whole turn: an IVR menu naming departments names no requisites) or "I
-   can't talk now" or a pocket dial ("не туда нажал", "ой нет ничего") is no content: its words are neither counted nor read and the concepts
+   can't talk now" or a pocket dial ("не туда нажал", "ой нет ничего"; "ой это я не вам", "в
+   кармане ткнулся" — its whole turn) is no content: its words are neither counted nor read and the concepts
    said inside it do not count; nor is the employee's opening greeting and self-introduction
    ("склад упаковки добрый день", "вас беспокоит компания…"): only what follows it counts as
    content, and what it names ("электрика оптом") counts only when the other side answers
@@ -31,7 +32,11 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
    what was done missing or wrong, "в акте не указан монтаж" — not an error in the company's
    own details nor a reconciliation act) or the goods unloaded at the client's own site or
    taken to the client's addresses ("куда выгружать будете", the client's "разгрузка у нас",
-   "развезти по магазинам", "куда завозить") -> ``negotiation``; a closing document not yet
+   "развезти по магазинам", "куда завозить"), brought to the client's site ("не в офис, а на
+   объект") or collected by the client ("можно самовывозом — заберу в субботу"; asking the way
+   there, "как к вам проехать", is directions) -> ``negotiation``; a contract's copy not yet
+   signed, closing documents re-issued to the buyer's right entity ("на филиал, переделаем"), a
+   copy of the goods' certificate with their documents -> ``negotiation``; a closing document not yet
    drawn up or signed ("акт ещё не сформировали", "вы не подписали упд") -> ``negotiation``;
    a copy or a second original of a document signed, sent or lost in the past ("копию упд по
    прошлой поставке", "подписанный экземпляр нужен повторно", "наш потерялся") ->
@@ -257,9 +262,15 @@ CONCEPTS: tuple[Concept, ...] = (
        "наберу вас; я перезвоню; давайте позже; не удобно сейчас; сейчас не удобно; "
        # ... or a pocket dial: nothing was meant to be said ("не туда нажал" is no wrong number)
        "не туда нажал; не туда нажала; случайно нажал; случайно нажала; нажал случайно; "
-       "нажалось; в кармане; случайно набрал; случайно позвонил; случайно вышло; "
+       "нажалось; случайно набрал; случайно позвонил; случайно вышло; "
        "ой нет ничего; да нет ничего; нет ничего простите; нет ничего извините; "
        "ничего не хотел; это снова я"),
+    # ... and a phone that dialled in a pocket or a caller talking to someone else beside him
+    # ("ой это я не вам", "не туда ткнул когда в кармане"): the whole turn is no content — its
+    # "не туда" or "это не…" is no wrong number
+    _c("pocket", UNKNOWN, 0,
+       "~в ~кармане; ~ткнул; ~ткнула; ~ткнулось; ~это ~я ~не ~вам; ~я ~не ~вам; ~не ~вам ~говорю; "
+       "~в ~сумке; ~само ~набралось; ~сам ~набрался"),
     # --- negotiation ----------------------------------------------------------------------
     # the company's own offer, referred to by the caller ("вы мне вчера предлагали…"): the
     # caller deals with it, he does not offer anything himself
@@ -365,6 +376,37 @@ CONCEPTS: tuple[Concept, ...] = (
         "закрывающие документы", "закрывающие", "=акт", "=упд", "накладная", "счет фактура",
         "документы для бухгалтерии", "для закрытия", "акт приемки", "товарная накладная"))),
     _c("received", NEGOTIATION, 0, ""),
+    # ... a document of the deal not yet signed or to be re-issued to the buyer's right entity
+    # ("закрывающие на головную, а нужно на филиал — переделаем"): the deal's, like a fix
+    _c("reissue", NEGOTIATION, 0,
+       "на филиал; на другое юрлицо; на другую организацию; на другую компанию; на другое лицо; "
+       "на головную; на головную организацию; на кого выставлены; на кого оформлены; "
+       "на кого выписаны; другой грузополучатель; грузополучатель другой; на другой инн"),
+    _c("redo", NEGOTIATION, 0, "переоформить; переделать; перевыставить; переоформим; переделаем"),
+    # the goods' own papers sent with the closing documents (a copy of them is the delivery's,
+    # not a settled document's); the client collecting his order himself ("можно забрать
+    # самовывозом — заберу в субботу": delivery) unless he asks the way there ("как к вам
+    # проехать", "где пункт самовывоза": directions — the warehouse's hours named for a pick-up
+    # are no such question); the goods brought to the client's site ("привезите сразу на
+    # объект — адрес объекта"): the delivery's address, not the way to the company
+    *(_c(name, kind, 0, "; ".join(phrases)) for name, kind, phrases in (
+        ("goods_papers", NEGOTIATION, (
+            "сертификат", "сертификаты", "сертификат соответствия", "декларация соответствия",
+            "паспорт качества", "паспорт изделия", "технический паспорт", "паспорт безопасности",
+            "гарантийный талон", "инструкция по эксплуатации", "отказное письмо")),
+        ("pickup", NEGOTIATION, (
+            "~самовывоз", "~самовывозом", "~само ~вывозом", "~заберу", "~заберем", "~заберём",
+            "~забирать ~сами", "~забрать ~сами", "~забрать ~самим", "~забрать ~самому",
+            "~можно ~забрать", "~забрать ~заказ")),
+        ("way", NAVIGATION, (
+            "как проехать", "как доехать", "как добраться", "как к вам пройти", "как вас найти",
+            "как заехать", "где вы находитесь", "где находится", "какой у вас адрес", "ваш адрес",
+            "точный адрес", "где вход", "куда ехать", "куда подъехать", "куда заезжать",
+            "где у вас", "там же где", "где пункт", "где склад", "адрес пункта", "адрес склада",
+            "с какой стороны", "навигатор")),
+        ("client_object", NEGOTIATION, (
+            "~адрес ~объекта", "~на ~объект", "~на ~стройку", "~на ~стройплощадку",
+            "~не ~в ~офис", "~на ~наш ~объект")))),
     _c("reconciliation", NAVIGATION, 0, "акт сверки; сверка; сверить; взаиморасчеты"),
     _c("cc", NAVIGATION, 0, "в копию; в копии; поставить в копию; поставлю в копию"),
     # ... while a document still being agreed or to be signed is the deal's own
@@ -426,7 +468,8 @@ _CONCEPT_BY_NAME: dict[str, Concept] = {c.name: c for c in CONCEPTS}
 _COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apology",
              "voicemail", "ivr", "busy", "issued_invoice", "bare_no", "copy", "signed_before",
              "doc_pending", "pay_order", "confirmed", "client_site", "past", "lost", "doc_unmade",
-             "closing", "received", "reconciliation", "cc", "details")
+             "closing", "received", "reconciliation", "cc", "details", "pocket", "reissue",
+             "goods_papers", "pickup", "client_object", "redo", "way")
 #: Concepts of a deal going on: they keep a copy of a signed document or a payment by the
 #: account from being a call about documents only (rule 4).
 _DEAL = ("invoice", "invoice_change", "payment_terms", "goods", "price", "tech", "document_fix",
@@ -563,7 +606,28 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # client's site: part of the deal, whatever else is named (the КПП in the document,
         # the pass for the truck)
         return NEGOTIATION, "override"
-    if "doc_unmade" in found and "closing" in found and not sverka:
+    if (("client_object" in found or ("pickup" in found and "way" not in found))
+            and "delivery" in found and not any(n in found for n in ("wrong_number", "denial"))):
+        # the goods brought to the client's site ("привезите не в офис, а на объект — адрес
+        # объекта") or collected by him ("можно забрать самовывозом — заберу в субботу", the
+        # warehouse's hours named for it): delivery — unless he asks the way (directions)
+        return NEGOTIATION, "override"
+    if ("pickup" in found and "way" in found and "delivery" in found
+            and not any(n in found for n in ("client_object", "client_unload", "price", "invoice",
+                                             "payment_terms"))):
+        # the client collecting his order asks the way to the warehouse ("заберу сам — как к
+        # вам проехать"): directions, the pick-up itself is settled
+        return NAVIGATION, "override"
+    if ("reissue" in found and any(n in found for n in ("closing", "contract", "redo"))
+            and not sverka):
+        # closing documents re-issued to the buyer's right entity ("на головную, а нужно на
+        # филиал — переделаем, кпп какой"): the КПП asked is the deal's, not requisites
+        return NEGOTIATION, "override"
+    if ("goods_papers" in found and ("closing" in found or "copy" in found)
+            and not any(n in found for n in ("past", "lost", "reconciliation"))):
+        # a copy of the goods' certificate with their closing documents: the delivery's
+        return NEGOTIATION, "override"
+    if "doc_unmade" in found and ("closing" in found or "contract" in found) and not sverka:
         # a closing document not yet drawn up or signed ("акт за прошлый месяц ещё не
         # сформировали", "вы не подписали упд, подпишите"): the deal is still being closed
         return NEGOTIATION, "override"
@@ -792,7 +856,7 @@ BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_
                                       "kind_dev5.yaml", "kind_test4.yaml", "kind_dev6.yaml",
                                       "kind_test5.yaml", "kind_dev7.yaml", "kind_test6.yaml",
                                       "kind_dev8.yaml", "kind_test7.yaml",
-                                      "kind_dev9.yaml")
+                                      "kind_dev9.yaml", "kind_test8.yaml", "kind_dev10.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
