@@ -71,8 +71,10 @@ from callkit.profile import Economics, Profile, Thresholds
 
 __all__ = ["Audit", "build_audit", "audit_from_load", "write_metrics", "run_metrics", "METRIC_FILES"]
 
-#: The files :func:`write_metrics` always writes (DESIGN §5), plus speech.csv / checklist.csv
-#: when the audit has transcript results.
+#: The files :func:`write_metrics` always writes (DESIGN §5), plus calls_load.csv (the call
+#: export's load report, every rejected record) when the audit was loaded from files — always
+#: at the CLI —, queues.csv … with a queue_log, and speech.csv / checklist.csv /
+#: transcripts_load.csv when the audit has transcript results.
 METRIC_FILES = ("calls.csv", "calls.parquet", "managers.csv", "compare.csv", "traffic.csv",
                 "missed.csv", "staffing.csv", "concentration.csv", "findings.csv", "evidence.csv",
                 "groups.csv", "off_hours.csv", "headline.csv")
@@ -655,6 +657,8 @@ def write_metrics(audit: Audit, out_dir: str | Path) -> list[Path]:
         tables["agents.csv"] = qt.agents.reindex(columns=list(AGENT_COLUMNS + AGENT_EXTRA_COLUMNS))
         tables["pauses.csv"] = qt.pauses
         tables["queue_calls.csv"] = qt.entries.reindex(columns=list(ENTRY_COLUMNS) + ["call_id"])
+    if getattr(audit, "load", None) is not None:   # every rejected record with its line and reason
+        tables["calls_load.csv"] = audit.load.report.table()
     tables.update(_speech_frames(audit.speech))
     speech_load = getattr(audit, "speech_load", None)
     if speech_load is not None:   # rows read/loaded/rejected (line, reason), ids with no call
@@ -696,6 +700,8 @@ def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
                              min_size=progress.MIN_BYTES) as bar:
             audit = build_audit(profile)
             bar.step("loaded and audited")
+            if on_note is not None:
+                on_note(audit.load.report.summary_line())
             if on_note is not None and audit.speech_load is not None:
                 on_note(audit.speech_load.report.summary_line())
             if on_note is not None and audit.queue_log is not None:
@@ -709,6 +715,8 @@ def run_metrics(target: str | Path | Iterable[str | Path], *, out: str | Path,
     load = load_calls(paths, source=source, tz=tz, region=region, employees=emp,
                       own_numbers=tuple(own_numbers))
     qlog = _queue_log(list(queue_log), load, tz=tz, employees=emp)
+    if on_note is not None:
+        on_note(load.report.summary_line())
     if on_note is not None and qlog is not None:
         on_note(qlog.report.summary_line())
     with progress.stages("audit", ["audited", "written"], size=load.report.rows_read) as bar:

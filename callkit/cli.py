@@ -98,14 +98,16 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     with folder_lock(out, "callkit-metrics", what="metrics into this folder", target=out):
         remove_leftovers(out, "callkit-metrics")
         stage = Path(tempfile.mkdtemp(prefix=".callkit-metrics.staging-", dir=out))
-        try:
+        notes: list[str] = []   # the load summaries, said once the files are in place (a failed
+        try:                    # run says one line: its error)
             run_metrics(args.input, out=stage, employees=args.employees, tz=args.tz,
                         source=args.source, region=args.region, own_numbers=args.own_number or (),
-                        queue_log=args.queue_log or (),
-                        on_note=lambda line: print(line, file=sys.stderr))
+                        queue_log=args.queue_log or (), on_note=notes.append)
             written = replace_files(stage, out)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+    for line in notes:
+        print(line, file=sys.stderr)
     for p in written:
         print(p)
     return EXIT_OK

@@ -184,7 +184,7 @@ def test_run_metrics_from_a_calls_file(tmp_path):
     emp = tmp_path / "employees.csv"
     emp.write_text("extension,name,department\n101,Ann,Sales\n102,Bob,Sales\n", encoding="utf-8")
     files = run_metrics(master, out=tmp_path / "m", employees=emp)
-    assert [p.name for p in files] == list(METRIC_FILES)
+    assert [p.name for p in files] == [*METRIC_FILES, "calls_load.csv"]
     m = pd.read_csv(tmp_path / "m" / "managers.csv").set_index("employee")
     # one answered outgoing of 60 s; Bob from the directory has a zero row
     assert m.loc["Ann", "outgoing"] == 1 and m.loc["Ann", "talk_s_total"] == 60

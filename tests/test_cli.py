@@ -23,3 +23,34 @@ def test_validate_reconciles_every_bundled_file(path, capsys):
 
 def test_bundled_files_exist():
     assert len([p for p in FILES if p.parent.name == "formats"]) >= 8
+
+
+def test_metrics_writes_the_calls_load_report(tmp_path, capsys):
+    """`callkit metrics` on an export with bad records: exit 0, one stderr line with the counts
+    and the first rejection, and calls_load.csv with every rejected record (file, line, reason,
+    the raw text with numbers masked) — before, the rows were only visible to `validate`."""
+    import pandas as pd
+
+    from tests.asterisk_rows import cdr_line
+    day = "2026-10-01 "
+    good = [cdr_line(src="89750001111", dst="101", channel="SIP/trunk-3", dstchannel="SIP/101-4",
+                     start=day + f"12:{m:02d}:00", end=day + f"12:{m:02d}:40", duration=40, billsec=30,
+                     disposition="ANSWERED", uniqueid=f"1.{m}") for m in range(3)]
+    cut = good[1][:40]                            # line 3: a record cut in half
+    bad_q = '"' + good[2].replace('"', "", 2)     # line 5: a stray quote
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join([good[0], good[1].replace("1.1", "1.5"), cut, good[2], bad_q]) + "\n",
+                 encoding="utf-8")
+    assert main(["metrics", str(p), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(
+        "calls: 5 rows read, 3 loaded, 2 rejected, 0 duplicates; 3 sessions; first rejected: ")
+    assert "Master.csv:3: " in err[0] and err[0].endswith("every rejected row with its reason in calls_load.csv")
+    t = pd.read_csv(tmp_path / "out" / "calls_load.csv", dtype=str)
+    counts = t.dropna(subset=["value"]).set_index("record")["value"].astype(int)
+    assert (counts["rows_read"], counts["rows_loaded"], counts["rows_rejected"], counts["duplicates"]) == (5, 3, 2, 0)
+    rej = t.loc[t["record"] == "rejected"]
+    assert rej["file"].tolist() == ["Master.csv", "Master.csv"] and rej["line"].tolist() == ["3", "5"]
+    assert rej["reason"].notna().all() and not rej["raw"].str.contains("89750001111").any()
+    assert rej["raw"].str.contains(r"\*\*\*", regex=True).all()    # the client's number masked
+    assert t.loc[t["record"] == "file", "reason"].tolist() == ["asterisk_csv utf-8"]

@@ -29,7 +29,8 @@ def test_metrics_writes_transcript_load_report(tmp_path, capsys):
     prof = _client(tmp_path)
     assert main(["metrics", str(prof), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["transcripts: 2436 rows read, 2435 loaded, 1 rejected, 0 duplicates; 151 calls, "
+    assert err == ["calls: 3947 rows read, 3947 loaded, 0 rejected, 0 duplicates; 3170 sessions",
+                   "transcripts: 2436 rows read, 2435 loaded, 1 rejected, 0 duplicates; 151 calls, "
                    "150 matched to calls, 1 matching no call (first rejected: transcripts.jsonl "
                    "line 2435: no call id)"]
     t = pd.read_csv(tmp_path / "out" / "transcripts_load.csv", dtype=str)

@@ -11,6 +11,8 @@ import pandas as pd
 __all__ = ["LoadReport", "LoadResult", "REJECT_COLUMNS", "note_text"]
 
 REJECT_COLUMNS = ("source_file", "source_row", "raw", "reason")
+#: ``calls_load.csv``: the call export's load report as one long table (:meth:`LoadReport.table`)
+CALLS_LOAD_COLUMNS = ("record", "value", "file", "line", "reason", "raw")
 
 
 # Russian wording of the loader's notes (they are written in English, the report speaks Russian
@@ -144,6 +146,59 @@ class LoadReport:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def table(self) -> pd.DataFrame:
+        """The load report as one long table (``calls_load.csv`` of ``callkit metrics``).
+
+        Columns :data:`CALLS_LOAD_COLUMNS`: ``record`` is ``file`` (one per file, its format and
+        encoding in ``reason``), a count (``rows_read``, ``rows_loaded``, ``rows_rejected``,
+        ``duplicates``, ``sessions``, ``machine_answered`` in ``value``), ``note``, then one
+        ``rejected`` row per rejected record (``file, line, reason, raw``; ``raw`` its first
+        300 characters with phone numbers masked).
+
+        Examples
+        --------
+        >>> rej = pd.DataFrame({"source_file": ["a.csv"], "source_row": [7], "raw": ["x,89161234567"],
+        ...                     "reason": ["has 2 fields"]})
+        >>> t = LoadReport(files=["a.csv"], rows_read=3, rows_loaded=2, rejected=rej).table()
+        >>> t.loc[t["record"] == "rejected", ["line", "reason", "raw"]].values.tolist()
+        [[7, 'has 2 fields', 'x,8916***4567']]
+        """
+        from pathlib import Path
+
+        from callkit.masking import mask_text
+
+        rows: list[dict[str, Any]] = []
+        for f in self.files:
+            info = [x for x in (self.formats.get(f, ""), self.encodings.get(f, "")) if x]
+            rows.append({"record": "file", "file": Path(f).name, "reason": " ".join(info)})
+        for k in ("rows_read", "rows_loaded", "rows_rejected", "duplicates", "sessions",
+                  "machine_answered"):
+            rows.append({"record": k, "value": getattr(self, k)})
+        rows += [{"record": "note", "reason": n} for n in self.notes]
+        for r in self.rejected.itertuples(index=False):
+            rows.append({"record": "rejected", "file": Path(str(r.source_file)).name,
+                         "line": r.source_row, "reason": r.reason, "raw": mask_text(str(r.raw)[:300])})
+        out = pd.DataFrame(rows, columns=list(CALLS_LOAD_COLUMNS))
+        out["value"] = out["value"].astype("Int64")
+        out["line"] = out["line"].astype("Int64")
+        return out
+
+    def summary_line(self) -> str:
+        """One line for stderr: what was read, loaded and rejected, the first rejection.
+
+        Examples
+        --------
+        >>> LoadReport(rows_read=5, rows_loaded=5, sessions=4).summary_line()
+        'calls: 5 rows read, 5 loaded, 0 rejected, 0 duplicates; 4 sessions'
+        """
+        s = (f"calls: {self.rows_read} rows read, {self.rows_loaded} loaded, {self.rows_rejected} "
+             f"rejected, {self.duplicates} duplicates; {self.sessions} sessions")
+        if self.rows_rejected:
+            r = self.rejected.iloc[0]
+            s += (f"; first rejected: {r['source_file']}:{r['source_row']}: {r['reason']}"
+                  " — every rejected row with its reason in calls_load.csv")
+        return s
 
     def summary(self, *, max_rejected: int = 10) -> str:
         """A human-readable multi-line summary."""
