@@ -204,6 +204,18 @@ def test_utf16_tab_separated_cyrillic_export(tmp_path):
     pd.testing.assert_frame_equal(got.calls.drop(columns="source_file"), want.calls.drop(columns="source_file"))
 
 
+def test_bom_less_utf16_is_told_from_text_by_its_high_bytes():
+    """Without a BOM, UTF-16 is known by its high bytes: 0x00 for ASCII, 0x04 for Cyrillic (a
+    Cyrillic-only header has no NUL byte at all); UTF-8, cp1251 and binary data are not UTF-16."""
+    from callkit.io.text import wide_unicode_encoding
+    header = "звонок;номер;длительность;направление"
+    assert wide_unicode_encoding(header.encode("utf-16-le")) == "utf-16-le"
+    assert wide_unicode_encoding(header.encode("utf-16-be")) == "utf-16-be"
+    assert wide_unicode_encoding(("a;b;1\n" * 5).encode("utf-16-le")) == "utf-16-le"
+    for other in (header.encode("utf-8"), header.encode("cp1251"), bytes(range(256)) * 4):
+        assert wide_unicode_encoding(other) is None
+
+
 def test_truncated_utf16_names_the_byte(tmp_path):
     line = cdr_line(src="89750001111", dst="101", channel="SIP/trunk-3", dstchannel="SIP/101-4",
                     start=DAY + "12:10:00", end=DAY + "12:10:20", duration=20, billsec=0,

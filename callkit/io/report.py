@@ -150,8 +150,8 @@ class LoadReport:
     def table(self) -> pd.DataFrame:
         """The load report as one long table (``calls_load.csv`` of ``callkit metrics``).
 
-        Columns :data:`CALLS_LOAD_COLUMNS`: ``record`` is ``file`` (one per file, its format and
-        encoding in ``reason``), a count (``rows_read``, ``rows_loaded``, ``rows_rejected``,
+        Columns :data:`CALLS_LOAD_COLUMNS`: ``record`` is ``file`` (one per file or workbook sheet,
+        its format and encoding in ``reason``), a count (``rows_read``, ``rows_loaded``, ``rows_rejected``,
         ``duplicates``, ``sessions``, ``machine_answered`` in ``value``), ``note``, then one
         ``rejected`` row per rejected record (``file, line, reason, raw``; ``raw`` its first
         300 characters with phone numbers masked).
@@ -162,14 +162,15 @@ class LoadReport:
         ...                     "reason": ["has 2 fields"]})
         >>> t = LoadReport(files=["a.csv"], rows_read=3, rows_loaded=2, rejected=rej).table()
         >>> t.loc[t["record"] == "rejected", ["line", "reason", "raw"]].values.tolist()
-        [[7, 'has 2 fields', 'x,8916***4567']]
+        [[7, 'has 2 fields', 'x,+7 916 ***-**-67']]
         """
         from pathlib import Path
 
         from callkit.masking import mask_text
 
         rows: list[dict[str, Any]] = []
-        for f in self.files:
+        # one row per file, or per sheet of a workbook (the keys of formats: "book.xlsx[Лист1]")
+        for f in self.formats or dict.fromkeys(self.files):
             info = [x for x in (self.formats.get(f, ""), self.encodings.get(f, "")) if x]
             rows.append({"record": "file", "file": Path(f).name, "reason": " ".join(info)})
         for k in ("rows_read", "rows_loaded", "rows_rejected", "duplicates", "sessions",

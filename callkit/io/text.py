@@ -539,8 +539,9 @@ _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
 
 def wide_unicode_encoding(data: bytes) -> str | None:
     """UTF-16 or UTF-32 by its byte-order mark, or 'utf-16-le'/'utf-16-be' for a BOM-less file
-    with NUL bytes at every other position (as ASCII and Cyrillic text in UTF-16 has them);
-    None for anything else. Excel's "Unicode text" and many Windows tools write UTF-16.
+    whose every other byte is mostly 0x00 or 0x04 (the high byte of ASCII and of Cyrillic in
+    UTF-16; text in a one-byte encoding or UTF-8 has neither); None for anything else. Excel's
+    "Unicode text" and many Windows tools write UTF-16.
 
     Examples
     --------
@@ -553,10 +554,11 @@ def wide_unicode_encoding(data: bytes) -> str | None:
     if enc is not None:
         return enc
     head = data[:4096]
-    if len(head) < 8 or b"\x00" not in head:
+    if len(head) < 8 or (b"\x00" not in head and b"\x04" not in head):
         return None
     even, odd = head[0::2], head[1::2]
-    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    z_even = (even.count(0) + even.count(4)) / len(even)
+    z_odd = (odd.count(0) + odd.count(4)) / len(odd)
     if z_odd > 0.3 and z_even < 0.05:
         return "utf-16-le"
     if z_even > 0.3 and z_odd < 0.05:
