@@ -204,7 +204,9 @@ def test_held_out_phrasings_are_apart_from_training_and_lexicon():
 
     files = _held_out_files()
     if not files:
-        pytest.skip("no held-out set in benchmarks/kind_eval/ yet")
+        pytest.skip("no blind set pending in benchmarks/kind_eval/ (test*.yaml): every set there "
+                    "has been scored once and moved to callkit/data/ as development data; the "
+                    "next one is scored from outside the repository with benchmarks/kind_eval.py")
     train = bundled_phrasings()
     others = list(train["text"]) + [p.lstrip("=~") for c in CONCEPTS for p in c.phrases]
     whole = {" ".join(lemmas(t)) for t in others}
