@@ -80,25 +80,56 @@ _GLUED = ("не", "на", "в", "во", "с", "со", "к", "у", "по", "за"
           "я", "а", "и", "о", "об", "для", "без", "при", "что", "как", "нам", "вам", "нас", "вас")
 
 
+#: The prepositions among :data:`_GLUED`: a preposition is never followed by a verb.
+_PREPOSITIONS = frozenset(("на", "в", "во", "с", "со", "к", "у", "по", "за", "от", "до", "из",
+                           "о", "об", "для", "без", "при"))
+_VERB_POS = frozenset(("VERB", "INFN", "GRND", "PRTS"))
+#: Heads after which a word an е/и away from a known one is that word misheard ("извените"),
+#: not a glued "и"/"из" (elsewhere glued pronouns and verbs are common: "вымне", "небыло").
+_E_I_HEADS = frozenset(("и", "из"))
+
+
 @lru_cache(maxsize=200_000)
 def split_merged(word: str) -> tuple[str, ...]:
     """Undo a recognition error that glues a short word to the next (``вналичии`` ->
     ``в наличии``, ``нетуда`` -> ``не туда``): a word the dictionary does not know that is a
-    short function word followed by a known word of 3+ letters is split; anything else is
-    returned as it is.
+    short function word followed by a known word of 3+ letters is split — but not a preposition
+    followed by a verb (``нажалось``), nor "и"/"из" before a word that is a known one but for an
+    е heard for и (``извените``); anything else is returned as it is.
 
     Examples
     --------
     >>> split_merged("вналичии"), split_merged("нетуда"), split_merged("наличие")
     (('в', 'наличии'), ('не', 'туда'), ('наличие',))
+    >>> split_merged("нажалось"), split_merged("извените")   # no "на" + verb; "извините" misheard
+    (('нажалось',), ('извените',))
     """
     if len(word) < 5 or not ("а" <= word[0] <= "я") or is_known_word(word):
         return (word,)
     for head in sorted(_GLUED, key=len, reverse=True):
         rest = word[len(head):]
         if word.startswith(head) and len(rest) >= 3 and is_known_word(rest):
+            if head in _PREPOSITIONS and _is_verb(rest):
+                # no preposition is followed by a verb: "нажалось" is no "на жалось", nor
+                # "отсканирую" "от сканирую" — the word is misheard or unknown, kept whole
+                return (word,)
+            if head in _E_I_HEADS and _e_i_slip(word):
+                # "извените" is "извините" with its unstressed и heard as е, not "и звените"
+                return (word,)
             return (head, rest)
     return (word,)
+
+
+def _is_verb(word: str) -> bool:
+    """Every parse of ``word`` is a verb form (personal, infinitive, gerund, short participle)."""
+    return all(p.tag.POS in _VERB_POS for p in _morph().parse(word))
+
+
+def _e_i_slip(word: str) -> bool:
+    """``word`` is a known word but for one unstressed е heard as и or и as е."""
+    swap = {"е": "и", "и": "е"}
+    return any(is_known_word(word[:i] + swap[c] + word[i + 1:])
+               for i, c in enumerate(word) if c in swap)
 
 
 def lemmas(text: str) -> list[str]:
