@@ -737,3 +737,154 @@ def test_a_pocket_dial_drops_its_whole_turn(labelled):
     pc, got = _kinds(dialogs, labelled=labelled)
     assert got == ["unknown", "navigation"]
     assert "wrong_number" not in _concepts(pc, "d0")
+
+
+# --- eighth pass: the weaknesses blind set 9 showed, fixed by meaning (set 14) ---------------
+# One test per meaning, each on dialogs written here (not copied from a phrasings file), with a
+# near miss on the other side.
+
+def test_split_merged_keeps_a_verb_whole():
+    from callkit.speech.text import split_merged
+
+    # no preposition is followed by a verb; "извените" is "извините" misheard, not "и звените"
+    assert split_merged("нажалось") == ("нажалось",)
+    assert split_merged("извените") == ("извените",)
+    # ... while a preposition glued to a noun, "не" to an adverb are still split
+    assert split_merged("вналичии") == ("в", "наличии")
+    assert split_merged("нетуда") == ("не", "туда")
+    pc, got = _kinds([["E: шиномонтаж слушаю", "C: ой это нажалось в куртке"],
+                      ["C: алло это бассейн", "E: нет это шиномонтаж", "C: извените"]])
+    assert got == ["unknown", "navigation"]
+    assert "busy" in _concepts(pc, "d0") and "apology" in _concepts(pc, "d1")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_caller_who_has_it_and_asks_whether_we_need_it_sells_to_us(labelled):
+    dialogs = [
+        ["C: здравствуйте у нас есть списанные поддоны недорого не нужны вам",
+         "E: а сколько за штуку", "C: по сто рублей", "E: пришлите фото на почту"],
+        # a buyer asking whether the company needs something of his is buying
+        ["C: хотим взять у вас сорок мешков цемента а вам не нужна предоплата",
+         "E: да пятьдесят процентов", "C: сколько стоит мешок", "E: четыреста рублей"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["navigation", "negotiation"]
+    assert {"offer_ask", "have"} <= _concepts(pc, "d0")
+
+
+def test_a_service_put_off_with_keep_in_mind_is_an_offer():
+    dialogs = [
+        ["C: добрый день охранное агентство щит мы предоставляем охранников на склады",
+         "E: а сколько стоит пост", "C: от девяноста тысяч в месяц", "E: хорошо буду иметь в виду"],
+        # the same service asked for by the buyer: no offer, a price
+        ["C: добрый день нам нужна охрана склада сколько стоит пост",
+         "E: от девяноста тысяч в месяц", "C: а ночью дороже"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["navigation", "negotiation"]
+    assert pc.loc["d0", "call_kind_rules"] == "navigation"
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_the_callers_own_need_for_advertising_is_no_offer(labelled):
+    dialogs = [
+        ["C: здравствуйте мне нужно размещение рекламы на ваших билбордах у трассы",
+         "E: свободны два щита", "C: сколько стоит месяц", "E: тридцать тысяч"],
+        # an agency offering to place the company's ads is an offer to us
+        ["C: здравствуйте хотим предложить вам размещение рекламы в лифтах",
+         "E: нет спасибо не интересует"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["negotiation", "navigation"]
+    assert "need" in _concepts(pc, "d0")
+
+
+def test_an_invoice_issued_with_the_buyers_details_wrong_is_an_invoice():
+    dialogs = [
+        ["C: добрый день вы нам прислали счет на ламинат а в нем наш инн с ошибкой",
+         "E: извините продиктуйте верный", "C: пять ноль ноль один два", "E: исправлю и пришлю новый"],
+        # the caller redoing his own payment order for the invoice needs the account
+        ["C: по счету который вы выставили какой у вас бик банк вернул платеж",
+         "E: ноль четыре пять ноль", "C: понял переделаю платежку"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert pc.loc["d0", "call_kind_rules"] == "negotiation"
+    assert pc.loc["d1", "call_kind_rules"] == "navigation"
+
+
+def test_whether_an_invoices_payment_arrived_is_the_invoices():
+    # the payment order asked as proof names no account, so no rule calls it requisites: the
+    # model decides (no rule either way — another hand labelled the same question requisites)
+    dialogs = [
+        ["C: здравствуйте мы оплатили счет за плитку в среду деньги дошли",
+         "E: пока не видим пришлите платежное поручение", "C: хорошо"],
+        # paid, but the money came back: the account is asked for (requisites)
+        ["C: здравствуйте мы оплатили счет а деньги вернулись какой у вас корсчет",
+         "E: три ноль один ноль один восемь", "C: спасибо"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert "payment_status" in _concepts(pc, "d0")
+    # the payment order's own words are no account asked; a БИК asked with it is
+    hits = {"payment": [(1, "client")], "pay_order": [(9, "employee")],
+            "requisites": [(9, "employee")]}
+    assert rule_decision(hits)[1] == "score"
+    assert rule_decision({**hits, "requisites": [(9, "employee"), (14, "client")]}) == (
+        "navigation", "override")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_goods_ready_to_collect_are_delivery(labelled):
+    dialogs = [
+        ["E: магазин рыболова добрый день ваша лодка пришла можете забирать",
+         "C: а вы до скольки", "E: до семи", "C: заеду в пять"],
+        # ... but asking the way to the warehouse is directions
+        ["E: магазин рыболова добрый день ваша лодка пришла можете забирать",
+         "C: а как к вам проехать", "E: за рынком налево"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["negotiation", "navigation"]
+    assert [pc.loc[d, "call_kind_rules"] for d in ("d0", "d1")] == ["negotiation", "navigation"]
+
+
+def test_the_signed_documents_of_goods_just_shipped_are_the_deals():
+    dialogs = [
+        ["E: кирпичный завод добрый день вчера вам отгрузили кирпич пришлите подписанный упд",
+         "C: завтра отсканируем", "E: и оригинал почтой"],
+        # a copy of last year's signed УПД, lost: a settled document (requisites)
+        ["C: нам нужна копия подписанного упд за прошлый год наш потерялся",
+         "E: поищем в архиве пришлем скан"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert [pc.loc[d, "call_kind_rules"] for d in ("d0", "d1")] == ["negotiation", "navigation"]
+
+
+def test_a_signed_copy_not_returned_is_the_deals():
+    dialogs = [
+        ["E: стекольный цех добрый день ваш экземпляр накладной на зеркала к нам не вернулся",
+         "C: найдем и отправим с водителем"],
+        # a reconciliation act not returned is a period's accounts (requisites)
+        ["E: стекольный цех добрый день акт сверки за полугодие вы нам не вернули",
+         "C: бухгалтер подпишет на неделе"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert "doc_unmade" in _concepts(pc, "d0")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_talking_to_someone_else_and_a_dropped_line_are_no_content(labelled):
+    dialogs = [
+        ["E: ветклиника слушаю", "C: пап ну я же просил не ждать", "E: алло",
+         "C: ой простите это не вам"],
+        ["C: здрасте я хотел", "E: алло", "E: пропала связь"],
+        # a denial with an apology is a wrong number; a dropped line after a price question
+        # keeps the question
+        ["C: алло это прачечная", "E: нет это не прачечная", "C: ой извините"],
+        ["C: сколько стоит ваш ламинат за квадрат", "E: восемьсот рублей", "C: алло пропала связь"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["unknown", "unknown", "navigation", "negotiation"]
+    assert "pocket" in _concepts(pc, "d0") and "busy" in _concepts(pc, "d1")

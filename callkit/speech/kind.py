@@ -14,8 +14,9 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 
 1. nothing found -> ``unknown``; a recording (voicemail, "абонент недоступен", an IVR
    greeting — its whole turn: an IVR menu naming departments names no requisites) or "I
-   can't talk now" or a pocket dial ("не туда нажал", "ой нет ничего"; "ой это я не вам", "в
-   кармане ткнулся" — its whole turn) is no content: its words are neither counted nor read and the concepts
+   can't talk now" or a dropped line ("пропала связь") or a pocket dial ("не туда нажал", "ой
+   нет ничего"; "ой это я не вам", "это не вам", "из кармана набралось" — its whole turn) is no
+   content: its words are neither counted nor read and the concepts
    said inside it do not count; nor is the employee's opening greeting and self-introduction
    ("склад упаковки добрый день", "вас беспокоит компания…"): only what follows it counts as
    content, and what it names ("электрика оптом") counts only when the other side answers
@@ -23,8 +24,10 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 2. a job seeker -> ``navigation``; the caller referring to the company's *own* offer ("вы мне
    вчера предлагали…") -> ``negotiation``; a caller *offering* the company goods or services
    (said by the client, or by an unlabelled speaker with the company declining; a service
-   done at the company's site, "установим контейнер у вашего склада", too) ->
-   ``navigation``;
+   done at the company's site, "установим контейнер у вашего склада", too; "у нас есть
+   гранула — не нужна вам?"; a service company introducing itself put off with "буду иметь в
+   виду") -> ``navigation`` — but the offer words said with the caller's own need are what he
+   buys ("нам нужен договор на размещение рекламы", "реклама на щите нужна");
 3. the employee saying the company does not sell that (``таким не занимаемся``) ->
    ``navigation``, unless the employee goes on to sell after it (price, an invoice, goods
    in stock, an analogue);
@@ -46,8 +49,16 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
    ``negotiation`` (their first issue closes that delivery);
    closing documents for an order or a delivery ("упд по поставке") -> ``negotiation``,
    unless an original or a copy of one already sent is asked for;
+   the buyer's signed copy of a closing document not yet returned ("ваш экземпляр упд не
+   вернулся") and the signed documents of goods just shipped asked back ("вчера отгрузили —
+   пришлите подписанную накладную и оригинал") -> ``negotiation``; an invoice issued with the
+   buyer's details wrong and corrected by the employee ("наш инн неправильно — переделаю")
+   -> ``negotiation``; goods ready to collect ("можете забирать — заеду в шесть")
+   -> ``negotiation``;
    the recipient's account for the caller's payment order ("какой у вас счет получателя, мне
-   платежку сделать"; the "счёт" of an account phrase is no invoice) or the account number
+   платежку сделать"; the "счёт" of an account phrase is no invoice; the payment order itself,
+   "пришлите платёжное поручение", or the number of the invoice paid is no account asked)
+   or the account number
    or payment details asked for an invoice already issued ("по тому счёту, что вы
    выставили") -> ``navigation``, unless the invoice is to be changed or the deal discussed
    (goods, price, terms, delivery, specs, deal documents);
@@ -216,13 +227,24 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("self_intro", NAVIGATION, 1,
        "мы занимаемся; мы производитель; мы поставщик; мы продаем; мы делаем; мы оказываем; "
        "наша компания занимается; ~можем; ~предлагаем; "
-       "~поставляем; ~производим; ~предлагаю; ~занимаемся"),
+       "~поставляем; ~производим; ~предлагаю; ~занимаемся; ~предоставляем; ~даем; ~оказываем"),
+    # ... and asks whether the company needs what he has ("у нас есть гранула — не нужна вам?"):
+    # an offer when the caller also says he has it (a buyer's "вам не нужна предоплата?" is not)
+    _c("offer_ask", NAVIGATION, 0,
+       # three words each: a two-word phrase matches in reverse order too ("нужно … не меньше")
+       "; ".join(" ".join(f"~{w}" for w in ws) for n in ("нужна", "нужен", "нужно", "нужны")
+                 for ws in (("не", n, "вам"), ("вам", "не", n), (n, "ли", "вам"),
+                            ("может", "вам", n), ("не", n, "ли")))
+       + "; ~не ~интересует ~вас; ~вас ~не ~интересует"),
+    _c("have", NAVIGATION, 0, "у нас есть; есть у нас; у нас имеется; у нас остались; "
+       "у нас осталось; можем поставлять"),
     _c("decline", NAVIGATION, 1,
        "не интересно; не интересует; не заинтересованы; нам не нужно; не нужно; не надо; "
        "есть свой; уже есть; нас все устраивает; не требуется; нет спасибо; "
        "пришлите на почту; отправьте на почту; оставьте предложение; отправьте предложение; "
        "есть подрядчик; есть свой поставщик; уже работаем с; нам уже; есть перевозчик; "
-       "не актуально; не подходит; уже заключен; занимается другой"),
+       "не актуально; не подходит; уже заключен; занимается другой; буду иметь в виду; "
+       "будем иметь в виду; возьму на заметку; если понадобится; если будет нужно"),
     # the company does not sell that (said by the employee)
     _c("not_sold", NAVIGATION, 2,
        "не торгуем; не продаем; не занимаемся; таким не занимаемся; не держим; не возим; "
@@ -260,6 +282,7 @@ CONCEPTS: tuple[Concept, ...] = (
        "перезвоните через; связь обрывается; связь прерывается; плохая связь; связь плохая; "
        "пропадаете; вас не слышно; ничего не слышно; плохо слышно; не слышу; плохо слышу; я наберу; "
        "наберу вас; я перезвоню; давайте позже; не удобно сейчас; сейчас не удобно; "
+       "~пропала ~связь; ~пропадает ~связь; ~оборвалась ~связь; ~прервалась ~связь; "
        # ... or a pocket dial: nothing was meant to be said ("не туда нажал" is no wrong number)
        "не туда нажал; не туда нажала; случайно нажал; случайно нажала; нажал случайно; "
        "нажалось; случайно набрал; случайно позвонил; случайно вышло; "
@@ -270,7 +293,8 @@ CONCEPTS: tuple[Concept, ...] = (
     # "не туда" or "это не…" is no wrong number
     _c("pocket", UNKNOWN, 0,
        "~в ~кармане; ~ткнул; ~ткнула; ~ткнулось; ~это ~я ~не ~вам; ~я ~не ~вам; ~не ~вам ~говорю; "
-       "~в ~сумке; ~само ~набралось; ~сам ~набрался"),
+       "~в ~сумке; ~само ~набралось; ~сам ~набрался; ~из ~кармана; ~набралось; ~нажалось; "
+       "~нажался; ~это ~не ~вам; ~не ~вам ~это"),
     # --- negotiation ----------------------------------------------------------------------
     # the company's own offer, referred to by the caller ("вы мне вчера предлагали…"): the
     # caller deals with it, he does not offer anything himself
@@ -334,7 +358,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "довезти; ~почтой; почта россии; трек номер; экспресс; в пути; товар пришел; когда отправите; "
        "заберу сам; привоз; отправить сегодня; разгрузка; выгрузка; разгрузить; манипулятор; "
        "машина приедет; водитель приедет; погрузка; где курьер; ваш курьер; не привезли; "
-       "должны были привезти; где мой заказ; где наш заказ"),
+       "должны были привезти; где мой заказ; где наш заказ; можно забирать; можете забирать; "
+       "можете забрать; готов к выдаче"),
     _c("deal_documents", NEGOTIATION, 2,
        "договор поставки; спецификация; сертификат; декларация соответствия; "
        "товарная накладная; паспорт изделия; технический паспорт; протокол разногласий; "
@@ -368,7 +393,10 @@ CONCEPTS: tuple[Concept, ...] = (
        "не подписан; не подписана; не подписаны; не подписали; не подписываете; "
        "не сформировали; не сформирован; не сформирована; не оформили; не оформлен; "
        "не выставили акт; не сделали акт; еще не сделали; не подписал; без подписи; "
-       "неподписанный; не готов акт; акт не готов"),
+       "неподписанный; не готов акт; акт не готов; "
+       # ... or the buyer's signed copy not yet returned ("ваш экземпляр упд не вернулся")
+       "не вернулся; не вернулась; не вернулись; не вернули; не вернул; не возвращен; "
+       "не возвращены; не получили обратно"),
     # the closing documents of a delivery: with goods just received ("received", found by
     # analyze_calls from the words) their first issue is the deal's (rule 4); a reconciliation
     # act is a period's accounts, never one delivery's; "в копию" is an e-mail's cc, no copy
@@ -382,7 +410,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "на филиал; на другое юрлицо; на другую организацию; на другую компанию; на другое лицо; "
        "на головную; на головную организацию; на кого выставлены; на кого оформлены; "
        "на кого выписаны; другой грузополучатель; грузополучатель другой; на другой инн"),
-    _c("redo", NEGOTIATION, 0, "переоформить; переделать; перевыставить; переоформим; переделаем"),
+    _c("redo", NEGOTIATION, 0, "переоформить; переделать; перевыставить; переоформим; переделаем; "
+       "исправить; исправлю; исправим; переделаю"),
     # the goods' own papers sent with the closing documents (a copy of them is the delivery's,
     # not a settled document's); the client collecting his order himself ("можно забрать
     # самовывозом — заберу в субботу": delivery) unless he asks the way there ("как к вам
@@ -397,7 +426,9 @@ CONCEPTS: tuple[Concept, ...] = (
         ("pickup", NEGOTIATION, (
             "~самовывоз", "~самовывозом", "~само ~вывозом", "~заберу", "~заберем", "~заберём",
             "~забирать ~сами", "~забрать ~сами", "~забрать ~самим", "~забрать ~самому",
-            "~можно ~забрать", "~забрать ~заказ")),
+            "~можно ~забрать", "~забрать ~заказ", "~можно ~забирать", "~можете ~забирать",
+            "~можете ~забрать", "~забирайте", "~готов ~к ~выдаче", "~готово ~к ~выдаче",
+            "~готовы ~к ~выдаче", "~заеду", "~заедем", "~подъеду ~за")),
         ("way", NAVIGATION, (
             "как проехать", "как доехать", "как добраться", "как к вам пройти", "как вас найти",
             "как заехать", "где вы находитесь", "где находится", "какой у вас адрес", "ваш адрес",
@@ -407,6 +438,22 @@ CONCEPTS: tuple[Concept, ...] = (
         ("client_object", NEGOTIATION, (
             "~адрес ~объекта", "~на ~объект", "~на ~стройку", "~на ~стройплощадку",
             "~не ~в ~офис", "~на ~наш ~объект")))),
+    # the caller's own need ("нам нужен договор на размещение рекламы", "реклама на щите
+    # нужна"): he buys the advertising, the offer words said with it are no offer to us
+    _c("need", NEGOTIATION, 0,
+       "нам нужна; нам нужен; нам нужно; нам нужны; мне нужна; мне нужен; мне нужно; мне нужны; "
+       "нам надо; мне надо; хотим заказать; хочу заказать; хотим купить; нужна реклама; "
+       "нужно размещение"),
+    # whether the payment of an invoice arrived ("мы оплатили, а деньги не пришли"): a cue for
+    # the model, no rule — one hand calls it the invoice's, another the requisites' (set 4's
+    # "перевели оплату по старому счёту, пришли ли деньги")
+    _c("payment_status", NEGOTIATION, 0,
+       "не пришло; не пришли; не пришла; не поступило; не поступили; не поступила; не дошли; "
+       "не дошло; не дошла; не видим; пришла ли; поступила ли; дошла ли; пришли ли; поступили ли; "
+       "дошли ли; оплата прошла; оплата не прошла; платеж прошел; платеж не прошел; "
+       "деньги пришли; деньги поступили; оплата поступила; оплата пришла"),
+    # ... the invoice paid, referred to ("мы оплатили счёт номер 45": its number is no account)
+    _c("paid_invoice", NEGOTIATION, 0, "~оплатили ~счет; ~оплатили ~ваш ~счет; ~счет ~оплатили"),
     _c("reconciliation", NAVIGATION, 0, "акт сверки; сверка; сверить; взаиморасчеты"),
     _c("cc", NAVIGATION, 0, "в копию; в копии; поставить в копию; поставлю в копию"),
     # ... while a document still being agreed or to be signed is the deal's own
@@ -469,7 +516,8 @@ _COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apol
              "voicemail", "ivr", "busy", "issued_invoice", "bare_no", "copy", "signed_before",
              "doc_pending", "pay_order", "confirmed", "client_site", "past", "lost", "doc_unmade",
              "closing", "received", "reconciliation", "cc", "details", "pocket", "reissue",
-             "goods_papers", "pickup", "client_object", "redo", "way")
+             "goods_papers", "pickup", "client_object", "redo", "way", "offer_ask", "have",
+             "need", "payment_status", "paid_invoice")
 #: Concepts of a deal going on: they keep a copy of a signed document or a payment by the
 #: account from being a call about documents only (rule 4).
 _DEAL = ("invoice", "invoice_change", "payment_terms", "goods", "price", "tech", "document_fix",
@@ -570,6 +618,14 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
 
     not_client = EMPLOYEE_SPEAKER if labelled else None
     declined = by("decline", EMPLOYEE_SPEAKER) if labelled else "decline" in found
+    if "need" in found and "offer_to_us" in found and (labelled or not declined):
+        # the caller's own need ("нам реклама на щите нужна", "нам нужен договор на размещение
+        # рекламы"): the offer words said with it are what he buys, no offer to us
+        need = {p + k for p, s in found["need"] if not labelled or s == CLIENT_SPEAKER
+                for k in range(-6, 7)}
+        found["offer_to_us"] = [h for h in found["offer_to_us"] if h[0] not in need]
+        if not found["offer_to_us"]:
+            del found["offer_to_us"]
     # the caller refers to the company's own offer ("вы мне вчера предлагали"): not his offer
     # (an employee's "что вы предлагаете нам не нужно" declines one, so only the caller's
     # words count, and without labels only when nobody declines)
@@ -577,13 +633,17 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     if ours and "wrong_number" not in found:
         return NEGOTIATION, "override"   # he deals with our offer, whatever he then decides
     if labelled:
-        offer = by("offer_to_us", CLIENT_SPEAKER) or (by("self_intro", CLIENT_SPEAKER) and declined)
+        offer = (by("offer_to_us", CLIENT_SPEAKER) or (by("self_intro", CLIENT_SPEAKER) and declined)
+                 or (by("offer_ask", CLIENT_SPEAKER) and by("have", CLIENT_SPEAKER)))
     elif caller == EMPLOYEE_SPEAKER:
         offer = False     # the employee's own cold call: the offer is theirs
     elif caller == CLIENT_SPEAKER:
         offer = "offer_to_us" in found or ("self_intro" in found and declined)
     else:
         offer = ("offer_to_us" in found or "self_intro" in found) and declined
+    if not labelled and caller != EMPLOYEE_SPEAKER and "offer_ask" in found and "have" in found:
+        # "у нас есть … не нужна вам": the caller's when he called, else when it is declined
+        offer = offer or caller == CLIENT_SPEAKER or declined
     if offer:
         return NAVIGATION, "override"
     refusals = [p for p, s in found.get("not_sold", ()) if not_client is None or s == not_client]
@@ -634,6 +694,11 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     deal = any(n in found for n in _DEAL)
     done = "past" in found or (("signed_before" in found or "lost" in found)
                                and "doc_pending" not in found)
+    if "received" in found and "closing" in found and not any(n in found for n in ("past", "lost")):
+        # the signed closing documents of goods just shipped or received ("краску вчера
+        # отгрузили — пришлите подписанную накладную и оригинал"): that delivery's first
+        # closing, not a copy of a settled document (the rule on received goods below)
+        done = False
     if ("copy" in found and done and not deal
             and any(n in found for n in ("contract", "order_documents", "deal_documents",
                                          "requisites"))):
@@ -654,13 +719,24 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # closing documents for an order, a delivery or a print run: part of that deal (an
         # original or a copy of one already sent, for the archive, is requisites)
         return NEGOTIATION, "override"
-    if ("pay_order" in found and "requisites" in found
+    # the account asked for: requisites other than the payment order itself ("пришлите
+    # платёжное поручение" names no account) or the invoice referred to ("счёт номер 45")
+    paying = {p for p, _ in found.get("pay_order", ())} | {
+        p + k for p, _ in found.get("paid_invoice", ()) for k in (0, 1, 2, 3)}
+    asked = any(p not in paying for p, _ in found.get("requisites", ()))
+    if ("pay_order" in found and asked
             and not any(n in found for n in _DEAL + ("doc_pending", "delivery", "deal_documents",
                                                      "order_documents", "contract")
                         if n != "price")):
         # the account of the recipient for the caller's payment order ("какой у вас счет
         # получателя, мне платежку сделать"): he pays; no invoice is asked for
         return NAVIGATION, "override"
+    fixed = by("redo", EMPLOYEE_SPEAKER) if labelled else ("redo" in found
+                                                          and "pay_order" not in found)
+    if "issued_invoice" in found and "requisites" in found and fixed and not sverka:
+        # an invoice issued with the buyer's details wrong, corrected and sent again ("в счёте
+        # наш инн неправильно — переделаю и пришлю"): the invoice changed, not requisites
+        return NEGOTIATION, "override"
     if "issued_invoice" in found and "requisites" in found:
         # the account number or payment details for an invoice already issued: the caller is
         # paying it; no invoice is asked for — unless he wants it changed or bargains on
@@ -856,7 +932,8 @@ BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_
                                       "kind_dev5.yaml", "kind_test4.yaml", "kind_dev6.yaml",
                                       "kind_test5.yaml", "kind_dev7.yaml", "kind_test6.yaml",
                                       "kind_dev8.yaml", "kind_test7.yaml",
-                                      "kind_dev9.yaml", "kind_test8.yaml", "kind_dev10.yaml")
+                                      "kind_dev9.yaml", "kind_test8.yaml", "kind_dev10.yaml",
+                                      "kind_test9.yaml", "kind_dev11.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
