@@ -888,3 +888,163 @@ def test_talking_to_someone_else_and_a_dropped_line_are_no_content(labelled):
     pc, got = _kinds(dialogs, labelled=labelled)
     assert got == ["unknown", "unknown", "navigation", "negotiation"]
     assert "pocket" in _concepts(pc, "d0") and "busy" in _concepts(pc, "d1")
+
+
+# --- ninth pass: the weaknesses blind set 10 showed, fixed by meaning (set 15) ----------------
+# One test per meaning, each on dialogs written here (not copied from a phrasings file), with a
+# near miss on the other side; the rules' own decision is asserted where a rule decides.
+
+def _rules(pc, *calls):
+    return [pc.loc[c, "call_kind_rules"] for c in calls]
+
+
+def test_an_act_of_works_just_done_is_the_deals():
+    dialogs = [
+        ["C: добрый день вы у нас чинили кондиционеры пришлите акт выполненных работ",
+         "E: подпишем и вышлем скан оригинал привезет курьер"],
+        # the originals of a year's acts for an audit are a settled period's (requisites)
+        ["C: добрый день у нас аудит нужны оригиналы актов выполненных работ за прошлый год",
+         "E: поднимем архив"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "navigation"]
+    assert "service_act" in _concepts(pc, "d0")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_contract_amended_or_corrected_is_the_deals(labelled):
+    dialogs = [
+        ["C: здравствуйте мы переехали нужно допсоглашение к договору с новым адресом",
+         "E: юрист подготовит и пришлет на подпись"],
+        ["C: в договоре неправильно указан наш инн", "E: исправим договор и пришлем заново"],
+        # the company's KPP asked for a payment order is requisites
+        ["C: подскажите ваш кпп для платежки", "E: семь восемь ноль один ноль один ноль ноль один"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["negotiation", "negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "negotiation"]
+    assert "contract_amend" in _concepts(pc, "d1")
+
+
+def test_a_closing_set_that_came_incomplete_is_the_deals():
+    dialogs = [
+        ["C: трубы пришли а накладная в одном экземпляре", "E: второй пришлем почтой"],
+        # a lost copy of an old act stays requisites
+        ["C: мы потеряли наш экземпляр акта по прошлой поставке пришлите копию", "E: пришлем"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "navigation"]
+
+
+def test_an_invoice_wanted_with_the_seal_or_in_another_currency_is_an_invoice():
+    dialogs = [
+        ["C: пришлите пожалуйста счет с печатью бухгалтерия без печати не проводит",
+         "E: сейчас перешлю"],
+        ["C: нам нужен счет в долларах мы из армении", "E: только в рублях"],
+        # the company's currency account asked for a transfer is requisites
+        ["C: дайте пожалуйста реквизиты вашего валютного счета для перевода", "E: пришлю на почту"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1", "d2") == ["negotiation", "negotiation", "navigation"]
+
+
+def test_invoices_sent_to_a_new_address_are_the_invoices():
+    dialogs = [
+        ["C: у нас новый бухгалтер отправляйте счета теперь на ее почту", "E: запишу адрес"],
+        # the company card sent to a new accountant is requisites
+        ["C: у нас новый бухгалтер пришлите ей карточку предприятия", "E: запишу адрес"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "navigation"]
+
+
+def test_an_orders_payment_not_showing_on_it_is_the_invoices():
+    dialogs = [
+        ["C: оплата прошла а статус заказа до сих пор не оплачен",
+         "E: банк задерживает пришлите платежку"],
+        # a payment being chased with the account asked is left to the model, as before: the
+        # rules read it as requisites
+        ["C: какой у вас расчетный счет мы перевели деньги а вы пишете не пришли", "E: проверим"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got[0] == "negotiation"
+    assert _rules(pc, "d0", "d1") == ["negotiation", "navigation"]
+    assert {"order_payment", "payment_status"} <= _concepts(pc, "d0")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_the_companys_driver_at_the_clients_and_delivery_days_are_delivery(labelled):
+    dialogs = [
+        ["C: ваш водитель с досками стоит у закрытых ворот", "E: пусть подождет я позвоню"],
+        ["C: передайте водителю мой номер он не может найти наш цех", "E: передам"],
+        ["C: вы доставляете в воскресенье", "E: нет только в субботу"],
+        # the office's weekend hours asked to come are directions
+        ["C: вы работаете в воскресенье я подъеду", "E: нет в воскресенье выходной"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["negotiation", "negotiation", "negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1", "d2") == ["negotiation"] * 3
+
+
+def test_a_parcel_tracked_is_delivery_a_tracked_letter_with_an_original_is_not():
+    dialogs = [
+        ["C: как отследить посылку с фильтрами", "E: по трек номеру на сайте перевозчика"],
+        ["C: вы отправили нам оригинал договора за прошлый месяц дайте трек номер",
+         "E: пришлю"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "navigation"]
+    assert "tracking" in _concepts(pc, "d0")
+
+
+def test_a_buyers_need_answered_with_we_have_it_is_goods():
+    dialogs = [
+        ["C: мы открываем столовую нам нужны подносы оптом", "E: у нас есть пластиковые",
+         "C: пришлите каталог"],
+        # a supplier who has it and asks whether the company needs it sells to us
+        ["C: у нас есть лишние подносы сто штук не нужны вам", "E: нет спасибо"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "navigation"]
+
+
+def test_bringing_ones_own_item_and_asking_the_address_is_directions():
+    dialogs = [
+        ["C: я хочу привезти вам на ремонт часы во сколько вы открываетесь", "E: с девяти",
+         "C: а адрес", "E: проспект мира десять"],
+        # the company bringing it to the client is delivery
+        ["C: привезите нам часы после ремонта в офис", "E: курьер привезет завтра"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["navigation", "negotiation"]
+    assert _rules(pc, "d0", "d1") == ["navigation", "negotiation"]
+    assert "bring_own" in _concepts(pc, "d0")
+
+
+def test_what_a_food_product_is_made_of_is_tech_specs():
+    dialogs = [
+        ["C: какой состав у вашего сыра есть ли крахмал", "E: крахмала нет", "C: а консерванты"],
+        # canning jars asked for and not sold stay "we don't sell that"
+        ["C: вы банки для консервации продаете", "E: нет мы такое не продаем"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "navigation"]
+    assert "tech" in _concepts(pc, "d0") and "tech" not in _concepts(pc, "d1")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_bare_oops_after_a_bare_no_is_a_wrong_number(labelled):
+    dialogs = [
+        ["E: слушаю", "C: это олег", "E: нет", "C: ой"],
+        # a bare no to a price question answered by "ой" keeps the question
+        ["C: у вас есть доставка в область", "E: нет", "C: ой а самовывоз"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got[0] == "navigation" and got[1] != "navigation"
+    assert "apology" in _concepts(pc, "d0") and "apology" not in _concepts(pc, "d1")

@@ -116,6 +116,8 @@ PER_CALL_COLUMNS: tuple[str, ...] = SPEECH_FILE_COLUMNS + (
 _STOP, _TOPIC, _KIND = "stop_word", "topic", "kind"
 _BARE_NO_CONCEPT, _BARE_NO = "bare_no", frozenset({"нет", "не", "неа", "нету"})
 _BARE_NO_WORDS = _BARE_NO | {"девушка", "мужчина", "женщина", "молодой", "человек"}
+#: ... and the caller's bare "ой" after it: he sees he dialled wrong (an apology)
+_OOPS = frozenset({"ой", "упс", "ай"})
 #: "алло это аэроклимат" - "да": a bare yes to the caller's "is this …?" (concept "confirmed")
 _CONFIRMED, _YES = "confirmed", frozenset({"да", "ага", "угу", "верно", "точно", "конечно",
                                            "именно"})
@@ -498,6 +500,10 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
             if (hi > lo and lems[lo] in _BARE_NO and all(x in _BARE_NO_WORDS for x in lems[lo:hi])
                     and any(x not in quiet for x in lems[ubounds[j - 1][0]:ubounds[j - 1][1]])):
                 concepts.setdefault(_BARE_NO_CONCEPT, []).append((lo, who_utt[j]))
+                nxt = ubounds[j + 1] if j + 1 < len(ubounds) else (0, 0)
+                if nxt[1] > nxt[0] and all(x in _OOPS for x in lems[nxt[0]:nxt[1]]):
+                    # ... answered by a bare "ой": the caller sees he dialled wrong (an apology)
+                    concepts.setdefault("apology", []).append((nxt[0], who_utt[j + 1]))
             if _confirmed(j, ubounds, who_utt, lems, quiet, recorded):
                 concepts.setdefault(_CONFIRMED, []).append((lo, who_utt[j]))
         for i, t in enumerate(toks):   # "плитку мы получили": goods received, not documents
