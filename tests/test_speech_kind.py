@@ -352,8 +352,14 @@ def test_shipped_model_is_current_and_reproducible():
     xs = list(kind_inputs(u, PROFILE))
     fresh = fit_bundled_model(ph)
     a, b = shipped.predict_proba(xs), fresh.predict_proba(xs)
-    assert (a.idxmax(axis=1) == b.idxmax(axis=1)).all()
     assert float((a - b).abs().to_numpy().max()) < 0.01
+    # the same kind for every call, but for a call on the fence: its two likeliest kinds within
+    # the tolerance of each other in the shipped model (one of 5,431 after set 11 joined:
+    # 0.4975 against 0.4969), where a refit's last digits may pick the other
+    top = np.sort(a.to_numpy(), axis=1)
+    fence = (top[:, -1] - top[:, -2]) < 0.01
+    assert fence.sum() <= 0.001 * len(a)
+    assert ((a.idxmax(axis=1) == b.idxmax(axis=1)).to_numpy() | fence).all()
 
 
 # --- third pass: the weaknesses blind set 4 showed, fixed by meaning (new phrasings) ----------
