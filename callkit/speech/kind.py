@@ -759,7 +759,7 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # ("макет привезти хочу — во сколько можно, а адрес"): directions, no delivery
         return NAVIGATION, "override"
     if (("client_object" in found or ("pickup" in found and "way" not in found))
-            and "delivery" in found and not any(n in found for n in ("wrong_number", "denial"))):
+            and "delivery" in found and no_wrong):
         # the goods brought to the client's site ("привезите не в офис, а на объект — адрес
         # объекта") or collected by him ("можно забрать самовывозом — заберу в субботу", the
         # warehouse's hours named for it): delivery — unless he asks the way (directions)
@@ -784,13 +784,12 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # сформировали", "вы не подписали упд, подпишите"): the deal is still being closed
         return NEGOTIATION, "override"
     deal = any(n in found for n in _DEAL)
-    done = "past" in found or (("signed_before" in found or "lost" in found)
-                               and "doc_pending" not in found)
-    if "received" in found and "closing" in found and not any(n in found for n in ("past", "lost")):
-        # the signed closing documents of goods just shipped or received ("краску вчера
-        # отгрузили — пришлите подписанную накладную и оригинал"): that delivery's first
-        # closing, not a copy of a settled document (the rule on received goods below)
-        done = False
+    # the signed closing documents of goods just shipped or received ("краску вчера отгрузили —
+    # пришлите подписанную накладную и оригинал"): that delivery's first closing, not a copy of
+    # a settled document (the rule on received goods below)
+    fresh = "received" in found and "closing" in found and not any(n in found for n in ("past", "lost"))
+    done = not fresh and ("past" in found or (("signed_before" in found or "lost" in found)
+                                              and "doc_pending" not in found))
     if ("copy" in found and done and not deal
             and any(n in found for n in ("contract", "order_documents", "deal_documents",
                                          "requisites"))):

@@ -126,7 +126,8 @@ def _is_verb(word: str) -> bool:
 
 
 def _e_i_slip(word: str) -> bool:
-    """``word`` is a known word but for one unstressed е heard as и or и as е."""
+    """``word`` is a known word but for one е written as и or и as е (any one of them: the
+    stress is not known here)."""
     swap = {"е": "и", "и": "е"}
     return any(is_known_word(word[:i] + swap[c] + word[i + 1:])
                for i, c in enumerate(word) if c in swap)
