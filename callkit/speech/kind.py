@@ -621,6 +621,17 @@ def kind_from_cues(navigation: int, negotiation: int, *, words: int, min_words: 
 Hit = tuple[int, str]   # (token position, speaker)
 
 
+def none_of(found: Mapping[str, object], *names: str) -> bool:
+    """Whether none of the concepts ``names`` was found (``found``: concept name -> hits).
+
+    Examples
+    --------
+    >>> none_of({"copy": [(3, "client")]}, "past", "lost"), none_of({"past": [(1, "client")]}, "past")
+    (True, False)
+    """
+    return not any(n in found for n in names)
+
+
 def kind_from_concepts(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
                        caller: str | None = None) -> str:
     """The call kind from the concepts found in it (see the module docstring for the rules).
@@ -731,16 +742,16 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # client's site: part of the deal, whatever else is named (the КПП in the document,
         # the pass for the truck)
         return NEGOTIATION, "override"
-    no_wrong = not any(n in found for n in ("wrong_number", "denial"))
+    no_wrong = none_of(found, "wrong_number", "denial")
     if ("contract_amend" in found and ("contract" in found or "deal_documents" in found)
-            and not any(n in found for n in ("past", "lost", "reconciliation"))):
+            and none_of(found, "past", "lost", "reconciliation")):
         # a contract amended or corrected ("допсоглашение об изменении реквизитов", "в договоре
         # неправильно указан наш кпп — исправим"): the deal's document, the details named in it
         # included
         return NEGOTIATION, "override"
     callers = (lambda n: by(n, CLIENT_SPEAKER)) if labelled else (lambda n: n in found)
     if (callers("service_act") and not callers("copy")
-            and not any(n in found for n in ("past", "lost", "reconciliation", "period"))):
+            and none_of(found, "past", "lost", "reconciliation", "period")):
         # an act of works or services asked for ("нам нужен акт выполненных работ за уборку"):
         # the service's closing document, first issued — the employee's "оригинал курьером"
         # is how it is sent (an original or a copy the caller asks for is a settled one's)
@@ -749,12 +760,12 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # the company's driver at the client's gates or put in touch with him, or the days the
         # company delivers on: a delivery going on
         return NEGOTIATION, "override"
-    if "tracking" in found and not any(n in found for n in ("copy", "past", "lost")) and no_wrong:
+    if "tracking" in found and none_of(found, "copy", "past", "lost") and no_wrong:
         # a parcel tracked: the delivery on its way
         return NEGOTIATION, "override"
     if (callers("bring_own") and ("directions" in found or "way" in found)
-            and not any(n in found for n in ("client_object", "client_unload", "price", "invoice",
-                                             "payment_terms", "our_driver"))):
+            and none_of(found, "client_object", "client_unload", "price", "invoice",
+                        "payment_terms", "our_driver")):
         # the caller bringing something to the company himself asks its hours or address
         # ("макет привезти хочу — во сколько можно, а адрес"): directions, no delivery
         return NAVIGATION, "override"
@@ -765,8 +776,8 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # warehouse's hours named for it): delivery — unless he asks the way (directions)
         return NEGOTIATION, "override"
     if ("pickup" in found and "way" in found and "delivery" in found
-            and not any(n in found for n in ("client_object", "client_unload", "price", "invoice",
-                                             "payment_terms"))):
+            and none_of(found, "client_object", "client_unload", "price", "invoice",
+                        "payment_terms")):
         # the client collecting his order asks the way to the warehouse ("заберу сам — как к
         # вам проехать"): directions, the pick-up itself is settled
         return NAVIGATION, "override"
@@ -776,7 +787,7 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # филиал — переделаем, кпп какой"): the КПП asked is the deal's, not requisites
         return NEGOTIATION, "override"
     if ("goods_papers" in found and ("closing" in found or "copy" in found)
-            and not any(n in found for n in ("past", "lost", "reconciliation"))):
+            and none_of(found, "past", "lost", "reconciliation")):
         # a copy of the goods' certificate with their closing documents: the delivery's
         return NEGOTIATION, "override"
     if "doc_unmade" in found and ("closing" in found or "contract" in found) and not sverka:
@@ -787,7 +798,7 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     # the signed closing documents of goods just shipped or received ("краску вчера отгрузили —
     # пришлите подписанную накладную и оригинал"): that delivery's first closing, not a copy of
     # a settled document (the rule on received goods below)
-    fresh = "received" in found and "closing" in found and not any(n in found for n in ("past", "lost"))
+    fresh = "received" in found and "closing" in found and none_of(found, "past", "lost")
     done = not fresh and ("past" in found or (("signed_before" in found or "lost" in found)
                                               and "doc_pending" not in found))
     if ("copy" in found and done and not deal
@@ -820,9 +831,8 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # оплачен"): the order being paid, whatever payment order is then sent
         return NEGOTIATION, "override"
     if ("pay_order" in found and asked
-            and not any(n in found for n in _DEAL + ("doc_pending", "delivery", "deal_documents",
-                                                     "order_documents", "contract")
-                        if n != "price")):
+            and none_of(found, *(n for n in _DEAL if n != "price"), "doc_pending", "delivery",
+                        "deal_documents", "order_documents", "contract")):
         # the account of the recipient for the caller's payment order ("какой у вас счет
         # получателя, мне платежку сделать"): he pays; no invoice is asked for
         return NAVIGATION, "override"
@@ -836,18 +846,17 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         # the account number or payment details for an invoice already issued: the caller is
         # paying it; no invoice is asked for — unless he wants it changed or bargains on
         found.pop("invoice", None)
-        if not any(n in found for n in ("invoice_change", "payment_terms", "goods", "price",
-                                        "delivery", "tech", "deal_documents")):
+        if none_of(found, "invoice_change", "payment_terms", "goods", "price", "delivery", "tech",
+                   "deal_documents"):
             return NAVIGATION, "override"
-    if ("invoice" in found and not any(n in found for n in ("issued_invoice", "pay_order", "copy",
-                                                             "closing"))
+    if ("invoice" in found and none_of(found, "issued_invoice", "pay_order", "copy", "closing")
             and any(n in found for n in ("goods", "payment", "requisites", "price"))):
         # an invoice asked for the goods or to pay by ("выставьте счёт на спиннинги на ип — инн
         # продиктуйте", "оплатим как только пришлёте счёт"): the buyer's INN or accountant
         # named for it do not make it a call about requisites
         return NEGOTIATION, "override"
-    if labelled and no_wrong and not any(n in found for n in ("copy", "requisites", "apology",
-                                                               "not_sold", "hr_dept")):
+    if labelled and no_wrong and none_of(found, "copy", "requisites", "apology", "not_sold",
+                                         "hr_dept"):
         # the caller's own need for goods, in his words ("нам нужна посуда оптом" — "у нас есть
         # серия"): he buys; the employee's "у нас есть" is no offer ("нужна выписка" — "закажем"
         # is not: the goods word is the employee's)
