@@ -605,11 +605,12 @@ def test_fifth_pass_meanings(kind_model):
 
 
 def test_the_employees_own_site_is_no_clients_site():
-    # the employee's "к нам на склад" is the company's: the rules only weigh it (the driver's
-    # "заказ" and "погрузка" tip them to a negotiation), the model reads directions
+    # the employee's "к нам на склад" is the company's, no client's site: the client coming for
+    # his order ("за заказом приеду", a pick-up since the tenth pass) asks the way to the
+    # loading ("где у вас погрузка"): directions, by the pick-up's rule
     dialog = [["C: я за заказом приеду где у вас погрузка", "E: скажите охране что к нам на склад"]]
     pc, got = _kinds(dialog)
-    assert got == ["navigation"] and pc.loc["d0", "call_kind_rules"] == "negotiation"
+    assert got == ["navigation"] and pc.loc["d0", "call_kind_rules"] == "navigation"
     assert "client_site" in _concepts(pc, "d0")
 
 
@@ -1054,3 +1055,149 @@ def test_a_bare_oops_after_a_bare_no_is_a_wrong_number(labelled):
     pc, got = _kinds(dialogs, labelled=labelled)
     assert got[0] == "navigation" and got[1] != "navigation"
     assert "apology" in _concepts(pc, "d0") and "apology" not in _concepts(pc, "d1")
+
+
+# --- tenth pass: the errors sets 11 and 12 showed, fixed by meaning (set 16) -----------------
+# One test per meaning, on dialogs written here (not copied from a phrasings file), each with a
+# near miss on the other side; the rules' own decision is asserted where a rule decides.
+
+def test_an_invoice_corrected_or_resent_with_the_seal_is_an_invoice():
+    dialogs = [
+        ["C: здравствуйте мы детский сад в счете наименование игрушек написано не так как в заявке",
+         "E: пришлите точное название исправлю"],
+        ["C: вы прислали счет на бумагу а он без печати бухгалтерия не берет",
+         "E: перешлю с печатью и подписью"],
+        # the company card wanted with the seal is requisites (no invoice at issue)
+        ["C: пришлите пожалуйста карточку организации с печатью", "E: отправлю на почту"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1", "d2") == ["negotiation", "negotiation", "navigation"]
+    assert "invoice_fix" in _concepts(pc, "d0") and "seal" in _concepts(pc, "d1")
+
+
+def test_an_original_invoice_document_for_the_tax_office_stays_requisites():
+    # an original of a closing document with the seal is a settled document's copy, not an
+    # invoice to be re-sent: the seal's rule does not decide it (the model does)
+    hits = {"seal": [(6, "client")], "invoice": [(3, "client")], "copy": [(2, "client")],
+            "closing": [(3, "client")]}
+    assert rule_decision(hits)[1] != "override"
+    pc, got = _kinds([["C: нам нужен оригинал счет фактуры с печатью для налоговой",
+                       "E: отправим почтой"]])
+    assert got == ["navigation"]
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_caller_who_only_checks_someone_is_there_is_just_checking(labelled):
+    dialogs = [
+        ["E: мастерская", "C: алло в мастерской есть кто", "E: есть я", "C: ладно понял"],
+        ["C: алло это пекарня", "E: да пекарня", "C: ага хорошо"],
+        ["C: алло я правильно попал в ремонт обуви", "E: да сюда", "C: все хорошо потом наберу"],
+        # a check followed by what he wants is the call's content
+        ["C: алло это пекарня", "E: да", "C: нам нужны булочки сорок штук на завтра"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["navigation", "navigation", "navigation", "negotiation"]
+    if labelled:
+        assert _rules(pc, "d0", "d1", "d2") == ["navigation"] * 3
+        assert "confirmed" in _concepts(pc, "d0") and "goods" not in _concepts(pc, "d0")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_driver_at_the_companys_gates_is_delivery_the_way_in_is_directions(labelled):
+    dialogs = [
+        ["E: база стройметалл", "C: я водитель стою у ваших ворот с арматурой куда разгружаться",
+         "E: к третьему ангару"],
+        ["C: это водитель газели из агроснаба у шлагбаума стою не пускают", "E: номер машины"],
+        # the same driver asking the way in before he is there is directions
+        ["C: я водитель фуры в первый раз к вам где у вас въезд", "E: со стороны трассы"],
+        # and a visitor at the barrier, no goods, is directions
+        ["C: я на переговоры приехал стою у шлагбаума куда дальше", "E: скажите охране фамилию"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["negotiation", "negotiation", "navigation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "negotiation"]
+    assert {"carrier", "at_gates"} <= _concepts(pc, "d0")
+
+
+def test_an_order_arrived_and_a_batch_to_bring_are_delivery():
+    dialogs = [
+        ["C: мне написали что ваш заказ пришел а где забирать и до скольки",
+         "E: в пункте выдачи на мира до восьми"],
+        ["C: мы ваш поставщик бумаги на какой склад вам везти партию во вторник",
+         "E: на центральный приемка до шести"],
+        # a point's address and hours asked to hand in a parcel of one's own are directions
+        ["C: где у вас пункт приема посылок и до скольки работает", "E: на вокзальной до семи"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1") == ["negotiation", "negotiation"]
+    assert "tracking" not in _concepts(pc, "d2")
+
+
+def test_a_visitor_lost_on_the_way_is_directions():
+    dialogs = [
+        ["C: мы к вам едем а навигатор завел куда то в поле", "E: вы где сейчас",
+         "C: у заправки", "E: от заправки налево до ворот"],
+        # the company's goods to be taken to the client's addresses stay delivery
+        ["C: куда завезти вам плитку у нас два объекта", "E: первый на садовой"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["navigation", "negotiation"]
+    assert "client_unload" not in _concepts(pc, "d0") and "client_unload" in _concepts(pc, "d1")
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_child_noise_after_hours_and_a_pocket_are_no_content(labelled):
+    dialogs = [
+        ["E: автомойка", "C: мама мама смотри", "E: мальчик позови маму"],
+        ["E: алло", "E: алло говорите", "E: какой то шум ничего не понятно кладу трубку"],
+        ["C: рабочий день окончен позвоните завтра с девяти"],
+        ["E: алло", "C: ой это просто карман не вам"],
+        # a caller told no who just says "ой" is a wrong number
+        ["E: алло магазин", "C: а это не ветаптека", "E: нет это магазин", "C: ой"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["unknown"] * 4 + ["navigation"]
+    assert "apology" in _concepts(pc, "d4")
+
+
+def test_a_caller_asking_whether_workers_are_needed_and_the_pay_is_a_job_seeker():
+    dialogs = [
+        ["E: пилорама", "C: здравствуйте рабочие вам нужны", "E: нужны", "C: а сколько платите",
+         "E: сдельно"],
+        ["C: алло водители с категорией це требуются", "E: требуются", "C: когда подъехать"],
+        # a buyer of a loader's hour buys a service
+        ["C: нам нужен грузчик на три часа сколько стоит", "E: восемьсот в час"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["navigation", "navigation", "negotiation"]
+    assert _rules(pc, "d0", "d1") == ["navigation", "navigation"]
+
+
+def test_contract_originals_after_a_scan_and_a_copy_not_sent_are_the_deals():
+    dialogs = [
+        ["C: мы подписали договор сканом прислали а оригиналы отправим курьером",
+         "E: хорошо ждем"],
+        ["C: мы вам свой экземпляр договора отправили а ваш экземпляр не прислали",
+         "E: на подписи у директора"],
+        ["C: в предварительном договоре неверно указан номер участка", "E: исправим"],
+        # a past contract's originals for an audit stay requisites
+        ["C: для аудита нужны оригиналы договора за прошлый год скан есть", "E: поищем"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["negotiation", "negotiation", "negotiation", "navigation"]
+    assert _rules(pc, "d0", "d1", "d2", "d3") == ["negotiation"] * 3 + ["navigation"]
+
+
+def test_used_machinery_offered_and_a_database_for_sale_sell_to_us():
+    dialogs = [
+        ["E: стройтрест", "C: мы продаем б у экскаваторы из германии", "E: а какие",
+         "C: либхер и кат", "E: пришлите фото и цену"],
+        ["C: у нас есть база контактов застройщиков хотите купить", "E: нет"],
+        # a buyer of used machinery is goods
+        ["C: мы хотим купить б у экскаватор у вас есть", "E: есть один пришлю фото"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert got == ["navigation", "navigation", "negotiation"]
+    assert _rules(pc, "d0", "d1") == ["navigation", "navigation"]

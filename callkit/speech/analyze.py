@@ -121,11 +121,16 @@ _OOPS = frozenset({"ой", "упс", "ай"})
 #: "алло это аэроклимат" - "да": a bare yes to the caller's "is this …?" (concept "confirmed")
 _CONFIRMED, _YES = "confirmed", frozenset({"да", "ага", "угу", "верно", "точно", "конечно",
                                            "именно"})
-_YES_WORDS = _YES | {"так", "совершенно", "правильно", "слушать", "мы", "это", "она", "он", "вы"}
+_YES_WORDS = _YES | {"так", "совершенно", "правильно", "слушать", "мы", "это", "она", "он", "вы",
+                     "сюда"}
+#: ... and to "is anyone there?" ("вы там есть кто" — "да есть", "есть я")
+_HERE = frozenset({"есть", "я", "тут", "здесь", "на", "место", "слушать"})
+#: the verbs such a check may say ("я туда попал", "есть кто")
+_CHECK_VERBS = frozenset({"попасть", "быть", "есть", "слушать", "дозвониться"})
 #: words that name nothing (what follows "это" must name something: "это аэроклимат")
 _PLAIN = FUNCTION_WORDS | SMALL_TALK
 #: what a caller who only checked may say after the yes ("понял, потом наберу")
-_LATER = frozenset({"набрать", "понять", "отлично", "попозже", "тогда", "обратиться",
+_LATER = frozenset({"набрать", "понять", "отлично", "попозже", "тогда", "обратиться", "все",
                     "связаться", "значит", "ладный"})
 #: goods just received or shipped ("плитку мы получили, пришлите акт"; concept "received",
 #: found from the words): a past form of these verbs whose object is no document ("получили
@@ -495,6 +500,7 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
         for s_, e_, who in invoices:
             if not any(s_ <= ae and as_ <= e_ for as_, ae in accounts):
                 concepts.setdefault("invoice", []).append((s_, who))
+        checked = 0   # the yes of a call that is only a check (its question names no content)
         for j in range(1, len(ubounds)):   # "алло аптека" - "нет": a bare no to a named thing
             lo, hi = ubounds[j]
             if (hi > lo and lems[lo] in _BARE_NO and all(x in _BARE_NO_WORDS for x in lems[lo:hi])
@@ -504,8 +510,26 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
                 if nxt[1] > nxt[0] and all(x in _OOPS for x in lems[nxt[0]:nxt[1]]):
                     # ... answered by a bare "ой": the caller sees he dialled wrong (an apology)
                     concepts.setdefault("apology", []).append((nxt[0], who_utt[j + 1]))
+            elif (hi > lo and lems[lo] in _BARE_NO and j + 1 < len(ubounds)
+                  and ubounds[j + 1][1] > ubounds[j + 1][0]
+                  and all(x in _OOPS for x in lems[ubounds[j + 1][0]:ubounds[j + 1][1]])):
+                # "а это не аптека" — "нет это автосалон" — "ой": the caller's bare "ой" after
+                # a no is his apology too
+                concepts.setdefault("apology", []).append((ubounds[j + 1][0], who_utt[j + 1]))
             if _confirmed(j, ubounds, who_utt, lems, quiet, recorded):
                 concepts.setdefault(_CONFIRMED, []).append((lo, who_utt[j]))
+                qlo, qhi = ubounds[j - 1]
+                if ((j == 1 or (j == 2 and who_utt[0] != CLIENT_SPEAKER))
+                        and sum(lems[i] not in quiet for i in range(qlo, qhi)) <= 6
+                        and not any(_is_verb(toks[i]) and lems[i] not in _CHECK_VERBS
+                                    for i in range(qlo, qhi))):
+                    # the call is the check alone (the employee's opening, "is this …?" or
+                    # "anyone there?", the yes): what the caller names in it is the company's
+                    # name or place ("это служба доставки", "на складе кто есть"), no content
+                    checked = lo
+        if checked:
+            concepts = {k: v for k, v in ((k, [h for h in v if k in _RECORDING or h[0] >= checked])
+                                          for k, v in concepts.items()) if v}
         for i, t in enumerate(toks):   # "плитку мы получили": goods received, not documents
             if (t.startswith(_RECEIVED_FORMS) and not t.startswith("получилос")
                     and (i == 0 or lems[i - 1] != "не") and not _doc_object(i, lems, ubounds[tutt[i]])):
@@ -606,22 +630,38 @@ def _scan(utterances: pd.DataFrame, eng: _Engine) -> tuple[Any, ...]:
 
 def _confirmed(j: int, ubounds: list[tuple[int, int]], who_utt: list[str], lems: list[str],
                quiet: frozenset[str], recorded: set[int]) -> bool:
-    """Turn ``j`` is a bare yes ("да", "да это мы") to the caller's "is this …?" (the turn
-    before says "это" and names something: "алло это аэроклимат") and nothing of content
-    follows it (small talk, "позже наберу"): the caller only checked he reached the company."""
+    """Turn ``j`` is a bare yes ("да", "да это мы", "да типография") to the caller's check
+    that he reached the company or that someone is there — the turn before says "это" and names
+    something ("алло это аэроклимат"), asks whether he got through to the right place ("я туда
+    попал в автозапчасти") or whether anyone is there ("вы там есть кто", "на складе кто есть"
+    — "есть я") — and nothing of content follows it (small talk, "позже наберу"): the caller
+    only checked."""
     lo, hi = ubounds[j]
     plo, phi = ubounds[j - 1]
-    if hi == lo or not _YES.intersection(lems[lo:hi]) or not all(
-            x in _YES_WORDS for x in lems[lo:hi]):
+    if hi == lo or phi == plo or hi - lo > 8:
+        return False
+    answer = lems[lo:hi]
+    if not (_YES.intersection(answer) or "есть" in answer):
         return False
     if (who_utt[j - 1] in (EMPLOYEE_SPEAKER, CLIENT_SPEAKER) and who_utt[j] in (
             EMPLOYEE_SPEAKER, CLIENT_SPEAKER)) and (who_utt[j - 1], who_utt[j]) != (
             CLIENT_SPEAKER, EMPLOYEE_SPEAKER):
         return False
-    asked = any(lems[i] == "это" and i + 1 < phi and lems[i + 1] not in _PLAIN
-                for i in range(plo, phi))
-    return asked and all(lems[i] in quiet or lems[i] in _LATER or i in recorded
-                         for i in range(hi, len(lems)))
+    ask = lems[plo:phi]
+    presence = "кто" in ask and ("есть" in ask or "там" in ask)
+    reached = "попасть" in ask and "не" not in ask and ("туда" in ask or "правильно" in ask)
+    named = [i + 1 for i in range(plo, phi - 1) if lems[i] == "это" and lems[i + 1] not in _PLAIN]
+    if not (presence or reached or named):
+        return False
+    # the yes may repeat the name asked ("это типография" — "да типография"), not a verb of it
+    # ("это вы продаёте цемент" — "да продаём" is about the goods)
+    echo = {lems[i] for i in range(named[0], phi)} if named else set()
+    here = _HERE if presence else frozenset()
+    if not (_YES.intersection(answer) or (presence and "есть" in answer)) or not all(
+            x in _YES_WORDS or x in here or (x in echo and not _is_verb(x)) for x in answer):
+        return False
+    return all(lems[i] in quiet or lems[i] in _LATER or i in recorded
+               for i in range(hi, len(lems)))
 
 
 def _doc_object(i: int, lems: list[str], bounds: tuple[int, int]) -> bool:

@@ -15,8 +15,9 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
 1. nothing found -> ``unknown``; a recording (voicemail, "абонент недоступен", an IVR
    greeting — its whole turn: an IVR menu naming departments names no requisites) or "I
    can't talk now" or a dropped line ("пропала связь") or a pocket dial ("не туда нажал", "ой
-   нет ничего"; "ой это я не вам", "это не вам", "из кармана набралось" — its whole turn) is no
-   content: its words are neither counted nor read and the concepts
+   нет ничего"; "ой это я не вам", "это не вам", "из кармана набралось", "это просто карман", a
+   child on the line: "мама мама" — its whole turn; an after-hours recording; a line of noise,
+   "ничего не понятно, кладу трубку") is no content: its words are neither counted nor read and the concepts
    said inside it do not count; nor is the employee's opening greeting and self-introduction
    ("склад упаковки добрый день", "вас беспокоит компания…"): only what follows it counts as
    content, and what it names ("электрика оптом") counts only when the other side answers
@@ -53,8 +54,15 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
    вернулся") and the signed documents of goods just shipped asked back ("вчера отгрузили —
    пришлите подписанную накладную и оригинал") -> ``negotiation``; an invoice issued with the
    buyer's details wrong and corrected by the employee ("наш инн неправильно — переделаю")
-   -> ``negotiation``; goods ready to collect ("можете забирать — заеду в шесть")
-   -> ``negotiation``;
+   -> ``negotiation``; goods ready to collect ("можете забирать — заеду в шесть") or
+   arrived and asked where to collect ("детали пришли — где забирать"), a supplier asking which
+   warehouse to bring a batch to, a driver of another firm already at the company's gates,
+   barrier or weighbridge to unload or load ("стою у ваших ворот, куда разгружаться") ->
+   ``negotiation`` (delivery: goods coming or going), while the way, the entrance or the gate
+   asked before he is there ("где у вас въезд для фур") is directions; an invoice to be re-sent
+   with the seal or with its wording corrected ("в счёте наименование не то") ->
+   ``negotiation``; a contract signed as a scan, its originals following, and the other side's
+   signed copy not yet sent -> ``negotiation``;
    the recipient's account for the caller's payment order ("какой у вас счет получателя, мне
    платежку сделать"; the "счёт" of an account phrase is no invoice; the payment order itself,
    "пришлите платёжное поручение", or the number of the invoice paid is no account asked)
@@ -67,8 +75,10 @@ recognition errors), then on how they combine in the call (:func:`kind_from_conc
    счёт, бухгалтера в копию" — an e-mail's copy is no copy of a document) -> ``negotiation``;
 5. a wrong number (its phrases, or a denial — or a bare "нет" to a turn that named something
    when nothing of a deal was said — with an apology) -> ``navigation`` unless the call is plainly a deal (strong negotiation
-   evidence of 2+ concepts); the caller's "is this …?" answered by a bare yes with nothing of
-   content after it ("алло это аэроклимат" - "да" - "позже наберу") and nothing weighed ->
+   evidence of 2+ concepts); the caller's "is this …?" ("did I reach …?", "anyone there?")
+   answered by a bare yes with nothing of content after it ("алло это аэроклимат" - "да" -
+   "позже наберу", "на складе кто есть" - "есть я"; what such a check alone names is the
+   company's name or place, no content) and nothing weighed ->
    ``navigation`` (just checking; a bare "я наберу" with no check stays ``unknown``);
 6. otherwise the weights of the concepts found are summed per kind (strong 2, weak 1 — e.g.
    payment alone, a contract alone, the HR department named; a concept said in two or more
@@ -235,7 +245,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "; ".join(" ".join(f"~{w}" for w in ws) for n in ("нужна", "нужен", "нужно", "нужны")
                  for ws in (("не", n, "вам"), ("вам", "не", n), (n, "ли", "вам"),
                             ("может", "вам", n), ("не", n, "ли")))
-       + "; ~не ~интересует ~вас; ~вас ~не ~интересует"),
+       + "; ~не ~интересует ~вас; ~вас ~не ~интересует"
+       # ... or whether it wants to buy it ("у нас есть база клиентов — хотите купить?"; the
+       # caller's own "хотим купить" is "need")
+       "; ~хотите ~купить; ~не ~хотите ~купить; ~хотите ~приобрести; ~желаете ~купить; "
+       "~желаете ~приобрести; ~не ~желаете ~приобрести"),
     _c("have", NAVIGATION, 0, "у нас есть; есть у нас; у нас имеется; у нас остались; "
        "у нас осталось; можем поставлять"),
     _c("decline", NAVIGATION, 1,
@@ -263,7 +277,10 @@ CONCEPTS: tuple[Concept, ...] = (
        "номер не существует; неправильно набран номер; набранный номер; номер не обслуживается; "
        "абонент просил перезвонить; звонок переадресован; в нерабочее время; "
        "перезвоните в рабочее время; абонента выключен; абонент выключен; телефон выключен; "
-       "вне зоны; находится вне зоны действия сети; оставьте ваше сообщение; оставьте свое сообщение; абонент временно не доступен"),
+       "вне зоны; находится вне зоны действия сети; оставьте ваше сообщение; оставьте свое сообщение; абонент временно не доступен; "
+       # ... an after-hours recording ("вы позвонили после окончания рабочего дня")
+       "после окончания рабочего дня; окончания рабочего дня; рабочий день окончен; "
+       "рабочий день закончен; рабочий день завершен; вне рабочего времени"),
     # ... and an IVR greeting, after which a person may well answer (no cue: what follows it
     # is the call)
     _c("ivr", UNKNOWN, 0,
@@ -287,14 +304,20 @@ CONCEPTS: tuple[Concept, ...] = (
        "не туда нажал; не туда нажала; случайно нажал; случайно нажала; нажал случайно; "
        "нажалось; случайно набрал; случайно позвонил; случайно вышло; "
        "ой нет ничего; да нет ничего; нет ничего простите; нет ничего извините; "
-       "ничего не хотел; это снова я"),
+       "ничего не хотел; это снова я; "
+       # ... or nobody at the other end but noise ("шум какой-то, ничего не понятно, кладу трубку")
+       "кладу трубку; положу трубку; ничего не понятно; шум какой то; одни помехи; "
+       "сплошные помехи"),
     # ... and a phone that dialled in a pocket or a caller talking to someone else beside him
     # ("ой это я не вам", "не туда ткнул когда в кармане"): the whole turn is no content — its
     # "не туда" or "это не…" is no wrong number
     _c("pocket", UNKNOWN, 0,
        "~в ~кармане; ~ткнул; ~ткнула; ~ткнулось; ~это ~я ~не ~вам; ~я ~не ~вам; ~не ~вам ~говорю; "
        "~в ~сумке; ~само ~набралось; ~сам ~набрался; ~из ~кармана; ~набралось; ~нажалось; "
-       "~нажался; ~это ~не ~вам; ~не ~вам ~это"),
+       "~нажался; ~это ~не ~вам; ~не ~вам ~это; ~просто ~карман; ~это ~карман; ~карман ~набрал; "
+       # ... or a child playing with the phone ("мама мама это я" — "девочка, позови маму")
+       "~мама ~мама; ~позови ~маму; ~позови ~папу; ~позовите ~маму; ~позовите ~папу; "
+       "~дай ~маме ~трубку; ~позови ~кого ~нибудь ~из ~взрослых"),
     # --- negotiation ----------------------------------------------------------------------
     # the company's own offer, referred to by the caller ("вы мне вчера предлагали…"): the
     # caller deals with it, he does not offer anything himself
@@ -370,7 +393,10 @@ CONCEPTS: tuple[Concept, ...] = (
        "заберу сам; привоз; отправить сегодня; разгрузка; выгрузка; разгрузить; манипулятор; "
        "машина приедет; водитель приедет; погрузка; где курьер; ваш курьер; не привезли; "
        "должны были привезти; где мой заказ; где наш заказ; можно забирать; можете забирать; "
-       "можете забрать; готов к выдаче; =отследить; =отслеживание; =трекинг"),
+       "можете забрать; готов к выдаче; =отследить; =отслеживание; =трекинг; "
+       # ... the caller's order arrived ("детали пришли, мне смс пришла — где забирать")
+       "~заказ ~пришел; ~заказ ~прибыл; ~заказ ~поступил; ~детали ~пришли; ~товар ~прибыл; "
+       "~посылка ~пришла; ~пришел ~заказ; ~пришли ~детали"),
     _c("deal_documents", NEGOTIATION, 2,
        "договор поставки; спецификация; сертификат; декларация соответствия; "
        "товарная накладная; паспорт изделия; технический паспорт; протокол разногласий; "
@@ -379,7 +405,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "акт приема; акт приемки; техническое задание; приложение к договору; "
        "проект договора; заключить договор; подписать договор; договор на поставку; "
        "договор купли продажи; купли продажи; трехсторонний договор; договор лизинга; "
-       "лизингодатель; типовой договор; свой договор; допсоглашение; доп соглашение"),
+       "лизингодатель; типовой договор; свой договор; допсоглашение; доп соглашение; "
+       "предварительный договор; договор задатка; договор бронирования"),
     # an original or a copy of a document already sent (with order_documents: requisites)
     _c("copy", NAVIGATION, 0, "оригинал; оригиналы; копия; копию; дубликат; продублируйте; "
        "повторно; еще раз; для архива; второй экземпляр; второй оригинал"),
@@ -409,7 +436,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "не вернулся; не вернулась; не вернулись; не вернули; не вернул; не возвращен; "
        "не возвращены; не получили обратно; "
        # ... or came incomplete ("накладная только в одном экземпляре", "акт не вложили")
-       "в одном экземпляре; один экземпляр; не вложили; не приложили; не положили"),
+       "в одном экземпляре; один экземпляр; не вложили; не приложили; не положили; "
+       # ... or the other side's signed copy not yet sent ("свой экземпляр вы до сих пор не
+       # прислали")
+       "~экземпляр ~не ~прислали; ~не ~прислали ~экземпляр; ~экземпляр ~не ~отправили; "
+       "~не ~прислали ~свой; ~до ~сих ~пор ~не ~прислали"),
     # the closing documents of a delivery: with goods just received ("received", found by
     # analyze_calls from the words) their first issue is the deal's (rule 4); a reconciliation
     # act is a period's accounts, never one delivery's; "в копию" is an e-mail's cc, no copy
@@ -441,7 +472,9 @@ CONCEPTS: tuple[Concept, ...] = (
             "~забирать ~сами", "~забрать ~сами", "~забрать ~самим", "~забрать ~самому",
             "~можно ~забрать", "~забрать ~заказ", "~можно ~забирать", "~можете ~забирать",
             "~можете ~забрать", "~забирайте", "~готов ~к ~выдаче", "~готово ~к ~выдаче",
-            "~готовы ~к ~выдаче", "~заеду", "~заедем", "~подъеду ~за")),
+            "~готовы ~к ~выдаче", "~заеду", "~заедем", "~подъеду ~за", "~приеду ~за", "~где ~забирать",
+            "~где ~забрать", "~где ~его ~забрать", "~где ~их ~забрать", "~куда ~за ~заказом",
+            "~до ~скольки ~забрать", "~до ~скольки ~можно ~забрать")),
         ("way", NAVIGATION, (
             "как проехать", "как доехать", "как добраться", "как к вам пройти", "как вас найти",
             "как заехать", "где вы находитесь", "где находится", "какой у вас адрес", "ваш адрес",
@@ -477,7 +510,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("tracking", NEGOTIATION, 0,
        # exact words: "отследить" is a few letters from "открыть", "обслуживание"
        "=отследить; =отслеживание; =отслеживать; =трекинг; трек номер; =номер =отслеживания; "
-       "где посылка"),
+       "~где ~посылка; ~где ~моя ~посылка; ~где ~наша ~посылка"),
     # a contract amended or corrected ("допсоглашение об изменении реквизитов", "в договоре
     # неправильно указан кпп — исправим, пришлём новую редакцию"): the deal's own document, the
     # details named in it included (a past contract's copy or a reconciliation is not)
@@ -485,7 +518,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "дополнительное соглашение; допсоглашение; доп соглашение; новая редакция; "
        "изменения в договор; изменение договора; исправить договор; поправить договор; "
        "переделать договор; ~в ~договоре ~неправильно; ~в ~договоре ~неверно; "
-       "~в ~договоре ~ошибка; ~в ~договоре ~ошибку"),
+       "~в ~договоре ~ошибка; ~в ~договоре ~ошибку; "
+       # ... a detail named in it wrong ("в предварительном договоре номер квартиры указан
+       # неправильно — исправим")
+       "~указан ~неправильно; ~указана ~неправильно; ~указано ~неправильно; ~указан ~неверно; "
+       "~указана ~неверно; ~указано ~неверно; ~указаны ~неправильно; ~указаны ~неверно"),
     # an act of works or services asked for (its first issue: the service's closing document,
     # whatever month it closes; an original or a copy the caller asks for is not)
     _c("service_act", NEGOTIATION, 0,
@@ -517,6 +554,62 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("bring_own", NAVIGATION, 0,
        "~привезти ~хочу; ~хочу ~привезти; ~хотел ~привезти; ~я ~привезу; ~сам ~привезу; "
        "~могу ~привезти; ~завезу; ~подвезу; ~занесу; ~занести ~хочу; ~хочу ~занести"),
+    # an invoice wanted in another form ("счёт пришёл без печати — пришлю с печатью"): the
+    # invoice itself at issue, not the payment details
+    _c("seal", NEGOTIATION, 0,
+       "~с ~печатью; ~без ~печати; ~с ~подписью; ~без ~подписи; ~нет ~печати; ~нет ~подписи; "
+       "~печать ~не ~стоит; ~не ~заверен; ~с ~синей ~печатью"),
+    # what the invoice says corrected ("в счёте наименование написано не то — как в смете"):
+    # the invoice changed (a state buyer's item name), the deal goes on
+    _c("invoice_fix", NEGOTIATION, 2,
+       "~в ~счете ~наименование; ~наименование ~в ~счете; ~в ~счете ~написано; ~в ~счете ~не ~то; "
+       "~в ~счете ~неправильно; ~в ~счете ~неверно; ~в ~счете ~ошибка; ~ошибка ~в ~счете; "
+       "~в ~счете ~указано; ~поправлю ~счет; ~поправим ~счет; ~исправлю ~счет; ~исправим ~счет; "
+       "~в ~счёте ~наименование; ~в ~счёте ~написано; ~в ~счёте ~не ~то; ~ошибка ~в ~счёте; "
+       "~в ~счете ~не ~так; ~в ~счете ~записаны; ~в ~счете ~записано; ~в ~счёте ~записаны; "
+       "~в ~счёте ~не ~так"),
+    # the caller is a driver or carrier ("я водитель", "это водитель газели", "на камазе") ...
+    _c("carrier", NEGOTIATION, 0,
+       "~я ~водитель; ~это ~водитель; ~водитель ~газели; ~водитель ~фуры; ~водитель ~камаза; "
+       "~на ~камазе; ~на ~газели; ~на ~фуре; ~с ~газелью; ~я ~экспедитор; ~это ~экспедитор"),
+    # ... come to the company's gates, barrier, weighbridge or dock to unload or load ("стою у
+    # ваших ворот", "куда разгружаться", "на выгрузку приехал", "куда на весовую")
+    _c("at_gates", NEGOTIATION, 0,
+       "~стою ~у; ~стою ~на; ~у ~ваших ~ворот; ~на ~воротах; ~у ~шлагбаума; ~на ~весовую; "
+       "~на ~весовой; ~у ~рампы; ~на ~выгрузку; ~на ~разгрузку; ~на ~погрузку; "
+       "~куда ~разгружаться; ~куда ~выгружаться; ~куда ~ставать; ~куда ~встать; ~куда ~мне ~встать; "
+       "~приехал; ~у ~вашего ~склада; ~ворота ~закрыты; ~не ~пускают; ~откройте ~ворота"),
+    # ... unless he asks the way in, before he is there or the first time ("где у вас въезд",
+    # "какие ворота", "первый раз к вам"): directions
+    _c("way_in", NAVIGATION, 0,
+       "~где ~въезд; ~где ~у ~вас ~въезд; ~какие ~ворота; ~где ~ворота; ~где ~разгрузка; "
+       "~куда ~ехать; ~куда ~заезжать; ~первый ~раз; ~в ~первый ~раз; ~не ~могу ~найти; "
+       "~какой ~въезд; ~на ~какой ~улице ~въезд; ~с ~какой ~улицы; ~с ~какой ~стороны ~подъезжать"),
+    # a contract signed as a scan, its originals following ("договор подписали сканом, оригиналы
+    # курьером"): the deal's documents exchanged, not a copy of a settled one asked again
+    _c("signed_scan", NEGOTIATION, 0,
+       "~подписали ~сканом; ~сканом ~прислали; ~скан ~прислали; ~скан ~отправили; "
+       "~сканом ~отправили; ~подписанный ~скан; ~скан ~подписанного; ~сканом ~подписанный"),
+    # the caller offers what he sells ("мы продаём технику б/у") and the employee asks for his
+    # photos or price ("пришлите фото и цену на почту"): the company may buy, he sells to us
+    _c("we_sell", NAVIGATION, 0,
+       "~мы ~продаем; ~мы ~продаём; ~мы ~поставляем; ~мы ~реализуем; ~мы ~производим"),
+    _c("send_yours", NAVIGATION, 0,
+       "~пришлите ~фото; ~пришлите ~фотографии; ~скиньте ~фото; ~пришлите ~ваш ~прайс; "
+       "~пришлите ~ваши ~цены; ~фото ~и ~цену; ~пришлите ~ваше ~предложение; ~скиньте ~ваш ~прайс"),
+    # the caller asks whether the company needs workers ("водители с категорией нужны?",
+    # "на обвалку мужики нужны") and on what terms ("сколько платите"): a job seeker
+    _c("hands_needed", NAVIGATION, 0, "; ".join(
+        f"={r} ={n}" for n in ("нужный", "требоваться")
+        for r in ("водитель", "грузчик", "работник", "рабочий", "сотрудник", "мужик", "кладовщик",
+                  "повар", "разнорабочий", "сварщик", "продавец", "курьер", "охранник",
+                  "уборщица", "упаковщик", "комплектовщик", "обвальщик", "электрик", "механик",
+                  "экспедитор", "монтажник", "швея", "официант"))
+        + "; водители с категорией; водитель с категорией"),
+    _c("hire_terms", NAVIGATION, 0,
+       "сколько платите; сколько платят; какая зарплата; зарплата какая; =сдельно; =сдельный; "
+       "=оклад; =вахта; =медкнижка; с категорией; =категория; когда подъехать; "
+       "=трудоустройство; официально оформляете; =оформление"),
     _c("reconciliation", NAVIGATION, 0, "акт сверки; сверка; сверить; взаиморасчеты"),
     _c("cc", NAVIGATION, 0, "в копию; в копии; поставить в копию; поставлю в копию"),
     # ... while a document still being agreed or to be signed is the deal's own
@@ -561,7 +654,12 @@ CONCEPTS: tuple[Concept, ...] = (
        # ... or to the client's addresses ("развезти по адресам", "куда завозить"): the
        # delivery's addresses, not the way to the company
        "развезти по; развести по; развозить по; список адресов; адреса доставки; "
-       "куда завозить; куда завезти; куда доставить; куда везти; куда привозить"),
+       # (exact words: "навигатор завёл куда-то" is no "куда завезти")
+       "куда =завозить; куда =завезти; куда доставить; куда везти; куда привозить; "
+       # ... or the company's own warehouse a supplier asks to bring a batch to ("на какой склад
+       # вам везти партию"): goods coming, the unloading's place
+       "~на ~какой ~склад ~везти; ~на ~какой ~склад ~привезти; ~на ~какой ~склад ~доставить; "
+       "~куда ~вам ~везти; ~куда ~вам ~привезти; ~куда ~везти ~партию; ~куда ~привезти ~партию"),
     # ... and the client's own site named by the client ("разгрузка у нас", "к нам на склад";
     # the employee's "к нам на склад" is the company's: directions)
     _c("client_site", NEGOTIATION, 0,
@@ -582,7 +680,8 @@ _COMBINED = ("decline", "self_intro", "offer_to_us", "not_sold", "denial", "apol
              "goods_papers", "pickup", "client_object", "redo", "way", "offer_ask", "have",
              "need", "payment_status", "paid_invoice", "order_payment", "contract_amend",
              "service_act", "our_driver", "delivery_days", "bring_own", "tracking",
-             "period")
+             "period", "seal", "carrier", "at_gates", "way_in", "signed_scan", "we_sell",
+             "send_yours", "hands_needed", "hire_terms")
 #: Concepts of a deal going on: they keep a copy of a signed document or a payment by the
 #: account from being a call about documents only (rule 4).
 _DEAL = ("invoice", "invoice_change", "payment_terms", "goods", "price", "tech", "document_fix",
@@ -692,6 +791,17 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     def by(name: str, who: str) -> bool:
         return any(s == who for _, s in found.get(name, ()))
 
+    if "hands_needed" in found and "hire_terms" in found and "price" not in found:
+        # the caller asks whether the company needs drivers or workers and on what terms
+        # ("водители с категорией е нужны — нужны — когда подъехать", "мужики на обвалку нужны —
+        # сколько платите"): a job seeker — not the caller's own need for one ("нам нужен
+        # грузчик на два часа, сколько стоит": a service he buys)
+        own = {p + k for p, s in found.get("need", ()) if not labelled or s == CLIENT_SPEAKER
+               for k in range(-3, 4)}
+        if any(p not in own and (not labelled or s == CLIENT_SPEAKER)
+               for p, s in found["hands_needed"]):
+            return NAVIGATION, "override"
+
     not_client = EMPLOYEE_SPEAKER if labelled else None
     declined = by("decline", EMPLOYEE_SPEAKER) if labelled else "decline" in found
     if "need" in found and "offer_to_us" in found and (labelled or not declined):
@@ -710,11 +820,14 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
         return NEGOTIATION, "override"   # he deals with our offer, whatever he then decides
     if labelled:
         offer = (by("offer_to_us", CLIENT_SPEAKER) or (by("self_intro", CLIENT_SPEAKER) and declined)
-                 or (by("offer_ask", CLIENT_SPEAKER) and by("have", CLIENT_SPEAKER)))
+                 or (by("offer_ask", CLIENT_SPEAKER) and by("have", CLIENT_SPEAKER))
+                 # "мы продаём технику б/у" — "пришлите фото и цену": the company may buy
+                 or (by("we_sell", CLIENT_SPEAKER) and by("send_yours", EMPLOYEE_SPEAKER)))
     elif caller == EMPLOYEE_SPEAKER:
         offer = False     # the employee's own cold call: the offer is theirs
     elif caller == CLIENT_SPEAKER:
-        offer = "offer_to_us" in found or ("self_intro" in found and declined)
+        offer = ("offer_to_us" in found or ("self_intro" in found and declined)
+                 or ("we_sell" in found and "send_yours" in found))
     else:
         offer = ("offer_to_us" in found or "self_intro" in found) and declined
     if not labelled and caller != EMPLOYEE_SPEAKER and "offer_ask" in found and "have" in found:
@@ -763,19 +876,34 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     if "tracking" in found and none_of(found, "copy", "past", "lost") and no_wrong:
         # a parcel tracked: the delivery on its way
         return NEGOTIATION, "override"
+    if ("carrier" in found and "at_gates" in found and no_wrong
+            and none_of(found, "way", "way_in", "lost", "offer_to_us")):
+        # The line between delivery and directions: goods coming to or going from the company
+        # — a truck to unload or load, an order collected (where and until when it is handed
+        # over: "детали пришли — где забирать, до скольки"), a batch brought ("на какой склад
+        # вам везти") — are delivery; a person coming to the company (a visit, a meeting, a
+        # parcel of his own to hand in, his own item brought, the way, the entrance or the
+        # floor asked: "как проехать", "где у вас въезд", "где у вас выдача, какой этаж") is
+        # directions. So a driver of another firm
+        # already at the company's gates, barrier, weighbridge or dock with the goods, asking
+        # where to unload or to be let in ("я водитель, стою у ваших ворот с металлом, куда
+        # разгружаться", "это водитель газели, у шлагбаума не пускают"), is a delivery going
+        # on; the same driver asking where the entrance is or which gate, or lost on the way
+        # ("я водитель, где у вас въезд для фур", "не могу найти ваши ворота"), is directions
+        return NEGOTIATION, "override"
     if (callers("bring_own") and ("directions" in found or "way" in found)
             and none_of(found, "client_object", "client_unload", "price", "invoice",
                         "payment_terms", "our_driver")):
         # the caller bringing something to the company himself asks its hours or address
         # ("макет привезти хочу — во сколько можно, а адрес"): directions, no delivery
         return NAVIGATION, "override"
-    if (("client_object" in found or ("pickup" in found and "way" not in found))
+    if (("client_object" in found or ("pickup" in found and none_of(found, "way", "way_in")))
             and "delivery" in found and no_wrong):
         # the goods brought to the client's site ("привезите не в офис, а на объект — адрес
         # объекта") or collected by him ("можно забрать самовывозом — заберу в субботу", the
         # warehouse's hours named for it): delivery — unless he asks the way (directions)
         return NEGOTIATION, "override"
-    if ("pickup" in found and "way" in found and "delivery" in found
+    if ("pickup" in found and ("way" in found or "way_in" in found) and "delivery" in found
             and none_of(found, "client_object", "client_unload", "price", "invoice",
                         "payment_terms")):
         # the client collecting his order asks the way to the warehouse ("заберу сам — как к
@@ -801,6 +929,12 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     fresh = "received" in found and "closing" in found and none_of(found, "past", "lost")
     done = not fresh and ("past" in found or (("signed_before" in found or "lost" in found)
                                               and "doc_pending" not in found))
+    if ("signed_scan" in found and "copy" in found and ("contract" in found
+                                                         or "deal_documents" in found)
+            and none_of(found, "past", "lost", "reconciliation", "period")):
+        # a contract signed as a scan, its originals following ("подписали сканом, оригиналы
+        # курьером"): the deal's documents being exchanged, not a settled one's copy
+        return NEGOTIATION, "override"
     if ("copy" in found and done and not deal
             and any(n in found for n in ("contract", "order_documents", "deal_documents",
                                          "requisites"))):
@@ -829,6 +963,13 @@ def rule_decision(hits: Mapping[str, Sequence[Hit]], *, labelled: bool = True,
     if "order_payment" in found and "payment_status" in found:
         # an order's payment not yet showing on it ("оплата прошла, а статус заказа не
         # оплачен"): the order being paid, whatever payment order is then sent
+        return NEGOTIATION, "override"
+    if (("invoice_fix" in found or ("seal" in found and ("invoice" in found
+                                                        or "issued_invoice" in found)))
+            and none_of(found, "past", "lost", "reconciliation", "copy", "closing") and no_wrong):
+        # the invoice itself to be re-sent in another form or corrected ("счёт прислали без
+        # печати — пришлю с печатью", "в счёте наименование не то — поправлю"): an invoice, not
+        # the payment details of one already issued
         return NEGOTIATION, "override"
     if ("pay_order" in found and asked
             and none_of(found, *(n for n in _DEAL if n != "price"), "doc_pending", "delivery",
@@ -1048,7 +1189,7 @@ BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_
                                       "kind_dev9.yaml", "kind_test8.yaml", "kind_dev10.yaml",
                                       "kind_test9.yaml", "kind_dev11.yaml", "kind_test10.yaml",
                                       "kind_dev12.yaml", "kind_test11.yaml",
-                                      "kind_test12.yaml")
+                                      "kind_test12.yaml", "kind_dev13.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
