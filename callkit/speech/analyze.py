@@ -643,11 +643,13 @@ def _confirmed(j: int, ubounds: list[tuple[int, int]], who_utt: list[str], lems:
     answer = lems[lo:hi]
     if not (_YES.intersection(answer) or "есть" in answer):
         return False
+    ask = lems[plo:phi]
+    if not all(x in _YES_WORDS or x in _HERE or x in ask for x in answer):
+        return False   # (most turns end here: a yes with words of its own)
     if (who_utt[j - 1] in (EMPLOYEE_SPEAKER, CLIENT_SPEAKER) and who_utt[j] in (
             EMPLOYEE_SPEAKER, CLIENT_SPEAKER)) and (who_utt[j - 1], who_utt[j]) != (
             CLIENT_SPEAKER, EMPLOYEE_SPEAKER):
         return False
-    ask = lems[plo:phi]
     presence = "кто" in ask and ("есть" in ask or "там" in ask)
     reached = "попасть" in ask and "не" not in ask and ("туда" in ask or "правильно" in ask)
     named = [i + 1 for i in range(plo, phi - 1) if lems[i] == "это" and lems[i + 1] not in _PLAIN]
