@@ -1189,7 +1189,7 @@ BUNDLED_PHRASINGS: tuple[str, ...] = ("kind_train.yaml", "kind_dev.yaml", "kind_
                                       "kind_dev9.yaml", "kind_test8.yaml", "kind_dev10.yaml",
                                       "kind_test9.yaml", "kind_dev11.yaml", "kind_test10.yaml",
                                       "kind_dev12.yaml", "kind_test11.yaml",
-                                      "kind_test12.yaml", "kind_dev13.yaml")
+                                      "kind_test12.yaml", "kind_test13.yaml", "kind_dev13.yaml")
 #: The company the first bundled phrasings were written for: its name is the client's own name
 #: in training (said in greetings, no content), as the profile's client name is at run time.
 BUNDLED_CLIENT = "ООО Фильтр-Сервис"
