@@ -1208,3 +1208,92 @@ def test_used_machinery_offered_and_a_database_for_sale_sell_to_us():
     pc, got = _kinds(dialogs)
     assert got == ["navigation", "navigation", "negotiation"]
     assert _rules(pc, "d0", "d1") == ["navigation", "navigation"]
+
+
+# --- eleventh pass: the errors set 13 showed, fixed by meaning ----------------------------------
+
+
+def test_an_order_called_out_ready_and_asked_where_and_until_when_is_a_delivery():
+    dialogs = [
+        ["E: здравствуйте это магазин плитки ваш заказ готов можете забирать",
+         "C: а где у вас склад и до скольки выдача", "E: промышленная три до семи"],
+        # the way asked, not the hand-over's hours: directions (kind_dev11's line)
+        ["E: здравствуйте это магазин плитки ваш заказ готов можете забирать",
+         "C: а как к вам доехать я у вас не был", "E: после моста налево"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert _rules(pc, "d0", "d1") == ["negotiation", "navigation"]
+    assert got == ["negotiation", "navigation"]
+
+
+def test_a_courier_at_the_door_and_a_trucks_transit_days_are_a_delivery():
+    dialogs = [
+        ["C: алло это курьер с посылками стою у вашего офиса звоню в дверь не открывают",
+         "E: сейчас выйду"],
+        ["C: добрый день сколько дней в пути машина из казани в самару", "E: два дня",
+         "C: а груз застрахован", "E: да застрахован"],
+        # an offer to insure the company's cargo is an offer to us
+        ["C: добрый день мы страховая компания предлагаем застраховать ваши грузы",
+         "E: нам не надо"],
+        # a visitor standing at the door, asking the floor, is directions
+        ["C: я к вам на встречу приехал стою у входа а на каком этаже вы", "E: третий этаж"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert _rules(pc, "d0", "d1", "d2", "d3") == ["negotiation", "negotiation", "navigation",
+                                                   "navigation"]
+    assert got == ["negotiation", "negotiation", "navigation", "navigation"]
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_after_hours_recordings_giving_the_hours_are_no_content(labelled):
+    dialogs = [
+        ["E: вы позвонили в магазин светлана в нерабочее время",
+         "E: перезвоните в рабочие часы с восьми до семнадцати"],
+        ["C: спасибо что позвонили в компанию вектор в настоящее время офис закрыт", "E: алло"],
+        # a person asked the hours is directions
+        ["C: вы до скольки работаете", "E: с восьми до семнадцати"],
+    ]
+    pc, got = _kinds(dialogs, labelled=labelled)
+    assert got == ["unknown", "unknown", "navigation"]
+
+
+def test_a_callers_used_thing_or_goods_on_consignment_bargained_over_sell_to_us():
+    dialogs = [
+        ["E: шиномонтаж", "C: у меня есть бу компрессор почти новый не интересует",
+         "E: а сколько хотите", "C: тридцать тысяч"],
+        ["C: я фермер у меня сыр свой вы возьмете на реализацию", "E: мы только закупаем",
+         "C: тогда по пятьсот за кило"],
+        # a buyer of a used thing buys
+        ["C: у вас есть бу компрессор", "E: есть", "C: сколько стоит", "E: тридцать тысяч"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert _rules(pc, "d0", "d1", "d2") == ["navigation", "navigation", "negotiation"]
+    assert got == ["navigation", "navigation", "negotiation"]
+
+
+def test_the_pay_of_a_named_opening_is_a_job_seeker():
+    dialogs = [
+        ["C: здравствуйте кассиры вам нужны", "E: нужны", "C: а сколько в час", "E: триста"],
+        ["C: у вас есть квотируемые места для инвалидов", "E: есть место диспетчера",
+         "C: какая зарплата"],
+        # a buyer of a loader's hour asks its price, by the hour too
+        ["C: нам нужен грузчик на три часа сколько стоит", "E: восемьсот",
+         "C: а сколько в час выходит", "E: двести семьдесят"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert _rules(pc, "d0", "d1", "d2") == ["navigation", "navigation", "negotiation"]
+    assert got == ["navigation", "navigation", "negotiation"]
+
+
+def test_a_letter_for_the_tax_office_and_a_hotline_asked_its_hours_are_navigation():
+    dialogs = [
+        ["C: нам для налоговой нужно письмо подтверждение что мы у вас покупали в прошлом году",
+         "E: сделаем на бланке"],
+        ["C: алло это горячая линия", "E: да горячая линия", "C: а она круглосуточная",
+         "E: с восьми до восьми", "C: понял"],
+        # goods asked for round the clock are goods
+        ["C: у вас доставка круглосуточная", "E: да", "C: привезите ночью два ящика воды"],
+    ]
+    pc, got = _kinds(dialogs)
+    assert _rules(pc, "d0", "d1", "d2") == ["navigation", "navigation", "negotiation"]
+    assert got == ["navigation", "navigation", "negotiation"]
