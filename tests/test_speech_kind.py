@@ -191,6 +191,17 @@ def _held_out_files():
     return sorted(here.glob("test*.yaml"))
 
 
+def test_no_concept_lists_a_phrase_twice():
+    """Phrases are matched on normalized text (ё read as е), so a second spelling of the same
+    phrase ("~мы ~продаём" beside "~мы ~продаем") is dead weight that hides what a concept says."""
+    from callkit.speech.kind import CONCEPTS
+    from callkit.speech.text import normalize
+
+    twice = [(c.name, p) for c in CONCEPTS
+             for i, p in enumerate(c.phrases) if normalize(p) in {normalize(q) for q in c.phrases[:i]}]
+    assert not twice
+
+
 #: The digits as a number is dictated one by one (lemmas).
 _SPOKEN_DIGITS = frozenset("ноль один два три четыре пять шесть семь восемь девять".split())
 
