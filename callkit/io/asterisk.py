@@ -5,6 +5,7 @@ layout (19 columns, different order) and database exports with a header (FreePBX
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -58,19 +59,24 @@ def _detect_custom(table: RawTable) -> float:
 
 def _legs(df: pd.DataFrame, table: RawTable, ctx: ParseContext, rej: Rejects, *, key: pd.Series,
           start: str, answer: str | None, end: str | None, line: pd.Series | None = None) -> pd.DataFrame:
-    t = times_from(df, rej, table, ctx, start=start, answer=answer, end=end,
-                   duration="duration" if "duration" in df else None,
-                   talk="billsec" if "billsec" in df else None)
-    # per distinct disposition: the numeric codes of some exports, then the status words
-    status = map_unique(df["disposition"],
-                        lambda u: map_status(u.astype(str).str.strip().str.upper().replace(_DISP_CODES))
-                        ).astype("string")
-    rej.add(df.index[status.isna()], lambda r: f"column 'disposition' has {df.at[r, 'disposition']!r}; "
-                                               "expected ANSWERED, NO ANSWER, BUSY, FAILED or CONGESTION")
-    # an ANSWERED leg with no answer time but billsec: answered_at from billsec (already in times_from)
     chan = df.get("channel", pd.Series("", index=df.index))
     dchan = df.get("dstchannel", pd.Series("", index=df.index))
-    parties = channel_parties(chan, dchan, df["src"], directory=ctx.directory)
+    with ThreadPoolExecutor(1) as pool:
+        # who the parties are, from the channels, on a second thread while the times are parsed:
+        # it is Arrow's compute in C++ (the GIL released) and rejects nothing (the rejects'
+        # order stays the main thread's); 10M legs: 66 → 60 s of loading on 2 cores
+        parties_job = pool.submit(channel_parties, chan, dchan, df["src"], directory=ctx.directory)
+        t = times_from(df, rej, table, ctx, start=start, answer=answer, end=end,
+                       duration="duration" if "duration" in df else None,
+                       talk="billsec" if "billsec" in df else None)
+        # per distinct disposition: the numeric codes of some exports, then the status words
+        status = map_unique(df["disposition"],
+                            lambda u: map_status(u.astype(str).str.strip().str.upper().replace(_DISP_CODES))
+                            ).astype("string")
+        rej.add(df.index[status.isna()], lambda r: f"column 'disposition' has {df.at[r, 'disposition']!r}; "
+                                                   "expected ANSWERED, NO ANSWER, BUSY, FAILED or CONGESTION")
+        # an ANSWERED leg with no answer time but billsec: answered_at from billsec (in times_from)
+        parties = parties_job.result()
     out = pd.DataFrame({
         "session_key": key,
         "leg_id": df["uniqueid"] if "uniqueid" in df else None,
