@@ -561,20 +561,24 @@ def group_members(calls: pd.DataFrame) -> pd.Series:
     ans = answered_by_person(calls).to_numpy() & has & grp.notna().to_numpy(dtype=bool) \
         & (grp != NO_GROUP).fillna(False).to_numpy(dtype=bool)
 
-    def plurality(e: pd.Series, v: pd.Series) -> pd.Series:
-        """Each ``e``'s most frequent ``v`` (ties: the first in sort order), sorted by ``e``:
-        counted on integer codes (metrics.managers' mode per employee; pandas' string sorts
-        took seconds on a million legs, a DuckDB group-by of the strings 0.13 s)."""
+    code, names = pd.factorize(emp)   # the employees as integer codes, once (-1: none)
+    names = pd.Index(np.asarray(names, dtype=object))
+
+    def plurality(rows: np.ndarray, v: pd.Series) -> pd.Series:
+        """Each employee's most frequent ``v`` over ``rows`` (ties: the first in sort order),
+        sorted by employee: counted on integer codes (metrics.managers' mode per employee;
+        pandas' string sorts took seconds on a million legs, a DuckDB group-by of the
+        strings 0.13 s)."""
         from callkit.metrics.managers import _mode_codes  # (metrics imports us)
 
-        code, names = pd.factorize(e.astype("string"))
-        top = _mode_codes(code[code >= 0], v.astype("string")[code >= 0],
-                          pd.Index(np.asarray(names, dtype=object))).dropna()
+        top = _mode_codes(code[rows], v[rows], names).dropna()
         return top.sort_index() if len(top) else pd.Series(dtype="string")
 
-    home = plurality(emp[ans], grp[ans])
+    home = plurality(ans, grp)
     groups = pd.Index(grp.dropna().unique()).difference([NO_GROUP])
-    dep = plurality(emp[has], calls.loc[has, schema.DEPARTMENT].astype("string"))
+    # the department's group only for those who answered none (10M legs: 1.8 s for everyone)
+    rest = has & ~np.isin(code, names.get_indexer(home.index))
+    dep = plurality(rest, calls[schema.DEPARTMENT].astype("string"))
     dep = dep[dep.isin(groups) & ~dep.index.isin(home.index)]
     home = pd.concat([home, dep]).sort_index()
     home.index.name = schema.EMPLOYEE

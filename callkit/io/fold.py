@@ -315,7 +315,7 @@ def _ints(codes: np.ndarray) -> pa.Array:
 
 def _pick(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """values[codes] with -1 → None (object arrays)."""
-    return np.append(np.asarray(values, dtype=object), None)[np.where(codes < 0, len(values), codes)]
+    return _with_missing(values, object, None)[codes]
 
 
 def _col(column: pa.ChunkedArray, *, null: int = -1) -> np.ndarray:
@@ -570,9 +570,15 @@ def _pd_string(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
 
 def _pick_int(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """values[codes] for int arrays, -1 → -1."""
-    return np.append(np.asarray(values, dtype=np.int64), -1)[np.where(codes < 0, len(values), codes)]
+    return _with_missing(values, np.int64, -1)[codes]
 
 
 def _pick_bool(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """values[codes] for bool arrays, -1 → False."""
-    return np.append(np.asarray(values, dtype=bool), False)[np.where(codes < 0, len(values), codes)]
+    return _with_missing(values, bool, False)[codes]
+
+
+def _with_missing(values: np.ndarray, dtype: object, missing: object) -> np.ndarray:
+    """``values`` with ``missing`` appended: indexed by codes, -1 (numpy's last element) picks
+    it (one gather per leg, no mask and no second array of 10M codes)."""
+    return np.append(np.asarray(values, dtype=dtype), np.array([missing], dtype=dtype))

@@ -47,12 +47,17 @@ def covered_hours(start: pd.Series, end: pd.Series) -> tuple[np.ndarray, np.ndar
     """
     st = start.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     en = end.fillna(start).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    h0 = st.astype("datetime64[h]").astype(np.int64)
-    h1 = np.maximum(en.astype("datetime64[h]").astype(np.int64), h0)
-    h1 = np.where((en.astype("datetime64[h]") == en) & (h1 > h0), h1 - 1, h1)
+    # hours as integer division of the nanoseconds (numpy's datetime casts: 0.13 s per 10M)
+    hour_ns = np.int64(3_600_000_000_000)
+    h0 = st.view(np.int64) // hour_ns
+    e_ns = en.view(np.int64)
+    eh = e_ns // hour_ns
+    h1 = np.maximum(eh, h0)
+    h1 = np.where((e_ns == eh * hour_ns) & (h1 > h0), h1 - 1, h1)
     n = np.minimum(h1 - h0 + 1, 24)
-    offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    return np.repeat(np.arange(len(st)), n), np.repeat(h0, n) + offs
+    row = np.repeat(np.arange(len(st)), n)
+    offs = np.arange(len(row)) - (np.cumsum(n) - n)[row]
+    return row, h0[row] + offs
 
 
 def traffic(calls: pd.DataFrame, *, period: tuple[object, object] | None = None,
