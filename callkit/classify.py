@@ -579,7 +579,7 @@ def group_members(calls: pd.DataFrame) -> pd.Series:
     # the department's group only for those who answered none (10M legs: 1.8 s for everyone)
     rest = has & ~np.isin(code, names.get_indexer(home.index))
     dep = plurality(rest, calls[schema.DEPARTMENT].astype("string"))
-    dep = dep[dep.isin(groups) & ~dep.index.isin(home.index)]
+    dep = dep[dep.isin(groups)]
     home = pd.concat([home, dep]).sort_index()
     home.index.name = schema.EMPLOYEE
     return home.astype("string").rename(ANSWERING_GROUP)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from callkit.io.values import _iso_seconds, parse_datetimes
+from callkit.io.values import _iso_seconds, parse_datetimes, strings_array
 from callkit.numbers import _classify, classify_arrow
 
 TRICKY = [
@@ -55,3 +55,14 @@ def test_classify_arrow_agrees_with_one_by_one():
     got = list(zip(nums.to_pylist(), types.tolist()))
     want = [(None, None) if v is None else _classify(v, "RU", None) for v in vals]
     assert got == want
+
+
+def test_strings_array_of_python_objects_matches_astype_str():
+    # strings and NA go straight into Arrow; a column holding anything else (an int, a float)
+    # goes through astype("str") — either way the strings are astype's, NA → null
+    only_text = pd.Series([None, "a", np.nan, pd.NA, "б"], dtype=object)
+    assert strings_array(only_text).to_pylist() == [None, "a", None, None, "б"]
+    mixed = pd.Series([1, "a", None, 1.5], dtype=object)
+    assert strings_array(mixed).to_pylist() == ["1", "a", None, "1.5"]
+    assert strings_array(pd.Series([None] * 3, dtype=object)).to_pylist() == [None] * 3
+    assert strings_array(only_text).type == pa.large_string()

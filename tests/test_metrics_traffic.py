@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from test_metrics_helpers import call, calls_frame
 
-from callkit.metrics.traffic import peak_hours, presence_at_peaks, presence_summary, traffic
+from callkit.metrics.traffic import covered_hours, peak_hours, presence_at_peaks, presence_summary, traffic
 
 S = "Sales"
 N1, N2 = "+79720123456", "+74950012345"
@@ -93,3 +93,17 @@ def test_unique_rows_is_drop_duplicates_of_integer_columns():
     for frame in (df, wide, mixed, df.iloc[:0]):
         pd.testing.assert_frame_equal(unique_rows(frame), frame.drop_duplicates())
     assert len(unique_rows(wide)) == 3
+
+
+def test_covered_hours_by_hand():
+    t = lambda s: pd.Timestamp(s, tz="Europe/Moscow")   # noqa: E731
+    start = pd.Series([t("2026-10-01 09:00:00"), t("2026-10-01 09:10:00"), t("2026-10-01 23:30:00"),
+                       t("2026-10-02 08:00:00")])
+    end = pd.Series([t("2026-10-01 10:00:05"), t("2026-10-01 10:00:00"), pd.NaT,
+                     t("2026-10-03 14:00:00")])
+    row, absh = covered_hours(start, end)
+    day = (pd.Timestamp("2026-10-01") - pd.Timestamp("1970-01-01")).days * 24  # local hours to 1 Oct
+    # 09:00–10:00:05 → 9 and 10; 09:10–10:00:00 → 9 only (ends on the hour); no end → its start
+    # hour; 2 Oct 08:00 to 3 Oct 14:00 is 31 hours, capped at 24 (2 Oct 08:00 … 3 Oct 07:00)
+    assert row.tolist() == [0, 0, 1, 2] + [3] * 24
+    assert (absh - day).tolist() == [9, 10, 9, 23] + list(range(24 + 8, 48 + 8))

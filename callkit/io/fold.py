@@ -313,11 +313,6 @@ def _ints(codes: np.ndarray) -> pa.Array:
     return pa.array(codes, type=pa.int64(), mask=codes < 0)
 
 
-def _pick(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """values[codes] with -1 → None (object arrays)."""
-    return _with_missing(values, object, None)[codes]
-
-
 def _col(column: pa.ChunkedArray, *, null: int = -1) -> np.ndarray:
     """An integer column of a result as int64, null → ``null``."""
     return column.fill_null(null).to_numpy().astype(np.int64)

@@ -217,7 +217,7 @@ def strings_array(values: pd.Series):
         try:
             arr = pa.array(values.to_numpy(), type=pa.large_string(), from_pandas=True)
         except (pa.ArrowTypeError, pa.ArrowInvalid):
-            arr = None
+            pass
     if arr is None:
         arr = _arrow_strings(values.astype("str"))
     return arr.cast(pa.large_string())
