@@ -282,3 +282,45 @@ def test_released_bytes_come_back_and_a_changed_file_is_named(tmp_path):
     rows = RawTable(p, encoding="utf-8", delimiter=",", rows=[["a", "b"]])
     rows.release()                                     # a table of rows has nothing to release
     assert rows.raw(0) == "a,b"
+
+
+def test_a_mapped_file_answers_as_its_bytes(tmp_path, monkeypatch):
+    # read_tables maps the export instead of copying it (10M legs: the copy was 3-8 s of page
+    # faults); the scans go in slices, so slices of 4 bytes make every boundary case appear
+    data = b"a;b\r\nc;d\n\n\r\n  x;\xd0\xb9\r\n"
+    p = tmp_path / "t.csv"
+    p.write_bytes(data)
+    monkeypatch.setattr(T.MappedBytes, "_STEP", 4)
+    m = T._map_file(p)
+    assert isinstance(m, T.MappedBytes)
+    for sub in (b"\n", b"\r", b"\r\n", b";", b"\n\r\n", b"zz"):
+        assert m.count(sub) == data.count(sub), sub
+    assert (b"\r" in m, b"q" in m, b"\n\n\r" in m) == (True, False, True)
+    assert m.startswith(b"a;b") and not m.startswith(b"b")
+    assert m.endswith(b"\r\n") and m.endswith((b"zzz", b"\xb9\r\n")) and not m.endswith(b"x")
+    assert (m.isspace(), m.isascii()) == (False, False)
+    assert m.decode("utf-8") == data.decode("utf-8")
+    assert m[2:7] == data[2:7] and len(m) == len(data)
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(b" \n\t\r\n" * 3)
+    assert T._map_file(blank).isspace()
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert T._map_file(empty) == b""                  # nothing to map: the bytes, empty
+    with pytest.raises(InputError, match="file is empty"):
+        read_tables(empty)
+    with pytest.raises(InputError, match="file is empty"):
+        read_tables(blank)
+
+
+def test_a_mapped_export_loads_as_the_bytes_did(tmp_path, monkeypatch):
+    # the same export, mapped and read into memory, gives the same report and calls
+    p = tmp_path / "Master.csv"
+    p.write_bytes((SAMPLES / "calls" / "Master.csv").read_bytes())
+    assert isinstance(read_tables(p)[0]._bytes, T.MappedBytes)
+    mapped = load_calls(p)
+    monkeypatch.setattr(T, "_map_file", lambda path: Path(path).read_bytes())
+    assert isinstance(read_tables(p)[0]._bytes, bytes)
+    read = load_calls(p)
+    assert mapped.report.rows_read == read.report.rows_read > 0
+    assert mapped.calls.equals(read.calls) and mapped.legs.equals(read.legs)
