@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/bench_metrics.py [--legs 1014788] [--extensions 770] [--departments 211]
                                        [--days 61] [--runs 3] [--data benchmarks/data]
-                                       [--file MASTER.csv --employees F] [--skip-duckdb] [--prewarm]
+                                       [--file MASTER.csv --employees F] [--skip-duckdb]
 
 The many-departments case of issue 11 by default: an Asterisk ``Master.csv`` of ~1M legs (770
 employees in 211 departments, a month plus a month of history, queue calls of 1–4 legs) made
@@ -21,9 +21,15 @@ Each run times, in fresh processes one after the other:
 
 The file is read once, untimed, before each measurement, so both sides find it in the page
 cache (the shared machine evicts it between runs). callkit's CPU time is also split by stage
-(imports, load, audit, write). The load average (1 min) is recorded before each measurement: the machine is shared, so the
-figures are best and median of the runs. Targets: ratio ≤ 3 (moonshot 2); 10M legs < 2 min and
-< 8 GB peak RSS.
+(imports, load, audit, write) and into user and system time. The load average (1 min) is
+recorded before each measurement: the machine is shared, so the figures are best and median of
+the runs. Targets: ratio ≤ 3 (moonshot 2); 10M legs < 2 min and < 8 GB peak RSS.
+
+System time on this project's machines is mostly fresh memory: they are virtual machines whose
+freed memory goes back to the host within seconds (virtio-balloon free page reporting), so each
+page a process takes anew costs a fault in the guest and one in the host — 4 GB written by numpy
+took 11.5 s of system time, 3.7 s when run again at once, 11.7 s after 15 s idle. The 10M run's
+system time (about 50 s) is that, and it varies with the host from run to run.
 """
 from __future__ import annotations
 
@@ -111,39 +117,6 @@ def _warm(path: Path) -> None:
             pass
 
 
-_PREWARM_CHILD = r"""
-import json, resource, sys, time
-import numpy as np
-t0 = time.perf_counter()
-keep = [np.ones(1 << 25) for _ in range(int(sys.argv[1]))]   # 256 MB each, every page written
-ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"seconds": time.perf_counter() - t0, "sys_s": ru.ru_stime, "gb": len(keep) / 4}))
-"""
-
-
-def _available_gb() -> float:
-    with open("/proc/meminfo", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) / (1 << 20)
-    return 0.0
-
-
-def _prewarm() -> None:
-    """Write 80 % of the available memory once, in a process of its own, and say how long it
-    took. A virtual machine whose memory the host backs lazily (this project's measuring
-    machines) pays for the first touch of each guest page: 12 GB written for the first time
-    after boot cost 21.9 s of system time, the same 12 GB again 0.8 s. A run on a fresh machine
-    pays that on top of its own work (10M legs: 136.6 s cold, 100.8 s after it); ``--prewarm``
-    makes the runs measure callkit, and its line shows whether the machine was cold."""
-    chunks = int(_available_gb() * 0.8 * 4)
-    if chunks < 1:
-        return
-    r = _child(_PREWARM_CHILD, str(chunks))
-    print(f"prewarmed {r['gb']:.1f} GB of memory in {r['seconds']:.1f} s ({r['sys_s'] / r['gb']:.2f} s of "
-          "system time per GB; a machine already warm: ~0.1)", flush=True)
-
-
 def _child(code: str, *args: str) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True,
                          text=True, env={**os.environ, "PYTHONPATH": str(HERE.parent)}).stdout
@@ -171,9 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", help="an Asterisk Master.csv instead of the generated one")
     ap.add_argument("--employees", help="its employees directory")
     ap.add_argument("--skip-duckdb", action="store_true", help="time callkit only (10M run)")
-    ap.add_argument("--prewarm", action="store_true",
-                    help="write most of the free memory once before the runs (a VM's first touch of its "
-                         "memory is the host's cost, not callkit's: see _prewarm)")
     args = ap.parse_args(argv)
     if args.file:
         path, emp = Path(args.file), Path(args.employees) if args.employees else None
@@ -187,8 +157,6 @@ def main(argv: list[str] | None = None) -> int:
     if emp is None:
         ap.error("--employees is needed with --file")
     sql = DUCKDB_SQL.format(path=str(path).replace("'", "''"))
-    if args.prewarm:
-        _prewarm()
     ck, db = [], []
     with tempfile.TemporaryDirectory(prefix="callkit-bench-") as tmp:
         for i in range(args.runs):

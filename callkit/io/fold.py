@@ -523,6 +523,8 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
         "peer_employee": _pd_string(_take(p_name, peer)),
     }, copy=False)   # (the columns as they are, not copied into blocks beside themselves)
     calls = S.coerce(calls, copy=False)   # (a frame of its own: no copy of 800k calls)
+    # one call per session key (the SQL groups by it): ids the audit need not count again
+    S.ids_distinct_by_construction(calls)
 
     # the legs table, in source order, with each leg's company-side person
     leg_sdir = np.empty(len(sk_uniq), dtype=np.int64)
