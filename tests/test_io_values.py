@@ -66,3 +66,20 @@ def test_strings_array_of_python_objects_matches_astype_str():
     assert strings_array(mixed).to_pylist() == ["1", "a", None, "1.5"]
     assert strings_array(pd.Series([None] * 3, dtype=object)).to_pylist() == [None] * 3
     assert strings_array(only_text).type == pa.large_string()
+
+
+def test_a_readers_column_goes_into_arrow_without_a_copy(tmp_path):
+    # the CSV reader hands each column over as one chunk of large strings, and taking it into
+    # Arrow again (times, parties, the fold) reuses those bytes; a column of several chunks is
+    # combined into one array with the same values
+    from callkit.io.text import read_tables
+    p = tmp_path / "t.csv"
+    p.write_text("".join(f"{i};x{i}\n" for i in range(1000)), encoding="utf-8")
+    col = read_tables(p)[0].frame(usecols=[0, 1], width=2)[1]
+    chunked = col.array._pa_array
+    assert (chunked.num_chunks, chunked.type) == (1, pa.large_string())
+    assert strings_array(col).buffers()[2].address == chunked.chunk(0).buffers()[2].address
+    several = pd.Series(pd.array(pa.chunked_array([pa.array(["a", None], pa.large_string()),
+                                                   pa.array(["b"], pa.large_string())]), dtype="str"))
+    assert several.array._pa_array.num_chunks == 2
+    assert strings_array(several).to_pylist() == ["a", None, "b"]

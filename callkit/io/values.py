@@ -203,7 +203,10 @@ def _arrow_strings(values: pd.Series):
         return None
     import pyarrow as pa
     arr = pa.array(values.array)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray):
+        # one chunk (the readers' columns): that chunk as it is; combine_chunks would copy it
+        return arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    return arr
 
 
 def strings_array(values: pd.Series):
