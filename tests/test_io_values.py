@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from callkit.io import values as V
 from callkit.io.values import _iso_seconds, parse_datetimes, strings_array
 from callkit.numbers import _classify, classify_arrow
 
@@ -29,6 +30,19 @@ def test_iso_bytes_are_read_only_when_exact_and_real():
     # 2026-09-01 09:00:01 = 20697 days after 1970-01-01, plus 9 h 1 s
     assert ns[0] == (20697 * 86400 + 9 * 3600 + 1) * 10**9
     assert (ns[~fast] == np.iinfo(np.int64).min).all()
+
+
+def test_iso_bytes_read_block_by_block_as_in_one_pass(monkeypatch):
+    # a column is read in blocks (reused temporaries); blocks of 3 and 4 values cut through
+    # every mix above — a block of nulls only, of 19-byte values only, of other lengths
+    whole = _iso_seconds(pa.array(TRICKY))
+    for block in (3, 4, 1):
+        monkeypatch.setattr(V, "_ISO_BLOCK", block)
+        fast, ns = _iso_seconds(pa.array(TRICKY))
+        assert fast.tolist() == whole[0].tolist() and ns.tolist() == whole[1].tolist(), block
+        sliced = _iso_seconds(pa.array(TRICKY).slice(5))   # an array that starts at an offset
+        assert sliced[1].tolist() == whole[1][5:].tolist()
+    assert [len(a) for a in _iso_seconds(pa.array([], pa.string()))] == [0, 0]
 
 
 def test_arrow_strings_parse_as_the_object_path_does():
