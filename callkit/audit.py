@@ -486,27 +486,36 @@ _NAT = np.iinfo(np.int64).min
 _ARROW_TEXT = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get
 
 
-def _wall_text(naive: pd.Series) -> pa.Array:
+def _arrow_spells(ns: np.ndarray) -> bool:
+    """Whether Arrow's cast writes these naive instants (int64 ns, NaT = int64 min) as pandas
+    writes the column: some value, all in whole seconds, not all midnights (pandas writes a
+    column of midnights as bare dates, and every value with the fraction when one has it)."""
+    v = ns[ns != _NAT]
+    return bool(len(v)) and not (v % 1_000_000_000).any() and bool((v % 86_400_000_000_000).any())
+
+
+def _wall_text(naive: pd.Series, *, arrow: bool | None = None) -> pa.Array:
     """Naive times as pandas writes them (``2026-10-05 12:00:00``; NaT -> null), as Arrow text.
     Whole seconds, the usual case, are formatted by Arrow in C++ (its cast of ``timestamp[s]``
     to text writes the same as ``strftime("%Y-%m-%d %H:%M:%S")`` ten times faster: 0.2 s for
     800k rows); fractions of a second, or a column of midnights only (which pandas writes as
-    bare dates), keep pandas' own formatting."""
+    bare dates), keep pandas' own formatting. ``arrow`` gives :func:`_arrow_spells` of the
+    whole column when ``naive`` is a block of it (None: decided on ``naive``)."""
     ns = naive.to_numpy("datetime64[ns]").view(np.int64)
     valid = ns != _NAT
-    v = ns[valid]
-    if not len(v) or (v % 1_000_000_000).any() or not (v % 86_400_000_000_000).any():
+    if not (_arrow_spells(ns) if arrow is None else arrow):
         return pa.array(naive.astype("string").array, type=pa.large_string())
     arr = pa.array(ns // 1_000_000_000, type=pa.timestamp("s"), mask=~valid)
     return pc.cast(arr, pa.large_string())
 
 
-def _iso_text(times: pd.Series) -> pa.Array:
+def _iso_text(times: pd.Series, *, arrow: bool | None = None) -> pa.Array:
     """ISO local times with the UTC offset (``2026-10-05 12:00:00+03:00``), as pandas writes
     them, as Arrow text; NaT -> null (an empty field). The offsets are whole seconds (tz
-    database), found once per distinct offset and joined in C++."""
+    database), found once per distinct offset and joined in C++. ``arrow``: as for
+    :func:`_wall_text`."""
     naive = times.dt.tz_localize(None)
-    txt = _wall_text(naive)
+    txt = _wall_text(naive, arrow=arrow)
     utc = times.array.as_unit("ns").asi8
     local = naive.to_numpy("datetime64[ns]").view(np.int64)
     valid = utc != _NAT
@@ -527,13 +536,16 @@ def _iso_times(times: pd.Series) -> pd.Series:
                      dtype=pd.StringDtype())
 
 
-def _csv_column(col: pd.Series) -> pa.Array | None:
+def _csv_column(col: pd.Series, *, arrow: bool | None = None) -> pa.Array | None:
     """The Arrow text of a column whose CSV spelling is callkit's own (None: Arrow's default
     spelling is right): tz-aware times as ISO local times with the offset, booleans
-    ``True``/``False``, categories and objects as their text (pandas' ``astype("string")``)."""
+    ``True``/``False``, categories and objects as their text (pandas' ``astype("string")``).
+    Every spelling but pandas' of times is value by value, so a block of rows is spelled as
+    in the whole table; ``arrow`` as for :func:`_wall_text` (a block of times that
+    :func:`_csv_in_blocks` found Arrow spells)."""
     dtype = col.dtype
     if dtype.kind == "M" and getattr(dtype, "tz", None) is not None:
-        return _iso_text(col)
+        return _iso_text(col, arrow=arrow)
     if pd.api.types.is_bool_dtype(dtype):
         return pc.if_else(pa.array(col, from_pandas=True), pa.scalar("True", pa.large_string()),
                           pa.scalar("False", pa.large_string()))
@@ -545,24 +557,48 @@ def _csv_column(col: pd.Series) -> pa.Array | None:
     return None
 
 
+#: Rows of a table spelled and written at a time (each block's text columns are freed before
+#: the next: an 8M-row calls.csv spelled at once took ~3 GB of fresh memory)
+CSV_BLOCK_ROWS = 1 << 20
+
+
+def _csv_in_blocks(df: pd.DataFrame) -> bool:
+    """Whether ``df`` may be spelled block by block: every tz-aware time column is one Arrow
+    spells (:func:`_arrow_spells` of the whole column) and no category is a number (pandas
+    spells those as floats only when the column has a gap); else pandas formats a column as a
+    whole and the table is spelled at once."""
+    for _, col in df.items():
+        dtype = col.dtype
+        if dtype.kind == "M" and getattr(dtype, "tz", None) is not None:
+            if not _arrow_spells(col.dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)):
+                return False
+        elif isinstance(dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(dtype.categories.dtype):
+            return False
+    return True
+
+
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     """UTF-8 CSV with one header row, by pyarrow's C++ writer (an 800k-row calls.csv in ~1 s;
     pandas' ``to_csv`` took ~15 s) over the table as :func:`_csv_column` spells it: the values
-    pandas would write (booleans ``True``/``False``, missing = empty). The header is pandas'
-    own (its quoting of odd names)."""
+    pandas would write (booleans ``True``/``False``, missing = empty), in blocks of
+    :data:`CSV_BLOCK_ROWS` rows. The header is pandas' own (its quoting of odd names)."""
     import pyarrow.csv as pacsv
 
-    text = {i: a for i, (_, col) in enumerate(df.items()) if (a := _csv_column(col)) is not None}
-    rest = [i for i in range(df.shape[1]) if i not in text]
-    plain = pa.Table.from_pandas(df.iloc[:, rest], preserve_index=False) if rest else None
-    arrays = [text[i] if i in text else plain.column(rest.index(i)) for i in range(df.shape[1])]
-    table = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(df.shape[1])]) \
-        if arrays else pa.table({})
+    blocks = len(df) > CSV_BLOCK_ROWS and _csv_in_blocks(df)
+    step = CSV_BLOCK_ROWS if blocks else max(len(df), 1)
     with open(path, "wb") as fh:
         fh.write(df.head(0).to_csv(index=False, lineterminator="\n").encode("utf-8"))
-        if df.shape[1]:
-            pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(
-                include_header=False, quoting_style="needed"))
+        if not df.shape[1]:
+            return
+        for a in range(0, max(len(df), 1), step):
+            block = df.iloc[a:a + step]
+            text = {i: t for i, (_, col) in enumerate(block.items())
+                    if (t := _csv_column(col, arrow=True if blocks else None)) is not None}
+            rest = [i for i in range(df.shape[1]) if i not in text]
+            plain = pa.Table.from_pandas(block.iloc[:, rest], preserve_index=False) if rest else None
+            arrays = [text[i] if i in text else plain.column(rest.index(i)) for i in range(df.shape[1])]
+            pacsv.write_csv(pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(df.shape[1])]), fh,
+                            write_options=pacsv.WriteOptions(include_header=False, quoting_style="needed"))
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> Path:

@@ -123,6 +123,33 @@ def test_csv_spells_every_dtype_as_before(tmp_path):
     assert (tmp_path / "empty.csv").read_text(encoding="utf-8") == "a,b,c,d,e,f,g,h,i,j,k d\n"
 
 
+def test_csv_in_blocks_is_the_csv_at_once(tmp_path, monkeypatch):
+    """A big table is spelled and written a block of rows at a time (its text columns freed
+    block by block); the bytes are those of the table at once — and where a column's spelling
+    depends on the whole column (pandas' times with a fraction, numeric categories with a gap)
+    it is written at once."""
+    from callkit import audit as A
+
+    times = pd.Series(pd.to_datetime(["2026-03-28 12:00:00", None, "2026-03-30 12:00:05", None,
+                                      "2026-10-25 02:30:00"])).dt.tz_localize("Europe/Berlin", ambiguous=True)
+    df = pd.DataFrame({"t": times, "b": [True, False, None, True, False],
+                       "c": pd.Categorical(["x", None, "y", "y", "x"]), "d": [None, 'q,"r', 5, 1.5, "z"],
+                       "n": [1.5, np.nan, 3.0, 4.0, 5.0], "s": pd.Series(["a", None, "c", "d", "e"], dtype="str")})
+    odd = {"fraction": df.assign(t=times + pd.Timedelta("500ms")),
+           "numeric category": df.assign(c=pd.Categorical([1, 2, None, 1, 1]))}
+    for name, frame in {"blocks": df, **odd}.items():
+        whole = tmp_path / f"{name}-whole.csv"
+        A._write_csv(frame, whole)
+        monkeypatch.setattr(A, "CSV_BLOCK_ROWS", 2)
+        blocked = tmp_path / f"{name}-blocks.csv"
+        A._write_csv(frame, blocked)
+        monkeypatch.setattr(A, "CSV_BLOCK_ROWS", 1 << 20)
+        assert blocked.read_bytes() == whole.read_bytes(), name
+        assert A._csv_in_blocks(frame) == (name == "blocks"), name
+    # the numeric category's gap is seen by the whole column only: 1.0 in every row
+    assert (tmp_path / "numeric category-blocks.csv").read_text().splitlines()[1].split(",")[2] == '"1.0"'
+
+
 def test_the_cli_process_uses_a_pool_that_returns_memory(monkeypatch):
     before = pa.default_memory_pool()
     try:
