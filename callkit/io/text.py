@@ -522,7 +522,7 @@ def _fast_csv(table: RawTable, data: bytes, cols: list[int], width: int, *, newl
     while tbl.num_columns:
         arrays.append(tbl.column(0).combine_chunks())
         tbl = tbl.remove_column(0)
-    df = pa.table(dict(zip([names[c] for c in cols], arrays))).to_pandas()   # (wrapped, not copied)
+    df = pa.Table.from_arrays(arrays, names=[names[c] for c in cols]).to_pandas()   # (wrapped, not copied)
     df.columns = cols
     return df
 
