@@ -33,7 +33,7 @@ def test_iso_bytes_are_read_only_when_exact_and_real():
 
 
 def test_iso_bytes_read_block_by_block_as_in_one_pass(monkeypatch):
-    # a column is read in blocks (reused temporaries); blocks of 3 and 4 values cut through
+    # a column is read in blocks (reused temporaries); blocks of 1, 3 and 4 values cut through
     # every mix above — a block of nulls only, of 19-byte values only, of other lengths
     whole = _iso_seconds(pa.array(TRICKY))
     for block in (3, 4, 1):
