@@ -293,9 +293,11 @@ def test_a_mapped_file_answers_as_its_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(T.MappedBytes, "_STEP", 4)
     m = T._map_file(p)
     assert isinstance(m, T.MappedBytes)
-    for sub in (b"\n", b"\r", b"\r\n", b";", b"\n\r\n", b"zz"):
+    for sub in (b"\n", b"\r", b"\r\n", b";", b"\n\r\n", b"zz", b""):
         assert m.count(sub) == data.count(sub), sub
-    assert (b"\r" in m, b"q" in m, b"\n\n\r" in m) == (True, False, True)
+    assert (b"\r" in m, b"q" in m, b"\n\n\r" in m, b"b\r\nc" in m, b"" in m) == (True, False, True, True, True)
+    m.drop_pages()                                    # out of the mapping, still the file's bytes
+    assert m[:] == data and m.count(b"\r\n") == 3
     assert m.startswith(b"a;b") and not m.startswith(b"b")
     assert m.endswith(b"\r\n") and m.endswith((b"zzz", b"\xb9\r\n")) and not m.endswith(b"x")
     assert (m.isspace(), m.isascii()) == (False, False)
