@@ -729,6 +729,7 @@ class MappedBytes(mmap.mmap):
         if not k:
             return len(self) + 1   # (as bytes counts b"")
         # an occurrence counts in the slice where it starts: each slice reaches k - 1 bytes on
+        # (as bytes.count for a needle that cannot overlap itself: the readers' \n, \r, \r\n)
         return sum(part.count(sub, 0, self._STEP + k - 1) for _, part in self._slices(max(0, k - 1)))
 
     def __contains__(self, sub: object) -> bool:
