@@ -710,7 +710,7 @@ class MappedBytes(mmap.mmap):
     def _slices(self, overlap: int = 0):
         n = len(self)
         for a in range(0, n, self._STEP):
-            yield a, self[a:min(n, a + self._STEP + overlap)]
+            yield self[a:min(n, a + self._STEP + overlap)]
             self.drop_pages(a, min(self._STEP, n - a))
 
     def drop_pages(self, start: int = 0, length: int | None = None) -> None:
@@ -730,13 +730,13 @@ class MappedBytes(mmap.mmap):
             return len(self) + 1   # (as bytes counts b"")
         # an occurrence counts in the slice where it starts: each slice reaches k - 1 bytes on
         # (as bytes.count for a needle that cannot overlap itself: the readers' \n, \r, \r\n)
-        return sum(part.count(sub, 0, self._STEP + k - 1) for _, part in self._slices(max(0, k - 1)))
+        return sum(part.count(sub, 0, self._STEP + k - 1) for part in self._slices(k - 1))
 
     def __contains__(self, sub: object) -> bool:
         if not isinstance(sub, bytes) or not sub:
             return isinstance(sub, bytes)   # (b"" is in any bytes)
         k = len(sub)
-        return any(part.find(sub, 0, self._STEP + k - 1) >= 0 for _, part in self._slices(k - 1))
+        return any(part.find(sub, 0, self._STEP + k - 1) >= 0 for part in self._slices(k - 1))
 
     def startswith(self, prefix: bytes) -> bool:
         return self[:len(prefix)] == prefix
@@ -746,10 +746,10 @@ class MappedBytes(mmap.mmap):
         return self[max(0, len(self) - k):].endswith(suffix)
 
     def isspace(self) -> bool:
-        return len(self) > 0 and all(part.isspace() for _, part in self._slices())
+        return len(self) > 0 and all(part.isspace() for part in self._slices())
 
     def isascii(self) -> bool:
-        return all(part.isascii() for _, part in self._slices())
+        return all(part.isascii() for part in self._slices())
 
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         return self[:].decode(encoding, errors)   # (a text of the whole file: bytes of it first)
