@@ -32,7 +32,7 @@ from callkit.profile import as_date
 
 __all__ = [
     "IN_PERIOD", "FIRST_CONTACT", "IS_NEW_CLIENT", "CALL_KIND_FALLBACK", "CLASSIFIER_COLUMNS",
-    "CLIENT_STATUS", "CLIENT_STATUSES", "IN_HOURS", "AT_LINE_CEILING", "DEFAULT_LOOKBACK_DAYS", "NewClientCoverage",
+    "CLIENT_STATUS", "CLIENT_STATUSES", "CLIENT_FLAG_COLUMNS", "IN_HOURS", "AT_LINE_CEILING", "DEFAULT_LOOKBACK_DAYS", "NewClientCoverage",
     "new_client_coverage",
     "NEGOTIATION_MIN_S", "NAVIGATION_MAX_S",
     "Period", "period_bounds", "in_period", "local_dates", "answered_by_person",
@@ -62,6 +62,9 @@ CLASSIFIER_COLUMNS: tuple[str, ...] = (IN_PERIOD, IN_HOURS, FIRST_CONTACT, CLIEN
                                        IS_NEW_CLIENT, CALL_KIND_FALLBACK,
                                        DEPARTMENT_INFERRED, ENTRY_POINT, ANSWERING_GROUP,
                                        AT_LINE_CEILING)
+#: The columns :func:`add_client_flags` sets, in the order it adds them.
+CLIENT_FLAG_COLUMNS: tuple[str, ...] = (IN_PERIOD, FIRST_CONTACT, CLIENT_STATUS, IS_NEW_CLIENT,
+                                        CALL_KIND_FALLBACK)
 
 # --- the call-kind FALLBACK rule (used only when a call has no transcript) ---------------------
 NEGOTIATION_MIN_S = 60.0   # answered external call with talk >= 60 s -> "negotiation"

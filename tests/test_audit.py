@@ -256,3 +256,44 @@ def test_profile_roles_reach_managers_csv_and_an_unknown_name_is_reported(tmp_pa
                               "audit; its role was not applied")
     c = audit.compare.set_index(["employee", "metric"])
     assert c.loc[("Ann", "external_calls_per_day"), "role"] == "farmer"
+
+
+def test_client_flag_columns_are_the_columns_add_client_flags_sets():
+    # the audit computes the answering groups on a second thread and takes these columns from
+    # the client flags' table: the constant must name every column add_client_flags adds
+    from callkit import classify
+
+    calls = log()
+    flagged = classify.add_client_flags(calls, period=OCT, lookback_days=20)
+    assert tuple(flagged.columns[len(calls.columns):]) == classify.CLIENT_FLAG_COLUMNS
+
+
+def test_the_capacity_half_on_its_thread_matches_the_public_functions_on_the_final_table():
+    # audit_from_load computes missed calls, groups, staffing and the technical signals on a
+    # second thread from the flagged table before at_line_ceiling is marked on it: the same
+    # functions run afterwards, one after the other, on the audit's own table give the same
+    from sample_audits import sample_audit
+
+    from callkit import classify
+    from callkit.metrics import concurrency, missed_calls, staffing, tech_signals, to_call_back
+    from callkit.metrics.staffing import group_staffing
+    from callkit.metrics.tech import line_ceiling
+
+    _, a = sample_audit(7)
+    th, wh = a.thresholds, a.working_hours
+    flagged = a.calls.drop(columns=[classify.AT_LINE_CEILING])
+    conc = concurrency(flagged)
+    ceiling = line_ceiling(flagged, conc=conc)
+    assert ceiling.at_ceiling.any()   # the sample reaches its line ceiling: the column says something
+    assert (a.calls[classify.AT_LINE_CEILING].to_numpy() == ceiling.at_ceiling).all()
+    missed = missed_calls(flagged, window_h=th.callback_window_h, working_hours=wh, ceiling=ceiling)
+    pd.testing.assert_frame_equal(a.missed, missed)
+    pd.testing.assert_frame_equal(a.to_call_back, to_call_back(missed))
+    groups = group_staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
+                            wrapup_s=th.wrapup_s, working_hours=wh, ceiling=ceiling)
+    pd.testing.assert_frame_equal(a.groups, groups)
+    pd.testing.assert_frame_equal(
+        a.staffing, staffing(flagged, service_level=th.service_level, answer_within_s=th.answer_within_s,
+                             wrapup_s=th.wrapup_s, conc=conc, working_hours=wh, groups=groups,
+                             ceiling=ceiling))
+    pd.testing.assert_frame_equal(a.tech, tech_signals(flagged, conc=conc, working_hours=wh, ceiling=ceiling))
