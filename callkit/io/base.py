@@ -7,6 +7,7 @@ with reasons. Parsers never drop a record silently.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,7 +145,14 @@ def times_from(df: pd.DataFrame, rej: Rejects, table: RawTable, ctx: ParseContex
     """
     out = pd.DataFrame(index=df.index)
     alts: tuple[dict, dict, dict] = ({}, {}, {})   # the other DST reading of start, answer, end
-    s, bad = parse_datetimes(df[start], tz=ctx.tz, alt=alts[0])
+    # the end and answer columns are parsed on a second thread while the start is (numpy on
+    # the bytes, the GIL mostly released: 1M legs, 1.0 -> 0.6 s); their rejects are added
+    # below in the order they always were
+    with ThreadPoolExecutor(1) as pool:
+        later = {k: pool.submit(parse_datetimes, df[col], tz=ctx.tz, alt=alts[k])
+                 for k, col in ((2, end), (1, answer)) if col is not None and col in df}
+        s, bad = parse_datetimes(df[start], tz=ctx.tz, alt=alts[0])
+        parsed = {k: job.result() for k, job in later.items()}
     label = start_label or start
     rej.add(df.index[bad], lambda r: f"column {label!r} has {str(df.at[r, start])!r}; "
                                       "expected a date like 2026-10-01 09:15:00")
@@ -160,12 +168,12 @@ def times_from(df: pd.DataFrame, rej: Rejects, table: RawTable, ctx: ParseContex
         rej.add(df.index[badt], lambda r: f"column {talk!r} has {str(df.at[r, talk])!r}; "
                                           + DURATION_EXPECTED)
     e = None
-    if end is not None and end in df:
-        e, bade = parse_datetimes(df[end], tz=ctx.tz, alt=alts[2])
+    if 2 in parsed:
+        e, bade = parsed[2]
         rej.add(df.index[bade], lambda r: f"column {end!r} has {str(df.at[r, end])!r}; expected a date")
     a = None
-    if answer is not None and answer in df:
-        a, bada = parse_datetimes(df[answer], tz=ctx.tz, alt=alts[1])
+    if 1 in parsed:
+        a, bada = parsed[1]
         rej.add(df.index[bada], lambda r: f"column {answer!r} has {str(df.at[r, answer])!r}; expected a date or empty")
     resolve_call_times(s, a, e, alts, duration=dur, talk=t)   # times a DST change repeats or skips
     out["start"] = s
