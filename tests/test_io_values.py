@@ -97,3 +97,24 @@ def test_a_readers_column_goes_into_arrow_without_a_copy(tmp_path):
                                                    pa.array(["b"], pa.large_string())]), dtype="str"))
     assert several.array._pa_array.num_chunks == 2
     assert strings_array(several).to_pylist() == ["a", None, "b"]
+
+
+def test_trim_whitespace_is_arrows_trim_and_skips_the_copy_when_nothing_can_be_trimmed():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from callkit.io.values import trim_whitespace
+
+    clean = pa.array(["SIP/101-0000001a", "", None, "+79161234567", "a"], type=pa.large_string())
+    assert trim_whitespace(clean) is clean          # every end printable ASCII: no copy
+    assert trim_whitespace(clean.slice(1, 3)).equals(clean.slice(1, 3))
+    # a space, a tab, a no-break space and a Cyrillic end: each trimmed (or kept) as Arrow does
+    for odd in (" 101", "101\t", "101\u00a0", "Иванов", "\r\n"):
+        for typ in (pa.string(), pa.large_string()):
+            arr = pa.array(["x", odd, None], type=typ)
+            got = trim_whitespace(arr)
+            assert got.equals(pc.utf8_trim_whitespace(arr)), (odd, typ)
+    assert trim_whitespace(pa.array([" 101", "102 "], type=pa.large_string())).to_pylist() == ["101", "102"]
+    assert trim_whitespace(pa.array(["Иванов"], type=pa.large_string())).to_pylist() == ["Иванов"]
+    empty = pa.array([], type=pa.large_string())
+    assert trim_whitespace(empty) is empty

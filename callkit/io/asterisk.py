@@ -21,7 +21,7 @@ from callkit.io.base import (
 )
 from callkit.io.grouping import channel_parties, regroup_without_linkedid
 from callkit.io.text import RawTable, norm_header
-from callkit.io.values import strings_array
+from callkit.io.values import strings_array, trim_whitespace
 
 __all__ = ["ASTERISK_CSV", "ASTERISK_CUSTOM", "ASTERISK_DB", "cdr_legs", "cdr_session_key"]
 
@@ -139,7 +139,7 @@ def _session_key(df: pd.DataFrame, table: RawTable) -> pd.Series:
     key = pa.nulls(len(df), type=pa.large_string())
     for col in ("linkedid", "uniqueid"):   # stripped, "" as missing (in Arrow: a million legs)
         if col in df:
-            v = pc.utf8_trim_whitespace(strings_array(df[col]))
+            v = trim_whitespace(strings_array(df[col]))
             key = pc.coalesce(key, pc.if_else(pc.equal(v, ""), pa.scalar(None, type=v.type), v))
     key = pd.Series(pd.array(key, dtype="str"), index=df.index)
     missing = key.isna()

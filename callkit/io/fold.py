@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from callkit import schema as S
-from callkit.io.values import strings_array
+from callkit.io.values import strings_array, trim_whitespace
 from callkit.numbers import classify_arrow, is_extension_like, normalize_numbers
 
 __all__ = ["fold_sessions", "Directory"]
@@ -279,6 +279,7 @@ FROM h
 LEFT JOIN persons pe ON pe.code = h.emp
 LEFT JOIN talk_pa ON talk_pa.sk = h.sk
 {talk_any_join}
+ORDER BY s_start, h.sk
 """
 
 
@@ -326,6 +327,36 @@ def _rank(*keys: np.ndarray) -> np.ndarray:
     return rank
 
 
+def _leg_keys(legs: pd.DataFrame) -> dict:
+    """What the fold needs of each leg besides its parties: the session keys' integer codes
+    (``sk``; numbered in the byte order of the keys, ``sk_uniq``, so that sorting by code is
+    sorting by call id), the legs' rank in record order then start (``rn``) and by answer
+    time among those (``arank``), the times (nullable int64 ns), the status and direction
+    hint (1 + their position in the names, 0 for other values), the line hint's codes and
+    its distinct values (``lh_uniq``), and whether the leg's session has several legs."""
+    n = len(legs)
+    sk, uniq = _codes(_strs(legs["session_key"]))
+    by_id = pc.sort_indices(uniq).to_numpy()
+    code = np.empty(len(by_id), dtype=np.int64)
+    code[by_id] = np.arange(len(by_id))
+    sk = code[sk]
+    start = _ns(legs["start"])
+    ans = _ns(legs["answered_at"])
+    order = legs["order"].to_numpy(np.int64) if "order" in legs else np.arange(n, dtype=np.int64)
+    rn = _rank(order, start)
+    lh, lh_uniq = _codes(_strs(legs["line_hint"]), blank_null=True)
+
+    def nullable_ns(v: np.ndarray) -> pa.Array:
+        return pa.array(v, type=pa.int64(), mask=v == _MIN)
+
+    return {"sk": sk, "sk_uniq": uniq.take(pa.array(by_id)), "rn": rn,
+            "arank": pa.array(_rank(rn, ans)),   # NaT (int64 min) first, as a key of the minimum
+            "t_start": nullable_ns(start), "t_ans": nullable_ns(ans), "t_end": nullable_ns(_ns(legs["end"])),
+            "st": pa.array(_enum(legs["leg_status"], ("answered", "missed", "busy")).astype(np.int8)),
+            "hint": pa.array(_enum(legs["direction_hint"], ("incoming", "outgoing", "internal")).astype(np.int8)),
+            "lh": _ints(lh), "lh_uniq": lh_uniq, "several": pa.array(np.bincount(sk)[sk] > 1)}
+
+
 def _parties(raw: pa.Array, *, region: str, area_code: str | None, own_raw: set[str],
              own_set: set[str], known: set[str]) -> dict[str, np.ndarray | pa.Array]:
     """Per distinct party string: number (Arrow), type, own (the company's number), digits, and
@@ -338,7 +369,7 @@ def _parties(raw: pa.Array, *, region: str, area_code: str | None, own_raw: set[
         return pc.is_in(arr, value_set=pa.array(sorted(values), type=arr.type)).fill_null(False) \
             .to_numpy(zero_copy_only=False)
     own = isin(num_u, own_set) | isin(raw, own_raw)
-    v = pc.utf8_trim_whitespace(raw)
+    v = trim_whitespace(raw)
     # With a directory, a short number that is not in it (a queue, ring group or IVR number
     # such as 600) is not a person; without one, any 1–5 digit party is.
     ok = isin(v, known) if known else \
@@ -383,9 +414,10 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
 
     # --- distinct values and integer codes -----------------------------------------------------
     # the session keys (nearly one distinct value per leg: Arrow's hashing in C++, 10M legs
-    # 2.4 s) on a second thread while the parties are classified (Python per distinct number)
+    # 2.4 s) and the legs' order, times and statuses on a second thread while the parties are
+    # classified (Python per distinct number)
     with ThreadPoolExecutor(1) as pool:
-        sk_job = pool.submit(lambda: _codes(_strs(legs["session_key"])))
+        keys_job = pool.submit(_leg_keys, legs)
         party, party_uniq = _codes(pa.concat_arrays([_strs(legs["src"]), _strs(legs["dst"])]))
         src_c, dst_c = party[:n], party[n:]
         pt = _parties(party_uniq, region=region, area_code=area_code, own_raw=own_raw, own_set=own_set,
@@ -393,7 +425,7 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
 
         def nonblank(col: pd.Series) -> pa.Array:
             p = _strs(col)
-            return pc.if_else(pc.not_equal(pc.utf8_trim_whitespace(p), ""), p, pa.scalar(None, type=p.type))
+            return pc.if_else(pc.not_equal(trim_whitespace(p), ""), p, pa.scalar(None, type=p.type))
 
         # person keys: the parser's explicit ones, else the party when it is an extension
         pcodes, puniq = _codes(pa.concat_arrays([nonblank(legs["caller_person"]), nonblank(legs["callee_person"]),
@@ -405,7 +437,8 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
         for flag, codes in (("caller_external", cp), ("callee_external", dp)):
             if flag in legs:
                 codes[legs[flag].fillna(False).astype(bool).to_numpy()] = -1
-        sk, sk_uniq = sk_job.result()
+        k = keys_job.result()
+    sk, sk_uniq, rn = k["sk"], k["sk_uniq"], k["rn"]
     used = np.zeros(len(puniq), dtype=bool)
     used[cp[cp >= 0]] = True
     used[dp[dp >= 0]] = True
@@ -415,32 +448,21 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     p_name = np.array([r[1] for r in res], dtype=object)
     dept_code, dept_uniq = _codes(_strs([r[2] for r in res]))
 
-    start = _ns(legs["start"])
-    ans = _ns(legs["answered_at"])
-    order = legs["order"].to_numpy(np.int64) if "order" in legs else np.arange(n, dtype=np.int64)
-    rn = _rank(order, start)
-    arank = _rank(rn, ans)                       # NaT (int64 min) first, as a key of the minimum
-    st = _enum(legs["leg_status"], ("answered", "missed", "busy"))
-    hint = _enum(legs["direction_hint"], ("incoming", "outgoing", "internal"))
-    lh, lh_uniq = _codes(_strs(legs["line_hint"]), blank_null=True)
-
-    def nullable_ns(v: np.ndarray) -> pa.Array:
-        return pa.array(v, type=pa.int64(), mask=v == _MIN)
-
+    lh_uniq = k["lh_uniq"]
     table = pa.table({
-        "sk": pa.array(sk), "rn": pa.array(rn), "arank": pa.array(arank),
-        "t_start": nullable_ns(start), "t_ans": nullable_ns(ans), "t_end": nullable_ns(_ns(legs["end"])),
-        "st": pa.array(st.astype(np.int8)), "hint": pa.array(hint.astype(np.int8)), "lh": _ints(lh),
+        "sk": pa.array(sk), "rn": pa.array(rn), "arank": k.pop("arank"),
+        "t_start": k.pop("t_start"), "t_ans": k.pop("t_ans"), "t_end": k.pop("t_end"),
+        "st": k.pop("st"), "hint": k.pop("hint"), "lh": k.pop("lh"),
         "cp": _ints(cp), "dp": _ints(dp),
         "src_digits": pa.array(_pick_bool(pt["digits"], src_c)),
         "src_own": pa.array(_pick_bool(pt["own"], src_c)),
         "dst_digits": pa.array(_pick_bool(pt["digits"], dst_c)),
         "dst_own": pa.array(_pick_bool(pt["own"], dst_c)),
         "cp_dept": _ints(_pick_int(dept_code, cp)), "dp_dept": _ints(_pick_int(dept_code, dp)),
-        "several": pa.array(np.bincount(sk)[sk] > 1),
+        "several": k.pop("several"),
     })
     # per-leg arrays that live on in ``table`` only (peak memory: the frames below come on top)
-    del start, ans, order, arank, st, hint, lh, pcodes, party_person
+    del k, pcodes, party_person
     persons = pa.table({"code": pa.array(np.arange(len(puniq), dtype=np.int64)),
                         "dept": _ints(dept_code)})
     con = engine.connect()
@@ -463,12 +485,8 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     finally:
         con.close()
     del table   # the legs' integer columns: not needed past the SQL (peak memory)
-    # calls by start, then id (byte order, as DuckDB's ORDER BY did): sorted here, where the ids
-    # are an Arrow take, not carried through the SQL's join and sort
+    # the calls come by start, then id (the session keys' codes are their byte order)
     call_id = sk_uniq.take(out.column("sk"))
-    order = pc.sort_indices(pa.table({"t": out.column("s_start"), "c": call_id}),
-                            sort_keys=[("t", "ascending"), ("c", "ascending")])
-    out, call_id = out.take(order), call_id.take(order)
     # the result's columns, each dropped once read: the call table is built beside what is left
     # of them, not beside all of them (the fold's peak memory)
     res = dict(zip(out.column_names, out.columns))

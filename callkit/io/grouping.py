@@ -37,7 +37,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from callkit.io.values import strings_array
+from callkit.io.values import strings_array, trim_whitespace
 
 __all__ = ["group_without_linkedid", "regroup_without_linkedid", "channel_parties", "endpoint", "GROUP_RULES",
            "grouping_note"]
@@ -197,7 +197,7 @@ def _endpoint_codes(channels: pd.Series) -> tuple[np.ndarray, list[str | None], 
     (:func:`endpoint`). A million legs have a million channel names but a few hundred endpoints:
     the suffix is cut with Arrow's RE2, the rest is done per endpoint."""
     import pyarrow.compute as pc
-    arr = pc.utf8_trim_whitespace(pc.fill_null(strings_array(channels), ""))
+    arr = trim_whitespace(pc.fill_null(strings_array(channels), ""))
     cut = pc.replace_substring_regex(arr, r"(?:-[0-9a-fA-F]{6,8}|-[0-9]+)(?:;[12])?$", "")
     enc = pc.dictionary_encode(cut)
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -230,7 +230,7 @@ def channel_parties(channel: pd.Series, dstchannel: pd.Series, src: pd.Series, *
     """
     import pyarrow as pa
     import pyarrow.compute as pc
-    sv = pc.utf8_trim_whitespace(pc.fill_null(strings_array(src), ""))
+    sv = trim_whitespace(pc.fill_null(strings_array(src), ""))
     cc, c_tech, c_ep = _endpoint_codes(channel)
     dc, d_tech, d_ep = _endpoint_codes(dstchannel)
     c_local = np.array([str(t).lower() == "local" for t in c_tech], dtype=bool)
@@ -252,7 +252,7 @@ def channel_parties(channel: pd.Series, dstchannel: pd.Series, src: pd.Series, *
     if sel.any():
         ep_id = code_ep[cc[sel]]
         s_code = pc.dictionary_encode(sv.filter(pa.array(sel))).indices.to_numpy(zero_copy_only=False)
-        pairs = np.unique(ep_id * (int(s_code.max()) + 1) + s_code)   # distinct (endpoint, number)
+        pairs = pd.unique(ep_id * (int(s_code.max()) + 1) + s_code)   # distinct (endpoint, number)
         per_ep = np.bincount(pairs // (int(s_code.max()) + 1), minlength=len(names_u))
         carriers = {names_u[i] for i in np.flatnonzero(per_ep >= 3)}
     names = {e for e in c_ep + d_ep if e}

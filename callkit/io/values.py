@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_datetimes", "parse_durations", "strings_array", "resolve_call_times", "DATE_FORMATS", "MAX_CALL_S", "DURATION_EXPECTED"]
+__all__ = ["parse_datetimes", "parse_durations", "strings_array", "trim_whitespace", "resolve_call_times", "DATE_FORMATS", "MAX_CALL_S", "DURATION_EXPECTED"]
 
 #: The longest duration taken as one call's; more is a number or an id in the wrong column.
 MAX_CALL_S = 86400.0
@@ -224,6 +224,29 @@ def strings_array(values: pd.Series):
     if arr is None:
         arr = _arrow_strings(values.astype("str"))
     return arr.cast(pa.large_string())
+
+
+def trim_whitespace(arr):
+    """``pyarrow.compute.utf8_trim_whitespace`` of a string array, without its copy of every
+    string when no value can begin or end with whitespace: when each non-empty value's first
+    and last byte is printable ASCII (``!``..``~``; anything else — a space, a control
+    character, a byte of a non-ASCII character — may be whitespace and the values are
+    trimmed by Arrow). A million channel names: 0.1 s to trim, 10 ms to find nothing to trim.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    data = arr.buffers()[2] if len(arr) else None
+    if data is None:   # no characters at all: nothing to trim
+        return arr
+    wide = pa.types.is_large_string(arr.type)
+    offs = np.frombuffer(arr.buffers()[1], dtype=np.int64 if wide else np.int32)[arr.offset:arr.offset + len(arr) + 1]
+    b = np.frombuffer(data, dtype=np.uint8)
+    a, z = offs[:-1], offs[1:]
+    some = z > a
+    ends = np.concatenate((b[a[some]], b[z[some] - 1]))
+    if ((ends > 0x20) & (ends < 0x7F)).all():
+        return arr
+    return pc.utf8_trim_whitespace(arr)
 
 
 def _utc_ns(times: pd.Series) -> np.ndarray:
