@@ -334,16 +334,10 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                      f"Рабочие дни без единого звонка (не считаются рабочими): {days}")
     compare = compare_managers(managers, threshold=th.manager_gap,
                                min_active_days=th.min_active_days)
-    conc, ceiling, missed, callbacks, groups, st, tech = capacity.result()
-    flagged[classify.AT_LINE_CEILING] = ceiling.at_ceiling
-    head = headline(traffic=tr, missed=missed, tech=tech, off_hours=off)
+    # (the rest of the managers' half, while the capacity half may still run)
     flow = flow_concentration(flagged, period=per, managers=managers, employees=emp,
                               min_active_days=th.min_active_days)
     flow_dep = concentration_summary(flow)
-    verdicts = evaluate(managers=managers, compare=compare, traffic=tr, presence=presence,
-                        missed=missed, staffing=st, tech=tech, groups=groups,
-                        concentration=flow_dep, calls=flagged, thresholds=th,
-                        economics=economics, lang=lang)
     pop = prev_managers = prev = prev_cov = None
     prev_head: dict[str, int] = {}
     if previous_period is not None:
@@ -366,6 +360,13 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                              "сравниваются (мало истории).")
             pop = period_over_period(managers, prev_managers, metrics=metrics)
             prev_head = _period_headline(prev_flags, th, wh)
+    conc, ceiling, missed, callbacks, groups, st, tech = capacity.result()
+    flagged[classify.AT_LINE_CEILING] = ceiling.at_ceiling
+    head = headline(traffic=tr, missed=missed, tech=tech, off_hours=off)
+    verdicts = evaluate(managers=managers, compare=compare, traffic=tr, presence=presence,
+                        missed=missed, staffing=st, tech=tech, groups=groups,
+                        concentration=flow_dep, calls=flagged, thresholds=th,
+                        economics=economics, lang=lang)
     return Audit(load=load, calls=flagged, managers=managers, compare=compare, traffic=tr,
                  peaks=peaks, presence=presence, missed=missed, staffing=st, tech=tech,
                  findings=verdicts.findings, evidence=verdicts.evidence, notes=notes,
