@@ -33,6 +33,7 @@ from callkit.metrics import (
     SUMMARY_COLUMNS,
     SUMMARY_METRICS,
     TRAFFIC_COLUMNS,
+    _memo,
     compare_managers,
     concentration_summary,
     concurrency,
@@ -306,7 +307,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                          f"{classify.period_bounds(calls, None)[2][0]}.."
                          f"{classify.period_bounds(calls, None)[2][1]}.")
     pool = ThreadPoolExecutor(1)
-    capacity = pool.submit(_capacity, flagged, th, wh, avail)
+    capacity = pool.submit(_capacity, flagged, th, wh, avail, _memo.current())
     pool.shutdown(wait=False)
     coverage = classify.new_client_coverage(flagged, period=per, lookback_days=lookback_days)
     tr = traffic(flagged, working_hours=wh)
@@ -387,13 +388,15 @@ def _missed_at_ceiling(flagged: pd.DataFrame, th: Thresholds, wh: WorkingHours) 
     return conc, ceiling, missed
 
 
-def _capacity(flagged: pd.DataFrame, th: Thresholds, wh: WorkingHours, avail: Any) -> tuple:
+def _capacity(flagged: pd.DataFrame, th: Thresholds, wh: WorkingHours, avail: Any,
+              memo: dict | None = None) -> tuple:
     """The audit's capacity half — concurrency, line ceiling, missed calls and the numbers to
     call back, group staffing, staffing, technical signals — for a second thread while the
     first computes the managers' half (a million legs: 1.5 s each; pandas and numpy release
     the GIL in much of it). It reads ``flagged`` and changes nothing in it: the caller marks
-    ``at_line_ceiling`` once both halves are done."""
-    with remembered():   # (per thread: this thread's own answers)
+    ``at_line_ceiling`` once both halves are done. ``memo``: the first thread's remembered
+    answers (the client numbers' codes, working hours), shared."""
+    with remembered(shared=memo):
         conc, ceiling, missed = _missed_at_ceiling(flagged, th, wh)
         callbacks = to_call_back(missed)
         groups = group_staffing(flagged, service_level=th.service_level,

@@ -219,3 +219,37 @@ def test_remembered_answers_are_the_computed_ones_even_after_an_edit():
         assert text_codes(calls["client_number"]).tolist() == [0, 1, 2]
         assert len(_memo.entries("text_codes")) == 2
     assert _memo.entries("text_codes") is None and _memo.entries("working_hours") is None
+
+
+def test_a_second_thread_shares_the_remembered_answers_and_its_own_are_forgotten():
+    """The audit's second thread runs in remembered(shared=current()): it finds the answers
+    the first thread kept (the very same arrays, not computed again) and adds its own to the
+    same lists; outside, neither thread keeps anything."""
+    import threading
+
+    from callkit.metrics import _memo
+    from callkit.metrics._util import text_codes
+
+    calls = calls_frame([
+        call("a", "2026-10-05 10:00", "incoming", "answered", "Ann", "+79720123456"),
+        call("b", "2026-10-05 19:00", "incoming", "missed", None, "+79730123457"),
+    ])
+    wh = WorkingHours.default()
+    seen = {}
+
+    def worker(memo):
+        with _memo.remembered(shared=memo):
+            seen["codes"] = text_codes(calls["client_number"])
+            seen["hours"] = in_working_hours(calls, wh).tolist()
+        seen["after"] = _memo.entries("text_codes")
+
+    with _memo.remembered():
+        first = text_codes(calls["client_number"])
+        t = threading.Thread(target=worker, args=(_memo.current(),))
+        t.start()
+        t.join()
+        assert seen["codes"].tolist() == first.tolist() == [0, 1]
+        assert len(_memo.entries("text_codes")) == 1          # the worker reused it: no second entry
+        assert seen["hours"] == [True, False]
+        assert len(_memo.entries("working_hours")) == 1       # the worker's answer, kept in common
+    assert seen["after"] is None and _memo.current() is None
