@@ -315,6 +315,24 @@ def test_a_mapped_file_answers_as_its_bytes(tmp_path, monkeypatch):
         read_tables(blank)
 
 
+def test_newline_counts_are_bytes_counts_across_every_step_boundary(tmp_path, monkeypatch):
+    # frame() counts LF, CR and CRLF in one numpy pass (steps of 1 MB; here of 1, 2 and 3
+    # bytes, so a CRLF falls across a boundary) before Arrow reads the file; a wrong count
+    # would send a clean file down the slow path, or a file with a lone CR past its split
+    data = b"a;b\r\nc;d\n\n\r\n\r\r  x;\xd0\xb9\r\n\r"
+    p = tmp_path / "t.csv"
+    p.write_bytes(data)
+    want = (data.count(b"\n"), data.count(b"\r"), data.count(b"\r\n"))
+    assert want == (5, 6, 3)
+    for step in (1, 2, 3, 1 << 20):
+        monkeypatch.setattr(T, "_COUNT_STEP", step)
+        assert T.newline_counts(data) == want, step
+        m = T._map_file(p)
+        assert isinstance(m, T.MappedBytes) and T.newline_counts(m) == want, step
+        assert m[:] == data                        # (the mapping still reads as the file)
+    assert T.newline_counts(b"") == (0, 0, 0) and T.newline_counts(b"\r") == (0, 1, 0)
+
+
 def test_a_mapped_export_loads_as_the_bytes_did(tmp_path, monkeypatch):
     # the same export, mapped and read into memory, gives the same report and calls
     p = tmp_path / "Master.csv"
