@@ -297,3 +297,19 @@ def test_the_capacity_half_on_its_thread_matches_the_public_functions_on_the_fin
                              wrapup_s=th.wrapup_s, conc=conc, working_hours=wh, groups=groups,
                              ceiling=ceiling))
     pd.testing.assert_frame_equal(a.tech, tech_signals(flagged, conc=conc, working_hours=wh, ceiling=ceiling))
+
+
+def test_the_audit_is_the_same_with_its_halves_one_after_the_other(monkeypatch):
+    # a table above AUDIT_THREAD_MAX_CALLS is audited on one thread (memory): the tables are
+    # the same as those of the two threads
+    from sample_audits import sample_audit
+
+    from callkit import audit as A
+
+    _, threaded = sample_audit(7)
+    monkeypatch.setattr(A, "AUDIT_THREAD_MAX_CALLS", 0)
+    _, one = sample_audit.__wrapped__(7)     # (built again, not the cached audit)
+    for name in ("calls", "managers", "missed", "to_call_back", "groups", "staffing", "tech", "findings",
+                 "evidence", "concentration"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(threaded, name), obj=name)
+    assert one.notes == threaded.notes and one.headline == threaded.headline
