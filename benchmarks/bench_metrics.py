@@ -118,8 +118,12 @@ def _warm(path: Path) -> None:
 
 
 def _child(code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh process on the callkit of this script's checkout: started in
+    that folder, as ``python -c`` puts the working folder first on its path (from another
+    checkout's folder the child imported that checkout's callkit, whatever PYTHONPATH said)."""
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True,
-                         text=True, env={**os.environ, "PYTHONPATH": str(HERE.parent)}).stdout
+                         text=True, cwd=str(HERE.parent),
+                         env={**os.environ, "PYTHONPATH": str(HERE.parent)}).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -156,13 +160,13 @@ def main(argv: list[str] | None = None) -> int:
                       departments=args.departments, days=args.days)
     if emp is None:
         ap.error("--employees is needed with --file")
-    sql = DUCKDB_SQL.format(path=str(path).replace("'", "''"))
+    sql = DUCKDB_SQL.format(path=str(path.resolve()).replace("'", "''"))
     ck, db = [], []
     with tempfile.TemporaryDirectory(prefix="callkit-bench-") as tmp:
         for i in range(args.runs):
             _warm(path)
             la = os.getloadavg()[0]
-            r = _child(_CALLKIT_CHILD, str(path), str(emp), str(Path(tmp) / f"out{i}"))
+            r = _child(_CALLKIT_CHILD, str(path.resolve()), str(emp.resolve()), str(Path(tmp).resolve() / f"out{i}"))
             r["load_avg"] = la
             ck.append(r)
             print(f"run {i + 1}: callkit {r['seconds']:.2f} s, CPU {r['cpu_s']:.1f} s = user {r['user_s']:.1f} + "
@@ -173,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_duckdb:
                 _warm(path)
                 la = os.getloadavg()[0]
-                d = _child(_DUCKDB_CHILD, str(path), sql)
+                d = _child(_DUCKDB_CHILD, str(path.resolve()), sql)
                 d["load_avg"] = la
                 db.append(d)
                 print(f"run {i + 1}: duckdb  {d['seconds']:.2f} s, CPU {d['cpu_s']:.1f} s ({d['groups']} employees; "
