@@ -243,3 +243,20 @@ def test_the_folds_call_ids_are_not_counted_again_and_any_other_table_is(monkeyp
     mutated.loc[mutated.index[1], S.CALL_ID] = calls[S.CALL_ID].iloc[0]
     with pytest.raises(InputError, match="not unique"):
         S.validate(mutated)                            # a value set: a new array, counted
+
+
+def test_calls_are_ordered_by_start_then_call_id_in_byte_order(tmp_path):
+    # DuckDB orders the calls by start, then the session keys' codes, which are numbered in
+    # the keys' byte order: "a.10" < "a.9" < "b.1" at the same start; an earlier start first
+    # whatever its id, and the file's order of the records counts for nothing
+    rows = []
+    for key, start in (("b.1", "2026-10-05 10:00:00"), ("a.9", "2026-10-05 10:00:00"),
+                       ("z.0", "2026-10-05 09:59:59"), ("a.10", "2026-10-05 10:00:00")):
+        rows.append(cdr_line(src="101", dst="89161234567", channel="SIP/101-0000001a",
+                             dstchannel="SIP/trunk-0000001b", start=start, answer=start,
+                             end="2026-10-05 10:01:00", duration=60, billsec=30, disposition="ANSWERED",
+                             uniqueid=key, linkedid=key))
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    calls = cio.load_calls(p).calls
+    assert calls[S.CALL_ID].tolist() == ["z.0", "a.10", "a.9", "b.1"]
