@@ -48,7 +48,7 @@ import pandas as pd
 from callkit.errors import FormatError, InputError
 
 __all__ = ["RawTable", "Records", "read_table", "read_tables", "split_records", "sniff_delimiter",
-           "norm_header", "MAX_RECORD_LINES", "MAX_QUOTED_BYTES", "MAX_RECORD_BYTES"]
+           "norm_header", "newline_counts", "MAX_RECORD_LINES", "MAX_QUOTED_BYTES", "MAX_RECORD_BYTES"]
 
 _DELIMS = (",", ";", "\t", "|")
 
