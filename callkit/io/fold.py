@@ -417,6 +417,8 @@ def fold_sessions(legs: pd.DataFrame, *, tz: str, region: str = "RU",
     # 2.4 s) and the legs' order, times and statuses on a second thread while the parties are
     # classified (Python per distinct number)
     with ThreadPoolExecutor(1) as pool:
+        # (DuckDB's first connection imports and starts it: 0.13 s, here off the main thread)
+        pool.submit(lambda: engine.connect().close())
         keys_job = pool.submit(_leg_keys, legs)
         party, party_uniq = _codes(pa.concat_arrays([_strs(legs["src"]), _strs(legs["dst"])]))
         src_c, dst_c = party[:n], party[n:]
