@@ -231,7 +231,8 @@ def trim_whitespace(arr):
     string when no value can begin or end with whitespace: when each non-empty value's first
     and last byte is printable ASCII (``!``..``~``; anything else — a space, a control
     character, a byte of a non-ASCII character — may be whitespace and the values are
-    trimmed by Arrow). A million channel names: 0.1 s to trim, 10 ms to find nothing to trim.
+    trimmed by Arrow). A million channel names: Arrow's trim writes a copy of every string
+    (0.06–0.1 s); finding nothing to trim reads two bytes of each (0.02–0.03 s).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
