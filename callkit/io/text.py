@@ -524,8 +524,12 @@ def _fast_csv(table: RawTable, data: bytes, cols: list[int], width: int, *, newl
     import pyarrow as pa
     import pyarrow.csv as pacsv
     if table.encoding == "cp1251" or table.notes:
-        # transcode once so the reader sees clean UTF-8 (stray bytes become U+FFFD)
+        # transcode once so the reader sees clean UTF-8 (stray bytes become U+FFFD); the mapped
+        # file's pages are then not needed beside the copy Arrow reads
+        mapped = data
         data = table._decode(data).encode("utf-8")
+        if isinstance(mapped, MappedBytes):
+            mapped.drop_pages()
         longest *= 2
     names = [f"f{i}" for i in range(width)]
     invalid = [0]
