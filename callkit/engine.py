@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["connect", "settings", "use_returning_memory_pool", "ns_array", "ns_to_times", "MEMORY_SHARE"]
+__all__ = ["connect", "settings", "use_returning_memory_pool", "available_bytes", "ns_array", "ns_to_times",
+           "MEMORY_SHARE"]
 
 #: Share of the available memory DuckDB may use (the rest stays for pandas and the system).
 MEMORY_SHARE = 0.5
@@ -37,7 +38,7 @@ _db = None
 _settings: dict[str, str] = {}
 
 
-def _available_bytes() -> int:
+def available_bytes() -> int:
     """Memory available to this process: MemAvailable, capped by a cgroup limit when set."""
     avail = 0
     try:
@@ -73,7 +74,7 @@ def _threads() -> int:
 def _choose() -> dict[str, str]:
     mem = os.environ.get("CALLKIT_DUCKDB_MEMORY")
     if not mem:
-        mem = f"{max(256, int(_available_bytes() * MEMORY_SHARE) >> 20)}MB"
+        mem = f"{max(256, int(available_bytes() * MEMORY_SHARE) >> 20)}MB"
     temp = os.environ.get("CALLKIT_DUCKDB_TEMP") or str(
         Path(tempfile.gettempdir()) / f"callkit-duckdb-{os.getpid()}")
     threads = os.environ.get("CALLKIT_DUCKDB_THREADS") or str(_threads())

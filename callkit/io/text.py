@@ -349,6 +349,21 @@ class RawTable:
     def __len__(self) -> int:
         return len(self.lines)
 
+    def estimated_records(self, sample: int = 1 << 20) -> int:
+        """How many records the table holds, without splitting it: exact once it is split (and
+        for a sheet), else the line ends of the whole text when it is at most ``sample`` bytes,
+        else those of its first ``sample`` bytes scaled to its size."""
+        if self._rec is not None:
+            return len(self._rec.lines)
+        data = self._data
+        if not data:
+            return 0
+        head = data[:sample]
+        ends = head.count(b"\n")
+        if len(head) == len(data):
+            return ends + (not data.endswith(b"\n"))
+        return round(ends * len(data) / len(head))
+
     @property
     def rows(self) -> list[list[str]]:
         """All records as lists of strings (built on first use).
