@@ -6,10 +6,14 @@ The SQL of each concern lives beside the code that owns it (the leg fold in
 
 * :func:`connect` — a cursor on the process's database, configured once: ``memory_limit``
   (a share of the memory this machine has available, so the operating system and pandas keep
-  room), ``temp_directory`` (where DuckDB spills what does not fit: a file larger than RAM still
-  completes) and ``threads`` (the CPUs this process may use). ``CALLKIT_DUCKDB_MEMORY`` (e.g.
-  ``"4GB"``), ``CALLKIT_DUCKDB_TEMP`` and ``CALLKIT_DUCKDB_THREADS`` override them.
+  room), ``temp_directory`` (where DuckDB spills what does not fit in its share) and
+  ``threads`` (the CPUs this process may use). ``CALLKIT_DUCKDB_MEMORY`` (e.g. ``"4GB"``),
+  ``CALLKIT_DUCKDB_TEMP`` and ``CALLKIT_DUCKDB_THREADS`` override them. The pandas tables of
+  legs and calls are not DuckDB's to spill: :func:`callkit.io.load_calls` refuses a load that
+  would outgrow the machine.
 * :func:`settings` — what was chosen (shown by the benchmarks).
+* :func:`available_bytes` — the memory this process may still take (the load's check, DuckDB's
+  share).
 * :func:`use_returning_memory_pool` — Arrow's jemalloc pool as the process's default (the CLI
   calls it: a process of its own), so the memory a stage frees goes back to the system.
 * :func:`ns_array` / :func:`ns_to_times` — tz-aware pandas times ↔ Arrow int64 nanoseconds
