@@ -30,6 +30,10 @@ def test_estimated_records_counts_line_ends_and_scales_a_sample(tmp_path):
     assert t.estimated_records(sample=1_000_000) == 70_000   # the whole text: exact
     assert len(t) == 70_000
     assert t.estimated_records(sample=100_000) == 70_000     # once split, the split's count
+    cr = tmp_path / "cr.csv"   # lines ended by CR alone (cdr_minimal's old PBXs)
+    cr.write_bytes(b"ab,1\r" * 60_000)   # 300,000 bytes
+    # 20,000 CRs in the first 100,000 bytes: 20,000 * 300,000 / 100,000 = 60,000
+    assert read_table(cr).estimated_records(sample=100_000) == 60_000
 
 
 def _room_for(monkeypatch, records: int) -> None:
