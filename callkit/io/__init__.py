@@ -226,6 +226,9 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
     InputError
         A file is missing, empty, binary, in no recognised format, or ``column_map`` names a
         column the file lacks. Bad records do not raise: they are in ``report.rejected``.
+        Also, before a file is parsed, when its records (with those of the files before it)
+        would need more memory than the machine has available (:data:`MEMORY_PER_LEG` each;
+        ``CALLKIT_MEMORY_CHECK=0`` skips the check).
     """
     files = _as_paths(paths)
     tz = check_timezone(tz, where="tz")
