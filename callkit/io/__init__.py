@@ -26,7 +26,7 @@ from callkit.numbers import normalize_numbers
 from callkit.profile import Profile, check_region, check_timezone
 
 __all__ = ["load_calls", "load_profile_calls", "load_employees", "LoadReport", "LoadResult",
-           "detect_format", "FORMATS"]
+           "detect_format", "FORMATS", "MEMORY_PER_LEG"]
 
 FORMATS = registry.FORMATS
 
