@@ -251,9 +251,10 @@ def load_calls(paths: str | Path | Iterable[str | Path], *, source: str = "auto"
         skipped: list[str] = []
         first_error: FormatError | None = None
         for table in tables:
-            need += table.estimated_records() * MEMORY_PER_LEG
-            if avail is not None and need > avail:
-                raise InputError(_too_big(f, need, avail, first=f == files[0]))
+            if avail is not None:
+                need += table.estimated_records() * MEMORY_PER_LEG
+                if need > avail:
+                    raise InputError(_too_big(f, need, avail, first=f == files[0]))
             try:
                 name = _table_format(table, source, column_map, columns)
                 legs = _parse_table(table, FORMATS[name], ctx, report, rejected)
