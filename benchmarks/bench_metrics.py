@@ -17,7 +17,14 @@ Each run times, in fresh processes one after the other:
    fold, audit, write every CSV and calls.parquet; with its split (load / audit / write) and the
    process's peak RSS;
 2. DuckDB — ``read_csv`` of the same file, the legs folded by linkedid (who answered, talk) and
-   grouped by employee: the relational core of the same job, in DuckDB's C++.
+   grouped by employee: the relational core of the same job, in DuckDB's C++;
+3. the floor (``--floor``) — what any implementation of ``callkit metrics`` must do whatever it
+   computes, each piece by the fastest C++ writer or reader at hand: every field of every record
+   read as text (DuckDB: the loader counts, checks and keeps every leg), the bytes of the
+   calls.csv callkit wrote written again (Arrow, nothing to spell: the values are its text) and
+   its calls.parquet encoded again (Arrow, zstd, as callkit does). No parsing, no fold, no metric,
+   none of the other files. Its CPU time spread over all the cores (or its longest piece, if
+   longer) is the least wall time the command could take: over DuckDB's job, the least ratio.
 
 The file is read once, untimed, before each measurement, so both sides find it in the page
 cache (the shared machine evicts it between runs). callkit's CPU time is also split by stage
@@ -45,7 +52,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-__all__ = ["main", "DUCKDB_SQL"]
+__all__ = ["main", "floor", "floor_seconds", "DUCKDB_SQL", "READ_SQL"]
 
 #: DuckDB's own version of the job: read, fold legs by linkedid, group by employee.
 DUCKDB_SQL = r"""
@@ -72,6 +79,9 @@ SELECT employee, count(*) AS calls, count(*) FILTER (WHERE answered) AS answered
        sum(talk_s) AS talk_s
 FROM sessions GROUP BY employee ORDER BY employee
 """
+
+#: Every field of every record as text, in the same dialect (the floor's read).
+READ_SQL = "SELECT * FROM read_csv('{path}', header = false, quote = '\"', escape = '\"', all_varchar = true)"
 
 _CALLKIT_CHILD = r"""
 import json, resource, sys, time
@@ -107,6 +117,58 @@ rows = con.sql(sys.argv[2]).fetchall()
 print(json.dumps({"seconds": time.perf_counter() - t0, "cpu_s": time.process_time(), "groups": len(rows),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+
+
+_FLOOR_CHILD = r"""
+import csv, json, sys, tempfile, time
+from pathlib import Path
+import duckdb
+import pyarrow as pa, pyarrow.csv as pacsv, pyarrow.parquet as pq
+out = Path(sys.argv[3])
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+# callkit's two calls files, read before the clock starts: the text of calls.csv as it is, and
+# the typed table of calls.parquet
+with open(out / "calls.csv", encoding="utf-8", newline="") as fh:
+    names = next(csv.reader(fh))
+text = pacsv.read_csv(out / "calls.csv", convert_options=pacsv.ConvertOptions(
+    column_types={c: pa.string() for c in names}, strings_can_be_null=False, quoted_strings_can_be_null=False))
+typed = pq.read_table(out / "calls.parquet")
+pieces, res = {}, {}
+def timed(name, fn):
+    t, c = time.perf_counter(), time.process_time()
+    out = fn()
+    pieces[name] = {"seconds": time.perf_counter() - t, "cpu_s": time.process_time() - c}
+    return out
+with tempfile.TemporaryDirectory(prefix="callkit-floor-") as tmp:
+    res["records"] = timed("read", lambda: con.sql(sys.argv[2]).to_arrow_table()).num_rows
+    timed("calls.csv", lambda: pacsv.write_csv(text, Path(tmp) / "calls.csv"))
+    timed("calls.parquet", lambda: pq.write_table(typed, Path(tmp) / "calls.parquet", compression="zstd"))
+    res["csv_bytes"] = (Path(tmp) / "calls.csv").stat().st_size
+res.update(pieces=pieces, calls=text.num_rows, parquet_calls=typed.num_rows)
+print(json.dumps(res))
+"""
+
+
+def floor_seconds(pieces: dict[str, dict], cores: int) -> float:
+    """The least wall time of work made of ``pieces`` (each ``seconds`` and ``cpu_s``) on
+    ``cores`` cores: its CPU time spread over all of them with no loss, or its longest piece
+    when that is longer (a piece is not split further than its own threads split it).
+
+    >>> floor_seconds({"a": {"seconds": 0.5, "cpu_s": 1.0}, "b": {"seconds": 0.4, "cpu_s": 0.4}}, 2)
+    0.7
+    >>> floor_seconds({"a": {"seconds": 0.9, "cpu_s": 0.9}, "b": {"seconds": 0.1, "cpu_s": 0.1}}, 2)
+    0.9
+    """
+    return max(sum(p["cpu_s"] for p in pieces.values()) / cores, max(p["seconds"] for p in pieces.values()))
+
+
+def floor(path: Path, read_sql: str, out: Path) -> dict:
+    """The floor's pieces timed in a fresh process (:data:`_FLOOR_CHILD`): ``pieces`` (read,
+    calls.csv, calls.parquet: each ``seconds`` and ``cpu_s``), the ``records`` read, the
+    ``calls`` and ``parquet_calls`` written again and the rewritten calls.csv's ``csv_bytes``
+    (``out``: the folder where ``callkit metrics`` wrote the file's outputs)."""
+    return _child(_FLOOR_CHILD, str(path.resolve()), read_sql, str(out.resolve()))
 
 
 def _warm(path: Path) -> None:
@@ -148,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", help="an Asterisk Master.csv instead of the generated one")
     ap.add_argument("--employees", help="its employees directory")
     ap.add_argument("--skip-duckdb", action="store_true", help="time callkit only (10M run)")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time the floor: every record read, calls.csv and calls.parquet written")
     args = ap.parse_args(argv)
     if args.file:
         path, emp = Path(args.file), Path(args.employees) if args.employees else None
@@ -160,8 +224,10 @@ def main(argv: list[str] | None = None) -> int:
                       departments=args.departments, days=args.days)
     if emp is None:
         ap.error("--employees is needed with --file")
-    sql = DUCKDB_SQL.format(path=str(path.resolve()).replace("'", "''"))
-    ck, db = [], []
+    quoted = str(path.resolve()).replace("'", "''")
+    sql, read_sql = DUCKDB_SQL.format(path=quoted), READ_SQL.format(path=quoted)
+    cores = os.cpu_count() or 1
+    ck, db, fl = [], [], []
     with tempfile.TemporaryDirectory(prefix="callkit-bench-") as tmp:
         for i in range(args.runs):
             _warm(path)
@@ -182,6 +248,13 @@ def main(argv: list[str] | None = None) -> int:
                 db.append(d)
                 print(f"run {i + 1}: duckdb  {d['seconds']:.2f} s, CPU {d['cpu_s']:.1f} s ({d['groups']} employees; "
                       f"load average {la:.2f})", flush=True)
+            if args.floor:
+                _warm(path)
+                f = floor(path, read_sql, Path(tmp) / f"out{i}")
+                fl.append(f["pieces"])
+                print(f"run {i + 1}: floor   {floor_seconds(f['pieces'], cores):.2f} s on {cores} cores ("
+                      + ", ".join(f"{k} {v['seconds']:.2f} s, CPU {v['cpu_s']:.2f}" for k, v in f["pieces"].items())
+                      + f"; {f['records']:,} records read, {f['calls']:,} calls written)", flush=True)
     first = ck[0]
     print(f"\n{first['legs']:,} legs, {first['sessions']:,} sessions, {first['employees']} employees "
           f"in the audit, reconciled: {first['reconciled']}")
@@ -201,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
               "(target <= 3x, moonshot 2x)")
         cpu = min(r["cpu_s"] for r in ck) / min(r["cpu_s"] for r in db)
         print(f"CPU-time ratio (all threads; less sensitive to a busy machine): {cpu:.1f}x")
+        if fl:
+            least = min(floor_seconds(f, cores) for f in fl)
+            print(f"floor (every record read as text, calls.csv's bytes and calls.parquet written; nothing "
+                  f"computed): best {least:.2f} s on {cores} cores = {least / db_best:.1f}x DuckDB's "
+                  f"best — the least ratio any implementation could reach; the 3x target leaves "
+                  f"{3 * db_best - least:.2f} s for the parsing, the fold, every metric and the other files")
     return 0
 
 
