@@ -34,6 +34,11 @@ def test_estimated_records_counts_line_ends_and_scales_a_sample(tmp_path):
     cr.write_bytes(b"ab,1\r" * 60_000)   # 300,000 bytes
     # 20,000 CRs in the first 100,000 bytes: 20,000 * 300,000 / 100,000 = 60,000
     assert read_table(cr).estimated_records(sample=100_000) == 60_000
+    crlf = tmp_path / "crlf.csv"   # Windows line ends: one record per CRLF, not two
+    crlf.write_bytes(b"ab,1\r\n" * 50_000)   # 300,000 bytes
+    # the first 100,000 bytes: 16,666 whole records (99,996 bytes) and "ab,1"; 16,666 LF +
+    # 16,666 CR - 16,666 CRLF = 16,666 line ends * 300,000 / 100,000 = 49,998
+    assert read_table(crlf).estimated_records(sample=100_000) == 49_998
 
 
 def _room_for(monkeypatch, records: int) -> None:

@@ -351,16 +351,17 @@ class RawTable:
 
     def estimated_records(self, sample: int = 1 << 20) -> int:
         """How many records the table holds, without splitting it: exact once it is split (and
-        for a sheet), else the line ends (LF, or CR for the old PBXs that end lines with CR
-        alone) of the whole text when it is at most ``sample`` bytes, else those of its first
-        ``sample`` bytes scaled to its size."""
+        for a sheet), else the line ends (LF, CR for the old PBXs that end lines with CR alone,
+        CRLF counted once: :func:`newline_counts`) of the whole text when it is at most
+        ``sample`` bytes, else those of its first ``sample`` bytes scaled to its size."""
         if self._rec is not None:
             return len(self._rec.lines)
         data = self._data
         if not data:
             return 0
         head = data[:sample]
-        ends = max(head.count(b"\n"), head.count(b"\r"))
+        lf, cr, crlf = newline_counts(head)
+        ends = lf + cr - crlf
         if len(head) == len(data):
             return ends + (not data.endswith((b"\n", b"\r")))
         return round(ends * len(data) / len(head))
