@@ -28,3 +28,14 @@ def test_missing_name_column_and_duplicate_extension(tmp_path):
     p.write_text("extension,name\n101,A\n101,B\n", encoding="utf-8")
     with pytest.raises(FormatError, match="extension '101' is listed twice"):
         load_employees(p)
+
+
+def test_control_characters_in_names_become_one_space(tmp_path):
+    # a bell, a vertical tab, a form feed from a CRM export: with the blanks around them, one
+    # space (Excel cannot hold them, and the name must read the same in every output)
+    p = tmp_path / "emp.csv"
+    p.write_bytes("extension,name,department\n101,Орлова\x07 Анна,Продажи\x0bB2B\n"
+                  "102,\x0cЗимин Олег ,Сервис\n".encode())
+    df = load_employees(p)
+    assert df["employee"].tolist() == ["Орлова Анна", "Зимин Олег"]
+    assert df["department"].tolist() == ["Продажи B2B", "Сервис"]

@@ -174,6 +174,19 @@ def test_workbook_header_from_data_is_never_a_formula(tmp_path):
     assert len(head) == 1 and head[0].data_type == "s" and head[0].quotePrefix
 
 
+def test_workbook_holds_text_with_control_characters(tmp_path):
+    # a name or a header with a bell, a NUL or a vertical tab (a CRM export's): openpyxl refuses
+    # the whole workbook for one such character; each becomes a space, the rest of the text kept
+    audit = make_audit()
+    names = audit.managers["employee"].astype(str).tolist()
+    bad = ["Орлова\x07Анна", "Зимин\x00 Олег", "Лис\x0bица"][:len(names)]
+    audit.managers = audit.managers.assign(employee=bad, **{"итог\x01": [1] * len(names)})
+    wb = openpyxl.load_workbook(report.write_workbook(audit, tmp_path / "a.xlsx", profile=PROFILE))
+    cells = [c.value for row in wb["Менеджеры"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert {"Орлова Анна", "Зимин  Олег", "Лис ица", "итог "} <= set(cells)
+    assert not any(ch in v for v in cells for ch in "\x00\x01\x07\x0b")
+
+
 def test_formula_helpers():
     assert [is_formula_like(x) for x in ["=1", "+7", "-1", "@x", "ok", 5]] == [True] * 4 + [False, False]
     assert safe_text("=1+1") == "'=1+1" and safe_text("Анна") == "Анна"

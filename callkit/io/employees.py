@@ -1,6 +1,7 @@
 """The employees directory: extension, name, department (Russian headers accepted)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,11 @@ EMPLOYEE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: a run of control characters (a bell, a vertical tab, a NUL from a CRM export) with the blanks
+#: around it: one space in a name or a department (the workbook cannot hold them at all)
+_CONTROL = re.compile(r"\s*[\x00-\x1f\x7f]+\s*")
+
+
 def _hire_dates(values: pd.Series) -> pd.Series:
     """ISO dates (2023-09-04) as they are; Russian day-first dates (04.09.2023) day first."""
     iso = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
@@ -35,7 +41,8 @@ def load_employees(path: str | Path) -> pd.DataFrame:
     -------
     DataFrame
         ``extension`` (string), ``employee`` (name), ``department`` (string, NA when absent) and
-        ``hire_date`` (datetime64, NaT when absent).
+        ``hire_date`` (datetime64, NaT when absent). Control characters in a cell (a bell, a
+        vertical tab from a CRM export), with the blanks around them, become one space.
 
     Raises
     ------
@@ -58,7 +65,7 @@ def load_employees(path: str | Path) -> pd.DataFrame:
     for i in range(1, len(table.rows)):
         r = table.rows[i]
         def get(k: str, r: list[str] = r) -> str:
-            return r[idx[k]].strip() if k in idx and idx[k] < len(r) else ""
+            return _CONTROL.sub(" ", r[idx[k]]).strip() if k in idx and idx[k] < len(r) else ""
         ext, name = get("extension"), get("employee")
         if not ext and not name:
             continue

@@ -212,7 +212,7 @@ def _write_sheet(ws: Any, sheet: Sheet, *, mask: bool, lang: str, style: dict[st
     headers = [column_label(c, lang) for c in columns]
     for c, h in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=c)
-        cell.value = h
+        cell.value = _cell_text(h)
         cell.data_type = "s"   # a header from a profile item ('=…') is text, not a formula
         cell.quotePrefix = is_formula_like(h)
         cell.font = style["bold"]
@@ -225,6 +225,8 @@ def _write_sheet(ws: Any, sheet: Sheet, *, mask: bool, lang: str, style: dict[st
         for c, raw in enumerate(row, start=1):
             col = columns[c - 1]
             v = excel_value(raw, col, lang)
+            if isinstance(v, str):
+                v = _cell_text(v)
             cell = ws.cell(row=r, column=c)
             cell.value = v
             if isinstance(v, str):
@@ -269,14 +271,23 @@ def _write_sheet(ws: Any, sheet: Sheet, *, mask: bool, lang: str, style: dict[st
                                       DataBarRule(start_type="num", start_value=0, end_type="max", color="E07B39"))
 
 
+def _cell_text(text: str) -> str:
+    """Text as a worksheet can hold it: the control characters the XML of a workbook cannot
+    carry (openpyxl's ``ILLEGAL_CHARACTERS_RE``: a NUL, a bell, a vertical tab in a name from a
+    CRM export) each become a space; openpyxl refuses the whole workbook for one of them."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(" ", text)
+
+
 def _legend(ws: Any, rows: Sequence[tuple[str, str]], lang: str, style: dict[str, Any]) -> None:
     ws.cell(row=1, column=1, value=column_label("sheet", lang)).font = style["bold"]
     ws.cell(row=1, column=2, value=column_label("contents", lang)).font = style["bold"]
     for c in (1, 2):
         ws.cell(row=1, column=c).fill = style["head"]
     for r, (name, what) in enumerate(rows, start=2):
-        ws.cell(row=r, column=1, value=name).data_type = "s"
-        cell = ws.cell(row=r, column=2, value=what)
+        ws.cell(row=r, column=1, value=_cell_text(name)).data_type = "s"
+        cell = ws.cell(row=r, column=2, value=_cell_text(what))
         cell.data_type = "s"
         cell.alignment = style["wrap"]
     ws.column_dimensions["A"].width = 26
