@@ -266,7 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _say(text: str) -> None:
-    print("callkit: " + " ".join(str(text).split()), file=sys.stderr)
+    """One line on stderr, phone numbers masked (an error may quote a line of the export)."""
+    from callkit.masking import mask_text
+
+    print("callkit: " + mask_text(" ".join(str(text).split())), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

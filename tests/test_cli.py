@@ -54,3 +54,32 @@ def test_metrics_writes_the_calls_load_report(tmp_path, capsys):
     assert rej["reason"].notna().all() and not rej["raw"].str.contains("89750001111").any()
     assert rej["raw"].str.contains(r"\*\*\*", regex=True).all()    # the client's number masked
     assert t.loc[t["record"] == "file", "reason"].tolist() == ["asterisk_csv utf-8"]
+
+
+def test_no_client_number_reaches_the_terminal(tmp_path, capsys):
+    """What the CLI prints quotes lines of the export (a rejected record, the first line of a file
+    it cannot read): the client's number is masked there as in calls_load.csv — in
+    `validate --json`, in the one-line error and in a batch's failure reason."""
+    from callkit.report.run import BatchSummary, ClientStatus
+    from tests.asterisk_rows import cdr_line
+
+    good = [cdr_line(src="89750001111", dst="101", channel="SIP/trunk-3", dstchannel="SIP/101-4",
+                     start=f"2026-10-01 12:0{m}:00", end=f"2026-10-01 12:0{m}:40", duration=40, billsec=30,
+                     disposition="ANSWERED", uniqueid=f"1.{m}") for m in range(2)]
+    p = tmp_path / "Master.csv"
+    p.write_text("\n".join([good[0], good[1][:40]]) + "\n", encoding="utf-8")   # line 2: cut in half
+    assert main(["validate", str(p), "--json"]) == 0
+    rej = json.loads(capsys.readouterr().out)["rejected"]
+    assert [r["source_row"] for r in rej] == [2]
+    assert "89750001111" not in rej[0]["raw"] and "+7 975 ***-**-11" in rej[0]["raw"]
+
+    odd = tmp_path / "odd.csv"
+    odd.write_text("2026-10-01;89750001111;ok\n2026-10-01;89750002222;ok\n", encoding="utf-8")
+    assert main(["validate", str(odd)]) == 2
+    err = capsys.readouterr().err
+    assert "format not recognised" in err and "+7 975 ***-**-11" in err and "89750001111" not in err
+
+    failed = ClientStatus(tmp_path / "c" / "profile.yaml", "failed",
+                          "FormatError: odd.csv: first line '2026-10-01;89750001111;ok'", slug="c")
+    line = BatchSummary(tmp_path, [failed], 1.0, 1).summary().splitlines()[0]
+    assert line.endswith("first line '2026-10-01;+7 975 ***-**-11;ok'")

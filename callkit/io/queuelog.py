@@ -31,6 +31,7 @@ import pandas as pd
 from callkit.errors import FormatError, InputError
 from callkit.io.base import match_columns
 from callkit.io.fold import Directory
+from callkit.io.report import rejected_records
 from callkit.io.sqldump import DumpTable, dump_queue_log, looks_like_dump, repair_double_utf8
 from callkit.io.text import read_table
 from callkit.io.values import parse_datetimes
@@ -85,9 +86,7 @@ class QueueLogReport:
         return {"files": self.files, "formats": self.formats, "rows_read": self.rows_read,
                 "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
                 "duplicates": self.duplicates, "reconciled": self.reconciled, "notes": list(self.notes),
-                "rejected": [{"source_file": str(r.source_file), "source_row": int(r.source_row),
-                              "raw": str(r.raw)[:300], "reason": str(r.reason)}
-                             for r in self.rejected.head(max_rejected).itertuples(index=False)]}
+                "rejected": rejected_records(self.rejected, max_rejected)}
 
     def summary_line(self) -> str:
         return (f"queue_log: {self.rows_read} event(s) read, {self.rows_loaded} loaded, "

@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["LoadReport", "LoadResult", "REJECT_COLUMNS", "note_text"]
+from callkit.masking import mask_text
+
+__all__ = ["LoadReport", "LoadResult", "REJECT_COLUMNS", "note_text", "rejected_records"]
 
 REJECT_COLUMNS = ("source_file", "source_row", "raw", "reason")
 #: ``calls_load.csv``: the call export's load report as one long table (:meth:`LoadReport.table`)
@@ -121,8 +123,8 @@ class LoadReport:
         return self.rows_read == self.rows_loaded + self.rows_rejected + self.duplicates
 
     def to_dict(self, *, max_rejected: int = 50) -> dict[str, Any]:
-        """A JSON-ready dict (the ``callkit validate --json`` object)."""
-        rej = self.rejected.head(max_rejected)
+        """A JSON-ready dict (the ``callkit validate --json`` object; the rejected records as
+        :func:`rejected_records` gives them, phone numbers masked)."""
         return {
             "format": self.format,
             "encoding": self.encoding,
@@ -137,11 +139,7 @@ class LoadReport:
             "machine_answered": self.machine_answered,
             "reconciled": self.reconciled,
             "notes": list(self.notes),
-            "rejected": [
-                {"source_file": str(r.source_file), "source_row": int(r.source_row),
-                 "raw": str(r.raw)[:300], "reason": str(r.reason)}
-                for r in rej.itertuples(index=False)
-            ],
+            "rejected": rejected_records(self.rejected, max_rejected),
         }
 
     def to_json(self) -> str:
@@ -166,8 +164,6 @@ class LoadReport:
         """
         from pathlib import Path
 
-        from callkit.masking import mask_text
-
         rows: list[dict[str, Any]] = []
         # one row per file, or per sheet of a workbook (the keys of formats: "book.xlsx[Лист1]")
         for f in self.formats or dict.fromkeys(self.files):
@@ -177,9 +173,9 @@ class LoadReport:
                   "machine_answered"):
             rows.append({"record": k, "value": getattr(self, k)})
         rows += [{"record": "note", "reason": n} for n in self.notes]
-        for r in self.rejected.itertuples(index=False):
-            rows.append({"record": "rejected", "file": Path(str(r.source_file)).name,
-                         "line": r.source_row, "reason": r.reason, "raw": mask_text(str(r.raw)[:300])})
+        for r in rejected_records(self.rejected):
+            rows.append({"record": "rejected", "file": Path(r["source_file"]).name,
+                         "line": r["source_row"], "reason": r["reason"], "raw": r["raw"]})
         out = pd.DataFrame(rows, columns=list(CALLS_LOAD_COLUMNS))
         out["value"] = out["value"].astype("Int64")
         out["line"] = out["line"].astype("Int64")
@@ -197,7 +193,7 @@ class LoadReport:
              f"rejected, {self.duplicates} duplicates; {self.sessions} sessions")
         if self.rows_rejected:
             r = self.rejected.iloc[0]
-            s += (f"; first rejected: {r['source_file']}:{r['source_row']}: {r['reason']}"
+            s += (f"; first rejected: {r['source_file']}:{r['source_row']}: {mask_text(str(r['reason']))}"
                   " — every rejected row with its reason in calls_load.csv")
         return s
 
@@ -219,8 +215,27 @@ class LoadReport:
         if self.rows_rejected:
             lines.append(f"rejected rows (first {min(max_rejected, self.rows_rejected)}):")
             for r in self.rejected.head(max_rejected).itertuples(index=False):
-                lines.append(f"  {r.source_file}:{r.source_row}: {r.reason}")
+                lines.append(f"  {r.source_file}:{r.source_row}: {mask_text(str(r.reason))}")
         return "\n".join(lines)
+
+
+def rejected_records(rejected: pd.DataFrame, limit: int | None = None) -> list[dict[str, Any]]:
+    """The first ``limit`` (all: None) rejected records of a load report as JSON-ready dicts
+    (``source_file, source_row, raw, reason``), as every output of the CLI shows them: ``raw``
+    its first 300 characters, phone numbers masked there and in the reason (a rejected line is
+    a client's call; the file and line lead back to it).
+
+    Examples
+    --------
+    >>> rej = pd.DataFrame({"source_file": ["a.csv"], "source_row": [7], "raw": ["x,89161234567"],
+    ...                     "reason": ["column 'src' has '89161234567,'"]})
+    >>> [(r["raw"], r["reason"]) for r in rejected_records(rej)]
+    [('x,+7 916 ***-**-67', "column 'src' has '+7 916 ***-**-67,'")]
+    """
+    rows = rejected if limit is None else rejected.head(limit)
+    return [{"source_file": str(r.source_file), "source_row": int(r.source_row),
+             "raw": mask_text(str(r.raw)[:300]), "reason": mask_text(str(r.reason))}
+            for r in rows.itertuples(index=False)]
 
 
 @dataclass

@@ -311,7 +311,10 @@ class BatchSummary:
         ...              "ProfileError: bad date", slug="romashka")], 1.0, 1).summary().splitlines()[0]
         'failed romashka/profile.yaml [romashka]: ProfileError: bad date'
         """
-        lines = [f"{c.status:6} {c.label}: " + (str(c.run.html) if c.run else c.reason) for c in self.clients]
+        from callkit.masking import mask_text  # (a reason may quote a line of the export)
+
+        lines = [f"{c.status:6} {c.label}: " + (str(c.run.html) if c.run else mask_text(c.reason))
+                 for c in self.clients]
         lines.append(f"{len(self.ok)} ok, {len(self.failed)} failed in {self.seconds:.1f} s (jobs={self.jobs})")
         return "\n".join(lines)
 

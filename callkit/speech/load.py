@@ -19,6 +19,7 @@ import pandas as pd
 
 from callkit import schema
 from callkit.errors import FormatError, InputError
+from callkit.masking import mask_text
 
 __all__ = [
     "SPEAKER", "UTT_START", "UTT_END", "TEXT", "TRANSCRIPT_ID", "EMPLOYEE_SPEAKER",
@@ -111,7 +112,7 @@ class TranscriptReport:
             s += f", {self.calls_unlabelled} without speaker labels"
         if len(self.rejected):
             r = self.rejected.iloc[0]
-            s += f" (first rejected: {r[SOURCE_FILE]} line {r[SOURCE_ROW]}: {r['reason']})"
+            s += f" (first rejected: {r[SOURCE_FILE]} line {r[SOURCE_ROW]}: {mask_text(str(r['reason']))})"
         return s
 
     def table(self) -> pd.DataFrame:
@@ -125,8 +126,6 @@ class TranscriptReport:
         reason, raw``) and one ``unmatched_id`` row per transcript id that matches no call
         (``transcript_id``). ``raw`` is the first 300 characters of the line, numbers masked.
         """
-        from callkit.masking import mask_text
-
         rows: list[dict[str, Any]] = []
         for f in self.files:
             name = Path(f).name
@@ -141,7 +140,7 @@ class TranscriptReport:
         rows += [{"record": "note", "reason": n} for n in self.notes]
         for r in self.rejected.itertuples(index=False):
             rows.append({"record": "rejected", "file": getattr(r, SOURCE_FILE),
-                         "line": getattr(r, SOURCE_ROW), "reason": r.reason,
+                         "line": getattr(r, SOURCE_ROW), "reason": mask_text(str(r.reason)),
                          "raw": mask_text(str(r.raw))})
         rows += [{"record": "unmatched_id", "transcript_id": i} for i in self.unmatched]
         out = pd.DataFrame(rows, columns=list(LOAD_REPORT_COLUMNS))
@@ -169,7 +168,7 @@ class TranscriptReport:
         lines += [f"  note: {n}" for n in self.notes]
         for r in self.rejected.head(20).itertuples(index=False):
             lines.append(f"  rejected: {getattr(r, SOURCE_FILE)} line {getattr(r, SOURCE_ROW)}: "
-                         f"{r.reason}")
+                         f"{mask_text(str(r.reason))}")
         if len(self.rejected) > 20:
             top = self.rejected["reason"].value_counts().head(5)
             lines.append(f"  … {len(self.rejected) - 20} more rejected lines; most common reasons:")
