@@ -129,3 +129,20 @@ def test_absurd_years_and_durations_are_rejected_in_asterisk(tmp_path):
     reasons = dict(zip(r.rejected["source_row"], r.rejected["reason"]))
     assert "2326-10-01" in reasons[1] and "'start'" in reasons[1]
     assert "89720123456" in reasons[2] and "0 to 24 h" in reasons[2]
+
+
+def test_empty_lines_are_counted_in_a_note(tmp_path):
+    """Empty lines are not records (no fields to read), but the load report says how many there
+    were, so that the lines of the file add up: 2 records + 3 empty lines = the 5 lines `wc -l`
+    counts (one between the records, two at the end, one of them CRLF)."""
+    from callkit.io.report import note_text
+
+    p = tmp_path / "Master.csv"
+    p.write_bytes((GOOD[0] + "\n\n" + GOOD[1] + "\n\r\n\n").encode())
+    rep = load_calls(p).report
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (2, 2, 0)
+    note = [n for n in rep.notes if "empty line" in n]
+    assert note == ["Master.csv: 3 empty line(s) skipped: no fields, not rows"]
+    assert note_text(note[0], "ru") == "Master.csv: пропущено пустых строк: 3 (в них нет полей, это не строки выгрузки)"
+    p.write_bytes((GOOD[0] + "\n" + GOOD[1] + "\n").encode())
+    assert not [n for n in load_calls(p).report.notes if "empty line" in n]

@@ -167,6 +167,8 @@ def _parse_table(table: RawTable, fmt: Format, ctx: ParseContext, report: LoadRe
     report.rows_read += len(data_rows)
     if not len(data_rows):
         report.notes.append(f"{label}: header only, no data rows")
+    if table.blank_lines:   # (the lines of the file = the rows read + these + multi-line records' rest)
+        report.notes.append(f"{label}: {table.blank_lines} empty line(s) skipped: no fields, not rows")
     rej = dict(parsed.rejects)
     if table.broken:
         data_set = set(data_rows)

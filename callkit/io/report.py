@@ -24,6 +24,8 @@ _NOTES_RU: list[tuple[re.Pattern[str], str]] = [(re.compile(p), t) for p, t in [
     (r"^(?P<f>[^:]+): sheet\(s\) skipped, not a call export: (?P<s>.*)$",
      "{f}: пропущены листы, на которых нет выгрузки звонков: {s}"),
     (r"^(?P<f>[^:]+): empty sheet\(s\) not read: (?P<s>.*)$", "{f}: пустые листы не читались: {s}"),
+    (r"^(?P<f>[^:]+): (?P<n>\d+) empty line\(s\) skipped: no fields, not rows$",
+     "{f}: пропущено пустых строк: {n} (в них нет полей, это не строки выгрузки)"),
     (r"^no row could be loaded", "ни одна строка не загружена — причины в списке отклонённых строк"),
     (r"^(?P<f>[^:]+): (?P<n>\d+) byte\(s\) are not valid UTF-8",
      "{f}: {n} байт(а) не в кодировке UTF-8, заменены на «�»"),

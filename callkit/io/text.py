@@ -68,7 +68,7 @@ class Records:
     ``offsets[i] = (a, b)`` is the byte range of record ``i`` including its line end, ``lines[i]``
     the 1-based line where it starts, ``nfields[i]`` its field count, ``broken`` the records
     rejected by rules 3–4 (index → reason); ``multiline`` tells whether any accepted record
-    spans lines; ``physical_lines`` counts the non-empty lines.
+    spans lines; ``physical_lines`` counts the non-empty lines, ``blank_lines`` the empty ones.
     """
 
     offsets: np.ndarray | None     # None until needed, for a file every line of which is a record
@@ -77,6 +77,7 @@ class Records:
     broken: dict[int, str] = field(default_factory=dict)
     multiline: bool = False
     physical_lines: int = 0
+    blank_lines: int = 0
 
 
 def _parse_record(s: str, delim: str, pos: int = 0) -> tuple[list[str], int, bool]:
@@ -264,7 +265,7 @@ def split_records(data: bytes, delimiter: str, decode: Callable[[bytes], str] | 
                    lines=(keep + 1).astype(np.int64), nfields=nf[keep],
                    broken={pos[i]: why for i, why in sorted(broken.items())},
                    multiline=bool((last[keep] > keep).any()),
-                   physical_lines=int((~blank).sum()))
+                   physical_lines=int((~blank).sum()), blank_lines=int(blank.sum()))
 
 
 class RawTable:
@@ -345,6 +346,11 @@ class RawTable:
     def physical_lines(self) -> int:
         """Non-empty physical lines (rows of a sheet): records plus multi-line continuations."""
         return self.records.physical_lines
+
+    @property
+    def blank_lines(self) -> int:
+        """Empty physical lines (not records: rule 1); 0 for a sheet (its empty rows are skipped)."""
+        return self.records.blank_lines
 
     def __len__(self) -> int:
         return len(self.lines)
