@@ -313,3 +313,36 @@ def test_the_audit_is_the_same_with_its_halves_one_after_the_other(monkeypatch):
                  "evidence", "concentration"):
         pd.testing.assert_frame_equal(getattr(one, name), getattr(threaded, name), obj=name)
     assert one.notes == threaded.notes and one.headline == threaded.headline
+
+
+def test_the_audit_without_the_legs_is_the_same_on_two_threads(monkeypatch):
+    # keep_legs=False (callkit metrics): the load's legs are given back once the answering groups
+    # are read from them, and the halves run on two threads whatever the size (the 2 GB of a 10M
+    # leg table pay for it) — every table the same as the audit that keeps its legs, here on
+    # one thread (AUDIT_THREAD_MAX_CALLS 0)
+    import threading
+
+    from callkit import audit as A
+    from callkit.io import load_calls, load_employees
+    from tests.conftest import DATA_SAMPLES
+
+    emp = load_employees(DATA_SAMPLES / "employees.csv")
+    on_main = []
+    real = A._capacity
+
+    def capacity(*args, **kw):
+        on_main.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kw)
+    monkeypatch.setattr(A, "_capacity", capacity)
+    monkeypatch.setattr(A, "AUDIT_THREAD_MAX_CALLS", 0)
+    kept = load_calls(DATA_SAMPLES / "calls" / "Master.csv", employees=emp)
+    one = audit_from_load(kept, employees=emp)
+    given = load_calls(DATA_SAMPLES / "calls" / "Master.csv", employees=emp)
+    two = audit_from_load(given, employees=emp, keep_legs=False)
+    assert on_main == [True, False]
+    assert len(kept.legs) == kept.report.rows_loaded and given.legs is None
+    assert two.calls["answering_group"].notna().sum() > 0   # (the groups were read from the legs)
+    for name in ("calls", "managers", "missed", "to_call_back", "groups", "staffing", "tech", "findings",
+                 "evidence", "concentration"):
+        pd.testing.assert_frame_equal(getattr(two, name), getattr(one, name), obj=name)
+    assert two.notes == one.notes and two.headline == one.headline
