@@ -262,7 +262,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
         False: the load's legs table is given back once the audit has read it (the answering
         groups, the queue tables) — ``load_result.legs`` becomes None — so that the rest of the
         audit runs beside the calls alone (10M legs: 2 GB less), its two halves on two threads
-        whatever the size (:data:`AUDIT_THREAD_MAX_CALLS`). ``callkit metrics`` does this.
+        whatever the size (:data:`AUDIT_THREAD_MAX_CALLS`: the legs given back pay for it; a call
+        table without legs keeps that limit). ``callkit metrics`` does this.
 
     Returns
     -------
@@ -306,7 +307,8 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
         note = availability_note(avail, lang)
         if note:
             qt.notes.append(note)
-    if not keep_legs and load is not None:
+    gave_back = not keep_legs and legs is not None
+    if gave_back:
         load.legs = legs = None   # read for the last time above (the audit's peak memory)
     inp = flagged[classify.IN_PERIOD]
     if not inp.any():
@@ -314,7 +316,7 @@ def audit_from_load(load_result: Any, *, period: tuple[object, object] | None = 
                          f"{classify.period_bounds(calls, None)[2][0]}.."
                          f"{classify.period_bounds(calls, None)[2][1]}.")
     capacity = None
-    if len(flagged) <= AUDIT_THREAD_MAX_CALLS or not keep_legs:
+    if len(flagged) <= AUDIT_THREAD_MAX_CALLS or gave_back:
         pool = ThreadPoolExecutor(1)
         capacity = pool.submit(_capacity, flagged, th, wh, avail, _memo.current())
         pool.shutdown(wait=False)
