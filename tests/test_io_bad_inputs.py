@@ -146,3 +146,37 @@ def test_empty_lines_are_counted_in_a_note(tmp_path):
     assert note_text(note[0], "ru") == "Master.csv: пропущено пустых строк: 3 (в них нет полей, это не строки выгрузки)"
     p.write_bytes((GOOD[0] + "\n" + GOOD[1] + "\n").encode())
     assert not [n for n in load_calls(p).report.notes if "empty line" in n]
+
+
+def test_a_block_of_nuls_rejects_the_records_it_hit(tmp_path):
+    """A CDR appended to until the machine lost power: the file system leaves the block it had
+    not written as NUL bytes. The file is text (not refused as binary, though the NULs are in
+    its first bytes); each record with NULs is rejected with the reason and its raw text shows
+    the run as [NUL×N]; the other records load, and every line is accounted for."""
+    lines = [GOOD[0], GOOD[1], GOOD[0].replace("1790000000.1", "1790000900.3"),
+             GOOD[1].replace("1790000600.2", "1790001500.4")]
+    p = tmp_path / "Master.csv"
+    # the start of line 2 lost to a 200-byte block of NULs; a run of 64 inside line 3
+    body = (lines[0] + "\n").encode() + b"\x00" * 200 + lines[1][150:].encode() + b"\n"
+    body += (lines[2][:20] + "\x00" * 64 + lines[2][20:] + "\n" + lines[3] + "\n").encode()
+    p.write_bytes(body)
+    rep = load_calls(p).report
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_rejected) == (4, 2, 2) and rep.reconciled
+    rej = rep.rejected
+    assert rej["source_row"].tolist() == [2, 3]
+    assert rej["reason"].str.startswith("has NUL bytes").all()
+    assert rej["raw"].iloc[0].startswith("[NUL×200]") and "[NUL×64]" in rej["raw"].iloc[1]
+    assert "\x00" not in "".join(rej["raw"])
+
+
+@pytest.mark.parametrize("head, binary", [
+    (b"a,b,c\n" * 100 + b"\x00" * 4096 + b"1,2,3\n" * 100, False),   # a never-written block
+    (b"a,b,c\n" * 100 + b"\x00" * 63 + b"1,2,3\n" * 100, True),      # too short a run
+    (b"a,\x00b,c\n" * 100, True),                                     # NULs one at a time
+    (b"\x00" * 4096 + bytes(range(1, 32)) * 100, True),               # and control bytes
+    (b"a,b,c\n" * 100, False),
+])
+def test_what_looks_binary(head, binary):
+    from callkit.io.text import _looks_binary
+
+    assert _looks_binary(head) is binary

@@ -174,7 +174,7 @@ def _parse_table(table: RawTable, fmt: Format, ctx: ParseContext, report: LoadRe
         data_set = set(data_rows)
         rej.update({i: why for i, why in table.broken.items() if i in data_set})
     for i, reason in sorted(rej.items()):
-        rejected.append({"source_file": label, "source_row": table.lines[i], "raw": table.raw(i),
+        rejected.append({"source_file": label, "source_row": table.lines[i], "raw": table.shown(i),
                          "reason": reason})
     legs = parsed.legs
     if legs is None or legs.empty:

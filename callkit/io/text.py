@@ -51,6 +51,7 @@ __all__ = ["RawTable", "Records", "read_table", "read_tables", "split_records", 
            "norm_header", "newline_counts", "MAX_RECORD_LINES", "MAX_QUOTED_BYTES", "MAX_RECORD_BYTES"]
 
 _DELIMS = (",", ";", "\t", "|")
+_NULS = re.compile("\x00+")
 
 #: A quoted value may run over at most this many physical lines (rule 3).
 MAX_RECORD_LINES = 100
@@ -260,6 +261,14 @@ def split_records(data: bytes, delimiter: str, decode: Callable[[bytes], str] | 
                          "cut-off line), so its fields cannot be told apart; reading goes on with the "
                          "next line")
     keep = np.flatnonzero(~blank & ~consumed)
+    if data.find(b"\x00") >= 0:   # (memchr; the usual file has none)
+        at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+        nul = np.zeros(nlines + 1, dtype=np.int64)
+        np.add.at(nul, np.searchsorted(ends, at, side="right") + 1, 1)
+        nul = np.cumsum(nul)   # NULs in the lines before each line
+        for i in keep[nul[last[keep] + 1] > nul[keep]].tolist():
+            broken.setdefault(i, "has NUL bytes (a block of the file that was never written: a power "
+                                 "loss or a full disk while the PBX wrote it), so its fields cannot be trusted")
     pos = {int(ln): r for r, ln in enumerate(keep.tolist())} if broken else {}
     return Records(offsets=np.stack([starts[keep], ends[last[keep]]], axis=1),
                    lines=(keep + 1).astype(np.int64), nfields=nf[keep],
@@ -424,6 +433,11 @@ class RawTable:
         a, b = self._offsets()[i]
         return self._decode(self._data[a:b]).rstrip("\r\n")
 
+    def shown(self, i: int) -> str:
+        """Record ``i`` as the load report shows it: :meth:`raw`, each run of NUL bytes written
+        ``[NUL×N]`` (a never-written block of the file: thousands of them)."""
+        return _NULS.sub(lambda m: f"[NUL×{len(m.group())}]", self.raw(i))
+
     def frame(self, usecols: list[int] | None = None, *, width: int | None = None) -> pd.DataFrame:
         """Records with exactly ``width`` fields (and not :attr:`broken`) as a DataFrame of strings.
 
@@ -436,7 +450,7 @@ class RawTable:
         cols = [c for c in (usecols if usecols is not None else range(width)) if c < width]
         if self._data is None:
             return self._frame_from_rows(cols, width)
-        if self._rec is None:
+        if self._rec is None and self._data.find(b"\x00") < 0:   # (NULs: records rejected below)
             # counted before Arrow reads the bytes: a mapped file's pages are then in place for
             # Arrow (one pass of page faults, not two)
             lf, cr, crlf = newline_counts(self._data)
@@ -857,7 +871,7 @@ def read_tables(path: str | Path, *, delimiter: str | None = None) -> list[RawTa
     wide = wide_unicode_encoding(data)
     data = _as_utf8(data, wide, path)
     head = data[:65536]
-    if b"\x00" in head or _binary_share(head) > 0.1:
+    if _looks_binary(head):
         raise FormatError(f"{path}: not a text export (binary data); expected CSV/TSV text or .xlsx")
     enc, notes = _detect_encoding(data)
     if isinstance(data, MappedBytes):
@@ -901,6 +915,25 @@ def _as_utf8(data: bytes, wide: str | None, path: Path) -> bytes:
     if wide is None:
         return data
     return decode_wide_unicode(data, wide, str(path)).lstrip("\ufeff").encode("utf-8")
+
+
+#: The shortest run of NUL bytes taken for a damaged block of a text file rather than binary
+#: data (a file system fills the blocks an append had not written with NULs after a power loss;
+#: a binary file's NULs come one or a few at a time)
+_NUL_RUN = 64
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Whether the first bytes of a file are binary data, not text: control bytes, or NUL bytes
+    — unless every NUL is in a run of at least :data:`_NUL_RUN` and the rest is plain text (a
+    CDR appended to until the machine lost power: its records with NULs are rejected)."""
+    if b"\x00" not in head:
+        return _binary_share(head) > 0.1
+    arr = np.frombuffer(head, dtype=np.uint8)
+    z = np.concatenate(([False], arr == 0, [False]))
+    edges = np.flatnonzero(z[1:] != z[:-1])   # starts and ends of the runs of NULs, in turn
+    runs = edges[1::2] - edges[::2]
+    return bool(runs.min() < _NUL_RUN) or _binary_share(head.replace(b"\x00", b"")) > 0.02
 
 
 def _binary_share(head: bytes) -> float:
