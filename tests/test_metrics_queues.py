@@ -240,3 +240,17 @@ def test_report_traffic_section_and_workbook_sheets(tmp_path):
     none = report.prepare(prof, audit=dataclasses.replace(audit, queues=None))
     html = "".join(getattr(o, "_repr_html_", lambda: "")() or "" for o in report.section_traffic(none))
     assert report.TEXTS["queues_head"]["ru"] not in html
+
+
+def test_queue_log_records_the_text_layer_rejected(tmp_path):
+    # a never-written block of NULs over line 3 of a queue_log (a power loss): the record is
+    # rejected with that reason, once, its raw text shown as [NUL×N]; the other events load
+    lines = (DATA / "queue_log").read_text(encoding="utf-8").splitlines()[:5]
+    damaged = "\n".join(lines[:2]) + "\n" + "\x00" * 100 + lines[2][10:] + "\n" + "\n".join(lines[3:]) + "\n"
+    p = tmp_path / "queue_log"
+    p.write_bytes(damaged.encode())
+    r = load_queue_log(p, tz=TZ).report
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected, r.reconciled) == (5, 4, 1, True)
+    assert r.rejected["source_row"].tolist() == [3]
+    assert r.rejected["reason"].iloc[0].startswith("has NUL bytes")
+    assert r.rejected["raw"].iloc[0].startswith("[NUL×100]")

@@ -174,6 +174,7 @@ def _read_one(path: Path, tz: str, employees_dir: Directory) -> tuple[pd.DataFra
         lines = table.queue_log_lines
         raw_of = table.queue_log_raw
         fmt = "sql_dump"
+        broken: dict[int, str] = {}
     else:
         first = table.head(1)
         if first and _is_header(first[0]):
@@ -184,18 +185,21 @@ def _read_one(path: Path, tz: str, employees_dir: Directory) -> tuple[pd.DataFra
             lines = table.lines[1:]
 
             def raw_of(i: int) -> str:
-                return table.raw(i + 1)
+                return table.shown(i + 1)
             fmt = "queue_log_table"
+            broken = {i - 1: why for i, why in table.broken.items() if i >= 1}
         else:
             if table.delimiter != "|":
                 table = read_table(path, delimiter="|")
             rows = table.rows
             df = _frame_pipe(rows)
             lines = table.lines
-            raw_of = table.raw
+            raw_of = table.shown
             fmt = "queue_log"
+            broken = dict(table.broken)
     df["source_row"] = np.asarray(lines, dtype=np.int64)[: len(df)]
-    rejects: list[dict] = []
+    # the records the text layer rejected (an unclosed quote, NUL bytes, an overlong record)
+    rejects: list[dict] = [{"i": i, "reason": why} for i, why in sorted(broken.items())]
     ev = df["event"].astype("string").str.strip().str.upper().fillna("")
     bad_event = ~ev.str.match(_EVENT).fillna(False)
     # time: a Unix column when there is one that parses, else the local time column
@@ -209,9 +213,13 @@ def _read_one(path: Path, tz: str, employees_dir: Directory) -> tuple[pd.DataFra
                 bad_time = bad_time | (bad & t.isna())
     missing_time = t.isna() & ~bad_time
     for i in np.flatnonzero(bad_event.to_numpy()):
+        if i in broken:
+            continue
         rejects.append({"i": i, "reason": f"column 'event' has {df.at[i, 'event']!r}; expected a queue_log event "
                                           "such as ENTERQUEUE, CONNECT, ABANDON"})
     for i in np.flatnonzero((bad_time | missing_time).to_numpy() & ~bad_event.to_numpy()):
+        if i in broken:
+            continue
         rejects.append({"i": i, "reason": "the time is missing or not a date/Unix time"})
     bad = np.zeros(len(df), dtype=bool)
     bad[[r["i"] for r in rejects]] = True
