@@ -527,12 +527,28 @@ _NAT = np.iinfo(np.int64).min
 _ARROW_TEXT = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get
 
 
+#: Values of a column tested at a time by :func:`_arrow_spells` (its temporaries reused from
+#: step to step, not 65 MB of fresh memory each for a column of 8M calls)
+_SPELL_STEP = 1 << 20
+
+
 def _arrow_spells(ns: np.ndarray) -> bool:
     """Whether Arrow's cast writes these naive instants (int64 ns, NaT = int64 min) as pandas
     writes the column: some value, all in whole seconds, not all midnights (pandas writes a
     column of midnights as bare dates, and every value with the fraction when one has it)."""
-    v = ns[ns != _NAT]
-    return bool(len(v)) and not (v % 1_000_000_000).any() and bool((v % 86_400_000_000_000).any())
+    return _spelled_by_arrow(ns[a:a + _SPELL_STEP] for a in range(0, len(ns), _SPELL_STEP))
+
+
+def _spelled_by_arrow(steps: Iterable[np.ndarray]) -> bool:
+    """:func:`_arrow_spells` of a column given a step of values at a time."""
+    some = not_midnight = False
+    for ns in steps:
+        v = ns[ns != _NAT]
+        if (v % 1_000_000_000).any():
+            return False
+        some = some or bool(len(v))
+        not_midnight = not_midnight or bool((v % 86_400_000_000_000).any())
+    return some and not_midnight
 
 
 def _wall_text(naive: pd.Series, *, arrow: bool | None = None) -> pa.Array:
@@ -619,7 +635,9 @@ def _csv_in_blocks(df: pd.DataFrame) -> bool:
     for _, col in df.items():
         dtype = col.dtype
         if dtype.kind == "M" and getattr(dtype, "tz", None) is not None:
-            if not _arrow_spells(col.dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)):
+            local = (col.iloc[a:a + _SPELL_STEP].dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)
+                     for a in range(0, len(col), _SPELL_STEP))
+            if not _spelled_by_arrow(local):
                 return False
         elif isinstance(dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(dtype.categories.dtype):
             return False

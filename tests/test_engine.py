@@ -136,6 +136,7 @@ def test_csv_in_blocks_is_the_csv_at_once(tmp_path, monkeypatch):
                        "c": pd.Categorical(["x", None, "y", "y", "x"]), "d": [None, 'q,"r', 5, 1.5, "z"],
                        "n": [1.5, np.nan, 3.0, 4.0, 5.0], "s": pd.Series(["a", None, "c", "d", "e"], dtype="str")})
     odd = {"fraction": df.assign(t=times + pd.Timedelta("500ms")),
+           "midnights": df.assign(t=times.dt.normalize()),   # pandas writes bare dates
            "numeric category": df.assign(c=pd.Categorical([1, 2, None, 1, 1]))}
     for name, frame in {"blocks": df, **odd}.items():
         whole = tmp_path / f"{name}-whole.csv"
@@ -146,6 +147,9 @@ def test_csv_in_blocks_is_the_csv_at_once(tmp_path, monkeypatch):
         monkeypatch.setattr(A, "CSV_BLOCK_ROWS", 1 << 20)
         assert blocked.read_bytes() == whole.read_bytes(), name
         assert A._csv_in_blocks(frame) == (name == "blocks"), name
+        monkeypatch.setattr(A, "_SPELL_STEP", 2)   # the columns tested two values at a time
+        assert A._csv_in_blocks(frame) == (name == "blocks"), name
+        monkeypatch.setattr(A, "_SPELL_STEP", 1 << 20)
     # the numeric category's gap is seen by the whole column only: 1.0 in every row
     assert (tmp_path / "numeric category-blocks.csv").read_text().splitlines()[1].split(",")[2] == '"1.0"'
 
