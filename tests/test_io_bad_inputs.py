@@ -180,3 +180,22 @@ def test_what_looks_binary(head, binary):
     from callkit.io.text import _looks_binary
 
     assert _looks_binary(head) is binary
+
+
+def test_nul_lines_match_a_line_by_line_count(monkeypatch):
+    """The lines holding a NUL, found run by run a chunk of bytes at a time (here 7 bytes, so
+    runs cross chunks and lines), are those a line-by-line look finds; a run of NULs cut by the
+    end of the first 64 kB does not make the file binary, however short the cut leaves it."""
+    import numpy as np
+
+    from callkit.io import text as T
+
+    data = b"ab\nc\x00\x00d\n\x00\x00\x00\x00\x00\nxyz\n\nq\x00\nlast\x00"
+    lines = data.split(b"\n")
+    ends = np.cumsum([len(x) + 1 for x in lines])
+    ends[-1] -= 1                                      # the last line has no line end
+    expected = [b"\x00" in x for x in lines]
+    monkeypatch.setattr(T, "_CHUNK", 7)
+    assert T._nul_lines(data, ends).tolist() == expected == [False, True, True, False, False, True, True]
+    assert T._nul_lines(b"ab\ncd\n", np.array([3, 6])) is None
+    assert T._looks_binary(b"a,b,c\n" * 100 + b"\x00" * 10) is False

@@ -261,12 +261,10 @@ def split_records(data: bytes, delimiter: str, decode: Callable[[bytes], str] | 
                          "cut-off line), so its fields cannot be told apart; reading goes on with the "
                          "next line")
     keep = np.flatnonzero(~blank & ~consumed)
-    if data.find(b"\x00") >= 0:   # (memchr; the usual file has none)
-        at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
-        nul = np.zeros(nlines + 1, dtype=np.int64)
-        np.add.at(nul, np.searchsorted(ends, at, side="right") + 1, 1)
-        nul = np.cumsum(nul)   # NULs in the lines before each line
-        for i in keep[nul[last[keep] + 1] > nul[keep]].tolist():
+    hit = _nul_lines(data, ends)
+    if hit is not None:   # the records with a line that holds a NUL byte
+        c = np.concatenate(([0], np.cumsum(hit)))
+        for i in keep[c[last[keep] + 1] > c[keep]].tolist():
             broken.setdefault(i, "has NUL bytes (a block of the file that was never written: a power "
                                  "loss or a full disk while the PBX wrote it), so its fields cannot be trusted")
     pos = {int(ln): r for r, ln in enumerate(keep.tolist())} if broken else {}
@@ -275,6 +273,27 @@ def split_records(data: bytes, delimiter: str, decode: Callable[[bytes], str] | 
                    broken={pos[i]: why for i, why in sorted(broken.items())},
                    multiline=bool((last[keep] > keep).any()),
                    physical_lines=int((~blank).sum()), blank_lines=int(blank.sum()))
+
+
+def _nul_lines(data: bytes, ends: np.ndarray) -> np.ndarray | None:
+    """Which lines (``ends``: just past each line's end) hold a NUL byte; None when none does
+    (one memchr over the bytes, the usual case). The bytes are looked at only from each NUL
+    found on, :data:`_CHUNK` at a time, as runs of NULs (a never-written block is thousands)."""
+    pos = data.find(b"\x00")
+    if pos < 0:
+        return None
+    n = len(data)
+    mark = np.zeros(len(ends) + 1, dtype=np.int64)   # +1 where a run's lines begin, -1 past them
+    while 0 <= pos < n:
+        b = min(n, pos + _CHUNK)
+        z = np.frombuffer(data, dtype=np.uint8, count=b - pos, offset=pos) == 0
+        edge = np.flatnonzero(np.diff(np.concatenate(([False], z, [False])).view(np.int8)))
+        first = np.searchsorted(ends, edge[::2] + pos, side="right")        # a run's first line
+        past = np.searchsorted(ends, edge[1::2] + pos - 1, side="right") + 1  # past its last line
+        np.add.at(mark, first, 1)
+        np.add.at(mark, past, -1)
+        pos = data.find(b"\x00", b)
+    return np.cumsum(mark)[:len(ends)] > 0
 
 
 class RawTable:
@@ -932,8 +951,9 @@ def _looks_binary(head: bytes) -> bool:
     arr = np.frombuffer(head, dtype=np.uint8)
     z = np.concatenate(([False], arr == 0, [False]))
     edges = np.flatnonzero(z[1:] != z[:-1])   # starts and ends of the runs of NULs, in turn
-    runs = edges[1::2] - edges[::2]
-    return bool(runs.min() < _NUL_RUN) or _binary_share(head.replace(b"\x00", b"")) > 0.02
+    whole = edges[1::2] < len(head)           # (a run cut by the end of the head: any length)
+    runs = (edges[1::2] - edges[::2])[whole]
+    return bool(len(runs) and runs.min() < _NUL_RUN) or _binary_share(head.replace(b"\x00", b"")) > 0.02
 
 
 def _binary_share(head: bytes) -> float:
