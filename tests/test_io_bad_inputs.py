@@ -199,3 +199,23 @@ def test_nul_lines_match_a_line_by_line_count(monkeypatch):
     assert T._nul_lines(data, ends).tolist() == expected == [False, True, True, False, False, True, True]
     assert T._nul_lines(b"ab\ncd\n", np.array([3, 6])) is None
     assert T._looks_binary(b"a,b,c\n" * 100 + b"\x00" * 10) is False
+
+
+def test_a_workbook_with_a_damaged_sheet_is_one_line_naming_the_sheet(tmp_path, capsys):
+    """A workbook whose sheet XML was cut (a broken download or copy) was an internal error
+    (openpyxl's XML ParseError escaped); it is bad input: exit 2, one line naming the sheet."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    good = (Path(__file__).parent / "data" / "io" / "generic_ru.xlsx").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, data[: len(data) // 2] if item.filename.startswith("xl/worksheets/") else data)
+    p = tmp_path / "calls.xlsx"
+    p.write_bytes(out.getvalue())
+    rc, stdout, err = _cli(capsys, "validate", str(p))
+    assert rc == 2 and stdout == "" and err.count("\n") == 1
+    assert "calls.xlsx: sheet " in err and "cannot be read" in err and "internal error" not in err

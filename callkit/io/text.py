@@ -736,12 +736,15 @@ def _read_xlsx(path: Path) -> list[RawTable]:
     """Every non-empty sheet of a workbook as a table; the empty ones are named in a note of the
     first table (a workbook with no data at all is an error)."""
     import openpyxl
+    # (a damaged part's XML: ElementTree's and lxml's parse errors are SyntaxErrors)
+    broken = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except broken as exc:
         raise FormatError(f"{path}: looks like an Excel file but cannot be opened ({exc})") from None
     tables: list[RawTable] = []
     empty: list[str] = []
+    ws = None
     try:
         for ws in wb.worksheets:
             rows: list[list[str]] = []
@@ -758,8 +761,10 @@ def _read_xlsx(path: Path) -> list[RawTable]:
                                        lines=np.array(lines, dtype=np.int64), sheet=ws.title))
             else:
                 empty.append(ws.title)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise FormatError(f"{path}: the workbook cannot be read ({exc})") from None
+    except broken as exc:
+        where = f"sheet {ws.title!r} of the workbook" if ws is not None else "the workbook"
+        raise FormatError(f"{path}: {where} cannot be read ({exc}); save it again from Excel, or "
+                          "export the sheet as CSV") from None
     finally:
         wb.close()
     if not tables:
