@@ -65,6 +65,34 @@ def test_gzipped_dump_reads_the_same(tmp_path):
     assert res.report.rejected["raw"].iloc[1].startswith("('0000-00-00 00:00:00'")
 
 
+def test_a_cut_gzipped_dump_reads_what_comes_before_the_cut(tmp_path):
+    # a .sql.gz download cut short: refused as a whole before ("cannot read the compressed
+    # dump"); now the records before the cut are read as from a plain dump cut at the same
+    # byte, the record the cut ends inside is rejected with its text, and a note says so
+    body = b"".join([CREATE.encode(), b"INSERT INTO `cdr` VALUES ", ROW1.encode(), b",",
+                     b",".join(ROW2.replace("1790841600.2", f"1790841600.{i}").encode() for i in range(3, 3000)),
+                     b";\n"])
+    packed = gzip.compress(body)
+    gz = tmp_path / "cdr.sql.gz"
+    gz.write_bytes(packed[: len(packed) // 2])
+    salvaged = b""
+    with gzip.open(gz) as fh:   # what a reader that stops at the cut gets
+        try:
+            while piece := fh.read1(65536):
+                salvaged += piece
+        except EOFError:
+            pass
+    assert 0 < len(salvaged) < len(body)
+    plain = tmp_path / "cdr.sql"
+    plain.write_bytes(salvaged)
+    cut, same = load_calls(gz, tz=TZ), load_calls(plain, tz=TZ)
+    assert _counts(cut) == _counts(same) and cut.report.rows_read > 1000 and cut.report.rows_rejected == 1
+    assert cut.report.rejected["raw"].iloc[0] == same.report.rejected["raw"].iloc[0] != ""
+    assert any("ends before the end of its gzip stream" in n for n in cut.report.notes)
+    assert not any("gzip" in n for n in same.report.notes)
+    assert cut.calls["call_id"].tolist() == same.calls["call_id"].tolist()
+
+
 def test_navicat_elastix_dump_one_insert_per_row():
     res = load_calls(DATA / "dump_navicat_elastix.sql", tz=TZ)
     # 18-column Elastix cdr (no linkedid), values separated by ", ", one junk row

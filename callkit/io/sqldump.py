@@ -358,8 +358,11 @@ class DumpTable(RawTable):
             if self._gz_fh is not None:
                 self._gz_fh.close()
             self._gz_fh = gzip.open(self.path, "rb")
-        self._gz_fh.seek(a)
-        return self._gz_fh.read(n).decode("utf-8", errors="replace")
+        try:
+            self._gz_fh.seek(a)
+        except EOFError:   # (the record's bytes begin past a cut in the stream: none to show)
+            return ""
+        return _read_gz(self._gz_fh, n)[0].decode("utf-8", errors="replace")
 
     def raw(self, i: int) -> str:
         a, b = (int(x) for x in self.records.offsets[i])
@@ -373,6 +376,23 @@ class DumpTable(RawTable):
     def __del__(self) -> None:
         if getattr(self, "_gz_fh", None) is not None:
             self._gz_fh.close()
+
+
+def _read_gz(fh: gzip.GzipFile, n: int) -> tuple[bytes, bool]:
+    """Up to ``n`` bytes of a gzip stream, and whether the stream ended before its end-of-stream
+    marker (a cut download): ``read`` raises for a cut stream and gives nothing of what it had
+    decompressed in that call, ``read1`` a piece at a time keeps everything before the cut."""
+    parts, size = [], 0
+    try:
+        while size < n:
+            piece = fh.read1(n - size)
+            if not piece:
+                break
+            parts.append(piece)
+            size += len(piece)
+    except EOFError:
+        return b"".join(parts), True
+    return b"".join(parts), False
 
 
 class _Scan:
@@ -391,13 +411,18 @@ class _Scan:
         self.unknown_cols: set[str] = set()
         self.stats = {"repaired": 0, "cp1251": 0}
         self.cut: int | None = None
+        self.gz_cut = False   # a gzip stream that ends before its end-of-stream marker
 
     # --- buffer ----------------------------------------------------------------------------
     def more(self) -> bool:
         """Read the next chunk (keeping the unprocessed tail); False when the end was reached before."""
         if self.eof:
             return False
-        chunk = self.fh.read(_CHUNK)
+        if isinstance(self.fh, gzip.GzipFile):
+            chunk, cut = (b"", True) if self.gz_cut else _read_gz(self.fh, _CHUNK)
+            self.gz_cut = cut
+        else:
+            chunk = self.fh.read(_CHUNK)
         first = self.base == 0 and self.pos == 0 and not self.buf
         self.buf = self.buf[self.pos:] + chunk
         self.base += self.pos
@@ -572,6 +597,10 @@ class _Scan:
                        + " in the dump were not executed (their INSERT statements are not data)")
         if cdr is not None and self.creates.get(cdr.name, (None, None))[1] == "latin1":
             out.append(f"table `{cdr.name}` is declared latin1")
+        if self.gz_cut:
+            out.append(f"the compressed dump ends before the end of its gzip stream at line {self.line}: "
+                       "the file is cut (an incomplete download or copy); what comes before the cut was "
+                       "read — ask for a complete copy")
         if self.cut is not None:
             out.append(f"the dump ends in the middle of an INSERT at line {self.cut}: the file is cut; "
                        "ask for a complete copy")
