@@ -82,3 +82,14 @@ def test_report_appendix_shows_the_transcript_load(tmp_path):
     for text in ("t.csv (utf-16)", "Строк прочитано", "Строк отклонено", "Расшифровок без звонка",
                  "c9", "start &#x27;x&#x27; is not a time in seconds"):
         assert text in html, text
+
+
+def test_an_empty_transcript_file_is_bad_input(tmp_path, capsys):
+    # an empty file, or one with a header only, is the wrong file (as an empty call export is),
+    # not "no speech": exit 2, one line naming it — it loaded as 0 rows, without a word, before
+    for name, content in (("t.jsonl", ""), ("t.csv", "call_id,start,end,speaker,text\n")):
+        p = tmp_path / name
+        p.write_text(content, encoding="utf-8")
+        assert main(["validate", "--transcripts", str(p)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and f"{name}: no transcript rows in it" in err

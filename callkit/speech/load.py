@@ -591,6 +591,9 @@ def load_transcripts(path: str | Path, *, calls: pd.DataFrame | None = None, fmt
         rejected=pd.DataFrame(col.rejected, columns=[SOURCE_FILE, SOURCE_ROW, "raw", "reason"]),
         encodings=dict(col.encodings), notes=list(col.notes),
     )
+    if not col.read:   # (as the call loader refuses an empty export: a wrong file, not no speech)
+        raise InputError(f"{path}: no transcript rows in it (empty, or a header only); expected "
+                         "CSV/JSONL/JSON transcripts")
     if col.read and not len(df):
         r = rep.rejected.iloc[0]
         raise InputError(f"{path}: none of the {col.read} transcript rows could be loaded; first "
